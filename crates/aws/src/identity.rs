@@ -1,0 +1,27 @@
+//! Who a connection authenticates as.
+
+use pinshift_core::Result;
+use pinshift_core::connections::{CallerIdentity, ResolvedConnection};
+
+use crate::config::sdk_config;
+use crate::errors::from_sdk;
+
+/// Calls STS GetCallerIdentity with `connection`'s credentials (after assuming its roles).
+pub async fn caller_identity(
+    connection: &ResolvedConnection,
+    region: Option<&str>,
+) -> Result<CallerIdentity> {
+    let config = sdk_config(connection, region).await;
+    let sts = aws_sdk_sts::Client::new(&config);
+    let output = sts
+        .get_caller_identity()
+        .send()
+        .await
+        .map_err(|error| from_sdk("sts:GetCallerIdentity", &connection.name, error))?;
+    Ok(CallerIdentity {
+        connection: connection.name.clone(),
+        account: output.account.unwrap_or_default(),
+        arn: output.arn.unwrap_or_default(),
+        user_id: output.user_id.unwrap_or_default(),
+    })
+}

@@ -1,0 +1,44 @@
+//! TypeScript declarations of every type that crosses the desktop's IPC boundary, generated from the Rust
+//! types with ts-rs into one committed file, `ui/src/lib/ipc/bindings.ts`.
+//!
+//! The `bindings` integration test fails when the committed file is stale; `make bindings` (or
+//! `UPDATE_BINDINGS=1 cargo test -p pinshift-core --test core bindings`) rewrites it.
+
+use ts_rs::{Config, TS};
+
+use crate::app::AppInfo;
+use crate::connections::{
+    CallerIdentity, ConnectionKind, ConnectionSummary, NewConnection, SecretState,
+};
+use crate::engagement::EngagementInfo;
+use crate::error::{ErrorCode, ErrorPayload};
+
+/// Path of the generated file, relative to the repository root.
+pub const BINDINGS_PATH: &str = "ui/src/lib/ipc/bindings.ts";
+
+fn declare<T: TS>(cfg: &Config, out: &mut String) {
+    out.push_str("export ");
+    out.push_str(&T::decl(cfg));
+    out.push_str("\n\n");
+}
+
+/// The full text of `ui/src/lib/ipc/bindings.ts`.
+pub fn typescript() -> String {
+    let cfg = Config::new().with_large_int("number");
+    let mut out = String::from(
+        "// Generated from the Rust types by pinshift-core (crates/core/src/bindings.rs). Do not edit:\n\
+         // run `make bindings` after changing a type that crosses IPC.\n\n",
+    );
+    declare::<ErrorCode>(&cfg, &mut out);
+    declare::<ErrorPayload>(&cfg, &mut out);
+    declare::<AppInfo>(&cfg, &mut out);
+    declare::<EngagementInfo>(&cfg, &mut out);
+    declare::<ConnectionKind>(&cfg, &mut out);
+    declare::<NewConnection>(&cfg, &mut out);
+    declare::<SecretState>(&cfg, &mut out);
+    declare::<ConnectionSummary>(&cfg, &mut out);
+    declare::<CallerIdentity>(&cfg, &mut out);
+    out.truncate(out.trim_end().len());
+    out.push('\n');
+    out
+}

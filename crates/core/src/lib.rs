@@ -1,0 +1,25 @@
+//! Pinshift's core: the domain model and the use cases that both front ends (the `pinshift` CLI and the
+//! desktop app) call. It never depends on Tauri or on the AWS SDK, never prints, and never reads the
+//! system clock or the OS keychain directly: time, secrets and progress come in through ports
+//! ([`clock::Clock`], [`secrets::SecretStore`]).
+//!
+//! Index:
+//! - [`engagement`]: the engagement file (one SQLite database per engagement) and its schema.
+//! - [`connections`]: named ways to reach AWS accounts; secrets stay in the OS keychain.
+//! - [`secrets`]: [`secrets::Sensitive`] and the [`secrets::SecretStore`] port.
+//! - [`clock`]: the [`clock::Clock`] port.
+//! - [`error`]: the error type and the stable codes that cross IPC and CLI boundaries.
+//! - [`bindings`]: the TypeScript declarations of every type that crosses IPC.
+
+pub mod app;
+pub mod bindings;
+pub mod clock;
+pub mod connections;
+pub mod engagement;
+pub mod error;
+pub mod secrets;
+
+pub use error::{Error, ErrorCode, ErrorPayload, Result};
+
+/// The version of this build, recorded in engagement files it creates.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");

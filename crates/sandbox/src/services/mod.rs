@@ -1,0 +1,3 @@
+//! One module per AWS service the sandbox serves.
+
+pub mod sts;

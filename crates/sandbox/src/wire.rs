@@ -1,0 +1,89 @@
+//! AWS error shapes per wire protocol.
+
+use axum::body::Body;
+use axum::http::{HeaderValue, Response, StatusCode};
+
+/// The wire protocols the sandbox speaks; each renders errors its own way.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Protocol {
+    /// awsQuery (STS): form-encoded requests, XML responses with a service namespace.
+    Query { xmlns: &'static str },
+    /// restJson1 (Pinpoint, SES v2, Connect, …): `x-amzn-ErrorType` header and a JSON `message`.
+    RestJson,
+    /// awsJson1_0 (SMS-voice v2): JSON body with `__type`.
+    Json10,
+}
+
+/// An error as AWS would answer it.
+#[derive(Debug, Clone)]
+pub struct ServiceError {
+    pub status: StatusCode,
+    pub code: &'static str,
+    pub message: String,
+    /// awsQuery's `<Type>`: the caller's fault (`Sender`) or the service's (`Receiver`).
+    pub sender_fault: bool,
+}
+
+impl ServiceError {
+    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+        ServiceError {
+            status,
+            code,
+            message: message.into(),
+            sender_fault: status.is_client_error(),
+        }
+    }
+
+    pub fn render(&self, protocol: Protocol, request_id: &str) -> Response<Body> {
+        let (content_type, body) = match protocol {
+            Protocol::Query { xmlns } => (
+                "text/xml",
+                format!(
+                    "<ErrorResponse xmlns=\"{xmlns}\">\n  <Error>\n    <Type>{}</Type>\n    <Code>{}</Code>\n    \
+                     <Message>{}</Message>\n  </Error>\n  <RequestId>{request_id}</RequestId>\n</ErrorResponse>\n",
+                    if self.sender_fault {
+                        "Sender"
+                    } else {
+                        "Receiver"
+                    },
+                    self.code,
+                    xml_escape(&self.message)
+                ),
+            ),
+            Protocol::RestJson => (
+                "application/json",
+                serde_json::json!({ "message": self.message }).to_string(),
+            ),
+            Protocol::Json10 => (
+                "application/x-amz-json-1.0",
+                serde_json::json!({ "__type": self.code, "message": self.message }).to_string(),
+            ),
+        };
+        let mut response = Response::new(Body::from(body));
+        *response.status_mut() = self.status;
+        let headers = response.headers_mut();
+        headers.insert("content-type", HeaderValue::from_static(content_type));
+        if let Ok(id) = HeaderValue::from_str(request_id) {
+            headers.insert("x-amzn-requestid", id);
+        }
+        if protocol == Protocol::RestJson {
+            headers.insert("x-amzn-errortype", HeaderValue::from_static(self.code));
+        }
+        response
+    }
+}
+
+pub fn xml_escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            c => out.push(c),
+        }
+    }
+    out
+}

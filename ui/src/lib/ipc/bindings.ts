@@ -1,0 +1,40 @@
+// Generated from the Rust types by pinshift-core (crates/core/src/bindings.rs). Do not edit:
+// run `make bindings` after changing a type that crosses IPC.
+
+export type ErrorCode = "not_found" | "already_exists" | "not_an_engagement" | "corrupt" | "newer_schema" | "invalid_input" | "keychain_unavailable" | "secret_missing" | "aws" | "cancelled" | "internal";
+
+export type ErrorPayload = { code: ErrorCode, message: string, hint?: string, };
+
+export type AppInfo = { version: string, schema_version: number, data_dir: string, log_dir: string, };
+
+export type EngagementInfo = { id: string, name: string, path: string, 
+/**
+ * RFC 3339.
+ */
+created_at: string, created_by_version: string, schema_version: number, connections: number, size_bytes: number, };
+
+export type ConnectionKind = { "kind": "access_key", access_key_id: string, } | { "kind": "profile", profile: string, } | { "kind": "assume_role", 
+/**
+ * The connection whose credentials call `sts:AssumeRole`.
+ */
+source: string, role_arn: string, external_id?: string, };
+
+export type NewConnection = { name: string, 
+/**
+ * Default Region for calls that need one (STS, single-Region scans).
+ */
+region?: string, } & ({ "kind": "access_key", access_key_id: string, } | { "kind": "profile", profile: string, } | { "kind": "assume_role", 
+/**
+ * The connection whose credentials call `sts:AssumeRole`.
+ */
+source: string, role_arn: string, external_id?: string, });
+
+export type SecretState = "present" | "missing" | "not_needed" | "unknown";
+
+export type ConnectionSummary = { name: string, region?: string, secret: SecretState, created_at: string, } & ({ "kind": "access_key", access_key_id: string, } | { "kind": "profile", profile: string, } | { "kind": "assume_role", 
+/**
+ * The connection whose credentials call `sts:AssumeRole`.
+ */
+source: string, role_arn: string, external_id?: string, });
+
+export type CallerIdentity = { connection: string, account: string, arn: string, user_id: string, };
