@@ -17,16 +17,9 @@ pub const FALLBACK_REGION: &str = "us-east-1";
 pub async fn sdk_config(connection: &ResolvedConnection, region: Option<&str>) -> SdkConfig {
     let mut loader = aws_config::defaults(BehaviorVersion::latest());
     loader = match &connection.base {
-        BaseCredentials::AccessKey {
-            access_key_id,
-            secret_access_key,
-        } => loader.credentials_provider(Credentials::new(
-            access_key_id,
-            secret_access_key.expose(),
-            None,
-            None,
-            "pinshift-keychain",
-        )),
+        BaseCredentials::AccessKey { access_key_id, secret_access_key } => loader.credentials_provider(
+            Credentials::new(access_key_id, secret_access_key.expose(), None, None, "pinshift-keychain"),
+        ),
         BaseCredentials::Profile { profile } => loader.profile_name(profile),
     };
     if let Some(region) = region.or(connection.region.as_deref()) {
@@ -34,23 +27,16 @@ pub async fn sdk_config(connection: &ResolvedConnection, region: Option<&str>) -
     }
     let mut config = loader.load().await;
     if config.region().is_none() {
-        config = config
-            .into_builder()
-            .region(Region::from_static(FALLBACK_REGION))
-            .build();
+        config = config.into_builder().region(Region::from_static(FALLBACK_REGION)).build();
     }
 
     for hop in &connection.roles {
-        let mut builder = AssumeRoleProvider::builder(hop.role_arn.clone())
-            .session_name(hop.session_name.clone());
+        let mut builder = AssumeRoleProvider::builder(hop.role_arn.clone()).session_name(hop.session_name.clone());
         if let Some(external_id) = &hop.external_id {
             builder = builder.external_id(external_id.clone());
         }
         let provider = builder.configure(&config).build().await;
-        config = config
-            .into_builder()
-            .credentials_provider(SharedCredentialsProvider::new(provider))
-            .build();
+        config = config.into_builder().credentials_provider(SharedCredentialsProvider::new(provider)).build();
     }
     config
 }

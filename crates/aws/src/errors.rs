@@ -16,20 +16,11 @@ where
             code: error.code().unwrap_or("Unknown").to_owned(),
             message: error.message().unwrap_or(&detail).to_owned(),
         },
-        SdkError::TimeoutError(_) => Error::AwsUnreachable {
-            operation: operation.to_owned(),
-            detail,
-        },
+        SdkError::TimeoutError(_) => Error::AwsUnreachable { operation: operation.to_owned(), detail },
         SdkError::DispatchFailure(failure) if failure.is_io() || failure.is_timeout() => {
-            Error::AwsUnreachable {
-                operation: operation.to_owned(),
-                detail,
-            }
+            Error::AwsUnreachable { operation: operation.to_owned(), detail }
         }
         // Credential resolution (profiles, SSO, assumed roles) fails before anything is sent.
-        _ => Error::Credentials {
-            name: connection.to_owned(),
-            detail,
-        },
+        _ => Error::Credentials { name: connection.to_owned(), detail },
     }
 }

@@ -7,10 +7,7 @@ use crate::config::sdk_config;
 use crate::errors::from_sdk;
 
 /// Calls STS GetCallerIdentity with `connection`'s credentials (after assuming its roles).
-pub async fn caller_identity(
-    connection: &ResolvedConnection,
-    region: Option<&str>,
-) -> Result<CallerIdentity> {
+pub async fn caller_identity(connection: &ResolvedConnection, region: Option<&str>) -> Result<CallerIdentity> {
     let config = sdk_config(connection, region).await;
     let sts = aws_sdk_sts::Client::new(&config);
     let output = sts

@@ -1,1 +1,56 @@
-fn main() {}
+//! The `pinshift` command-line tool: a thin front end over pinshift-core and pinshift-aws.
+
+mod args;
+mod commands;
+mod output;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use crate::args::{Cli, Command, ConnectionCommand};
+use crate::commands::{connection, engagement, open_engagement};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_ansi(std::env::var_os("NO_COLOR").is_none())
+        .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("PINSHIFT_LOG").unwrap_or_else(|_| "warn".into()))
+        .init();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            match error.downcast_ref::<pinshift_core::Error>() {
+                Some(core) => output::error(&core.to_string(), core.hint().as_deref()),
+                None => output::error(&format!("{error:#}"), None),
+            }
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: Cli) -> anyhow::Result<()> {
+    let json = cli.json;
+    match cli.command {
+        Command::Init { file, name } => engagement::init(&file, name.as_deref(), json),
+        Command::Info { file, check } => {
+            let file = file
+                .or(cli.engagement)
+                .ok_or_else(|| pinshift_core::Error::invalid("engagement", "name the file: pinshift info FILE"))?;
+            engagement::info(&file, check, json)
+        }
+        Command::Connection(command) => {
+            let engagement = open_engagement(cli.engagement.as_deref())?;
+            match command {
+                ConnectionCommand::Add(args) => connection::add(&engagement, args, json),
+                ConnectionCommand::List => connection::list(&engagement, json),
+                ConnectionCommand::Test { name, region } => {
+                    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+                    runtime.block_on(connection::test(&engagement, &name, region.as_deref(), json))
+                }
+                ConnectionCommand::Remove { name } => connection::remove(&engagement, &name, json),
+            }
+        }
+    }
+}

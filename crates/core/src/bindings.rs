@@ -7,9 +7,7 @@
 use ts_rs::{Config, TS};
 
 use crate::app::AppInfo;
-use crate::connections::{
-    CallerIdentity, ConnectionKind, ConnectionSummary, NewConnection, SecretState,
-};
+use crate::connections::{CallerIdentity, ConnectionKind, ConnectionSummary, NewConnection, SecretState};
 use crate::engagement::EngagementInfo;
 use crate::error::{ErrorCode, ErrorPayload};
 

@@ -92,11 +92,7 @@ impl ConnectionKind {
         match self {
             ConnectionKind::AccessKey { access_key_id } => access_key_id.clone(),
             ConnectionKind::Profile { profile } => profile.clone(),
-            ConnectionKind::AssumeRole {
-                source,
-                role_arn,
-                external_id,
-            } => match external_id {
+            ConnectionKind::AssumeRole { source, role_arn, external_id } => match external_id {
                 Some(_) => format!("{role_arn} via {source} (with external id)"),
                 None => format!("{role_arn} via {source}"),
             },
@@ -116,13 +112,8 @@ pub struct ResolvedConnection {
 
 #[derive(Debug, Clone)]
 pub enum BaseCredentials {
-    AccessKey {
-        access_key_id: String,
-        secret_access_key: Sensitive<String>,
-    },
-    Profile {
-        profile: String,
-    },
+    AccessKey { access_key_id: String, secret_access_key: Sensitive<String> },
+    Profile { profile: String },
 }
 
 #[derive(Debug, Clone)]
@@ -163,15 +154,12 @@ impl Engagement {
             validate_region(region)?;
         }
         if self.find_connection(&new.name)?.is_some() {
-            return Err(Error::ConnectionExists {
-                name: new.name.clone(),
-            });
+            return Err(Error::ConnectionExists { name: new.name.clone() });
         }
         let (access_key_id, profile, source, role_arn, external_id) = match &new.kind {
             ConnectionKind::AccessKey { access_key_id } => {
                 validate_access_key_id(access_key_id)?;
-                let secret =
-                    secret.ok_or_else(|| Error::invalid("secret access key", "it is required"))?;
+                let secret = secret.ok_or_else(|| Error::invalid("secret access key", "it is required"))?;
                 validate_secret(secret)?;
                 (Some(access_key_id.as_str()), None, None, None, None)
             }
@@ -179,11 +167,7 @@ impl Engagement {
                 validate_profile(profile)?;
                 (None, Some(profile.as_str()), None, None, None)
             }
-            ConnectionKind::AssumeRole {
-                source,
-                role_arn,
-                external_id,
-            } => {
+            ConnectionKind::AssumeRole { source, role_arn, external_id } => {
                 if self.find_connection(source)?.is_none() {
                     return Err(Error::invalid(
                         "source connection",
@@ -194,20 +178,11 @@ impl Engagement {
                 if let Some(external_id) = external_id {
                     validate_external_id(external_id)?;
                 }
-                (
-                    None,
-                    None,
-                    Some(source.as_str()),
-                    Some(role_arn.as_str()),
-                    external_id.as_deref(),
-                )
+                (None, None, Some(source.as_str()), Some(role_arn.as_str()), external_id.as_deref())
             }
         };
         if secret.is_some() && access_key_id.is_none() {
-            return Err(Error::invalid(
-                "secret",
-                "only access-key connections store a secret",
-            ));
+            return Err(Error::invalid("secret", "only access-key connections store a secret"));
         }
 
         let created_at = clock.now().to_string();
@@ -237,11 +212,7 @@ impl Engagement {
             name: new.name.clone(),
             kind: new.kind.clone(),
             region: new.region.clone(),
-            secret: if secret.is_some() {
-                SecretState::Present
-            } else {
-                SecretState::NotNeeded
-            },
+            secret: if secret.is_some() { SecretState::Present } else { SecretState::NotNeeded },
             created_at,
         })
     }
@@ -256,10 +227,7 @@ impl Engagement {
         let mut out = Vec::new();
         for row in rows {
             let (name, kind, region, created_at) = row?;
-            let kind = kind.map_err(|detail| Error::Corrupt {
-                path: self.path().to_owned(),
-                detail,
-            })?;
+            let kind = kind.map_err(|detail| Error::Corrupt { path: self.path().to_owned(), detail })?;
             let secret = match kind {
                 ConnectionKind::AccessKey { .. } => match secrets.get(&secret_key(self, &name)) {
                     Ok(Some(_)) => SecretState::Present,
@@ -271,13 +239,7 @@ impl Engagement {
                 },
                 _ => SecretState::NotNeeded,
             };
-            out.push(ConnectionSummary {
-                name,
-                kind,
-                region,
-                secret,
-                created_at,
-            });
+            out.push(ConnectionSummary { name, kind, region, secret, created_at });
         }
         Ok(out)
     }
@@ -286,37 +248,23 @@ impl Engagement {
     /// through it.
     pub fn remove_connection(&self, name: &str, secrets: &dyn SecretStore) -> Result<()> {
         let Some((kind, _)) = self.find_connection(name)? else {
-            return Err(Error::ConnectionNotFound {
-                name: name.to_owned(),
-            });
+            return Err(Error::ConnectionNotFound { name: name.to_owned() });
         };
-        let mut stmt = self
-            .conn()
-            .prepare("SELECT name FROM connection WHERE source_connection = ?1 ORDER BY name")?;
-        let dependents: Vec<String> = stmt
-            .query_map([name], |row| row.get(0))?
-            .collect::<rusqlite::Result<_>>()?;
+        let mut stmt = self.conn().prepare("SELECT name FROM connection WHERE source_connection = ?1 ORDER BY name")?;
+        let dependents: Vec<String> = stmt.query_map([name], |row| row.get(0))?.collect::<rusqlite::Result<_>>()?;
         if !dependents.is_empty() {
-            return Err(Error::ConnectionInUse {
-                name: name.to_owned(),
-                dependents: dependents.join(", "),
-            });
+            return Err(Error::ConnectionInUse { name: name.to_owned(), dependents: dependents.join(", ") });
         }
         if matches!(kind, ConnectionKind::AccessKey { .. }) {
             secrets.delete(&secret_key(self, name))?;
         }
-        self.conn()
-            .execute("DELETE FROM connection WHERE name = ?1", [name])?;
+        self.conn().execute("DELETE FROM connection WHERE name = ?1", [name])?;
         tracing::info!(connection = %name, "connection removed");
         Ok(())
     }
 
     /// Everything needed to build credentials for `name`, following assume-role sources to their base.
-    pub fn resolve_connection(
-        &self,
-        name: &str,
-        secrets: &dyn SecretStore,
-    ) -> Result<ResolvedConnection> {
+    pub fn resolve_connection(&self, name: &str, secrets: &dyn SecretStore) -> Result<ResolvedConnection> {
         let mut roles = Vec::new();
         let mut region = None;
         let mut current = name.to_owned();
@@ -326,22 +274,14 @@ impl Engagement {
             };
             region = region.or(own_region);
             match kind {
-                ConnectionKind::AssumeRole {
-                    source,
-                    role_arn,
-                    external_id,
-                } => {
+                ConnectionKind::AssumeRole { source, role_arn, external_id } => {
                     if roles.len() >= MAX_ROLE_CHAIN {
                         return Err(Error::invalid(
                             "connection",
                             format!("{name:?} chains more than {MAX_ROLE_CHAIN} roles"),
                         ));
                     }
-                    roles.push(RoleHop {
-                        role_arn,
-                        external_id,
-                        session_name: format!("pinshift-{current}"),
-                    });
+                    roles.push(RoleHop { role_arn, external_id, session_name: format!("pinshift-{current}") });
                     current = source;
                 }
                 ConnectionKind::Profile { profile } => {
@@ -354,19 +294,13 @@ impl Engagement {
                     });
                 }
                 ConnectionKind::AccessKey { access_key_id } => {
-                    let secret_access_key =
-                        secrets.get(&secret_key(self, &current))?.ok_or_else(|| {
-                            Error::SecretMissing {
-                                name: current.clone(),
-                            }
-                        })?;
+                    let secret_access_key = secrets
+                        .get(&secret_key(self, &current))?
+                        .ok_or_else(|| Error::SecretMissing { name: current.clone() })?;
                     roles.reverse();
                     return Ok(ResolvedConnection {
                         name: name.to_owned(),
-                        base: BaseCredentials::AccessKey {
-                            access_key_id,
-                            secret_access_key,
-                        },
+                        base: BaseCredentials::AccessKey { access_key_id, secret_access_key },
                         roles,
                         region,
                     });
@@ -388,22 +322,14 @@ impl Engagement {
         match row {
             None => Ok(None),
             Some((_, kind, region, _)) => {
-                let kind = kind.map_err(|detail| Error::Corrupt {
-                    path: self.path().to_owned(),
-                    detail,
-                })?;
+                let kind = kind.map_err(|detail| Error::Corrupt { path: self.path().to_owned(), detail })?;
                 Ok(Some((kind, region)))
             }
         }
     }
 }
 
-type StoredRow = (
-    String,
-    std::result::Result<ConnectionKind, String>,
-    Option<String>,
-    String,
-);
+type StoredRow = (String, std::result::Result<ConnectionKind, String>, Option<String>, String);
 
 fn row_to_stored(row: &rusqlite::Row<'_>) -> rusqlite::Result<StoredRow> {
     let name: String = row.get(0)?;
@@ -418,15 +344,10 @@ fn row_to_stored(row: &rusqlite::Row<'_>) -> rusqlite::Result<StoredRow> {
             .get::<_, Option<String>>(3)?
             .map(|profile| ConnectionKind::Profile { profile })
             .ok_or_else(|| missing("profile")),
-        "assume_role" => match (
-            row.get::<_, Option<String>>(4)?,
-            row.get::<_, Option<String>>(5)?,
-        ) {
-            (Some(source), Some(role_arn)) => Ok(ConnectionKind::AssumeRole {
-                source,
-                role_arn,
-                external_id: row.get(6)?,
-            }),
+        "assume_role" => match (row.get::<_, Option<String>>(4)?, row.get::<_, Option<String>>(5)?) {
+            (Some(source), Some(role_arn)) => {
+                Ok(ConnectionKind::AssumeRole { source, role_arn, external_id: row.get(6)? })
+            }
             _ => Err(missing("source or role ARN")),
         },
         other => Err(format!("connection {name:?} has unknown kind {other:?}")),
@@ -444,37 +365,23 @@ fn kind_column(kind: &ConnectionKind) -> &'static str {
 
 fn validate_name(field: &str, name: &str) -> Result<()> {
     let ok = (1..=64).contains(&name.len())
-        && name
-            .chars()
-            .next()
-            .is_some_and(|c| c.is_ascii_alphanumeric())
-        && name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
+        && name.chars().next().is_some_and(|c| c.is_ascii_alphanumeric())
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
     if ok {
         Ok(())
     } else {
         Err(Error::invalid(
             field,
-            format!(
-                "{name:?}: use 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit"
-            ),
+            format!("{name:?}: use 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit"),
         ))
     }
 }
 
 fn validate_access_key_id(id: &str) -> Result<()> {
-    if (16..=128).contains(&id.len())
-        && id
-            .chars()
-            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
-    {
+    if (16..=128).contains(&id.len()) && id.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit()) {
         Ok(())
     } else {
-        Err(Error::invalid(
-            "access key id",
-            "expected 16 to 128 upper-case letters and digits, like AKIA…",
-        ))
+        Err(Error::invalid("access key id", "expected 16 to 128 upper-case letters and digits, like AKIA…"))
     }
 }
 
@@ -484,24 +391,16 @@ fn validate_secret(secret: &Sensitive<String>) -> Result<()> {
         return Err(Error::invalid("secret access key", "it is empty"));
     }
     if value.len() > 256 || value.chars().any(|c| c.is_whitespace() || c.is_control()) {
-        return Err(Error::invalid(
-            "secret access key",
-            "it contains spaces or control characters",
-        ));
+        return Err(Error::invalid("secret access key", "it contains spaces or control characters"));
     }
     Ok(())
 }
 
 fn validate_profile(profile: &str) -> Result<()> {
-    if (1..=128).contains(&profile.len())
-        && !profile.chars().any(|c| c.is_whitespace() || c.is_control())
-    {
+    if (1..=128).contains(&profile.len()) && !profile.chars().any(|c| c.is_whitespace() || c.is_control()) {
         Ok(())
     } else {
-        Err(Error::invalid(
-            "profile",
-            "use the profile's name as in ~/.aws/config, without spaces",
-        ))
+        Err(Error::invalid("profile", "use the profile's name as in ~/.aws/config, without spaces"))
     }
 }
 
@@ -514,55 +413,28 @@ fn validate_role_arn(arn: &str) -> Result<()> {
         && parts[3].is_empty()
         && parts[4].len() == 12
         && parts[4].chars().all(|c| c.is_ascii_digit())
-        && parts[5]
-            .strip_prefix("role/")
-            .is_some_and(|rest| !rest.is_empty());
+        && parts[5].strip_prefix("role/").is_some_and(|rest| !rest.is_empty());
     if ok {
         Ok(())
     } else {
-        Err(Error::invalid(
-            "role ARN",
-            format!("{arn:?} is not like arn:aws:iam::123456789012:role/Name"),
-        ))
+        Err(Error::invalid("role ARN", format!("{arn:?} is not like arn:aws:iam::123456789012:role/Name")))
     }
 }
 
 fn validate_external_id(external_id: &str) -> Result<()> {
     let ok = (2..=1224).contains(&external_id.len())
-        && external_id
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "+=,.@:/-_".contains(c));
-    if ok {
-        Ok(())
-    } else {
-        Err(Error::invalid(
-            "external id",
-            "use 2 to 1224 letters, digits or +=,.@:/-_",
-        ))
-    }
+        && external_id.chars().all(|c| c.is_ascii_alphanumeric() || "+=,.@:/-_".contains(c));
+    if ok { Ok(()) } else { Err(Error::invalid("external id", "use 2 to 1224 letters, digits or +=,.@:/-_")) }
 }
 
 /// Region names look like `us-east-1`, `ap-southeast-2`, `us-gov-west-1`.
 pub fn validate_region(region: &str) -> Result<()> {
     let parts: Vec<&str> = region.split('-').collect();
     let ok = parts.len() >= 3
-        && parts
-            .first()
-            .is_some_and(|p| p.len() == 2 && p.chars().all(|c| c.is_ascii_lowercase()))
-        && parts
-            .last()
-            .is_some_and(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()))
-        && parts[1..parts.len() - 1]
-            .iter()
-            .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_lowercase()));
-    if ok {
-        Ok(())
-    } else {
-        Err(Error::invalid(
-            "region",
-            format!("{region:?} is not a Region name like us-east-1"),
-        ))
-    }
+        && parts.first().is_some_and(|p| p.len() == 2 && p.chars().all(|c| c.is_ascii_lowercase()))
+        && parts.last().is_some_and(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()))
+        && parts[1..parts.len() - 1].iter().all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_lowercase()));
+    if ok { Ok(()) } else { Err(Error::invalid("region", format!("{region:?} is not a Region name like us-east-1"))) }
 }
 
 #[cfg(test)]
@@ -571,12 +443,7 @@ mod tests {
 
     #[test]
     fn regions_are_checked() {
-        for ok in [
-            "us-east-1",
-            "ap-southeast-2",
-            "us-gov-west-1",
-            "eu-central-1",
-        ] {
+        for ok in ["us-east-1", "ap-southeast-2", "us-gov-west-1", "eu-central-1"] {
             assert!(validate_region(ok).is_ok(), "{ok}");
         }
         for bad in ["useast1", "US-EAST-1", "us-east-", "us--1", ""] {

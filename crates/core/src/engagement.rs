@@ -65,22 +65,13 @@ impl Engagement {
             None => default_name(path),
         };
         // `create_new` claims the path atomically, so a file that appears meanwhile is never clobbered.
-        OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(path)
-            .map_err(|source| {
-                if source.kind() == std::io::ErrorKind::AlreadyExists {
-                    Error::FileExists {
-                        path: path.to_owned(),
-                    }
-                } else {
-                    Error::Io {
-                        path: path.to_owned(),
-                        source,
-                    }
-                }
-            })?;
+        OpenOptions::new().write(true).create_new(true).open(path).map_err(|source| {
+            if source.kind() == std::io::ErrorKind::AlreadyExists {
+                Error::FileExists { path: path.to_owned() }
+            } else {
+                Error::Io { path: path.to_owned(), source }
+            }
+        })?;
         let created = Self::initialise(path, &name, clock);
         if created.is_err() {
             // Only remove what this call created; the file was empty a moment ago.
@@ -93,8 +84,8 @@ impl Engagement {
     }
 
     fn initialise(path: &Path, name: &str, clock: &dyn Clock) -> Result<Engagement> {
-        let mut conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE)
-            .map_err(|e| classify(path, e))?;
+        let mut conn =
+            Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE).map_err(|e| classify(path, e))?;
         conn.pragma_update(None, "application_id", APPLICATION_ID)?;
         configure(&conn).map_err(|e| classify(path, e))?;
         migrate(&mut conn, 0, clock)?;
@@ -103,39 +94,29 @@ impl Engagement {
             "INSERT INTO engagement (id, name, created_at, created_by_version) VALUES (?1, ?2, ?3, ?4)",
             params![id, name, clock.now().to_string(), crate::VERSION],
         )?;
-        Ok(Engagement {
-            conn,
-            path: path.to_owned(),
-            id,
-        })
+        Ok(Engagement { conn, path: absolute(path), id })
     }
 
     /// Opens an existing engagement file, upgrading an older schema in place.
     pub fn open(path: &Path, clock: &dyn Clock) -> Result<Engagement> {
         check_header(path)?;
-        let mut conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE)
-            .map_err(|e| classify(path, e))?;
+        let mut conn =
+            Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE).map_err(|e| classify(path, e))?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
 
         // Read-only checks first: a foreign or newer file must not be touched at all.
-        let application_id: i32 = conn
-            .pragma_query_value(None, "application_id", |row| row.get(0))
-            .map_err(|e| classify(path, e))?;
+        let application_id: i32 =
+            conn.pragma_query_value(None, "application_id", |row| row.get(0)).map_err(|e| classify(path, e))?;
         if application_id != APPLICATION_ID {
             return Err(Error::NotAnEngagement {
                 path: path.to_owned(),
                 detail: "it is a SQLite database of another application".into(),
             });
         }
-        let version: u32 = conn
-            .pragma_query_value(None, "user_version", |row| row.get(0))
-            .map_err(|e| classify(path, e))?;
+        let version: u32 =
+            conn.pragma_query_value(None, "user_version", |row| row.get(0)).map_err(|e| classify(path, e))?;
         if version > SCHEMA_VERSION {
-            return Err(Error::NewerSchema {
-                path: path.to_owned(),
-                found: version,
-                supported: SCHEMA_VERSION,
-            });
+            return Err(Error::NewerSchema { path: path.to_owned(), found: version, supported: SCHEMA_VERSION });
         }
 
         configure(&conn).map_err(|e| classify(path, e))?;
@@ -151,11 +132,7 @@ impl Engagement {
             path: path.to_owned(),
             detail: "the engagement record is missing".into(),
         })?;
-        Ok(Engagement {
-            conn,
-            path: path.to_owned(),
-            id,
-        })
+        Ok(Engagement { conn, path: absolute(path), id })
     }
 
     /// The engagement's stable id (also the namespace of its keychain entries).
@@ -173,21 +150,13 @@ impl Engagement {
 
     pub fn info(&self) -> Result<EngagementInfo> {
         let (name, created_at, created_by_version): (String, String, String) =
-            self.conn.query_row(
-                "SELECT name, created_at, created_by_version FROM engagement",
-                [],
-                |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
-            )?;
-        let schema_version: u32 = self
-            .conn
-            .pragma_query_value(None, "user_version", |row| row.get(0))?;
-        let connections: u32 =
-            self.conn
-                .query_row("SELECT count(*) FROM connection", [], |row| row.get(0))?;
+            self.conn.query_row("SELECT name, created_at, created_by_version FROM engagement", [], |row| {
+                Ok((row.get(0)?, row.get(1)?, row.get(2)?))
+            })?;
+        let schema_version: u32 = self.conn.pragma_query_value(None, "user_version", |row| row.get(0))?;
+        let connections: u32 = self.conn.query_row("SELECT count(*) FROM connection", [], |row| row.get(0))?;
         let size_bytes = std::fs::metadata(&self.path).map(|m| m.len()).unwrap_or(0)
-            + std::fs::metadata(sidecar(&self.path, "-wal"))
-                .map(|m| m.len())
-                .unwrap_or(0);
+            + std::fs::metadata(sidecar(&self.path, "-wal")).map(|m| m.len()).unwrap_or(0);
         Ok(EngagementInfo {
             id: self.id.clone(),
             name,
@@ -209,6 +178,11 @@ impl Engagement {
     }
 }
 
+/// The path as users should see it: absolute, so `info` says where the file really is.
+fn absolute(path: &Path) -> PathBuf {
+    std::fs::canonicalize(path).unwrap_or_else(|_| path.to_owned())
+}
+
 fn sidecar(path: &Path, suffix: &str) -> PathBuf {
     let mut name = path.as_os_str().to_owned();
     name.push(suffix);
@@ -224,12 +198,8 @@ fn default_name(path: &Path) -> String {
 
 fn validate_engagement_name(name: &str) -> Result<String> {
     let trimmed = name.trim();
-    if trimmed.is_empty() || trimmed.chars().count() > 200 || trimmed.chars().any(char::is_control)
-    {
-        return Err(Error::invalid(
-            "engagement name",
-            "use 1 to 200 printable characters",
-        ));
+    if trimmed.is_empty() || trimmed.chars().count() > 200 || trimmed.chars().any(char::is_control) {
+        return Err(Error::invalid("engagement name", "use 1 to 200 printable characters"));
     }
     Ok(trimmed.to_owned())
 }
@@ -238,21 +208,13 @@ fn validate_engagement_name(name: &str) -> Result<String> {
 fn check_header(path: &Path) -> Result<()> {
     let mut file = std::fs::File::open(path).map_err(|source| {
         if source.kind() == std::io::ErrorKind::NotFound {
-            Error::FileNotFound {
-                path: path.to_owned(),
-            }
+            Error::FileNotFound { path: path.to_owned() }
         } else {
-            Error::Io {
-                path: path.to_owned(),
-                source,
-            }
+            Error::Io { path: path.to_owned(), source }
         }
     })?;
     if file.metadata().map(|m| m.is_dir()).unwrap_or(false) {
-        return Err(Error::NotAnEngagement {
-            path: path.to_owned(),
-            detail: "it is a directory".into(),
-        });
+        return Err(Error::NotAnEngagement { path: path.to_owned(), detail: "it is a directory".into() });
     }
     let mut header = [0u8; 16];
     let mut read = 0;
@@ -261,32 +223,22 @@ fn check_header(path: &Path) -> Result<()> {
             Ok(0) => break,
             Ok(n) => read += n,
             Err(source) => {
-                return Err(Error::Io {
-                    path: path.to_owned(),
-                    source,
-                });
+                return Err(Error::Io { path: path.to_owned(), source });
             }
         }
     }
     if read == 0 {
-        return Err(Error::NotAnEngagement {
-            path: path.to_owned(),
-            detail: "the file is empty".into(),
-        });
+        return Err(Error::NotAnEngagement { path: path.to_owned(), detail: "the file is empty".into() });
     }
     if read < header.len() || &header != SQLITE_HEADER {
-        return Err(Error::NotAnEngagement {
-            path: path.to_owned(),
-            detail: "it is not a SQLite database".into(),
-        });
+        return Err(Error::NotAnEngagement { path: path.to_owned(), detail: "it is not a SQLite database".into() });
     }
     Ok(())
 }
 
 fn configure(conn: &Connection) -> rusqlite::Result<()> {
     conn.busy_timeout(std::time::Duration::from_secs(5))?;
-    let mode: String =
-        conn.pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get(0))?;
+    let mode: String = conn.pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get(0))?;
     if !mode.eq_ignore_ascii_case("wal") {
         tracing::warn!(mode, "engagement file could not switch to WAL");
     }
@@ -315,14 +267,10 @@ fn migrate(conn: &mut Connection, from: u32, clock: &dyn Clock) -> Result<()> {
 fn classify(path: &Path, error: rusqlite::Error) -> Error {
     use rusqlite::ffi::ErrorCode as Code;
     match error.sqlite_error_code() {
-        Some(Code::NotADatabase) => Error::NotAnEngagement {
-            path: path.to_owned(),
-            detail: "it is not a SQLite database".into(),
-        },
-        Some(Code::DatabaseCorrupt) => Error::Corrupt {
-            path: path.to_owned(),
-            detail: error.to_string(),
-        },
+        Some(Code::NotADatabase) => {
+            Error::NotAnEngagement { path: path.to_owned(), detail: "it is not a SQLite database".into() }
+        }
+        Some(Code::DatabaseCorrupt) => Error::Corrupt { path: path.to_owned(), detail: error.to_string() },
         Some(Code::ReadOnly) | Some(Code::CannotOpen) | Some(Code::PermissionDenied) => Error::Io {
             path: path.to_owned(),
             source: std::io::Error::new(std::io::ErrorKind::PermissionDenied, error.to_string()),

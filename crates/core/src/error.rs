@@ -68,17 +68,10 @@ pub enum Error {
         "{} was written by a newer Pinshift (schema version {found}); this build understands up to version {supported}",
         path.display()
     )]
-    NewerSchema {
-        path: PathBuf,
-        found: u32,
-        supported: u32,
-    },
+    NewerSchema { path: PathBuf, found: u32, supported: u32 },
 
     #[error("{}: {source}", path.display())]
-    Io {
-        path: PathBuf,
-        source: std::io::Error,
-    },
+    Io { path: PathBuf, source: std::io::Error },
 
     #[error("invalid {field}: {reason}")]
     InvalidInput { field: String, reason: String },
@@ -99,11 +92,7 @@ pub enum Error {
     SecretMissing { name: String },
 
     #[error("AWS {operation} failed: {code}: {message}")]
-    Aws {
-        operation: String,
-        code: String,
-        message: String,
-    },
+    Aws { operation: String, code: String, message: String },
 
     #[error("could not reach AWS for {operation}: {detail}")]
     AwsUnreachable { operation: String, detail: String },
@@ -120,10 +109,7 @@ pub enum Error {
 
 impl Error {
     pub fn invalid(field: impl Into<String>, reason: impl Into<String>) -> Self {
-        Error::InvalidInput {
-            field: field.into(),
-            reason: reason.into(),
-        }
+        Error::InvalidInput { field: field.into(), reason: reason.into() }
     }
 
     pub fn code(&self) -> ErrorCode {
@@ -136,9 +122,7 @@ impl Error {
             Error::InvalidInput { .. } | Error::ConnectionInUse { .. } => ErrorCode::InvalidInput,
             Error::KeychainUnavailable { .. } => ErrorCode::KeychainUnavailable,
             Error::SecretMissing { .. } => ErrorCode::SecretMissing,
-            Error::Aws { .. } | Error::AwsUnreachable { .. } | Error::Credentials { .. } => {
-                ErrorCode::Aws
-            }
+            Error::Aws { .. } | Error::AwsUnreachable { .. } | Error::Credentials { .. } => ErrorCode::Aws,
             Error::Io { .. } | Error::Storage(_) | Error::Internal(_) => ErrorCode::Internal,
         }
     }
@@ -146,30 +130,18 @@ impl Error {
     /// What the user can do about it, in plain words.
     pub fn hint(&self) -> Option<String> {
         let hint = match self {
-            Error::FileNotFound { .. } => {
-                "check the path, or create a new engagement with `pinshift init <file>`"
-            }
+            Error::FileNotFound { .. } => "check the path, or create a new engagement with `pinshift init <file>`",
             Error::FileExists { .. } => {
                 "Pinshift never overwrites a file: choose another name, or open the existing engagement"
             }
-            Error::NotAnEngagement { .. } => {
-                "open a file created by `pinshift init` (usually *.pinshift)"
-            }
+            Error::NotAnEngagement { .. } => "open a file created by `pinshift init` (usually *.pinshift)",
             Error::Corrupt { .. } => {
                 "the file was left untouched; restore it from a copy or backup, or create a new engagement"
             }
-            Error::NewerSchema { .. } => {
-                "install the Pinshift version that wrote this file, or a newer one"
-            }
-            Error::ConnectionExists { .. } => {
-                "choose another name, or remove the old connection first"
-            }
-            Error::ConnectionNotFound { .. } => {
-                "`pinshift connection list` shows the connections of this engagement"
-            }
-            Error::ConnectionInUse { .. } => {
-                "remove the connections that assume a role through it first"
-            }
+            Error::NewerSchema { .. } => "install the Pinshift version that wrote this file, or a newer one",
+            Error::ConnectionExists { .. } => "choose another name, or remove the old connection first",
+            Error::ConnectionNotFound { .. } => "`pinshift connection list` shows the connections of this engagement",
+            Error::ConnectionInUse { .. } => "remove the connections that assume a role through it first",
             Error::KeychainUnavailable { .. } => {
                 "unlock the OS keychain (on Linux: a running Secret Service such as gnome-keyring), \
                  or use an AWS profile connection instead of stored keys"
@@ -185,10 +157,7 @@ impl Error {
                 "for a profile, check ~/.aws/config (for SSO run `aws sso login --profile NAME`); \
                  for a role, check the source connection and the role's trust policy"
             }
-            Error::InvalidInput { .. }
-            | Error::Io { .. }
-            | Error::Storage(_)
-            | Error::Internal(_) => return None,
+            Error::InvalidInput { .. } | Error::Io { .. } | Error::Storage(_) | Error::Internal(_) => return None,
         };
         Some(hint.to_owned())
     }
@@ -202,11 +171,7 @@ impl Error {
     }
 
     pub fn payload(&self) -> ErrorPayload {
-        ErrorPayload {
-            code: self.code(),
-            message: self.to_string(),
-            hint: self.hint(),
-        }
+        ErrorPayload { code: self.code(), message: self.to_string(), hint: self.hint() }
     }
 }
 
@@ -224,9 +189,7 @@ fn aws_hint(code: &str) -> Option<String> {
         "AccessDenied" | "AccessDeniedException" => {
             "the principal lacks a permission: give the customer's admin the policy Pinshift generates"
         }
-        "ThrottlingException" | "TooManyRequestsException" | "Throttling" => {
-            "AWS is throttling: wait and retry"
-        }
+        "ThrottlingException" | "TooManyRequestsException" | "Throttling" => "AWS is throttling: wait and retry",
         _ => return None,
     };
     Some(hint.to_owned())

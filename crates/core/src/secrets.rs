@@ -83,9 +83,7 @@ impl KeychainStore {
 
     /// A store under another service name, so tests never touch a user's real entries.
     pub fn with_service(service: impl Into<String>) -> Self {
-        KeychainStore {
-            service: service.into(),
-        }
+        KeychainStore { service: service.into() }
     }
 
     fn entry(&self, key: &str) -> Result<keyring::Entry> {
@@ -102,21 +100,15 @@ impl Default for KeychainStore {
 fn keychain_error(error: keyring::Error) -> Error {
     match error {
         keyring::Error::PlatformFailure(inner) | keyring::Error::NoStorageAccess(inner) => {
-            Error::KeychainUnavailable {
-                detail: inner.to_string(),
-            }
+            Error::KeychainUnavailable { detail: inner.to_string() }
         }
-        other => Error::KeychainUnavailable {
-            detail: other.to_string(),
-        },
+        other => Error::KeychainUnavailable { detail: other.to_string() },
     }
 }
 
 impl SecretStore for KeychainStore {
     fn set(&self, key: &str, secret: &Sensitive<String>) -> Result<()> {
-        self.entry(key)?
-            .set_password(secret.expose())
-            .map_err(keychain_error)
+        self.entry(key)?.set_password(secret.expose()).map_err(keychain_error)
     }
 
     fn get(&self, key: &str) -> Result<Option<Sensitive<String>>> {
@@ -147,9 +139,7 @@ impl MemoryStore {
     }
 
     fn lock(&self) -> Result<std::sync::MutexGuard<'_, HashMap<String, String>>> {
-        self.secrets
-            .lock()
-            .map_err(|_| Error::Internal("secret store lock poisoned".into()))
+        self.secrets.lock().map_err(|_| Error::Internal("secret store lock poisoned".into()))
     }
 }
 

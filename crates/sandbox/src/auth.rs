@@ -6,8 +6,7 @@ use std::time::{Duration, SystemTime};
 
 use aws_credential_types::Credentials;
 use aws_sigv4::http_request::{
-    PercentEncodingMode, SignableBody, SignableRequest, SigningSettings, UriPathNormalizationMode,
-    sign,
+    PercentEncodingMode, SignableBody, SignableRequest, SigningSettings, UriPathNormalizationMode, sign,
 };
 use aws_sigv4::sign::v4;
 use axum::http::{HeaderMap, Method, StatusCode, Uri};
@@ -36,16 +35,9 @@ pub fn parse_authorization(headers: &HeaderMap) -> Result<Authorization, Service
             "Request is missing Authentication Token",
         )
     };
-    let value = headers
-        .get("authorization")
-        .and_then(|v| v.to_str().ok())
-        .ok_or_else(missing)?;
+    let value = headers.get("authorization").and_then(|v| v.to_str().ok()).ok_or_else(missing)?;
     let rest = value.strip_prefix("AWS4-HMAC-SHA256 ").ok_or_else(|| {
-        ServiceError::new(
-            StatusCode::BAD_REQUEST,
-            "IncompleteSignature",
-            "Only AWS4-HMAC-SHA256 is supported",
-        )
+        ServiceError::new(StatusCode::BAD_REQUEST, "IncompleteSignature", "Only AWS4-HMAC-SHA256 is supported")
     })?;
     let mut credential = None;
     let mut signed_headers = None;
@@ -96,35 +88,19 @@ pub fn verify(
     headers: &HeaderMap,
     body: &[u8],
 ) -> Result<(), ServiceError> {
-    let amz_date = headers
-        .get("x-amz-date")
-        .and_then(|v| v.to_str().ok())
-        .ok_or_else(|| {
-            ServiceError::new(
-                StatusCode::BAD_REQUEST,
-                "IncompleteSignature",
-                "x-amz-date header is required",
-            )
-        })?;
+    let amz_date = headers.get("x-amz-date").and_then(|v| v.to_str().ok()).ok_or_else(|| {
+        ServiceError::new(StatusCode::BAD_REQUEST, "IncompleteSignature", "x-amz-date header is required")
+    })?;
     let time = parse_amz_date(amz_date).ok_or_else(|| {
-        ServiceError::new(
-            StatusCode::BAD_REQUEST,
-            "IncompleteSignature",
-            "x-amz-date is not yyyyMMddTHHmmssZ",
-        )
+        ServiceError::new(StatusCode::BAD_REQUEST, "IncompleteSignature", "x-amz-date is not yyyyMMddTHHmmssZ")
     })?;
     let now = SystemTime::now();
-    let skew = now
-        .duration_since(time)
-        .or_else(|_| time.duration_since(now))
-        .unwrap_or_default();
+    let skew = now.duration_since(time).or_else(|_| time.duration_since(now)).unwrap_or_default();
     if skew > MAX_SKEW {
         return Err(ServiceError::new(
             StatusCode::FORBIDDEN,
             "SignatureDoesNotMatch",
-            format!(
-                "Signature expired: {amz_date} is now earlier or later than 15 minutes from the server time."
-            ),
+            format!("Signature expired: {amz_date} is now earlier or later than 15 minutes from the server time."),
         ));
     }
 
@@ -133,16 +109,10 @@ pub fn verify(
         .iter()
         .filter(|name| name.as_str() != "x-amz-security-token" && name.as_str() != "x-amz-date")
         .flat_map(|name| {
-            headers
-                .get_all(name.as_str())
-                .iter()
-                .filter_map(move |v| v.to_str().ok().map(|v| (name.as_str(), v)))
+            headers.get_all(name.as_str()).iter().filter_map(move |v| v.to_str().ok().map(|v| (name.as_str(), v)))
         })
         .collect();
-    let body = match headers
-        .get("x-amz-content-sha256")
-        .and_then(|v| v.to_str().ok())
-    {
+    let body = match headers.get("x-amz-content-sha256").and_then(|v| v.to_str().ok()) {
         Some(hash) => SignableBody::Precomputed(hash.to_owned()),
         None => SignableBody::Bytes(body),
     };
@@ -161,9 +131,7 @@ pub fn verify(
         "sandbox",
     )
     .into();
-    let internal = |what: String| {
-        ServiceError::new(StatusCode::INTERNAL_SERVER_ERROR, "InternalFailure", what)
-    };
+    let internal = |what: String| ServiceError::new(StatusCode::INTERNAL_SERVER_ERROR, "InternalFailure", what);
     let params = v4::SigningParams::builder()
         .identity(&identity)
         .region(&auth.region)
@@ -176,9 +144,7 @@ pub fn verify(
     let path_and_query = uri.path_and_query().map(|p| p.as_str()).unwrap_or("/");
     let request = SignableRequest::new(method.as_str(), path_and_query, signed.into_iter(), body)
         .map_err(|e| internal(e.to_string()))?;
-    let (_, expected) = sign(request, &params)
-        .map_err(|e| internal(e.to_string()))?
-        .into_parts();
+    let (_, expected) = sign(request, &params).map_err(|e| internal(e.to_string()))?.into_parts();
     if expected != auth.signature {
         return Err(ServiceError::new(
             StatusCode::FORBIDDEN,

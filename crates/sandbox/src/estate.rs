@@ -47,16 +47,9 @@ pub struct Role {
 #[derive(Debug, thiserror::Error)]
 pub enum EstateError {
     #[error("{file}: {source}")]
-    Read {
-        file: String,
-        source: std::io::Error,
-    },
+    Read { file: String, source: std::io::Error },
     #[error("{file}: at {path}: {message}")]
-    Invalid {
-        file: String,
-        path: String,
-        message: String,
-    },
+    Invalid { file: String, path: String, message: String },
     #[error("unknown estate {0:?}: name a built-in estate ({1}) or a path to an estate file")]
     Unknown(String, String),
 }
@@ -70,15 +63,10 @@ impl Estate {
         let path = Path::new(name_or_path);
         if !path.exists() {
             let names: Vec<&str> = BUILT_IN.iter().map(|(name, _)| *name).collect();
-            return Err(EstateError::Unknown(
-                name_or_path.to_owned(),
-                names.join(", "),
-            ));
+            return Err(EstateError::Unknown(name_or_path.to_owned(), names.join(", ")));
         }
-        let text = std::fs::read_to_string(path).map_err(|source| EstateError::Read {
-            file: path.display().to_string(),
-            source,
-        })?;
+        let text = std::fs::read_to_string(path)
+            .map_err(|source| EstateError::Read { file: path.display().to_string(), source })?;
         Estate::parse(&path.display().to_string(), &text)
     }
 
@@ -87,11 +75,7 @@ impl Estate {
         let deserializer = &mut serde_json::Deserializer::from_str(text);
         let estate: Estate = serde_path_to_error::deserialize(deserializer).map_err(|error| {
             let path = error.path().to_string();
-            EstateError::Invalid {
-                file: file.to_owned(),
-                path,
-                message: error.into_inner().to_string(),
-            }
+            EstateError::Invalid { file: file.to_owned(), path, message: error.into_inner().to_string() }
         })?;
         estate.validate(file)?;
         Ok(estate)
@@ -105,28 +89,18 @@ impl Estate {
         };
         let mut keys = std::collections::HashSet::new();
         for (i, account) in self.accounts.iter().enumerate() {
-            if account.account_id.len() != 12
-                || !account.account_id.chars().all(|c| c.is_ascii_digit())
-            {
-                return Err(invalid(
-                    format!("accounts[{i}].account_id"),
-                    "an account id is 12 digits",
-                ));
+            if account.account_id.len() != 12 || !account.account_id.chars().all(|c| c.is_ascii_digit()) {
+                return Err(invalid(format!("accounts[{i}].account_id"), "an account id is 12 digits"));
             }
             if !keys.insert(account.access_key_id.as_str()) {
-                return Err(invalid(
-                    format!("accounts[{i}].access_key_id"),
-                    "access key ids must be unique",
-                ));
+                return Err(invalid(format!("accounts[{i}].access_key_id"), "access key ids must be unique"));
             }
         }
         Ok(())
     }
 
     pub fn account_by_key(&self, access_key_id: &str) -> Option<&Account> {
-        self.accounts
-            .iter()
-            .find(|a| a.access_key_id == access_key_id)
+        self.accounts.iter().find(|a| a.access_key_id == access_key_id)
     }
 
     pub fn account_by_id(&self, account_id: &str) -> Option<&Account> {
@@ -151,9 +125,6 @@ mod tests {
             "access_key_id":"AKIA1","secret_access_key":"s","roles":[{"name":"r","external_id":7}]}]}"#;
         let error = Estate::parse("estate.json", text).expect_err("bad");
         let message = error.to_string();
-        assert!(
-            message.starts_with("estate.json: at accounts[0].roles[0].external_id"),
-            "{message}"
-        );
+        assert!(message.starts_with("estate.json: at accounts[0].roles[0].external_id"), "{message}");
     }
 }

@@ -7,11 +7,7 @@ use clap::{Parser, Subcommand};
 use pinshift_sandbox::{Estate, RunningSandbox};
 
 #[derive(Debug, Parser)]
-#[command(
-    name = "pinshift-sandbox",
-    version,
-    about = "A local, wire-faithful twin of the AWS APIs Pinshift calls"
-)]
+#[command(name = "pinshift-sandbox", version, about = "A local, wire-faithful twin of the AWS APIs Pinshift calls")]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -37,31 +33,19 @@ enum Command {
 async fn main() -> anyhow::Result<()> {
     tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("PINSHIFT_LOG")
-                .unwrap_or_else(|_| "info".into()),
-        )
+        .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("PINSHIFT_LOG").unwrap_or_else(|_| "info".into()))
         .init();
-    let Command::Serve {
-        estate,
-        port,
-        ready_file,
-    } = Cli::parse().command;
+    let Command::Serve { estate, port, ready_file } = Cli::parse().command;
     let estate = Estate::load(&estate)?;
-    let sandbox = RunningSandbox::start(estate, port)
-        .await
-        .context("could not listen on 127.0.0.1")?;
+    let sandbox = RunningSandbox::start(estate, port).await.context("could not listen on 127.0.0.1")?;
     let info = sandbox.ready_info();
     if let Some(path) = ready_file {
         let tmp = path.with_extension("tmp");
-        std::fs::write(&tmp, serde_json::to_vec_pretty(&info)?)
-            .with_context(|| format!("{}", tmp.display()))?;
+        std::fs::write(&tmp, serde_json::to_vec_pretty(&info)?).with_context(|| format!("{}", tmp.display()))?;
         std::fs::rename(&tmp, &path).with_context(|| format!("{}", path.display()))?;
     }
     tracing::info!(endpoint = %sandbox.endpoint(), estate = %sandbox.state.estate.name, "sandbox listening");
-    tokio::signal::ctrl_c()
-        .await
-        .context("waiting for Ctrl-C")?;
+    tokio::signal::ctrl_c().await.context("waiting for Ctrl-C")?;
     tracing::info!("stopping");
     sandbox.stop().await;
     Ok(())

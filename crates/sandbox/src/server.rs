@@ -50,9 +50,7 @@ impl Session {
             s
         };
         let expiration = jiff::Timestamp::now()
-            .checked_add(jiff::SignedDuration::from_secs(
-                duration_seconds.min(43_200) as i64,
-            ))
+            .checked_add(jiff::SignedDuration::from_secs(duration_seconds.min(43_200) as i64))
             .unwrap_or_else(|_| jiff::Timestamp::now());
         Session {
             principal,
@@ -86,18 +84,12 @@ pub struct State {
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     // A panic while holding the lock cannot leave these maps half-updated; keep serving.
-    mutex
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
+    mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 impl State {
     pub fn new(estate: Estate) -> State {
-        State {
-            estate,
-            sessions: Mutex::new(HashMap::new()),
-            calls: Mutex::new(Vec::new()),
-        }
+        State { estate, sessions: Mutex::new(HashMap::new()), calls: Mutex::new(Vec::new()) }
     }
 
     pub fn add_session(&self, session: Session) {
@@ -114,20 +106,13 @@ impl State {
             let principal = Principal {
                 account_id: account.account_id.clone(),
                 arn: format!("arn:aws:iam::{}:user/{}", account.account_id, account.user),
-                user_id: format!(
-                    "AIDA{}",
-                    &access_key_id[access_key_id.len().saturating_sub(16)..]
-                ),
+                user_id: format!("AIDA{}", &access_key_id[access_key_id.len().saturating_sub(16)..]),
             };
             return Some((account.secret_access_key.clone(), None, principal));
         }
         let sessions = lock(&self.sessions);
         let session = sessions.get(access_key_id)?;
-        Some((
-            session.secret_access_key.clone(),
-            Some(session.session_token.clone()),
-            session.principal.clone(),
-        ))
+        Some((session.secret_access_key.clone(), Some(session.session_token.clone()), session.principal.clone()))
     }
 }
 
@@ -148,10 +133,7 @@ async fn dispatch(AxumState(state): AxumState<Arc<State>>, request: Request) -> 
     let request_id = uuid::Uuid::new_v4().to_string();
     let (parts, body) = request.into_parts();
     let authorization = auth::parse_authorization(&parts.headers);
-    let service = authorization
-        .as_ref()
-        .map(|a| a.service.clone())
-        .unwrap_or_else(|_| "unknown".into());
+    let service = authorization.as_ref().map(|a| a.service.clone()).unwrap_or_else(|_| "unknown".into());
     let protocol = protocol_of(&service);
     let mut record = CallRecord {
         service: service.clone(),
@@ -166,26 +148,17 @@ async fn dispatch(AxumState(state): AxumState<Arc<State>>, request: Request) -> 
     let outcome: Result<Response<Body>, ServiceError> = async {
         let authorization = authorization?;
         let body = to_bytes(body, MAX_BODY).await.map_err(|_| {
+            ServiceError::new(StatusCode::PAYLOAD_TOO_LARGE, "RequestEntityTooLarge", "request body too large")
+        })?;
+        let (secret, token, principal) = state.credentials_for(&authorization.access_key_id).ok_or_else(|| {
             ServiceError::new(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "RequestEntityTooLarge",
-                "request body too large",
+                StatusCode::FORBIDDEN,
+                unknown_key_code(protocol),
+                "The security token included in the request is invalid.",
             )
         })?;
-        let (secret, token, principal) = state
-            .credentials_for(&authorization.access_key_id)
-            .ok_or_else(|| {
-                ServiceError::new(
-                    StatusCode::FORBIDDEN,
-                    unknown_key_code(protocol),
-                    "The security token included in the request is invalid.",
-                )
-            })?;
         if let Some(token) = &token {
-            let sent = parts
-                .headers
-                .get("x-amz-security-token")
-                .and_then(|v| v.to_str().ok());
+            let sent = parts.headers.get("x-amz-security-token").and_then(|v| v.to_str().ok());
             if sent != Some(token.as_str()) {
                 return Err(ServiceError::new(
                     StatusCode::FORBIDDEN,
@@ -194,15 +167,7 @@ async fn dispatch(AxumState(state): AxumState<Arc<State>>, request: Request) -> 
                 ));
             }
         }
-        auth::verify(
-            &authorization,
-            &secret,
-            token.as_deref(),
-            &parts.method,
-            &parts.uri,
-            &parts.headers,
-            &body,
-        )?;
+        auth::verify(&authorization, &secret, token.as_deref(), &parts.method, &parts.uri, &parts.headers, &body)?;
         record.account_id = Some(principal.account_id.clone());
         match service.as_str() {
             "sts" => {
@@ -233,9 +198,7 @@ async fn dispatch(AxumState(state): AxumState<Arc<State>>, request: Request) -> 
 fn protocol_of(service: &str) -> Protocol {
     match service {
         "sms-voice" => Protocol::Json10,
-        "mobiletargeting" | "ses" | "connect" | "profile" | "connect-campaigns" | "wisdom" => {
-            Protocol::RestJson
-        }
+        "mobiletargeting" | "ses" | "connect" | "profile" | "connect-campaigns" | "wisdom" => Protocol::RestJson,
         _ => sts::PROTOCOL,
     }
 }
@@ -250,9 +213,7 @@ fn unknown_key_code(protocol: Protocol) -> &'static str {
 
 fn xml_response(xml: String, request_id: &str) -> Response<Body> {
     let mut response = Response::new(Body::from(xml));
-    response
-        .headers_mut()
-        .insert("content-type", HeaderValue::from_static("text/xml"));
+    response.headers_mut().insert("content-type", HeaderValue::from_static("text/xml"));
     if let Ok(id) = HeaderValue::from_str(request_id) {
         response.headers_mut().insert("x-amzn-requestid", id);
     }
@@ -286,12 +247,7 @@ impl RunningSandbox {
                 tracing::error!(%error, "sandbox server stopped");
             }
         });
-        Ok(RunningSandbox {
-            addr,
-            state,
-            shutdown: Some(tx),
-            task,
-        })
+        Ok(RunningSandbox { addr, state, shutdown: Some(tx), task })
     }
 
     pub fn endpoint(&self) -> String {

@@ -26,12 +26,7 @@ pub struct ServiceError {
 
 impl ServiceError {
     pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
-        ServiceError {
-            status,
-            code,
-            message: message.into(),
-            sender_fault: status.is_client_error(),
-        }
+        ServiceError { status, code, message: message.into(), sender_fault: status.is_client_error() }
     }
 
     pub fn render(&self, protocol: Protocol, request_id: &str) -> Response<Body> {
@@ -41,19 +36,12 @@ impl ServiceError {
                 format!(
                     "<ErrorResponse xmlns=\"{xmlns}\">\n  <Error>\n    <Type>{}</Type>\n    <Code>{}</Code>\n    \
                      <Message>{}</Message>\n  </Error>\n  <RequestId>{request_id}</RequestId>\n</ErrorResponse>\n",
-                    if self.sender_fault {
-                        "Sender"
-                    } else {
-                        "Receiver"
-                    },
+                    if self.sender_fault { "Sender" } else { "Receiver" },
                     self.code,
                     xml_escape(&self.message)
                 ),
             ),
-            Protocol::RestJson => (
-                "application/json",
-                serde_json::json!({ "message": self.message }).to_string(),
-            ),
+            Protocol::RestJson => ("application/json", serde_json::json!({ "message": self.message }).to_string()),
             Protocol::Json10 => (
                 "application/x-amz-json-1.0",
                 serde_json::json!({ "__type": self.code, "message": self.message }).to_string(),

@@ -11,9 +11,5 @@ fn committed_bindings_are_current() {
         return;
     }
     let committed = std::fs::read_to_string(&path).unwrap_or_default();
-    assert!(
-        committed == generated,
-        "{} is stale: run `make bindings` and commit the result",
-        path.display()
-    );
+    assert!(committed == generated, "{} is stale: run `make bindings` and commit the result", path.display());
 }

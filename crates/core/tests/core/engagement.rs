@@ -30,9 +30,7 @@ fn the_file_uses_wal() {
     let path = dir.path().join("wal.pinshift");
     let _engagement = Engagement::create(&path, Some("WAL check"), &clock()).expect("create");
     let raw = rusqlite::Connection::open(&path).expect("raw open");
-    let mode: String = raw
-        .pragma_query_value(None, "journal_mode", |row| row.get(0))
-        .expect("pragma");
+    let mode: String = raw.pragma_query_value(None, "journal_mode", |row| row.get(0)).expect("pragma");
     assert_eq!(mode, "wal");
 }
 
@@ -55,10 +53,7 @@ fn a_text_file_is_refused_and_left_untouched() {
     assert_eq!(error.code(), ErrorCode::NotAnEngagement);
     assert!(error.to_string().contains("readme.pinshift"), "{error}");
     assert!(error.hint().is_some());
-    assert_eq!(
-        std::fs::read(&path).expect("read"),
-        b"hello, this is not a database at all"
-    );
+    assert_eq!(std::fs::read(&path).expect("read"), b"hello, this is not a database at all");
 }
 
 #[test]
@@ -74,13 +69,9 @@ fn an_empty_file_is_refused_and_left_empty() {
 #[test]
 fn a_missing_file_is_not_found() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let error =
-        Engagement::open(&dir.path().join("nope.pinshift"), &clock()).expect_err("must fail");
+    let error = Engagement::open(&dir.path().join("nope.pinshift"), &clock()).expect_err("must fail");
     assert_eq!(error.code(), ErrorCode::NotFound);
-    assert!(
-        !dir.path().join("nope.pinshift").exists(),
-        "opening must not create the file"
-    );
+    assert!(!dir.path().join("nope.pinshift").exists(), "opening must not create the file");
 }
 
 #[test]
@@ -88,8 +79,7 @@ fn another_applications_database_is_refused() {
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("other.db");
     let raw = rusqlite::Connection::open(&path).expect("raw");
-    raw.execute_batch("CREATE TABLE t(x); INSERT INTO t VALUES (1);")
-        .expect("seed");
+    raw.execute_batch("CREATE TABLE t(x); INSERT INTO t VALUES (1);").expect("seed");
     drop(raw);
     let before = std::fs::read(&path).expect("read");
     let error = Engagement::open(&path, &clock()).expect_err("must refuse");
@@ -105,25 +95,16 @@ fn a_newer_schema_is_refused_untouched() {
     drop(Engagement::create(&path, None, &clock()).expect("create"));
     {
         let raw = rusqlite::Connection::open(&path).expect("raw");
-        raw.pragma_update(None, "user_version", SCHEMA_VERSION + 7)
-            .expect("bump");
-        raw.pragma_update(None, "journal_mode", "DELETE")
-            .expect("checkpoint");
+        raw.pragma_update(None, "user_version", SCHEMA_VERSION + 7).expect("bump");
+        raw.pragma_update(None, "journal_mode", "DELETE").expect("checkpoint");
     }
     let before = std::fs::read(&path).expect("read");
     let error = Engagement::open(&path, &clock()).expect_err("must refuse");
     assert_eq!(error.code(), ErrorCode::NewerSchema);
     let message = error.to_string();
-    assert!(
-        message.contains(&format!("schema version {}", SCHEMA_VERSION + 7)),
-        "{message}"
-    );
+    assert!(message.contains(&format!("schema version {}", SCHEMA_VERSION + 7)), "{message}");
     assert!(message.contains("newer Pinshift"), "{message}");
-    assert_eq!(
-        std::fs::read(&path).expect("read"),
-        before,
-        "the file must not be modified"
-    );
+    assert_eq!(std::fs::read(&path).expect("read"), before, "the file must not be modified");
 }
 
 #[test]
@@ -133,31 +114,21 @@ fn a_damaged_file_gets_a_clear_error_and_is_not_overwritten() {
     drop(Engagement::create(&path, None, &clock()).expect("create"));
     {
         let raw = rusqlite::Connection::open(&path).expect("raw");
-        raw.pragma_update(None, "journal_mode", "DELETE")
-            .expect("checkpoint");
+        raw.pragma_update(None, "journal_mode", "DELETE").expect("checkpoint");
     }
     // Keep SQLite's header, garble the rest: schema pages included.
     let mut bytes = std::fs::read(&path).expect("read");
     for byte in bytes.iter_mut().skip(100) {
         *byte = 0xA5;
     }
-    std::fs::File::create(&path)
-        .and_then(|mut f| f.write_all(&bytes))
-        .expect("write");
+    std::fs::File::create(&path).and_then(|mut f| f.write_all(&bytes)).expect("write");
     let error = Engagement::open(&path, &clock()).expect_err("must refuse");
     assert!(
-        matches!(
-            error.code(),
-            ErrorCode::Corrupt | ErrorCode::NotAnEngagement
-        ),
+        matches!(error.code(), ErrorCode::Corrupt | ErrorCode::NotAnEngagement),
         "unexpected {:?}: {error}",
         error.code()
     );
-    assert_eq!(
-        std::fs::read(&path).expect("read"),
-        bytes,
-        "the damaged file must be left as it was"
-    );
+    assert_eq!(std::fs::read(&path).expect("read"), bytes, "the damaged file must be left as it was");
 }
 
 #[test]

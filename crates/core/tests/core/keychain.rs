@@ -14,10 +14,7 @@ fn throwaway_keychain() -> Option<KeychainStore> {
         eprintln!("skipping: PINSHIFT_TEST_KEYCHAIN is not set (run through `make test`)");
         return None;
     }
-    Some(KeychainStore::with_service(format!(
-        "pinshift-test-{}",
-        uuid::Uuid::new_v4()
-    )))
+    Some(KeychainStore::with_service(format!("pinshift-test-{}", uuid::Uuid::new_v4())))
 }
 
 #[test]
@@ -27,13 +24,8 @@ fn secrets_round_trip_through_the_os_keychain() {
     };
     let key = "engagement/conn";
     assert!(store.get(key).expect("get").is_none());
-    store
-        .set(key, &Sensitive::new("s3cr3t-value".into()))
-        .expect("set");
-    assert_eq!(
-        store.get(key).expect("get").expect("present").expose(),
-        "s3cr3t-value"
-    );
+    store.set(key, &Sensitive::new("s3cr3t-value".into())).expect("set");
+    assert_eq!(store.get(key).expect("get").expect("present").expose(), "s3cr3t-value");
     store.delete(key).expect("delete");
     assert!(store.get(key).expect("get").is_none());
 }
@@ -47,32 +39,13 @@ fn connections_keep_their_secret_in_the_os_keychain() {
     let e = Engagement::create(&dir.path().join("k.pinshift"), None, &clock()).expect("create");
     let new = NewConnection {
         name: "prod".into(),
-        kind: ConnectionKind::AccessKey {
-            access_key_id: "AKIAEXAMPLE000000002".into(),
-        },
+        kind: ConnectionKind::AccessKey { access_key_id: "AKIAEXAMPLE000000002".into() },
         region: None,
     };
-    e.add_connection(
-        &new,
-        Some(&Sensitive::new("keychain-secret-1234".into())),
-        &store,
-        &clock(),
-    )
-    .expect("add");
-    assert_eq!(
-        e.list_connections(&store).expect("list")[0].secret,
-        SecretState::Present
-    );
-    let stored = store
-        .get(&format!("{}/prod", e.id()))
-        .expect("get")
-        .expect("in keychain");
+    e.add_connection(&new, Some(&Sensitive::new("keychain-secret-1234".into())), &store, &clock()).expect("add");
+    assert_eq!(e.list_connections(&store).expect("list")[0].secret, SecretState::Present);
+    let stored = store.get(&format!("{}/prod", e.id())).expect("get").expect("in keychain");
     assert_eq!(stored.expose(), "keychain-secret-1234");
     e.remove_connection("prod", &store).expect("remove");
-    assert!(
-        store
-            .get(&format!("{}/prod", e.id()))
-            .expect("get")
-            .is_none()
-    );
+    assert!(store.get(&format!("{}/prod", e.id())).expect("get").is_none());
 }

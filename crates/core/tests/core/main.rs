@@ -10,9 +10,5 @@ use jiff::Timestamp;
 use pinshift_core::clock::FixedClock;
 
 pub fn clock() -> FixedClock {
-    FixedClock(
-        "2026-11-23T09:00:00Z"
-            .parse::<Timestamp>()
-            .expect("timestamp"),
-    )
+    FixedClock("2026-11-23T09:00:00Z".parse::<Timestamp>().expect("timestamp"))
 }

@@ -7,26 +7,16 @@ use axum::http::StatusCode;
 use crate::server::{Principal, Session, State};
 use crate::wire::{Protocol, ServiceError, xml_escape};
 
-pub const PROTOCOL: Protocol = Protocol::Query {
-    xmlns: "https://sts.amazonaws.com/doc/2011-06-15/",
-};
+pub const PROTOCOL: Protocol = Protocol::Query { xmlns: "https://sts.amazonaws.com/doc/2011-06-15/" };
 
 /// Handles one STS request; returns the operation name and the XML body.
-pub fn handle(
-    state: &State,
-    principal: &Principal,
-    body: &[u8],
-) -> (String, Result<String, ServiceError>) {
+pub fn handle(state: &State, principal: &Principal, body: &[u8]) -> (String, Result<String, ServiceError>) {
     let params: HashMap<String, String> = form_urlencoded::parse(body).into_owned().collect();
     let action = params.get("Action").cloned().unwrap_or_default();
     let result = match action.as_str() {
         "GetCallerIdentity" => Ok(get_caller_identity(principal)),
         "AssumeRole" => assume_role(state, principal, &params),
-        "" => Err(ServiceError::new(
-            StatusCode::BAD_REQUEST,
-            "MissingAction",
-            "Missing Action",
-        )),
+        "" => Err(ServiceError::new(StatusCode::BAD_REQUEST, "MissingAction", "Missing Action")),
         other => Err(ServiceError::new(
             StatusCode::BAD_REQUEST,
             "InvalidAction",
@@ -56,11 +46,7 @@ fn get_caller_identity(principal: &Principal) -> String {
     )
 }
 
-fn assume_role(
-    state: &State,
-    principal: &Principal,
-    params: &HashMap<String, String>,
-) -> Result<String, ServiceError> {
+fn assume_role(state: &State, principal: &Principal, params: &HashMap<String, String>) -> Result<String, ServiceError> {
     let required = |name: &str| {
         params.get(name).cloned().ok_or_else(|| {
             ServiceError::new(
@@ -72,18 +58,12 @@ fn assume_role(
     };
     let role_arn = required("RoleArn")?;
     let session_name = required("RoleSessionName")?;
-    let duration: u64 = params
-        .get("DurationSeconds")
-        .and_then(|d| d.parse().ok())
-        .unwrap_or(3600);
+    let duration: u64 = params.get("DurationSeconds").and_then(|d| d.parse().ok()).unwrap_or(3600);
     let denied = || {
         ServiceError::new(
             StatusCode::FORBIDDEN,
             "AccessDenied",
-            format!(
-                "User: {} is not authorized to perform: sts:AssumeRole on resource: {role_arn}",
-                principal.arn
-            ),
+            format!("User: {} is not authorized to perform: sts:AssumeRole on resource: {role_arn}", principal.arn),
         )
     };
     // arn:aws:iam::<account>:role/<name>
@@ -102,36 +82,21 @@ fn assume_role(
         }
     };
     let account = state.estate.account_by_id(account_id).ok_or_else(denied)?;
-    let role = account
-        .roles
-        .iter()
-        .find(|r| r.name == role_name)
-        .ok_or_else(denied)?;
+    let role = account.roles.iter().find(|r| r.name == role_name).ok_or_else(denied)?;
     let trusted = if role.trusted_accounts.is_empty() {
         principal.account_id == account.account_id
     } else {
         role.trusted_accounts.contains(&principal.account_id)
     };
-    if !trusted
-        || role
-            .external_id
-            .as_ref()
-            .is_some_and(|id| params.get("ExternalId") != Some(id))
-    {
+    if !trusted || role.external_id.as_ref().is_some_and(|id| params.get("ExternalId") != Some(id)) {
         return Err(denied());
     }
 
     let session = Session::issue(
         Principal {
             account_id: account.account_id.clone(),
-            arn: format!(
-                "arn:aws:sts::{}:assumed-role/{}/{}",
-                account.account_id, role.name, session_name
-            ),
-            user_id: format!(
-                "{}:{session_name}",
-                role_id(&account.account_id, &role.name)
-            ),
+            arn: format!("arn:aws:sts::{}:assumed-role/{}/{}", account.account_id, role.name, session_name),
+            user_id: format!("{}:{session_name}", role_id(&account.account_id, &role.name)),
         },
         duration,
     );
@@ -158,8 +123,6 @@ fn assume_role(
 fn role_id(account_id: &str, role: &str) -> String {
     let digest: u64 = format!("{account_id}/{role}")
         .bytes()
-        .fold(0xcbf2_9ce4_8422_2325, |h, b| {
-            (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-        });
+        .fold(0xcbf2_9ce4_8422_2325, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3));
     format!("AROA{digest:016X}")
 }

@@ -7,9 +7,7 @@ use aws_credential_types::Credentials;
 use pinshift_sandbox::{Estate, RunningSandbox};
 
 pub async fn start() -> RunningSandbox {
-    RunningSandbox::start(Estate::load("minimal").expect("estate"), 0)
-        .await
-        .expect("start")
+    RunningSandbox::start(Estate::load("minimal").expect("estate"), 0).await.expect("start")
 }
 
 pub async fn sdk_config(sandbox: &RunningSandbox, key: &str, secret: &str) -> SdkConfig {

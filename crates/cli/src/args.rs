@@ -1,0 +1,92 @@
+//! Command-line arguments (clap). Parsing only; behaviour lives in `commands`.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "pinshift",
+    version,
+    about = "Migrate Amazon Pinpoint workloads to SES, End User Messaging and Amazon Connect, one client at a time",
+    after_help = "Exit codes: 0 success, 1 error, 2 invalid usage.\n\
+                  Logs go to stderr (set PINSHIFT_LOG=debug for more); results go to stdout."
+)]
+pub struct Cli {
+    /// The engagement file to work on.
+    #[arg(long, short = 'e', global = true, env = "PINSHIFT_ENGAGEMENT", value_name = "FILE")]
+    pub engagement: Option<PathBuf>,
+
+    /// Print results as JSON for scripts.
+    #[arg(long, global = true)]
+    pub json: bool,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create a new engagement file (never overwrites an existing file).
+    Init {
+        /// Where to create it, conventionally NAME.pinshift.
+        file: PathBuf,
+        /// A display name; defaults to the file name.
+        #[arg(long)]
+        name: Option<String>,
+    },
+    /// Show what an engagement file holds.
+    Info {
+        /// The engagement file (defaults to --engagement).
+        file: Option<PathBuf>,
+        /// Also run SQLite's full integrity check.
+        #[arg(long)]
+        check: bool,
+    },
+    /// Manage the connections an engagement uses to reach AWS.
+    #[command(subcommand)]
+    Connection(ConnectionCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ConnectionCommand {
+    /// Add a connection: access keys (the secret is read from a prompt or stdin and stored only in the OS
+    /// keychain), an AWS profile, or a role assumed from another connection.
+    Add(AddConnection),
+    /// List connections and whether each secret is in this machine's keychain (never the secret).
+    List,
+    /// Check a connection with STS GetCallerIdentity and print the account and ARN.
+    Test {
+        name: String,
+        /// Region for the STS call (defaults to the connection's, then the AWS environment's).
+        #[arg(long)]
+        region: Option<String>,
+    },
+    /// Remove a connection and its keychain secret.
+    Remove { name: String },
+}
+
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("kind").required(true).args(["access_key_id", "profile", "role_arn"])))]
+pub struct AddConnection {
+    /// A name for the connection, e.g. `acme-prod`.
+    pub name: String,
+    /// Access key id of an IAM user; the secret key is then read from the terminal or stdin.
+    #[arg(long, value_name = "AKIA…")]
+    pub access_key_id: Option<String>,
+    /// A profile from ~/.aws/config (static keys, SSO or credential_process).
+    #[arg(long)]
+    pub profile: Option<String>,
+    /// A role to assume, e.g. arn:aws:iam::123456789012:role/PinshiftScan (needs --source).
+    #[arg(long, requires = "source")]
+    pub role_arn: Option<String>,
+    /// The connection whose credentials assume --role-arn.
+    #[arg(long, requires = "role_arn")]
+    pub source: Option<String>,
+    /// External id the role's trust policy requires.
+    #[arg(long, requires = "role_arn")]
+    pub external_id: Option<String>,
+    /// Default Region for this connection.
+    #[arg(long)]
+    pub region: Option<String>,
+}
