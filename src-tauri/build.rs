@@ -1,0 +1,19 @@
+// App commands are gated: only those listed here get permissions, and the `main` capability grants them.
+const COMMANDS: &[&str] = &[
+    "app_info",
+    "current_engagement",
+    "create_engagement",
+    "open_engagement",
+    "close_engagement",
+    "list_connections",
+    "add_connection",
+    "remove_connection",
+    "test_connection",
+];
+
+fn main() {
+    tauri_build::try_build(
+        tauri_build::Attributes::new().app_manifest(tauri_build::AppManifest::new().commands(COMMANDS)),
+    )
+    .expect("tauri build script failed");
+}

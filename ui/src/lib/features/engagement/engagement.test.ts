@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+
+import { FakeBackend } from '$lib/testing/fake-backend';
+
+import { EngagementState } from './engagement.svelte';
+
+describe('EngagementState', () => {
+  it('is ready with no engagement when none is open', async () => {
+    const state = new EngagementState(new FakeBackend());
+    expect(state.ready).toBe(false);
+    await state.load();
+    expect(state.ready).toBe(true);
+    expect(state.info).toBeNull();
+  });
+
+  it('creates the engagement the save dialog names', async () => {
+    const backend = new FakeBackend();
+    backend.nextDialogPath = '/work/acme.pinshift';
+    const state = new EngagementState(backend);
+    await state.createNew();
+    expect(state.info?.name).toBe('acme');
+    expect(state.error).toBeNull();
+  });
+
+  it('does nothing when the dialog is cancelled', async () => {
+    const backend = new FakeBackend();
+    const state = new EngagementState(backend);
+    await state.openExisting();
+    expect(backend.calls).not.toContain('open_engagement');
+    expect(state.info).toBeNull();
+  });
+
+  it('keeps the error code and hint for the UI to show', async () => {
+    const backend = new FakeBackend();
+    backend.nextDialogPath = '/work/exists.pinshift';
+    const state = new EngagementState(backend);
+    await state.createNew();
+    expect(state.error?.code).toBe('already_exists');
+    expect(state.error?.hint).toBe('choose another name');
+    expect(state.busy).toBe(false);
+  });
+
+  it('returns to no engagement when closed', async () => {
+    const backend = new FakeBackend();
+    backend.nextDialogPath = '/work/acme.pinshift';
+    const state = new EngagementState(backend);
+    await state.openExisting();
+    await state.close();
+    expect(state.info).toBeNull();
+  });
+});

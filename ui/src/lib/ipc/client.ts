@@ -1,0 +1,59 @@
+// The typed client every feature uses. Only this folder knows about Tauri; tests pass a fake Backend.
+import type {
+  AppInfo,
+  CallerIdentity,
+  ConnectionSummary,
+  EngagementInfo,
+  ErrorCode,
+  ErrorPayload,
+  NewConnection,
+} from './bindings';
+
+export type * from './bindings';
+
+/** What the back end offers the UI. Each method maps to one IPC command (or a native dialog). */
+export interface Backend {
+  appInfo(): Promise<AppInfo>;
+  currentEngagement(): Promise<EngagementInfo | null>;
+  createEngagement(path: string, name?: string): Promise<EngagementInfo>;
+  openEngagement(path: string): Promise<EngagementInfo>;
+  closeEngagement(): Promise<void>;
+  listConnections(): Promise<ConnectionSummary[]>;
+  /** `secret` is write-only: it goes to the OS keychain and never comes back. */
+  addConnection(connection: NewConnection, secret?: string): Promise<ConnectionSummary>;
+  removeConnection(name: string): Promise<void>;
+  testConnection(name: string, region?: string): Promise<CallerIdentity>;
+  /** Native file dialogs; `null` when the user cancels. */
+  chooseEngagementToOpen(): Promise<string | null>;
+  chooseEngagementToCreate(): Promise<string | null>;
+}
+
+/** A failed command: the stable code to branch on, plain words, and what to do. */
+export class BackendError extends Error {
+  readonly code: ErrorCode;
+  readonly hint: string | undefined;
+
+  constructor(payload: ErrorPayload) {
+    super(payload.message);
+    this.name = 'BackendError';
+    this.code = payload.code;
+    this.hint = payload.hint;
+  }
+
+  /** Normalises anything a command can reject with. */
+  static from(error: unknown): BackendError {
+    if (error instanceof BackendError) return error;
+    if (isPayload(error)) return new BackendError(error);
+    const message = error instanceof Error ? error.message : String(error);
+    return new BackendError({ code: 'internal', message });
+  }
+}
+
+function isPayload(value: unknown): value is ErrorPayload {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as ErrorPayload).code === 'string' &&
+    typeof (value as ErrorPayload).message === 'string'
+  );
+}

@@ -1,0 +1,129 @@
+// An in-memory Backend for unit tests: behaves like the real commands for the cases the UI handles.
+import { BackendError, type Backend } from '$lib/ipc/client';
+import type { CallerIdentity, ConnectionSummary, EngagementInfo, NewConnection } from '$lib/ipc/bindings';
+
+export class FakeBackend implements Backend {
+  engagement: EngagementInfo | null = null;
+  connections: ConnectionSummary[] = [];
+  secrets = new Map<string, string>();
+  /** What the next file dialog answers; `null` is a cancel. */
+  nextDialogPath: string | null = null;
+  identities = new Map<string, CallerIdentity>();
+  calls: string[] = [];
+
+  async appInfo() {
+    this.calls.push('app_info');
+    return { version: '0.1.0', schema_version: 1, data_dir: '/data', log_dir: '/logs' };
+  }
+
+  async currentEngagement() {
+    this.calls.push('current_engagement');
+    return this.engagement;
+  }
+
+  async createEngagement(path: string, name?: string) {
+    this.calls.push('create_engagement');
+    if (path.endsWith('exists.pinshift')) {
+      throw new BackendError({
+        code: 'already_exists',
+        message: `${path} already exists`,
+        hint: 'choose another name',
+      });
+    }
+    this.engagement = info(path, name);
+    return this.engagement;
+  }
+
+  async openEngagement(path: string) {
+    this.calls.push('open_engagement');
+    if (path.endsWith('.txt')) {
+      throw new BackendError({
+        code: 'not_an_engagement',
+        message: `${path} is not a Pinshift engagement file`,
+      });
+    }
+    this.engagement = info(path);
+    return this.engagement;
+  }
+
+  async closeEngagement() {
+    this.calls.push('close_engagement');
+    this.engagement = null;
+  }
+
+  async listConnections() {
+    this.calls.push('list_connections');
+    return this.connections.map((c) => ({
+      ...c,
+      secret: c.kind === 'access_key' ? (this.secrets.has(c.name) ? 'present' : 'missing') : 'not_needed',
+    })) as ConnectionSummary[];
+  }
+
+  async addConnection(connection: NewConnection, secret?: string) {
+    this.calls.push('add_connection');
+    if (this.connections.some((c) => c.name === connection.name)) {
+      throw new BackendError({
+        code: 'already_exists',
+        message: `a connection named "${connection.name}" already exists`,
+      });
+    }
+    if (connection.kind === 'access_key' && !secret) {
+      throw new BackendError({ code: 'invalid_input', message: 'invalid secret access key: it is required' });
+    }
+    if (secret) this.secrets.set(connection.name, secret);
+    const summary = {
+      ...connection,
+      secret: secret ? 'present' : 'not_needed',
+      created_at: '2026-11-23T09:00:00Z',
+    } as ConnectionSummary;
+    this.connections.push(summary);
+    return summary;
+  }
+
+  async removeConnection(name: string) {
+    this.calls.push('remove_connection');
+    this.connections = this.connections.filter((c) => c.name !== name);
+    this.secrets.delete(name);
+  }
+
+  async testConnection(name: string) {
+    this.calls.push('test_connection');
+    const identity = this.identities.get(name);
+    if (!identity) {
+      throw new BackendError({
+        code: 'aws',
+        message:
+          'AWS sts:GetCallerIdentity failed: InvalidClientTokenId: The security token included in the request is invalid.',
+        hint: 'AWS does not know this access key id',
+      });
+    }
+    return identity;
+  }
+
+  async chooseEngagementToOpen() {
+    return this.nextDialogPath;
+  }
+
+  async chooseEngagementToCreate() {
+    return this.nextDialogPath;
+  }
+}
+
+function info(path: string, name?: string): EngagementInfo {
+  return {
+    id: '7d1c0a52-5b1e-4a57-9a53-0f3a2b1c9d10',
+    name:
+      name ??
+      path
+        .split('/')
+        .pop()
+        ?.replace(/\.pinshift$/, '') ??
+      'engagement',
+    path,
+    created_at: '2026-11-23T09:00:00Z',
+    created_by_version: '0.1.0',
+    schema_version: 1,
+    connections: 0,
+    size_bytes: 24576,
+  };
+}
