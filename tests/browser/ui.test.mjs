@@ -1,0 +1,139 @@
+// Browser test: the production build of the UI in Debian's Chromium (Playwright), with the IPC faked by
+// @tauri-apps/api's mockIPC. Saves screenshots under tests/artifacts/ for people to look at.
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+
+import { ARTIFACTS, ROOT, freePort, mockIpcSource, startProcess, uiRequire, waitForHttp } from '../support.mjs';
+
+const { chromium } = uiRequire('playwright-core');
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+let server;
+let baseUrl;
+const contexts = [];
+
+before(async () => {
+  const port = await freePort();
+  server = startProcess('vite preview', 'npx', ['vite', 'preview', '--host', '127.0.0.1', '--port', String(port), '--strictPort'], {
+    cwd: join(ROOT, 'ui'),
+  });
+  baseUrl = `http://127.0.0.1:${port}/`;
+  await waitForHttp(baseUrl);
+});
+
+after(async () => {
+  for (const { context, dir } of contexts) {
+    await context.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+  await server?.stop();
+});
+
+async function openApp({ colorScheme = 'light' } = {}) {
+  const dir = mkdtempSync(join(tmpdir(), 'pinshift-chromium-'));
+  const context = await chromium.launchPersistentContext(dir, {
+    executablePath: CHROMIUM,
+    headless: true,
+    viewport: { width: 1280, height: 800 },
+    colorScheme,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  contexts.push({ context, dir });
+  const fake = readFileSync(join(ROOT, 'tests', 'browser', 'fake-ipc.js'), 'utf8');
+  await context.addInitScript({ content: `${mockIpcSource()}\n${fake}\ninstallFakePinshift(mockIPC);` });
+  const page = context.pages()[0] ?? (await context.newPage());
+  const errors = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  page.on('console', (message) => message.type() === 'error' && errors.push(message.text()));
+  await page.goto(baseUrl);
+  return { page, errors };
+}
+
+test('a newcomer creates an engagement and sees the app frame', async () => {
+  const { page, errors } = await openApp();
+  await page.getByRole('button', { name: 'New engagement…' }).waitFor();
+  await page.screenshot({ path: join(ARTIFACTS, 'browser-welcome.png') });
+
+  await page.getByRole('button', { name: 'New engagement…' }).click();
+  const nav = page.getByRole('navigation', { name: 'Sections' });
+  await nav.waitFor();
+  for (const label of ['Estate', 'Clients', 'Blueprint', 'Migrations', 'Journal', 'Connections', 'Settings']) {
+    assert.ok(await nav.getByRole('button', { name: label }).isVisible(), `${label} is in the navigation`);
+  }
+  assert.equal(await page.title(), 'acme-retail — Pinshift');
+  await page.getByText('No estate scanned yet').waitFor();
+  await page.screenshot({ path: join(ARTIFACTS, 'browser-frame-estate.png') });
+
+  for (const [label, empty] of [
+    ['Clients', 'No clients yet'],
+    ['Blueprint', 'No blueprint yet'],
+    ['Migrations', 'No migrations yet'],
+    ['Journal', 'The journal is empty'],
+    ['Connections', 'No connections yet'],
+  ]) {
+    await nav.getByRole('button', { name: label }).click();
+    await page.getByRole('heading', { name: empty }).waitFor();
+  }
+
+  await nav.getByRole('button', { name: 'Settings' }).click();
+  await page.getByTestId('app-version').waitFor();
+  assert.equal(await page.getByTestId('app-version').textContent(), '0.1.0');
+  assert.deepEqual(errors, []);
+});
+
+test('connections: add a profile and a role, test both, see failures explained', async () => {
+  const { page, errors } = await openApp();
+  await page.getByRole('button', { name: 'Open engagement…' }).click();
+  await page.getByRole('navigation', { name: 'Sections' }).getByRole('button', { name: 'Connections' }).click();
+  await page.getByRole('button', { name: 'Add a connection' }).click();
+
+  await page.getByLabel('Name', { exact: true }).fill('acme-hub');
+  await page.getByLabel('Default Region (optional)').fill('us-east-1');
+  await page.getByLabel('Profile name').fill('acme-audit');
+  await page.getByRole('button', { name: 'Add connection' }).click();
+  await page.getByRole('cell', { name: 'acme-hub', exact: true }).waitFor();
+
+  await page.getByRole('button', { name: 'Add connection' }).click();
+  await page.getByRole('radio', { name: /Assume a role/ }).check();
+  await page.getByLabel('Name', { exact: true }).fill('client-a');
+  await page.getByLabel('Assume from').selectOption('acme-hub');
+  await page.getByLabel('Role ARN').fill('not-an-arn');
+  await page.getByRole('button', { name: 'Add connection' }).last().click();
+  const refusal = page.getByRole('alert');
+  await refusal.waitFor();
+  assert.match(await refusal.textContent(), /invalid role ARN/);
+
+  await page.getByLabel('Role ARN').fill('arn:aws:iam::222222222222:role/PinshiftScan');
+  await page.getByLabel(/External id/).fill('pinshift-demo-external-id');
+  await page.getByRole('button', { name: 'Add connection' }).last().click();
+  await page.getByRole('cell', { name: 'client-a', exact: true }).waitFor();
+
+  await page.getByRole('button', { name: 'Add connection' }).click();
+  await page.getByRole('radio', { name: /AWS profile/ }).check();
+  await page.getByLabel('Name', { exact: true }).fill('old-sso');
+  await page.getByLabel('Profile name').fill('expired');
+  await page.getByRole('button', { name: 'Add connection' }).last().click();
+  await page.getByRole('cell', { name: 'old-sso', exact: true }).waitFor();
+
+  for (const row of await page.getByRole('row').filter({ has: page.getByRole('button', { name: 'Test' }) }).all()) {
+    await row.getByRole('button', { name: 'Test' }).click();
+  }
+  await page.getByText('222222222222', { exact: true }).waitFor();
+  await page.getByText('111111111111', { exact: true }).waitFor();
+  const failure = page.getByRole('alert').filter({ hasText: 'SSO session has expired' });
+  await failure.waitFor();
+  assert.match(await failure.textContent(), /aws sso login/, 'the failure says what to do');
+  await page.screenshot({ path: join(ARTIFACTS, 'browser-connections.png') });
+  assert.deepEqual(errors, []);
+});
+
+test('the frame in the dark theme', async () => {
+  const { page, errors } = await openApp({ colorScheme: 'dark' });
+  await page.getByRole('button', { name: 'New engagement…' }).click();
+  await page.getByText('No estate scanned yet').waitFor();
+  await page.screenshot({ path: join(ARTIFACTS, 'browser-frame-dark.png') });
+  assert.deepEqual(errors, []);
+});
