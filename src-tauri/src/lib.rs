@@ -23,10 +23,10 @@ pub fn run() {
             let guard = logging::init(&log_dir)?;
             tracing::info!(version = pinshift_core::VERSION, log_dir = %log_dir.display(), "Pinshift desktop starting");
             let state = state::AppState::new(data_dir, log_dir, guard);
-            if let Some(path) = &initial_file {
-                if let Err(error) = state.open_or_create(path) {
-                    tracing::error!(%error, path = %path.display(), "could not open the engagement given on the command line");
-                }
+            if let Some(path) = &initial_file
+                && let Err(error) = state.open_or_create(path)
+            {
+                tracing::error!(%error, path = %path.display(), "could not open the engagement given on the command line");
             }
             app.manage(state);
             Ok(())

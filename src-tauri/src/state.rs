@@ -25,14 +25,7 @@ impl AppState {
             Ok(service) if !service.is_empty() => KeychainStore::with_service(service),
             _ => KeychainStore::new(),
         };
-        AppState {
-            engagement: Mutex::new(None),
-            secrets,
-            clock: SystemClock,
-            data_dir,
-            log_dir,
-            _log_guard: log_guard,
-        }
+        AppState { engagement: Mutex::new(None), secrets, clock: SystemClock, data_dir, log_dir, _log_guard: log_guard }
     }
 
     /// The open engagement, locked for the duration of one command.

@@ -185,7 +185,7 @@ impl Engagement {
             return Err(Error::invalid("secret", "only access-key connections store a secret"));
         }
 
-        let created_at = clock.now().to_string();
+        let created_at = crate::clock::rfc3339(clock.now());
         let tx = self.conn().unchecked_transaction()?;
         tx.execute(
             "INSERT INTO connection (name, kind, access_key_id, profile, source_connection, role_arn, external_id, region, created_at)

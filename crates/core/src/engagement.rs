@@ -92,7 +92,7 @@ impl Engagement {
         let id = uuid::Uuid::new_v4().to_string();
         conn.execute(
             "INSERT INTO engagement (id, name, created_at, created_by_version) VALUES (?1, ?2, ?3, ?4)",
-            params![id, name, clock.now().to_string(), crate::VERSION],
+            params![id, name, crate::clock::rfc3339(clock.now()), crate::VERSION],
         )?;
         Ok(Engagement { conn, path: absolute(path), id })
     }
@@ -254,7 +254,7 @@ fn migrate(conn: &mut Connection, from: u32, clock: &dyn Clock) -> Result<()> {
         tx.execute_batch(sql)?;
         tx.execute(
             "INSERT INTO schema_history (version, applied_at, app_version) VALUES (?1, ?2, ?3)",
-            params![version, clock.now().to_string(), crate::VERSION],
+            params![version, crate::clock::rfc3339(clock.now()), crate::VERSION],
         )?;
         tx.pragma_update(None, "user_version", version)?;
         tx.commit()?;

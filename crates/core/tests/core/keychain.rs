@@ -9,6 +9,7 @@ use pinshift_core::secrets::{KeychainStore, SecretStore, Sensitive};
 
 use crate::clock;
 
+#[allow(clippy::print_stderr)] // says why the test asserts nothing outside `make test`
 fn throwaway_keychain() -> Option<KeychainStore> {
     if std::env::var_os("PINSHIFT_TEST_KEYCHAIN").is_none() {
         eprintln!("skipping: PINSHIFT_TEST_KEYCHAIN is not set (run through `make test`)");

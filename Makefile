@@ -1,0 +1,62 @@
+# Pinshift — the two commands a newcomer needs:
+#   make demo   set up everything, then run the app on the embedded default (desktop, or CLI without a display)
+#   make test   set up everything, then run every check and test (what CI runs)
+# Everything else here is a piece of those two.
+
+SHELL := bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+
+# One target dir for every step, so the app build and the test build share work. CI points it outside
+# the clone (see .ci/run).
+export CARGO_TARGET_DIR ?= $(CURDIR)/target
+DESKTOP_FEATURES := --features custom-protocol
+XVFB := xvfb-run -a -s "-screen 0 1280x800x24"
+
+.PHONY: help demo test setup ui lint test-rust test-ui test-browser test-desktop desktop bindings
+
+help:
+	@echo "make demo    set up, then run Pinshift on a local sandbox (desktop app, or the CLI without a display)"
+	@echo "make test    set up, then run all checks and tests (Rust, UI unit, browser, desktop)"
+	@echo "make bindings   regenerate ui/src/lib/ipc/bindings.ts from the Rust types"
+
+demo: setup
+	scripts/demo.sh
+
+test: setup lint test-rust test-ui test-browser test-desktop
+	@echo "All checks and tests passed."
+
+setup:
+	scripts/setup.sh
+
+# The desktop crate embeds ui/dist at compile time, so the UI is built before any cargo step that
+# compiles src-tauri.
+ui:
+	cd ui && npx vite build --logLevel warn
+
+lint: ui
+	cargo fmt --all --check
+	cargo clippy --workspace --all-targets --features pinshift-desktop/custom-protocol --quiet -- -D warnings
+	cd ui && npx svelte-check --tsconfig ./tsconfig.json --fail-on-warnings --output human
+	cd ui && npx eslint . && npx prettier --check . --log-level warn
+
+# Rust tests need a real Secret Service: a private D-Bus session with a throwaway gnome-keyring.
+test-rust:
+	scripts/with-keychain.sh cargo nextest run --no-fail-fast
+
+test-ui:
+	cd ui && npx vitest run
+
+test-browser: ui
+	node --test --test-timeout=120000 tests/browser/
+
+desktop: ui
+	cargo build -p pinshift-desktop $(DESKTOP_FEATURES)
+
+test-desktop: desktop
+	PINSHIFT_DESKTOP_BINARY=$(CARGO_TARGET_DIR)/debug/pinshift-desktop \
+	  $(XVFB) dbus-run-session -- node --test --test-timeout=120000 tests/desktop/
+
+bindings:
+	UPDATE_BINDINGS=1 cargo test -p pinshift-core --test core --quiet bindings
+	@echo "rewrote ui/src/lib/ipc/bindings.ts"
