@@ -36,6 +36,8 @@ ui:
 
 lint: ui
 	cargo fmt --all --check
+	@if cargo tree -p pinshift-core -e normal --prefix none | grep -qE '^(tauri|aws-sdk-)'; then \
+	  echo "error: pinshift-core must depend on neither Tauri nor the AWS SDK (cargo tree -p pinshift-core)"; exit 1; fi
 	cargo clippy --workspace --all-targets --features pinshift-desktop/custom-protocol --quiet -- -D warnings
 	cd ui && npx svelte-check --tsconfig ./tsconfig.json --fail-on-warnings --output human
 	cd ui && npx eslint . && npx prettier --check . --log-level warn

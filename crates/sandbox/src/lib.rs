@@ -13,6 +13,7 @@
 
 pub mod auth;
 pub mod estate;
+pub mod model;
 pub mod server;
 pub mod services;
 pub mod wire;

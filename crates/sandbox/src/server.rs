@@ -15,6 +15,7 @@ use serde::Serialize;
 
 use crate::auth;
 use crate::estate::Estate;
+use crate::services::pinpoint::{self, PinpointState};
 use crate::services::sts;
 use crate::wire::{Protocol, ServiceError};
 
@@ -80,6 +81,7 @@ pub struct State {
     pub estate: Estate,
     sessions: Mutex<HashMap<String, Session>>,
     calls: Mutex<Vec<CallRecord>>,
+    pub pinpoint: Mutex<PinpointState>,
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -89,7 +91,12 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 
 impl State {
     pub fn new(estate: Estate) -> State {
-        State { estate, sessions: Mutex::new(HashMap::new()), calls: Mutex::new(Vec::new()) }
+        State {
+            estate,
+            sessions: Mutex::new(HashMap::new()),
+            calls: Mutex::new(Vec::new()),
+            pinpoint: Mutex::new(PinpointState::default()),
+        }
     }
 
     pub fn add_session(&self, session: Session) {
@@ -175,6 +182,23 @@ async fn dispatch(AxumState(state): AxumState<Arc<State>>, request: Request) -> 
                 record.operation = operation;
                 result.map(|xml| xml_response(xml, &request_id))
             }
+            pinpoint::SIGNING_NAME => {
+                let call = pinpoint::model().parse_call(
+                    &parts.method,
+                    parts.uri.path(),
+                    parts.uri.query(),
+                    &parts.headers,
+                    &body,
+                )?;
+                record.operation = call.operation.clone();
+                let scope = pinpoint::Scope {
+                    account_id: principal.account_id.clone(),
+                    region: authorization.region.clone(),
+                    now: now_iso8601(),
+                };
+                let payload = lock(&state.pinpoint).handle(&scope, &call)?;
+                Ok(json_response(call.status, &payload, &request_id))
+            }
             other => Err(ServiceError::new(
                 StatusCode::BAD_REQUEST,
                 "UnknownService",
@@ -198,16 +222,33 @@ async fn dispatch(AxumState(state): AxumState<Arc<State>>, request: Request) -> 
 fn protocol_of(service: &str) -> Protocol {
     match service {
         "sms-voice" => Protocol::Json10,
-        "mobiletargeting" | "ses" | "connect" | "profile" | "connect-campaigns" | "wisdom" => Protocol::RestJson,
+        pinpoint::SIGNING_NAME => pinpoint::PROTOCOL,
+        "ses" | "connect" | "profile" | "connect-campaigns" | "wisdom" => Protocol::RestJson { message_key: "message" },
         _ => sts::PROTOCOL,
     }
+}
+
+/// Now as Pinpoint writes dates: ISO 8601, UTC, milliseconds.
+fn now_iso8601() -> String {
+    jiff::Timestamp::now().strftime("%Y-%m-%dT%H:%M:%S%.3fZ").to_string()
+}
+
+fn json_response(status: StatusCode, payload: &serde_json::Value, request_id: &str) -> Response<Body> {
+    let body = if status == StatusCode::NO_CONTENT { Body::empty() } else { Body::from(payload.to_string()) };
+    let mut response = Response::new(body);
+    *response.status_mut() = status;
+    response.headers_mut().insert("content-type", HeaderValue::from_static("application/json"));
+    if let Ok(id) = HeaderValue::from_str(request_id) {
+        response.headers_mut().insert("x-amzn-requestid", id);
+    }
+    response
 }
 
 /// The code AWS returns for an access key it does not know, per protocol family.
 fn unknown_key_code(protocol: Protocol) -> &'static str {
     match protocol {
         Protocol::Query { .. } => "InvalidClientTokenId",
-        Protocol::RestJson | Protocol::Json10 => "UnrecognizedClientException",
+        Protocol::RestJson { .. } | Protocol::Json10 => "UnrecognizedClientException",
     }
 }
 

@@ -8,8 +8,9 @@ use axum::http::{HeaderValue, Response, StatusCode};
 pub enum Protocol {
     /// awsQuery (STS): form-encoded requests, XML responses with a service namespace.
     Query { xmlns: &'static str },
-    /// restJson1 (Pinpoint, SES v2, Connect, …): `x-amzn-ErrorType` header and a JSON `message`.
-    RestJson,
+    /// restJson1 (Pinpoint, SES v2, Connect, …): `x-amzn-ErrorType` header and a JSON message under the
+    /// key the service's error shapes use (`Message` plus `RequestID` for Pinpoint, `message` for SES v2).
+    RestJson { message_key: &'static str },
     /// awsJson1_0 (SMS-voice v2): JSON body with `__type`.
     Json10,
 }
@@ -41,7 +42,14 @@ impl ServiceError {
                     xml_escape(&self.message)
                 ),
             ),
-            Protocol::RestJson => ("application/json", serde_json::json!({ "message": self.message }).to_string()),
+            Protocol::RestJson { message_key } => {
+                let mut body = serde_json::Map::new();
+                body.insert(message_key.to_owned(), self.message.clone().into());
+                if message_key == "Message" {
+                    body.insert("RequestID".to_owned(), request_id.into());
+                }
+                ("application/json", serde_json::Value::Object(body).to_string())
+            }
             Protocol::Json10 => (
                 "application/x-amz-json-1.0",
                 serde_json::json!({ "__type": self.code, "message": self.message }).to_string(),
@@ -54,7 +62,7 @@ impl ServiceError {
         if let Ok(id) = HeaderValue::from_str(request_id) {
             headers.insert("x-amzn-requestid", id);
         }
-        if protocol == Protocol::RestJson {
+        if matches!(protocol, Protocol::RestJson { .. }) {
             headers.insert("x-amzn-errortype", HeaderValue::from_static(self.code));
         }
         response

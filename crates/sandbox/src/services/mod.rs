@@ -1,3 +1,4 @@
 //! One module per AWS service the sandbox serves.
 
+pub mod pinpoint;
 pub mod sts;

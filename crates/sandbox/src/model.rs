@@ -1,0 +1,218 @@
+//! AWS service models (botocore's `service-2.json`) as the sandbox's routing table and input parser for
+//! REST-JSON services: the HTTP method and URI template pick the operation; each input member is read from
+//! the path, query string, a header or the JSON body exactly where the model places it. Handlers then
+//! work on plain JSON named as the model names it.
+
+use std::collections::HashMap;
+
+use axum::http::{HeaderMap, Method, StatusCode};
+use serde_json::{Map, Value};
+
+use crate::wire::ServiceError;
+
+/// One service model, with its operations compiled into routes.
+#[derive(Debug)]
+pub struct ServiceModel {
+    pub raw: Value,
+    routes: Vec<Route>,
+}
+
+#[derive(Debug)]
+struct Route {
+    method: Method,
+    segments: Vec<Segment>,
+    operation: String,
+    literal_count: usize,
+}
+
+#[derive(Debug)]
+enum Segment {
+    Literal(String),
+    Label(String),
+}
+
+/// A request matched to an operation and parsed into the operation's input shape.
+#[derive(Debug)]
+pub struct Call {
+    pub operation: String,
+    /// The input as JSON, keyed by the model's member names.
+    pub input: Value,
+    /// The HTTP status the operation answers on success.
+    pub status: StatusCode,
+}
+
+impl ServiceModel {
+    pub fn parse(json: &str) -> Result<ServiceModel, serde_json::Error> {
+        let raw: Value = serde_json::from_str(json)?;
+        let mut routes = Vec::new();
+        if let Some(operations) = raw["operations"].as_object() {
+            for (name, op) in operations {
+                let (Some(method), Some(uri)) = (op["http"]["method"].as_str(), op["http"]["requestUri"].as_str())
+                else {
+                    continue;
+                };
+                let Ok(method) = method.parse::<Method>() else { continue };
+                let segments: Vec<Segment> = uri
+                    .split('?')
+                    .next()
+                    .unwrap_or("")
+                    .split('/')
+                    .filter(|s| !s.is_empty())
+                    .map(|s| match s.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
+                        Some(label) => Segment::Label(label.trim_end_matches('+').to_owned()),
+                        None => Segment::Literal(s.to_owned()),
+                    })
+                    .collect();
+                let literal_count = segments.iter().filter(|s| matches!(s, Segment::Literal(_))).count();
+                routes.push(Route { method, segments, operation: name.clone(), literal_count });
+            }
+        }
+        // Most specific first: a literal beats a label at the same position.
+        routes.sort_by(|a, b| b.literal_count.cmp(&a.literal_count).then_with(|| a.operation.cmp(&b.operation)));
+        Ok(ServiceModel { raw, routes })
+    }
+
+    pub fn shape(&self, name: &str) -> &Value {
+        &self.raw["shapes"][name]
+    }
+
+    pub fn operation(&self, name: &str) -> &Value {
+        &self.raw["operations"][name]
+    }
+
+    /// Finds the operation for `method` + `path` and parses the request into its input shape.
+    pub fn parse_call(
+        &self,
+        method: &Method,
+        path: &str,
+        query: Option<&str>,
+        headers: &HeaderMap,
+        body: &[u8],
+    ) -> Result<Call, ServiceError> {
+        let parts: Vec<String> = path
+            .split('/')
+            .filter(|s| !s.is_empty())
+            .map(|s| percent_encoding::percent_decode_str(s).decode_utf8_lossy().into_owned())
+            .collect();
+        let mut path_allowed = false;
+        let mut matched = None;
+        for route in &self.routes {
+            if route.segments.len() != parts.len() {
+                continue;
+            }
+            let mut labels = HashMap::new();
+            let fits = route.segments.iter().zip(&parts).all(|(segment, part)| match segment {
+                Segment::Literal(literal) => literal == part,
+                Segment::Label(label) => {
+                    labels.insert(label.as_str(), part.as_str());
+                    true
+                }
+            });
+            if !fits {
+                continue;
+            }
+            path_allowed = true;
+            if route.method == *method {
+                matched = Some((route, labels));
+                break;
+            }
+        }
+        let Some((route, labels)) = matched else {
+            return Err(if path_allowed {
+                ServiceError::new(StatusCode::METHOD_NOT_ALLOWED, "MethodNotAllowedException", "Method not allowed")
+            } else {
+                ServiceError::new(StatusCode::NOT_FOUND, "NotFoundException", "Resource not found")
+            });
+        };
+
+        let op = self.operation(&route.operation);
+        let status = op["http"]["responseCode"]
+            .as_u64()
+            .and_then(|code| StatusCode::from_u16(code as u16).ok())
+            .unwrap_or(StatusCode::OK);
+        let mut input = Map::new();
+        let query: Vec<(String, String)> =
+            query.map(|q| form_urlencoded::parse(q.as_bytes()).into_owned().collect()).unwrap_or_default();
+        if let Some(input_shape) = op["input"]["shape"].as_str() {
+            let shape = self.shape(input_shape);
+            let payload = shape["payload"].as_str();
+            let body_json: Option<Value> = if body.is_empty() {
+                None
+            } else {
+                Some(
+                    serde_json::from_slice(body)
+                        .map_err(|e| bad_request(format!("The request body is not valid JSON: {e}")))?,
+                )
+            };
+            let members = shape["members"].as_object().cloned().unwrap_or_default();
+            for (member, spec) in &members {
+                let location_name = spec["locationName"].as_str().unwrap_or(member);
+                let value = match spec["location"].as_str() {
+                    Some("uri") => labels.get(location_name).map(|v| Value::String((*v).to_owned())),
+                    Some("querystring") => {
+                        let values: Vec<Value> = query
+                            .iter()
+                            .filter(|(k, _)| k == location_name)
+                            .map(|(_, v)| Value::String(v.clone()))
+                            .collect();
+                        let is_list = self.shape(spec["shape"].as_str().unwrap_or(""))["type"] == "list";
+                        match (values.len(), is_list) {
+                            (0, _) => None,
+                            (_, true) => Some(Value::Array(values)),
+                            _ => values.into_iter().next(),
+                        }
+                    }
+                    Some("header") => {
+                        headers.get(location_name).and_then(|v| v.to_str().ok()).map(|v| Value::String(v.to_owned()))
+                    }
+                    _ if payload == Some(member.as_str()) => body_json.clone(),
+                    _ => body_json.as_ref().and_then(|b| b.get(location_name)).cloned(),
+                };
+                if let Some(value) = value {
+                    input.insert(member.clone(), value);
+                }
+            }
+            if let Some(required) = shape["required"].as_array() {
+                for name in required.iter().filter_map(Value::as_str) {
+                    if !input.contains_key(name) {
+                        return Err(bad_request(format!("Missing required parameter {name}")));
+                    }
+                }
+            }
+            if let Some(payload) = payload {
+                self.check_required(&input[payload], self.shape_name(&members, payload), payload)?;
+            }
+        }
+        Ok(Call { operation: route.operation.clone(), input: Value::Object(input), status })
+    }
+
+    fn shape_name<'a>(&self, members: &'a Map<String, Value>, member: &str) -> &'a str {
+        members.get(member).and_then(|m| m["shape"].as_str()).unwrap_or("")
+    }
+
+    /// AWS validates required members of the payload structure too (one level deep here: the messages
+    /// name the field like AWS's "Missing required field X").
+    fn check_required(&self, value: &Value, shape: &str, path: &str) -> Result<(), ServiceError> {
+        let shape = self.shape(shape);
+        if shape["type"] != "structure" {
+            return Ok(());
+        }
+        let Some(object) = value.as_object() else {
+            return Err(bad_request(format!("{path} must be a JSON object")));
+        };
+        for name in shape["required"].as_array().into_iter().flatten().filter_map(Value::as_str) {
+            if object.get(name).is_none_or(Value::is_null) {
+                return Err(bad_request(format!("Missing required field {path}.{name}")));
+            }
+        }
+        Ok(())
+    }
+}
+
+pub fn bad_request(message: impl Into<String>) -> ServiceError {
+    ServiceError::new(StatusCode::BAD_REQUEST, "BadRequestException", message)
+}
+
+pub fn not_found(message: impl Into<String>) -> ServiceError {
+    ServiceError::new(StatusCode::NOT_FOUND, "NotFoundException", message)
+}

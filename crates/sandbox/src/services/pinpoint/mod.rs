@@ -1,0 +1,201 @@
+//! Amazon Pinpoint (REST-JSON, signing name `mobiletargeting`): the source side Pinshift scans.
+//!
+//! Requests are routed and parsed by the botocore model (`models/pinpoint-2016-12-01.json`); handlers
+//! work on JSON named as the model names it and return the operation's payload. State is per account and
+//! Region, like AWS.
+//!
+//! - [`apps`]: apps, settings, event streams, tags.
+//! - [`channels`]: the ten channel types (an unconfigured channel answers NotFound, as AWS does).
+//! - [`resources`]: segments, campaigns and journeys, with versions.
+//! - [`templates`]: message templates of all five kinds with versions, and recommenders.
+
+mod apps;
+mod channels;
+mod resources;
+mod templates;
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::OnceLock;
+
+use serde_json::{Map, Value, json};
+
+use crate::model::{Call, ServiceModel, bad_request, not_found};
+use crate::wire::{Protocol, ServiceError};
+
+pub const SIGNING_NAME: &str = "mobiletargeting";
+pub const PROTOCOL: Protocol = Protocol::RestJson { message_key: "Message" };
+
+/// Items per page when the caller gives no `page-size`.
+const DEFAULT_PAGE_SIZE: usize = 50;
+/// Largest `page-size` honoured.
+const MAX_PAGE_SIZE: usize = 1000;
+
+pub fn model() -> &'static ServiceModel {
+    static MODEL: OnceLock<ServiceModel> = OnceLock::new();
+    MODEL.get_or_init(|| {
+        ServiceModel::parse(include_str!("../../../models/pinpoint-2016-12-01.json"))
+            .expect("the embedded Pinpoint model is valid JSON")
+    })
+}
+
+/// Pinpoint's state in one account and Region.
+#[derive(Debug, Default, Clone)]
+pub struct RegionState {
+    pub apps: BTreeMap<String, App>,
+    /// (template name, TemplateType) → versions, oldest first.
+    pub templates: BTreeMap<(String, String), Template>,
+    pub recommenders: BTreeMap<String, Value>,
+    /// Tags by resource ARN.
+    pub tags: HashMap<String, Map<String, Value>>,
+}
+
+#[derive(Debug, Clone)]
+pub struct App {
+    pub app: Value,
+    pub settings: Value,
+    /// Configured channels by platform (`EMAIL`, `SMS`, `GCM`, …).
+    pub channels: BTreeMap<String, Value>,
+    /// Segment id → versions, oldest first.
+    pub segments: BTreeMap<String, Vec<Value>>,
+    /// Campaign id → versions, oldest first.
+    pub campaigns: BTreeMap<String, Vec<Value>>,
+    pub campaign_activities: BTreeMap<String, Vec<Value>>,
+    pub journeys: BTreeMap<String, Value>,
+    pub event_stream: Option<Value>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Template {
+    pub versions: Vec<Value>,
+    /// Index into `versions` of the active version.
+    pub active: usize,
+}
+
+/// Pinpoint across every account and Region the sandbox serves.
+#[derive(Debug, Default, Clone)]
+pub struct PinpointState {
+    regions: HashMap<(String, String), RegionState>,
+    /// Makes ids reproducible: the n-th id minted in a sandbox run is always the same.
+    counter: u64,
+}
+
+/// Where a call runs: account, Region and the current time.
+#[derive(Debug, Clone)]
+pub struct Scope {
+    pub account_id: String,
+    pub region: String,
+    /// ISO 8601 with milliseconds, as Pinpoint writes dates.
+    pub now: String,
+}
+
+impl Scope {
+    pub fn arn(&self, resource: &str) -> String {
+        format!("arn:aws:mobiletargeting:{}:{}:{resource}", self.region, self.account_id)
+    }
+}
+
+impl PinpointState {
+    pub fn region(&mut self, scope: &Scope) -> &mut RegionState {
+        self.regions.entry((scope.account_id.clone(), scope.region.clone())).or_default()
+    }
+
+    /// A new 32-hex-digit id, like Pinpoint's.
+    pub fn mint_id(&mut self, scope: &Scope) -> String {
+        self.counter += 1;
+        let seed = format!("{}/{}/{}", scope.account_id, scope.region, self.counter);
+        let mut a: u64 = 0xcbf2_9ce4_8422_2325;
+        let mut b: u64 = 0x8422_2325_cbf2_9ce4;
+        for byte in seed.bytes() {
+            a = (a ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3);
+            b = (b ^ u64::from(byte)).wrapping_mul(0x0000_0100_0000_01b3).rotate_left(7);
+        }
+        format!("{a:016x}{b:016x}")
+    }
+
+    /// Runs one parsed call.
+    pub fn handle(&mut self, scope: &Scope, call: &Call) -> Result<Value, ServiceError> {
+        let input = &call.input;
+        let op = call.operation.as_str();
+        if let Some(result) = apps::handle(self, scope, op, input) {
+            return result;
+        }
+        if let Some(result) = channels::handle(self, scope, op, input) {
+            return result;
+        }
+        if let Some(result) = resources::handle(self, scope, op, input) {
+            return result;
+        }
+        if let Some(result) = templates::handle(self, scope, op, input) {
+            return result;
+        }
+        Err(ServiceError::new(
+            axum::http::StatusCode::NOT_IMPLEMENTED,
+            "NotImplementedException",
+            format!("the Pinshift sandbox does not implement Pinpoint {op} yet"),
+        ))
+    }
+}
+
+/// The string value of an input member.
+pub fn text<'a>(input: &'a Value, member: &str) -> &'a str {
+    input[member].as_str().unwrap_or_default()
+}
+
+/// The payload member of an input (an object), or an empty object.
+pub fn payload(input: &Value, member: &str) -> Map<String, Value> {
+    input[member].as_object().cloned().unwrap_or_default()
+}
+
+pub fn app_mut<'a>(region: &'a mut RegionState, id: &str) -> Result<&'a mut App, ServiceError> {
+    region.apps.get_mut(id).ok_or_else(|| not_found("Resource not found"))
+}
+
+/// One page of `items` per Pinpoint's `page-size` / `token` convention: the token is the offset of the
+/// next page, opaque to callers.
+pub fn page(items: Vec<Value>, input: &Value, size_member: &str, token_member: &str) -> Result<Value, ServiceError> {
+    let size = match input[size_member].as_str() {
+        None => DEFAULT_PAGE_SIZE,
+        Some(s) => s
+            .parse::<usize>()
+            .ok()
+            .filter(|n| (1..=MAX_PAGE_SIZE).contains(n))
+            .ok_or_else(|| bad_request(format!("{size_member} must be a number from 1 to {MAX_PAGE_SIZE}")))?,
+    };
+    let start = match input[token_member].as_str() {
+        None | Some("") => 0,
+        Some(token) => token
+            .strip_prefix("pg-")
+            .and_then(|n| usize::from_str_radix(n, 16).ok())
+            .filter(|n| *n <= items.len())
+            .ok_or_else(|| bad_request("The token is not valid"))?,
+    };
+    let end = (start + size).min(items.len());
+    let mut page = json!({ "Item": items[start..end].to_vec() });
+    if end < items.len() {
+        page["NextToken"] = Value::String(format!("pg-{end:x}"));
+    }
+    Ok(page)
+}
+
+/// `resource` with the tags stored for `arn` (Pinpoint returns them as `tags`).
+pub fn with_tags(region: &RegionState, arn: &str, mut resource: Value) -> Value {
+    if let Some(tags) = region.tags.get(arn).filter(|t| !t.is_empty()) {
+        resource["tags"] = Value::Object(tags.clone());
+    }
+    resource
+}
+
+/// Stores the `tags` a create request carried.
+pub fn store_tags(region: &mut RegionState, arn: &str, request: &Map<String, Value>) {
+    if let Some(tags) = request.get("tags").and_then(Value::as_object).filter(|t| !t.is_empty()) {
+        region.tags.insert(arn.to_owned(), tags.clone());
+    }
+}
+
+/// Keeps only the members `shape` declares, so a response carries exactly its shape's members.
+pub fn project(mut value: Value, shape: &str) -> Value {
+    if let (Some(object), Some(members)) = (value.as_object_mut(), model().shape(shape)["members"].as_object()) {
+        object.retain(|key, _| members.contains_key(key));
+    }
+    value
+}
