@@ -216,3 +216,148 @@ pub fn bad_request(message: impl Into<String>) -> ServiceError {
 pub fn not_found(message: impl Into<String>) -> ServiceError {
     ServiceError::new(StatusCode::NOT_FOUND, "NotFoundException", message)
 }
+
+impl ServiceModel {
+    /// Checks `value` (an operation's output payload) against the model: every member known, of the
+    /// declared JSON type, required members present. Returns the problems found, each with its path.
+    pub fn check_output(&self, operation: &str, value: &Value) -> Vec<String> {
+        let mut problems = Vec::new();
+        let op = self.operation(operation);
+        let Some(output) = op["output"]["shape"].as_str() else { return problems };
+        let output_shape = self.shape(output);
+        match output_shape["payload"].as_str() {
+            Some(payload) => {
+                let shape = output_shape["members"][payload]["shape"].as_str().unwrap_or("");
+                self.check(value, shape, payload, &mut problems);
+            }
+            None => self.check(value, output, output, &mut problems),
+        }
+        problems
+    }
+
+    fn check(&self, value: &Value, shape_name: &str, path: &str, problems: &mut Vec<String>) {
+        let shape = self.shape(shape_name);
+        let ok = match shape["type"].as_str().unwrap_or("") {
+            "structure" => {
+                let Some(object) = value.as_object() else {
+                    problems.push(format!("{path}: expected an object, got {value}"));
+                    return;
+                };
+                let members = shape["members"].as_object().cloned().unwrap_or_default();
+                let by_wire_name: HashMap<&str, &Value> =
+                    members.iter().map(|(name, m)| (m["locationName"].as_str().unwrap_or(name), m)).collect();
+                for (key, item) in object {
+                    match by_wire_name.get(key.as_str()) {
+                        Some(member) => {
+                            self.check(item, member["shape"].as_str().unwrap_or(""), &format!("{path}.{key}"), problems)
+                        }
+                        None => problems.push(format!("{path}.{key}: not a member of {shape_name}")),
+                    }
+                }
+                for required in shape["required"].as_array().into_iter().flatten().filter_map(Value::as_str) {
+                    let wire = members[required]["locationName"].as_str().unwrap_or(required);
+                    if !object.contains_key(wire) {
+                        problems.push(format!("{path}.{wire}: required by {shape_name} but missing"));
+                    }
+                }
+                true
+            }
+            "list" => match value.as_array() {
+                Some(items) => {
+                    let member = shape["member"]["shape"].as_str().unwrap_or("");
+                    for (i, item) in items.iter().enumerate() {
+                        self.check(item, member, &format!("{path}[{i}]"), problems);
+                    }
+                    true
+                }
+                None => false,
+            },
+            "map" => match value.as_object() {
+                Some(entries) => {
+                    let member = shape["value"]["shape"].as_str().unwrap_or("");
+                    for (key, item) in entries {
+                        self.check(item, member, &format!("{path}.{key}"), problems);
+                    }
+                    true
+                }
+                None => false,
+            },
+            "string" | "blob" => match value.as_str() {
+                Some(text) => match shape["enum"].as_array() {
+                    Some(allowed) if !allowed.iter().any(|a| a == text) => {
+                        problems.push(format!("{path}: {text:?} is not one of {shape_name}'s values"));
+                        true
+                    }
+                    _ => true,
+                },
+                None => false,
+            },
+            "integer" | "long" => value.is_i64() || value.is_u64(),
+            "double" | "float" => value.is_number(),
+            "boolean" => value.is_boolean(),
+            "timestamp" => match shape["timestampFormat"].as_str() {
+                Some("unixTimestamp") => value.is_number(),
+                _ => value.is_string(),
+            },
+            other => {
+                problems.push(format!("{path}: the model's type {other:?} for {shape_name} is not checked"));
+                true
+            }
+        };
+        if !ok {
+            problems.push(format!("{path}: {value} is not a {} ({shape_name})", shape["type"]));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::services::pinpoint::model;
+
+    #[test]
+    fn routes_pick_the_most_specific_operation() {
+        let headers = HeaderMap::new();
+        let call = model().parse_call(&Method::GET, "/v1/apps/abc/channels/email", None, &headers, b"").expect("route");
+        assert_eq!(call.operation, "GetEmailChannel");
+        assert_eq!(call.input["ApplicationId"], "abc");
+        let call = model()
+            .parse_call(&Method::GET, "/v1/apps/abc/segments", Some("page-size=5&token=x"), &headers, b"")
+            .expect("route");
+        assert_eq!(
+            (call.operation.as_str(), &call.input["PageSize"], &call.input["Token"]),
+            ("GetSegments", &json_str("5"), &json_str("x"))
+        );
+    }
+
+    fn json_str(s: &str) -> Value {
+        Value::String(s.to_owned())
+    }
+
+    #[test]
+    fn malformed_requests_get_aws_style_errors() {
+        let headers = HeaderMap::new();
+        let error = model().parse_call(&Method::POST, "/v1/apps", None, &headers, b"{not json").expect_err("bad json");
+        assert_eq!((error.status, error.code), (StatusCode::BAD_REQUEST, "BadRequestException"));
+        let error = model()
+            .parse_call(&Method::POST, "/v1/apps/x/segments", None, &headers, b"[1]")
+            .expect_err("not an object");
+        assert_eq!(error.code, "BadRequestException");
+        let error = model().parse_call(&Method::GET, "/v1/nothing/here", None, &headers, b"").expect_err("no route");
+        assert_eq!(error.status, StatusCode::NOT_FOUND);
+        let error = model().parse_call(&Method::PATCH, "/v1/apps", None, &headers, b"").expect_err("method");
+        assert_eq!(error.status, StatusCode::METHOD_NOT_ALLOWED);
+    }
+
+    #[test]
+    fn outputs_are_checked_against_the_model() {
+        let good =
+            serde_json::json!({ "Id": "a", "Arn": "arn", "Name": "n", "CreationDate": "2026-01-01T00:00:00.000Z" });
+        assert!(model().check_output("GetApp", &good).is_empty());
+        let bad = serde_json::json!({ "Id": "a", "Arn": "arn", "CreationDate": 1767225600, "Bogus": 1 });
+        let problems = model().check_output("GetApp", &bad);
+        assert!(problems.iter().any(|p| p.contains("CreationDate")), "{problems:?}");
+        assert!(problems.iter().any(|p| p.contains("Bogus")), "{problems:?}");
+        assert!(problems.iter().any(|p| p.contains("Name: required")), "{problems:?}");
+    }
+}

@@ -197,6 +197,7 @@ async fn dispatch(AxumState(state): AxumState<Arc<State>>, request: Request) -> 
                     now: now_iso8601(),
                 };
                 let payload = lock(&state.pinpoint).handle(&scope, &call)?;
+                checked(pinpoint::model(), &call.operation, &payload)?;
                 Ok(json_response(call.status, &payload, &request_id))
             }
             other => Err(ServiceError::new(
@@ -226,6 +227,25 @@ fn protocol_of(service: &str) -> Protocol {
         "ses" | "connect" | "profile" | "connect-campaigns" | "wisdom" => Protocol::RestJson { message_key: "message" },
         _ => sts::PROTOCOL,
     }
+}
+
+/// Every response is checked against the service model before it leaves: a sandbox bug surfaces as a
+/// loud 500 naming the field, never as a response an SDK would silently misread.
+fn checked(
+    model: &crate::model::ServiceModel,
+    operation: &str,
+    payload: &serde_json::Value,
+) -> Result<(), ServiceError> {
+    let problems = model.check_output(operation, payload);
+    if problems.is_empty() {
+        return Ok(());
+    }
+    tracing::error!(operation, ?problems, "sandbox response does not match the service model");
+    Err(ServiceError::new(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "InternalServerErrorException",
+        format!("sandbox bug: {operation} response does not match the model: {}", problems.join("; ")),
+    ))
 }
 
 /// Now as Pinpoint writes dates: ISO 8601, UTC, milliseconds.

@@ -1,5 +1,6 @@
 //! The sandbox against the unmodified official Rust SDK, over loopback.
 
+mod pinpoint;
 mod sts;
 
 use aws_config::{BehaviorVersion, Region, SdkConfig};
