@@ -1,12 +1,16 @@
-//! Estate files: what the sandbox serves. This first version declares accounts, their IAM user's access
-//! key and the roles other accounts may assume; Pinpoint and SMS resources come with the source side.
+//! Estate files: what the sandbox serves. An estate declares accounts (with their IAM user's access key and
+//! the roles other accounts may assume) and, per account and Region, Pinpoint projects and account-level
+//! resources. Pinpoint resources are written in the AWS API's own request shapes (`WriteSegmentRequest`,
+//! `EmailTemplateRequest`, …), checked against the service model when the estate loads, and created through
+//! the same code that serves the API — see `docs/estates.md` in this crate.
 
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
 /// The estates compiled into the binary, by name.
-const BUILT_IN: &[(&str, &str)] = &[("minimal", include_str!("../estates/minimal.json"))];
+const BUILT_IN: &[(&str, &str)] =
+    &[("minimal", include_str!("../estates/minimal.json")), ("sample", include_str!("../estates/sample.json"))];
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -30,6 +34,68 @@ pub struct Account {
     pub secret_access_key: String,
     #[serde(default)]
     pub roles: Vec<Role>,
+    /// Pinpoint resources per Region.
+    #[serde(default)]
+    pub regions: Vec<RegionEstate>,
+}
+
+/// What one account holds in one Region.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RegionEstate {
+    pub region: String,
+    #[serde(default)]
+    pub projects: Vec<Project>,
+    /// Message templates (account-level).
+    #[serde(default)]
+    pub templates: Vec<TemplateSpec>,
+    /// `CreateRecommenderConfiguration` requests, each with a `Name` other resources can refer to.
+    #[serde(default)]
+    pub recommenders: Vec<serde_json::Value>,
+}
+
+/// A Pinpoint project (app), one per client in the usual BPO set-up.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Project {
+    pub name: String,
+    #[serde(default)]
+    pub tags: serde_json::Map<String, serde_json::Value>,
+    /// A `WriteApplicationSettingsRequest`.
+    #[serde(default)]
+    pub settings: Option<serde_json::Value>,
+    /// Channel requests by platform: `EMAIL` → `EmailChannelRequest`, `SMS` → `SMSChannelRequest`, …
+    #[serde(default)]
+    pub channels: serde_json::Map<String, serde_json::Value>,
+    /// `WriteSegmentRequest`s; one with `Versions: [request, …]` gets a version per entry.
+    #[serde(default)]
+    pub segments: Vec<serde_json::Value>,
+    /// `WriteCampaignRequest`s (or `Versions`); `SegmentId` may be `{{segment:NAME}}`.
+    #[serde(default)]
+    pub campaigns: Vec<serde_json::Value>,
+    /// `WriteJourneyRequest`s; segment references as for campaigns.
+    #[serde(default)]
+    pub journeys: Vec<serde_json::Value>,
+    /// A `WriteEventStream`.
+    #[serde(default)]
+    pub event_stream: Option<serde_json::Value>,
+}
+
+/// A message template: its kind, name, tags and one request per version (oldest first).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TemplateSpec {
+    /// EMAIL, SMS, PUSH, VOICE or INAPP.
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub name: String,
+    #[serde(default)]
+    pub tags: serde_json::Map<String, serde_json::Value>,
+    pub versions: Vec<serde_json::Value>,
+    /// The version `Get…Template` answers without a version number; the first when not given (new
+    /// versions do not become active by themselves on AWS either).
+    #[serde(default)]
+    pub active_version: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -78,6 +144,7 @@ impl Estate {
             EstateError::Invalid { file: file.to_owned(), path, message: error.into_inner().to_string() }
         })?;
         estate.validate(file)?;
+        crate::seed::check(&estate, file)?;
         Ok(estate)
     }
 
@@ -113,10 +180,43 @@ mod tests {
     use super::*;
 
     #[test]
-    fn built_in_estates_parse() {
+    fn built_in_estates_parse_and_seed() {
         for (name, _) in BUILT_IN {
-            Estate::load(name).expect(name);
+            let estate = Estate::load(name).expect(name);
+            crate::server::State::new(estate).expect(name);
         }
+    }
+
+    fn with_project(project: serde_json::Value) -> String {
+        serde_json::json!({"name": "x", "region": "us-east-1", "accounts": [{"name": "a", "account_id": "123456789012",
+            "user": "u", "access_key_id": "AKIA1", "secret_access_key": "s",
+            "regions": [{"region": "us-east-1", "projects": [project]}]}]})
+        .to_string()
+    }
+
+    #[test]
+    fn a_request_of_the_wrong_shape_is_named_with_its_path() {
+        let text = with_project(
+            serde_json::json!({"name": "p", "segments": [{"Name": "s", "Dimensions": {"Attributes": 5}}]}),
+        );
+        let message = Estate::parse("estate.json", &text).expect_err("bad").to_string();
+        assert!(
+            message.starts_with("estate.json: at accounts[0].regions[0].projects[0].segments[0].Dimensions.Attributes"),
+            "{message}"
+        );
+        let text = with_project(serde_json::json!({"name": "p", "channels": {"FAX": {}}}));
+        let message = Estate::parse("estate.json", &text).expect_err("bad").to_string();
+        assert!(message.contains("channels.FAX") && message.contains("EMAIL"), "{message}");
+    }
+
+    #[test]
+    fn an_unknown_segment_reference_is_named_when_seeding() {
+        let text = with_project(
+            serde_json::json!({"name": "p", "campaigns": [{"Name": "c", "SegmentId": "{{segment:ghost}}"}]}),
+        );
+        let estate = Estate::parse("estate.json", &text).expect("shapes are fine");
+        let message = crate::server::State::new(estate).expect_err("ghost").to_string();
+        assert!(message.contains("projects[0].campaigns[0]") && message.contains("ghost"), "{message}");
     }
 
     #[test]

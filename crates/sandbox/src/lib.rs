@@ -14,6 +14,7 @@
 pub mod auth;
 pub mod estate;
 pub mod model;
+pub mod seed;
 pub mod server;
 pub mod services;
 pub mod wire;

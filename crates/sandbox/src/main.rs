@@ -37,7 +37,7 @@ async fn main() -> anyhow::Result<()> {
         .init();
     let Command::Serve { estate, port, ready_file } = Cli::parse().command;
     let estate = Estate::load(&estate)?;
-    let sandbox = RunningSandbox::start(estate, port).await.context("could not listen on 127.0.0.1")?;
+    let sandbox = RunningSandbox::start(estate, port).await?;
     let info = sandbox.ready_info();
     if let Some(path) = ready_file {
         let tmp = path.with_extension("tmp");

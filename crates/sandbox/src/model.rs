@@ -235,6 +235,13 @@ impl ServiceModel {
         problems
     }
 
+    /// Checks any JSON value against a named shape (estate files use the request shapes).
+    pub fn check_shape(&self, value: &Value, shape_name: &str, path: &str) -> Vec<String> {
+        let mut problems = Vec::new();
+        self.check(value, shape_name, path, &mut problems);
+        problems
+    }
+
     fn check(&self, value: &Value, shape_name: &str, path: &str, problems: &mut Vec<String>) {
         let shape = self.shape(shape_name);
         let ok = match shape["type"].as_str().unwrap_or("") {

@@ -89,14 +89,26 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
+/// Why a sandbox could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error("could not listen on 127.0.0.1: {0}")]
+    Listen(#[from] std::io::Error),
+    #[error(transparent)]
+    Estate(#[from] crate::estate::EstateError),
+}
+
 impl State {
-    pub fn new(estate: Estate) -> State {
-        State {
+    /// The state `estate` declares, with its Pinpoint resources created.
+    pub fn new(estate: Estate) -> Result<State, crate::estate::EstateError> {
+        let mut pinpoint = PinpointState::default();
+        crate::seed::seed(&estate, &mut pinpoint, &now_iso8601())?;
+        Ok(State {
             estate,
             sessions: Mutex::new(HashMap::new()),
             calls: Mutex::new(Vec::new()),
-            pinpoint: Mutex::new(PinpointState::default()),
-        }
+            pinpoint: Mutex::new(pinpoint),
+        })
     }
 
     pub fn add_session(&self, session: Session) {
@@ -292,10 +304,10 @@ pub struct RunningSandbox {
 
 impl RunningSandbox {
     /// Binds 127.0.0.1:`port` (0 picks a free port) and serves `estate` until stopped.
-    pub async fn start(estate: Estate, port: u16) -> std::io::Result<RunningSandbox> {
+    pub async fn start(estate: Estate, port: u16) -> Result<RunningSandbox, StartError> {
+        let state = Arc::new(State::new(estate)?);
         let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await?;
         let addr = listener.local_addr()?;
-        let state = Arc::new(State::new(estate));
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
         let app = router(state.clone());
         let task = tokio::spawn(async move {

@@ -21,6 +21,16 @@ const CHANNELS: &[(&str, &str, &str, &str)] = &[
     ("Adm", "ADM", "ADMChannelRequest", "ADMChannelResponse"),
 ];
 
+/// The Update operation and request shape for a platform (`EMAIL`, `SMS`, …).
+pub fn update_operation(platform: &str) -> Option<(String, &'static str)> {
+    CHANNELS.iter().find(|c| c.1 == platform).map(|c| (format!("Update{}Channel", c.0), c.2))
+}
+
+/// Every platform name.
+pub fn platforms() -> impl Iterator<Item = &'static str> {
+    CHANNELS.iter().map(|c| c.1)
+}
+
 /// Request members that are credentials: stored as "present", never echoed.
 const SECRETS: &[&str] = &[
     "Certificate",

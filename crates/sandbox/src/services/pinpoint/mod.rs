@@ -10,9 +10,9 @@
 //! - [`templates`]: message templates of all five kinds with versions, and recommenders.
 
 mod apps;
-mod channels;
+pub(crate) mod channels;
 mod resources;
-mod templates;
+pub(crate) mod templates;
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::OnceLock;

@@ -16,6 +16,11 @@ const KINDS: &[(&str, &str, &str, &str, &str)] = &[
     ("InApp", "INAPP", "InAppTemplateRequest", "InAppTemplateResponse", "inapp"),
 ];
 
+/// The operation infix (`Email`, `Sms`, …) and request shape for a TemplateType.
+pub fn kind(template_type: &str) -> Option<(&'static str, &'static str)> {
+    KINDS.iter().find(|k| k.1 == template_type).map(|k| (k.0, k.2))
+}
+
 pub fn handle(
     state: &mut PinpointState,
     scope: &Scope,
@@ -195,7 +200,11 @@ fn update_template(
         let number = template.versions.len() + 1;
         template.versions.push(version_record(scope, kind, name, &request, number, Some(&created)));
     } else {
-        let index = version_index(template, version.as_deref())?;
+        // Without a version, AWS replaces the latest version (not necessarily the active one).
+        let index = match version.as_deref() {
+            None | Some("") => template.versions.len() - 1,
+            Some(v) => version_index(template, Some(v))?,
+        };
         template.versions[index] = version_record(scope, kind, name, &request, index + 1, Some(&created));
     }
     Ok(accepted("Accepted"))

@@ -1,0 +1,312 @@
+//! From an estate file to sandbox state: every Pinpoint resource an estate declares is checked against
+//! the model's request shape when the file loads, then created through the same handlers that serve the
+//! API, so seeded resources look exactly like API-created ones.
+//!
+//! String values `{{segment:NAME}}` and `{{recommender:NAME}}` are replaced by the id of the segment (in
+//! the same project) or recommender (in the same account and Region) of that name.
+
+use axum::http::StatusCode;
+use serde_json::{Map, Value, json};
+
+use crate::estate::{Estate, EstateError, Project, RegionEstate};
+use crate::model::Call;
+use crate::services::pinpoint::{self, PinpointState, Scope, channels, templates};
+
+/// Checks every Pinpoint request in the estate against the model; errors name the file and the path.
+pub fn check(estate: &Estate, file: &str) -> Result<(), EstateError> {
+    let model = pinpoint::model();
+    let mut problems = Vec::new();
+    for (a, account) in estate.accounts.iter().enumerate() {
+        for (r, region) in account.regions.iter().enumerate() {
+            let base = format!("accounts[{a}].regions[{r}]");
+            for (i, recommender) in region.recommenders.iter().enumerate() {
+                problems.extend(model.check_shape(
+                    recommender,
+                    "CreateRecommenderConfiguration",
+                    &format!("{base}.recommenders[{i}]"),
+                ));
+            }
+            for (i, template) in region.templates.iter().enumerate() {
+                let path = format!("{base}.templates[{i}]");
+                match templates::kind(&template.kind) {
+                    None => problems
+                        .push(format!("{path}.type: {:?} is not EMAIL, SMS, PUSH, VOICE or INAPP", template.kind)),
+                    Some((_, shape)) => {
+                        if template.versions.is_empty() {
+                            problems.push(format!("{path}.versions: a template needs at least one version"));
+                        }
+                        for (v, version) in template.versions.iter().enumerate() {
+                            problems.extend(model.check_shape(version, shape, &format!("{path}.versions[{v}]")));
+                        }
+                    }
+                }
+            }
+            for (p, project) in region.projects.iter().enumerate() {
+                let path = format!("{base}.projects[{p}]");
+                if let Some(settings) = &project.settings {
+                    problems.extend(model.check_shape(
+                        settings,
+                        "WriteApplicationSettingsRequest",
+                        &format!("{path}.settings"),
+                    ));
+                }
+                for (platform, request) in &project.channels {
+                    match channels::update_operation(platform) {
+                        Some((_, shape)) => {
+                            problems.extend(model.check_shape(request, shape, &format!("{path}.channels.{platform}")))
+                        }
+                        None => problems.push(format!(
+                            "{path}.channels.{platform}: not a channel; use one of {}",
+                            channels::platforms().collect::<Vec<_>>().join(", ")
+                        )),
+                    }
+                }
+                for (list, shape, items) in [
+                    ("segments", "WriteSegmentRequest", &project.segments),
+                    ("campaigns", "WriteCampaignRequest", &project.campaigns),
+                    ("journeys", "WriteJourneyRequest", &project.journeys),
+                ] {
+                    for (i, item) in items.iter().enumerate() {
+                        for (v, version) in versions(item).iter().enumerate() {
+                            let at = if item.get("Versions").is_some() {
+                                format!("{path}.{list}[{i}].Versions[{v}]")
+                            } else {
+                                format!("{path}.{list}[{i}]")
+                            };
+                            problems.extend(model.check_shape(version, shape, &at));
+                        }
+                    }
+                }
+                if let Some(stream) = &project.event_stream {
+                    problems.extend(model.check_shape(stream, "WriteEventStream", &format!("{path}.event_stream")));
+                }
+            }
+        }
+    }
+    match problems.into_iter().next() {
+        None => Ok(()),
+        Some(problem) => {
+            let (path, message) = problem.split_once(": ").unwrap_or((&problem, ""));
+            Err(EstateError::Invalid { file: file.to_owned(), path: path.to_owned(), message: message.to_owned() })
+        }
+    }
+}
+
+/// A resource's versions: `{"Versions": [...]}` or the request itself.
+fn versions(item: &Value) -> Vec<Value> {
+    match item.get("Versions").and_then(Value::as_array) {
+        Some(list) => list.clone(),
+        None => vec![item.clone()],
+    }
+}
+
+/// Creates everything the estate declares.
+pub fn seed(estate: &Estate, state: &mut PinpointState, now: &str) -> Result<(), EstateError> {
+    for (a, account) in estate.accounts.iter().enumerate() {
+        for (r, region) in account.regions.iter().enumerate() {
+            let scope =
+                Scope { account_id: account.account_id.clone(), region: region.region.clone(), now: now.to_owned() };
+            seed_region(state, &scope, region, &format!("accounts[{a}].regions[{r}]")).map_err(|(path, message)| {
+                EstateError::Invalid { file: format!("estate {}", estate.name), path, message }
+            })?;
+        }
+    }
+    Ok(())
+}
+
+type SeedError = (String, String);
+
+fn call(
+    state: &mut PinpointState,
+    scope: &Scope,
+    operation: &str,
+    input: Value,
+    path: &str,
+) -> Result<Value, SeedError> {
+    let call = Call { operation: operation.to_owned(), input, status: StatusCode::OK };
+    state.handle(scope, &call).map_err(|e| (path.to_owned(), format!("{}: {}", e.code, e.message)))
+}
+
+fn seed_region(state: &mut PinpointState, scope: &Scope, region: &RegionEstate, base: &str) -> Result<(), SeedError> {
+    let mut recommenders = Map::new();
+    for (i, request) in region.recommenders.iter().enumerate() {
+        let created = call(
+            state,
+            scope,
+            "CreateRecommenderConfiguration",
+            json!({ "CreateRecommenderConfiguration": request }),
+            &format!("{base}.recommenders[{i}]"),
+        )?;
+        if let Some(name) = request["Name"].as_str() {
+            recommenders.insert(name.to_owned(), created["Id"].clone());
+        }
+    }
+    for (i, template) in region.templates.iter().enumerate() {
+        let path = format!("{base}.templates[{i}]");
+        let Some((infix, member)) = templates::kind(&template.kind) else { continue };
+        for (v, version) in template.versions.iter().enumerate() {
+            let mut request = resolve(version, &Map::new(), &recommenders, &format!("{path}.versions[{v}]"))?;
+            if v == 0 && !template.tags.is_empty() {
+                request["tags"] = Value::Object(template.tags.clone());
+            }
+            let (operation, mut input) = if v == 0 {
+                (format!("Create{infix}Template"), json!({}))
+            } else {
+                (format!("Update{infix}Template"), json!({ "CreateNewVersion": "true" }))
+            };
+            input["TemplateName"] = json!(template.name);
+            input[member] = request;
+            call(state, scope, &operation, input, &path)?;
+        }
+        if let Some(version) = &template.active_version {
+            let input = json!({
+                "TemplateName": template.name,
+                "TemplateType": template.kind.to_lowercase(),
+                "TemplateActiveVersionRequest": { "Version": version },
+            });
+            call(state, scope, "UpdateTemplateActiveVersion", input, &format!("{path}.active_version"))?;
+        }
+    }
+    for (p, project) in region.projects.iter().enumerate() {
+        seed_project(state, scope, project, &recommenders, &format!("{base}.projects[{p}]"))?;
+    }
+    Ok(())
+}
+
+fn seed_project(
+    state: &mut PinpointState,
+    scope: &Scope,
+    project: &Project,
+    recommenders: &Map<String, Value>,
+    path: &str,
+) -> Result<(), SeedError> {
+    let mut request = json!({ "Name": project.name });
+    if !project.tags.is_empty() {
+        request["tags"] = Value::Object(project.tags.clone());
+    }
+    let app = call(state, scope, "CreateApp", json!({ "CreateApplicationRequest": request }), path)?;
+    let app_id = app["Id"].as_str().unwrap_or_default().to_owned();
+    if let Some(settings) = &project.settings {
+        call(
+            state,
+            scope,
+            "UpdateApplicationSettings",
+            json!({ "ApplicationId": app_id, "WriteApplicationSettingsRequest": settings }),
+            &format!("{path}.settings"),
+        )?;
+    }
+    for (platform, request) in &project.channels {
+        let Some((operation, member)) = channels::update_operation(platform) else { continue };
+        let mut input = json!({ "ApplicationId": app_id });
+        input[member] = request.clone();
+        call(state, scope, &operation, input, &format!("{path}.channels.{platform}"))?;
+    }
+    let mut segments = Map::new();
+    for (i, item) in project.segments.iter().enumerate() {
+        let id = seed_versions(
+            state,
+            scope,
+            &app_id,
+            item,
+            ("Segment", "WriteSegmentRequest", "SegmentId"),
+            &segments,
+            recommenders,
+            &format!("{path}.segments[{i}]"),
+        )?;
+        if let Some(name) = versions(item).last().and_then(|v| v["Name"].as_str()) {
+            segments.insert(name.to_owned(), json!(id));
+        }
+    }
+    for (i, item) in project.campaigns.iter().enumerate() {
+        seed_versions(
+            state,
+            scope,
+            &app_id,
+            item,
+            ("Campaign", "WriteCampaignRequest", "CampaignId"),
+            &segments,
+            recommenders,
+            &format!("{path}.campaigns[{i}]"),
+        )?;
+    }
+    for (i, journey) in project.journeys.iter().enumerate() {
+        let at = format!("{path}.journeys[{i}]");
+        let request = resolve(journey, &segments, recommenders, &at)?;
+        call(state, scope, "CreateJourney", json!({ "ApplicationId": app_id, "WriteJourneyRequest": request }), &at)?;
+    }
+    if let Some(stream) = &project.event_stream {
+        call(
+            state,
+            scope,
+            "PutEventStream",
+            json!({ "ApplicationId": app_id, "WriteEventStream": stream }),
+            &format!("{path}.event_stream"),
+        )?;
+    }
+    Ok(())
+}
+
+/// Creates a versioned resource (segment or campaign): the first version, then one update per further version.
+#[allow(clippy::too_many_arguments)]
+fn seed_versions(
+    state: &mut PinpointState,
+    scope: &Scope,
+    app_id: &str,
+    item: &Value,
+    (noun, member, id_member): (&str, &str, &str),
+    segments: &Map<String, Value>,
+    recommenders: &Map<String, Value>,
+    path: &str,
+) -> Result<String, SeedError> {
+    let mut id = String::new();
+    for (v, version) in versions(item).iter().enumerate() {
+        let request = resolve(version, segments, recommenders, path)?;
+        let mut input = json!({ "ApplicationId": app_id });
+        input[member] = request;
+        let operation = if v == 0 {
+            format!("Create{noun}")
+        } else {
+            input[id_member] = json!(id);
+            format!("Update{noun}")
+        };
+        let created = call(state, scope, &operation, input, path)?;
+        id = created["Id"].as_str().unwrap_or_default().to_owned();
+    }
+    Ok(id)
+}
+
+/// Replaces `{{segment:NAME}}` and `{{recommender:NAME}}` strings anywhere in `value`.
+fn resolve(
+    value: &Value,
+    segments: &Map<String, Value>,
+    recommenders: &Map<String, Value>,
+    path: &str,
+) -> Result<Value, SeedError> {
+    Ok(match value {
+        Value::String(text) => {
+            let reference = |prefix: &str| text.strip_prefix(prefix).and_then(|rest| rest.strip_suffix("}}"));
+            if let Some(name) = reference("{{segment:") {
+                segments
+                    .get(name)
+                    .cloned()
+                    .ok_or_else(|| (path.to_owned(), format!("no segment named {name:?} in this project")))?
+            } else if let Some(name) = reference("{{recommender:") {
+                recommenders
+                    .get(name)
+                    .cloned()
+                    .ok_or_else(|| (path.to_owned(), format!("no recommender named {name:?} here")))?
+            } else {
+                value.clone()
+            }
+        }
+        Value::Array(items) => {
+            Value::Array(items.iter().map(|v| resolve(v, segments, recommenders, path)).collect::<Result<_, _>>()?)
+        }
+        Value::Object(map) => Value::Object(
+            map.iter()
+                .map(|(k, v)| Ok((k.clone(), resolve(v, segments, recommenders, path)?)))
+                .collect::<Result<_, SeedError>>()?,
+        ),
+        other => other.clone(),
+    })
+}
