@@ -183,7 +183,7 @@ mod tests {
     fn built_in_estates_parse_and_seed() {
         for (name, _) in BUILT_IN {
             let estate = Estate::load(name).expect(name);
-            crate::server::State::new(estate).expect(name);
+            crate::state::World::from_estate(estate).expect(name);
         }
     }
 
@@ -215,7 +215,7 @@ mod tests {
             serde_json::json!({"name": "p", "campaigns": [{"Name": "c", "SegmentId": "{{segment:ghost}}"}]}),
         );
         let estate = Estate::parse("estate.json", &text).expect("shapes are fine");
-        let message = crate::server::State::new(estate).expect_err("ghost").to_string();
+        let message = crate::state::World::from_estate(estate).expect_err("ghost").to_string();
         assert!(message.contains("projects[0].campaigns[0]") && message.contains("ghost"), "{message}");
     }
 

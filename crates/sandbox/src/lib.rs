@@ -1,22 +1,31 @@
 //! The Pinshift sandbox: a local twin of the AWS APIs Pinshift calls, faithful enough on the wire that the
 //! unmodified official SDKs (Rust aws-sdk-*, Python boto3) accept every response.
 //!
-//! This is the framework — one loopback server that verifies SigV4 signatures and routes by the credential
-//! scope's service — and STS (GetCallerIdentity, AssumeRole). Pinpoint, SMS-voice v2, S3 and SES come next
-//! (see ARCHITECTURE.md).
+//! One loopback server verifies SigV4 signatures, routes by the credential scope's service, applies
+//! quotas and seeded faults, and logs every call. Served so far: STS (GetCallerIdentity, AssumeRole) and
+//! Pinpoint's apps, settings, channels, segments, campaigns, journeys, templates, recommenders, event
+//! streams and tags. S3, SES v2 identities and SMS-voice v2 come next (see ARCHITECTURE.md).
 //!
 //! - [`estate`]: estate files (what the sandbox serves).
-//! - [`server`]: the HTTP server, state and call log.
+//! - [`server`]: the HTTP server and request pipeline.
+//! - [`state`]: the simulated world, snapshots and the call log.
+//! - [`control`]: the control API under `/_sandbox/`.
+//! - [`limits`]: quotas and injected faults.
+//! - [`model`]: botocore service models as routing table, input parser and output checker.
+//! - [`seed`]: from estate files to state.
 //! - [`auth`]: SigV4 verification.
 //! - [`wire`]: AWS error shapes per protocol.
 //! - [`services`]: one module per AWS service.
 
 pub mod auth;
+pub mod control;
 pub mod estate;
+pub mod limits;
 pub mod model;
 pub mod seed;
 pub mod server;
 pub mod services;
+pub mod state;
 pub mod wire;
 
 pub use estate::Estate;

@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
+use pinshift_sandbox::limits::FaultProfile;
 use pinshift_sandbox::{Estate, RunningSandbox};
 
 #[derive(Debug, Parser)]
@@ -26,6 +27,13 @@ enum Command {
         /// Written once listening: JSON with the endpoint, Region and account keys.
         #[arg(long)]
         ready_file: Option<PathBuf>,
+        /// Injected faults: `none`, `flaky`, `slow`, `throttled`, `key=value,…` (seed, throttle,
+        /// server_error, drop, latency_ms=MIN..MAX) or JSON.
+        #[arg(long, default_value = "none", env = "PINSHIFT_SANDBOX_FAULTS")]
+        faults: FaultProfile,
+        /// Turn off the per-operation rate quotas (on by default, as on AWS).
+        #[arg(long)]
+        no_quotas: bool,
     },
 }
 
@@ -35,16 +43,17 @@ async fn main() -> anyhow::Result<()> {
         .with_writer(std::io::stderr)
         .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("PINSHIFT_LOG").unwrap_or_else(|_| "info".into()))
         .init();
-    let Command::Serve { estate, port, ready_file } = Cli::parse().command;
+    let Command::Serve { estate, port, ready_file, faults, no_quotas } = Cli::parse().command;
     let estate = Estate::load(&estate)?;
-    let sandbox = RunningSandbox::start(estate, port).await?;
+    let sandbox = RunningSandbox::start_with(estate, port, faults).await?;
+    sandbox.state.quotas.set_enabled(!no_quotas);
     let info = sandbox.ready_info();
     if let Some(path) = ready_file {
         let tmp = path.with_extension("tmp");
         std::fs::write(&tmp, serde_json::to_vec_pretty(&info)?).with_context(|| format!("{}", tmp.display()))?;
         std::fs::rename(&tmp, &path).with_context(|| format!("{}", path.display()))?;
     }
-    tracing::info!(endpoint = %sandbox.endpoint(), estate = %sandbox.state.estate.name, "sandbox listening");
+    tracing::info!(endpoint = %sandbox.endpoint(), estate = %info["estate"], "sandbox listening");
     tokio::signal::ctrl_c().await.context("waiting for Ctrl-C")?;
     tracing::info!("stopping");
     sandbox.stop().await;

@@ -1,150 +1,35 @@
 //! The HTTP server: authenticates every request (SigV4), routes it by the credential scope's service,
-//! records it in the call log, and serves the control API under `/_sandbox/`.
+//! applies quotas and injected faults, records it in the call log, and serves the control API.
 
-use std::collections::HashMap;
 use std::net::SocketAddr;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::Arc;
 use std::time::Instant;
 
+use axum::Router;
 use axum::body::{Body, to_bytes};
 use axum::extract::{Request, State as AxumState};
 use axum::http::{HeaderValue, Response, StatusCode};
-use axum::routing::get;
-use axum::{Json, Router};
-use serde::Serialize;
+use bytes::Bytes;
 
 use crate::auth;
 use crate::estate::Estate;
-use crate::services::pinpoint::{self, PinpointState};
-use crate::services::sts;
+use crate::limits::{Fault, FaultProfile, server_error, throttled};
+use crate::model::{Call, ServiceModel};
+use crate::services::{pinpoint, sts};
+use crate::state::{CallRecord, State, now_iso8601};
 use crate::wire::{Protocol, ServiceError};
 
-/// Largest request body accepted (AWS's own limits are lower for every API served).
-const MAX_BODY: usize = 16 * 1024 * 1024;
-
-/// Who signed a request.
-#[derive(Debug, Clone)]
-pub struct Principal {
-    pub account_id: String,
-    pub arn: String,
-    pub user_id: String,
-}
-
-/// Temporary credentials issued by AssumeRole.
-#[derive(Debug, Clone)]
-pub struct Session {
-    pub principal: Principal,
-    pub access_key_id: String,
-    pub secret_access_key: String,
-    pub session_token: String,
-    pub expiration: String,
-}
-
-impl Session {
-    pub fn issue(principal: Principal, duration_seconds: u64) -> Session {
-        let token = |n: usize| -> String {
-            let mut s = String::new();
-            while s.len() < n {
-                s.push_str(&uuid::Uuid::new_v4().simple().to_string());
-            }
-            s.truncate(n);
-            s
-        };
-        let expiration = jiff::Timestamp::now()
-            .checked_add(jiff::SignedDuration::from_secs(duration_seconds.min(43_200) as i64))
-            .unwrap_or_else(|_| jiff::Timestamp::now());
-        Session {
-            principal,
-            access_key_id: format!("ASIA{}", token(16).to_uppercase()),
-            secret_access_key: token(40),
-            session_token: token(96),
-            expiration: expiration.strftime("%Y-%m-%dT%H:%M:%SZ").to_string(),
-        }
-    }
-}
-
-/// One served call, as the control API reports it.
-#[derive(Debug, Clone, Serialize)]
-pub struct CallRecord {
-    pub service: String,
-    pub operation: String,
-    pub account_id: Option<String>,
-    pub region: Option<String>,
-    pub status: u16,
-    pub error_code: Option<String>,
-    pub latency_ms: f64,
-}
-
-/// Everything the sandbox holds.
-#[derive(Debug)]
-pub struct State {
-    pub estate: Estate,
-    sessions: Mutex<HashMap<String, Session>>,
-    calls: Mutex<Vec<CallRecord>>,
-    pub pinpoint: Mutex<PinpointState>,
-}
-
-fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    // A panic while holding the lock cannot leave these maps half-updated; keep serving.
-    mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
-}
-
-/// Why a sandbox could not start.
-#[derive(Debug, thiserror::Error)]
-pub enum StartError {
-    #[error("could not listen on 127.0.0.1: {0}")]
-    Listen(#[from] std::io::Error),
-    #[error(transparent)]
-    Estate(#[from] crate::estate::EstateError),
-}
-
-impl State {
-    /// The state `estate` declares, with its Pinpoint resources created.
-    pub fn new(estate: Estate) -> Result<State, crate::estate::EstateError> {
-        let mut pinpoint = PinpointState::default();
-        crate::seed::seed(&estate, &mut pinpoint, &now_iso8601())?;
-        Ok(State {
-            estate,
-            sessions: Mutex::new(HashMap::new()),
-            calls: Mutex::new(Vec::new()),
-            pinpoint: Mutex::new(pinpoint),
-        })
-    }
-
-    pub fn add_session(&self, session: Session) {
-        lock(&self.sessions).insert(session.access_key_id.clone(), session);
-    }
-
-    pub fn calls(&self) -> Vec<CallRecord> {
-        lock(&self.calls).clone()
-    }
-
-    /// The secret, session token and principal for an access key id.
-    fn credentials_for(&self, access_key_id: &str) -> Option<(String, Option<String>, Principal)> {
-        if let Some(account) = self.estate.account_by_key(access_key_id) {
-            let principal = Principal {
-                account_id: account.account_id.clone(),
-                arn: format!("arn:aws:iam::{}:user/{}", account.account_id, account.user),
-                user_id: format!("AIDA{}", &access_key_id[access_key_id.len().saturating_sub(16)..]),
-            };
-            return Some((account.secret_access_key.clone(), None, principal));
-        }
-        let sessions = lock(&self.sessions);
-        let session = sessions.get(access_key_id)?;
-        Some((session.secret_access_key.clone(), Some(session.session_token.clone()), session.principal.clone()))
-    }
-}
+/// Largest request body accepted (Pinpoint's payload limit is 7 MB).
+const MAX_BODY: usize = 8 * 1024 * 1024;
 
 pub fn router(state: Arc<State>) -> Router {
-    Router::new()
-        .route("/_sandbox/health", get(|| async { "ok" }))
-        .route("/_sandbox/calls", get(calls))
-        .fallback(dispatch)
-        .with_state(state)
+    crate::control::routes().fallback(dispatch).with_state(state)
 }
 
-async fn calls(AxumState(state): AxumState<Arc<State>>) -> Json<Vec<CallRecord>> {
-    Json(state.calls())
+/// A request parsed far enough to know its operation, before it runs.
+enum Prepared {
+    Sts,
+    Pinpoint(Call),
 }
 
 async fn dispatch(AxumState(state): AxumState<Arc<State>>, request: Request) -> Response<Body> {
@@ -167,14 +52,23 @@ async fn dispatch(AxumState(state): AxumState<Arc<State>>, request: Request) -> 
     let outcome: Result<Response<Body>, ServiceError> = async {
         let authorization = authorization?;
         let body = to_bytes(body, MAX_BODY).await.map_err(|_| {
-            ServiceError::new(StatusCode::PAYLOAD_TOO_LARGE, "RequestEntityTooLarge", "request body too large")
+            ServiceError::new(StatusCode::PAYLOAD_TOO_LARGE, "PayloadTooLargeException", "Request body too large")
         })?;
-        let (secret, token, principal) = state.credentials_for(&authorization.access_key_id).ok_or_else(|| {
-            ServiceError::new(
-                StatusCode::FORBIDDEN,
-                unknown_key_code(protocol),
-                "The security token included in the request is invalid.",
-            )
+        let credentials = state.world().credentials_for(&authorization.access_key_id);
+        let (secret, token, principal) = credentials.map_err(|expired| {
+            if expired {
+                ServiceError::new(
+                    StatusCode::FORBIDDEN,
+                    expired_code(protocol),
+                    "The security token included in the request is expired",
+                )
+            } else {
+                ServiceError::new(
+                    StatusCode::FORBIDDEN,
+                    unknown_key_code(protocol),
+                    "The security token included in the request is invalid.",
+                )
+            }
         })?;
         if let Some(token) = &token {
             let sent = parts.headers.get("x-amz-security-token").and_then(|v| v.to_str().ok());
@@ -188,11 +82,11 @@ async fn dispatch(AxumState(state): AxumState<Arc<State>>, request: Request) -> 
         }
         auth::verify(&authorization, &secret, token.as_deref(), &parts.method, &parts.uri, &parts.headers, &body)?;
         record.account_id = Some(principal.account_id.clone());
-        match service.as_str() {
+
+        let prepared = match service.as_str() {
             "sts" => {
-                let (operation, result) = sts::handle(&state, &principal, &body);
-                record.operation = operation;
-                result.map(|xml| xml_response(xml, &request_id))
+                record.operation = sts::action(&body);
+                Prepared::Sts
             }
             pinpoint::SIGNING_NAME => {
                 let call = pinpoint::model().parse_call(
@@ -203,20 +97,46 @@ async fn dispatch(AxumState(state): AxumState<Arc<State>>, request: Request) -> 
                     &body,
                 )?;
                 record.operation = call.operation.clone();
+                Prepared::Pinpoint(call)
+            }
+            other => {
+                return Err(ServiceError::new(
+                    StatusCode::BAD_REQUEST,
+                    "UnknownService",
+                    format!("the Pinshift sandbox does not serve the {other:?} service yet"),
+                ));
+            }
+        };
+
+        if !state.quotas.admit(&service, &record.operation, &principal.account_id, &authorization.region) {
+            return Err(throttled(protocol));
+        }
+        let (fault, latency) = state.faults.decide();
+        if !latency.is_zero() {
+            tokio::time::sleep(latency).await;
+        }
+        match fault {
+            Some(Fault::Throttle) => return Err(throttled(protocol)),
+            Some(Fault::ServerError) => return Err(server_error(protocol)),
+            Some(Fault::Drop) => return Ok(dropped()),
+            None => {}
+        }
+
+        match prepared {
+            Prepared::Sts => {
+                let xml = sts::handle(&state, &principal, &body)?;
+                Ok(xml_response(xml, &request_id))
+            }
+            Prepared::Pinpoint(call) => {
                 let scope = pinpoint::Scope {
                     account_id: principal.account_id.clone(),
                     region: authorization.region.clone(),
                     now: now_iso8601(),
                 };
-                let payload = lock(&state.pinpoint).handle(&scope, &call)?;
+                let payload = state.world().pinpoint.handle(&scope, &call)?;
                 checked(pinpoint::model(), &call.operation, &payload)?;
                 Ok(json_response(call.status, &payload, &request_id))
             }
-            other => Err(ServiceError::new(
-                StatusCode::BAD_REQUEST,
-                "UnknownService",
-                format!("the Pinshift sandbox does not serve the {other:?} service yet"),
-            )),
         }
     }
     .await;
@@ -228,7 +148,7 @@ async fn dispatch(AxumState(state): AxumState<Arc<State>>, request: Request) -> 
     record.status = response.status().as_u16();
     record.latency_ms = started.elapsed().as_secs_f64() * 1000.0;
     tracing::debug!(service = %record.service, operation = %record.operation, status = record.status, "call");
-    lock(&state.calls).push(record);
+    state.record(record);
     response
 }
 
@@ -241,13 +161,24 @@ fn protocol_of(service: &str) -> Protocol {
     }
 }
 
+/// The code AWS returns for an access key it does not know, per protocol family.
+fn unknown_key_code(protocol: Protocol) -> &'static str {
+    match protocol {
+        Protocol::Query { .. } => "InvalidClientTokenId",
+        Protocol::RestJson { .. } | Protocol::Json10 => "UnrecognizedClientException",
+    }
+}
+
+fn expired_code(protocol: Protocol) -> &'static str {
+    match protocol {
+        Protocol::Query { .. } => "ExpiredToken",
+        Protocol::RestJson { .. } | Protocol::Json10 => "ExpiredTokenException",
+    }
+}
+
 /// Every response is checked against the service model before it leaves: a sandbox bug surfaces as a
 /// loud 500 naming the field, never as a response an SDK would silently misread.
-fn checked(
-    model: &crate::model::ServiceModel,
-    operation: &str,
-    payload: &serde_json::Value,
-) -> Result<(), ServiceError> {
+fn checked(model: &ServiceModel, operation: &str, payload: &serde_json::Value) -> Result<(), ServiceError> {
     let problems = model.check_output(operation, payload);
     if problems.is_empty() {
         return Ok(());
@@ -260,37 +191,45 @@ fn checked(
     ))
 }
 
-/// Now as Pinpoint writes dates: ISO 8601, UTC, milliseconds.
-fn now_iso8601() -> String {
-    jiff::Timestamp::now().strftime("%Y-%m-%dT%H:%M:%S%.3fZ").to_string()
-}
-
 fn json_response(status: StatusCode, payload: &serde_json::Value, request_id: &str) -> Response<Body> {
     let body = if status == StatusCode::NO_CONTENT { Body::empty() } else { Body::from(payload.to_string()) };
-    let mut response = Response::new(body);
-    *response.status_mut() = status;
-    response.headers_mut().insert("content-type", HeaderValue::from_static("application/json"));
-    if let Ok(id) = HeaderValue::from_str(request_id) {
-        response.headers_mut().insert("x-amzn-requestid", id);
-    }
-    response
-}
-
-/// The code AWS returns for an access key it does not know, per protocol family.
-fn unknown_key_code(protocol: Protocol) -> &'static str {
-    match protocol {
-        Protocol::Query { .. } => "InvalidClientTokenId",
-        Protocol::RestJson { .. } | Protocol::Json10 => "UnrecognizedClientException",
-    }
+    with_headers(Response::new(body), status, "application/json", request_id)
 }
 
 fn xml_response(xml: String, request_id: &str) -> Response<Body> {
-    let mut response = Response::new(Body::from(xml));
-    response.headers_mut().insert("content-type", HeaderValue::from_static("text/xml"));
+    with_headers(Response::new(Body::from(xml)), StatusCode::OK, "text/xml", request_id)
+}
+
+fn with_headers(
+    mut response: Response<Body>,
+    status: StatusCode,
+    content_type: &'static str,
+    request_id: &str,
+) -> Response<Body> {
+    *response.status_mut() = status;
+    response.headers_mut().insert("content-type", HeaderValue::from_static(content_type));
     if let Ok(id) = HeaderValue::from_str(request_id) {
         response.headers_mut().insert("x-amzn-requestid", id);
     }
     response
+}
+
+/// A response whose body fails after the headers: hyper aborts the connection, and the client sees a
+/// connection dropped mid-response.
+fn dropped() -> Response<Body> {
+    let failing = futures_util::stream::once(async {
+        Err::<Bytes, std::io::Error>(std::io::Error::new(std::io::ErrorKind::ConnectionReset, "dropped by the sandbox"))
+    });
+    Response::new(Body::from_stream(failing))
+}
+
+/// Why a sandbox could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error("could not listen on 127.0.0.1: {0}")]
+    Listen(#[from] std::io::Error),
+    #[error(transparent)]
+    Estate(#[from] crate::estate::EstateError),
 }
 
 /// A running sandbox.
@@ -303,9 +242,13 @@ pub struct RunningSandbox {
 }
 
 impl RunningSandbox {
-    /// Binds 127.0.0.1:`port` (0 picks a free port) and serves `estate` until stopped.
+    /// Binds 127.0.0.1:`port` (0 picks a free port) and serves `estate` until stopped, without faults.
     pub async fn start(estate: Estate, port: u16) -> Result<RunningSandbox, StartError> {
-        let state = Arc::new(State::new(estate)?);
+        Self::start_with(estate, port, FaultProfile::default()).await
+    }
+
+    pub async fn start_with(estate: Estate, port: u16, faults: FaultProfile) -> Result<RunningSandbox, StartError> {
+        let state = Arc::new(State::new(estate, faults)?);
         let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await?;
         let addr = listener.local_addr()?;
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
@@ -329,7 +272,8 @@ impl RunningSandbox {
 
     /// What scripts and tests read to connect: endpoint, Region and every account's keys.
     pub fn ready_info(&self) -> serde_json::Value {
-        let estate = &self.state.estate;
+        let world = self.state.world();
+        let estate = &world.estate;
         serde_json::json!({
             "endpoint": self.endpoint(),
             "region": estate.region,

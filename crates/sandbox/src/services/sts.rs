@@ -4,16 +4,21 @@ use std::collections::HashMap;
 
 use axum::http::StatusCode;
 
-use crate::server::{Principal, Session, State};
+use crate::state::{Principal, Session, State};
 use crate::wire::{Protocol, ServiceError, xml_escape};
 
 pub const PROTOCOL: Protocol = Protocol::Query { xmlns: "https://sts.amazonaws.com/doc/2011-06-15/" };
 
-/// Handles one STS request; returns the operation name and the XML body.
-pub fn handle(state: &State, principal: &Principal, body: &[u8]) -> (String, Result<String, ServiceError>) {
+/// The operation a form-encoded STS request names.
+pub fn action(body: &[u8]) -> String {
+    form_urlencoded::parse(body).find(|(k, _)| k == "Action").map(|(_, v)| v.into_owned()).unwrap_or_default()
+}
+
+/// Handles one STS request; returns the XML body.
+pub fn handle(state: &State, principal: &Principal, body: &[u8]) -> Result<String, ServiceError> {
     let params: HashMap<String, String> = form_urlencoded::parse(body).into_owned().collect();
     let action = params.get("Action").cloned().unwrap_or_default();
-    let result = match action.as_str() {
+    match action.as_str() {
         "GetCallerIdentity" => Ok(get_caller_identity(principal)),
         "AssumeRole" => assume_role(state, principal, &params),
         "" => Err(ServiceError::new(StatusCode::BAD_REQUEST, "MissingAction", "Missing Action")),
@@ -22,8 +27,7 @@ pub fn handle(state: &State, principal: &Principal, body: &[u8]) -> (String, Res
             "InvalidAction",
             format!("Could not find operation {other} for version 2011-06-15"),
         )),
-    };
-    (action, result)
+    }
 }
 
 fn envelope(action: &str, result: &str) -> String {
@@ -81,7 +85,8 @@ fn assume_role(state: &State, principal: &Principal, params: &HashMap<String, St
             ));
         }
     };
-    let account = state.estate.account_by_id(account_id).ok_or_else(denied)?;
+    let mut world = state.world();
+    let account = world.estate.account_by_id(account_id).ok_or_else(denied)?;
     let role = account.roles.iter().find(|r| r.name == role_name).ok_or_else(denied)?;
     let trusted = if role.trusted_accounts.is_empty() {
         principal.account_id == account.account_id
@@ -112,10 +117,10 @@ fn assume_role(state: &State, principal: &Principal, params: &HashMap<String, St
             session.access_key_id,
             session.secret_access_key,
             session.session_token,
-            session.expiration
+            session.expiration()
         ),
     );
-    state.add_session(session);
+    world.sessions.insert(session.access_key_id.clone(), session);
     Ok(body)
 }
 

@@ -1,5 +1,6 @@
 //! The sandbox against the unmodified official Rust SDK, over loopback.
 
+mod control;
 mod estates;
 mod pinpoint;
 mod sts;

@@ -123,11 +123,9 @@ pub fn handle(
 fn defaults(channel: &mut Value, platform: &str, request: &Map<String, Value>) {
     match platform {
         "EMAIL" if channel.get("MessagesPerSecond").is_none() => channel["MessagesPerSecond"] = json!(1),
-        "SMS" => {
-            if channel.get("PromotionalMessagesPerSecond").is_none() {
-                channel["PromotionalMessagesPerSecond"] = json!(20);
-                channel["TransactionalMessagesPerSecond"] = json!(20);
-            }
+        "SMS" if channel.get("PromotionalMessagesPerSecond").is_none() => {
+            channel["PromotionalMessagesPerSecond"] = json!(20);
+            channel["TransactionalMessagesPerSecond"] = json!(20);
         }
         "APNS" | "APNS_SANDBOX" | "APNS_VOIP" | "APNS_VOIP_SANDBOX" => {
             if request.contains_key("TokenKey") {

@@ -343,9 +343,10 @@ fn version(
     id: &str,
     version: &str,
 ) -> Result<Value, ServiceError> {
-    let versions = store(state, scope, app_id, kind)?.get(id).ok_or_else(|| not_found("Resource not found"))?;
+    let versions: &Vec<Value> =
+        store(state, scope, app_id, kind)?.get(id).ok_or_else(|| not_found("Resource not found"))?;
     let index = version.parse::<usize>().map_err(|_| bad_request("Version must be a number"))?;
-    index.checked_sub(1).and_then(|i| versions.get(i)).map(Value::clone).ok_or_else(|| not_found("Resource not found"))
+    index.checked_sub(1).and_then(|i| versions.get(i)).cloned().ok_or_else(|| not_found("Resource not found"))
 }
 
 fn delete_versioned(

@@ -1,0 +1,104 @@
+//! The control API under `/_sandbox/` (loopback only, unsigned): health, the call log, reset, snapshots,
+//! loading another estate, the fault profile and quotas. Tests and scripts drive the sandbox through it.
+
+use std::sync::Arc;
+
+use axum::Json;
+use axum::extract::{Path, State as AxumState};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post, put};
+use serde_json::{Value, json};
+
+use crate::estate::Estate;
+use crate::limits::FaultProfile;
+use crate::state::State;
+
+pub fn routes() -> axum::Router<Arc<State>> {
+    axum::Router::new()
+        .route("/_sandbox/health", get(|| async { "ok" }))
+        .route("/_sandbox/calls", get(calls).delete(clear_calls))
+        .route("/_sandbox/reset", post(reset))
+        .route("/_sandbox/snapshots/{name}", post(snapshot))
+        .route("/_sandbox/snapshots/{name}/restore", post(restore))
+        .route("/_sandbox/estate", put(load_estate))
+        .route("/_sandbox/faults", get(faults).put(set_faults))
+        .route("/_sandbox/quotas", get(quotas).put(set_quotas))
+}
+
+fn problem(status: StatusCode, message: impl Into<String>) -> Response {
+    (status, Json(json!({ "error": message.into() }))).into_response()
+}
+
+async fn calls(AxumState(state): AxumState<Arc<State>>) -> Response {
+    Json(state.calls()).into_response()
+}
+
+async fn clear_calls(AxumState(state): AxumState<Arc<State>>) -> StatusCode {
+    state.clear_calls();
+    StatusCode::NO_CONTENT
+}
+
+async fn reset(AxumState(state): AxumState<Arc<State>>) -> StatusCode {
+    state.reset();
+    StatusCode::NO_CONTENT
+}
+
+async fn snapshot(AxumState(state): AxumState<Arc<State>>, Path(name): Path<String>) -> StatusCode {
+    state.snapshot(&name);
+    StatusCode::NO_CONTENT
+}
+
+async fn restore(AxumState(state): AxumState<Arc<State>>, Path(name): Path<String>) -> Response {
+    if state.restore(&name) {
+        StatusCode::NO_CONTENT.into_response()
+    } else {
+        problem(StatusCode::NOT_FOUND, format!("no snapshot named {name:?}"))
+    }
+}
+
+/// Body: an estate file's JSON, or `{"name": "<built-in estate>"}`.
+async fn load_estate(AxumState(state): AxumState<Arc<State>>, body: String) -> Response {
+    let built_in = serde_json::from_str::<Value>(&body)
+        .ok()
+        .filter(|v| v.as_object().is_some_and(|o| o.len() == 1))
+        .and_then(|v| v["name"].as_str().map(str::to_owned));
+    let estate = match built_in {
+        Some(name) => Estate::load(&name),
+        None => Estate::parse("<request body>", &body),
+    };
+    match estate.and_then(|estate| state.load(estate)) {
+        Ok(()) => StatusCode::NO_CONTENT.into_response(),
+        Err(error) => problem(StatusCode::BAD_REQUEST, error.to_string()),
+    }
+}
+
+async fn faults(AxumState(state): AxumState<Arc<State>>) -> Response {
+    Json(state.faults.profile()).into_response()
+}
+
+/// Body: a profile name (`flaky`), `key=value` pairs, or the profile as JSON.
+async fn set_faults(AxumState(state): AxumState<Arc<State>>, body: String) -> Response {
+    match body.parse::<FaultProfile>() {
+        Ok(profile) => {
+            state.faults.set(profile);
+            StatusCode::NO_CONTENT.into_response()
+        }
+        Err(error) => problem(StatusCode::BAD_REQUEST, error),
+    }
+}
+
+async fn quotas(AxumState(state): AxumState<Arc<State>>) -> Response {
+    Json(json!({ "enabled": state.quotas.enabled() })).into_response()
+}
+
+/// Body: `{"enabled": true|false}`.
+async fn set_quotas(AxumState(state): AxumState<Arc<State>>, Json(body): Json<Value>) -> Response {
+    match body["enabled"].as_bool() {
+        Some(enabled) => {
+            state.quotas.set_enabled(enabled);
+            StatusCode::NO_CONTENT.into_response()
+        }
+        None => problem(StatusCode::BAD_REQUEST, "expected {\"enabled\": true|false}"),
+    }
+}

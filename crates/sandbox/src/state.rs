@@ -1,0 +1,185 @@
+//! Everything the sandbox holds: the world it simulates (estate, service state, issued sessions), the
+//! snapshots of that world, the call log, and the quota and fault settings.
+
+use std::collections::HashMap;
+use std::sync::{Mutex, MutexGuard};
+
+use serde::Serialize;
+
+use crate::estate::{Estate, EstateError};
+use crate::limits::{FaultProfile, Faults, Quotas};
+use crate::services::pinpoint::PinpointState;
+
+/// Who signed a request.
+#[derive(Debug, Clone)]
+pub struct Principal {
+    pub account_id: String,
+    pub arn: String,
+    pub user_id: String,
+}
+
+/// Temporary credentials issued by AssumeRole.
+#[derive(Debug, Clone)]
+pub struct Session {
+    pub principal: Principal,
+    pub access_key_id: String,
+    pub secret_access_key: String,
+    pub session_token: String,
+    /// When the credentials stop working (AWS answers ExpiredToken after).
+    pub expires: jiff::Timestamp,
+}
+
+impl Session {
+    pub fn issue(principal: Principal, duration_seconds: u64) -> Session {
+        let token = |n: usize| -> String {
+            let mut s = String::new();
+            while s.len() < n {
+                s.push_str(&uuid::Uuid::new_v4().simple().to_string());
+            }
+            s.truncate(n);
+            s
+        };
+        let now = jiff::Timestamp::now();
+        let expires =
+            now.checked_add(jiff::SignedDuration::from_secs(duration_seconds.clamp(900, 43_200) as i64)).unwrap_or(now);
+        Session {
+            principal,
+            access_key_id: format!("ASIA{}", token(16).to_uppercase()),
+            secret_access_key: token(40),
+            session_token: token(96),
+            expires,
+        }
+    }
+
+    pub fn expiration(&self) -> String {
+        self.expires.strftime("%Y-%m-%dT%H:%M:%SZ").to_string()
+    }
+}
+
+/// One served call, as the control API reports it.
+#[derive(Debug, Clone, Serialize)]
+pub struct CallRecord {
+    pub service: String,
+    pub operation: String,
+    pub account_id: Option<String>,
+    pub region: Option<String>,
+    pub status: u16,
+    pub error_code: Option<String>,
+    pub latency_ms: f64,
+}
+
+/// The simulated world: what reset, snapshot and restore act on.
+#[derive(Debug, Clone)]
+pub struct World {
+    pub estate: Estate,
+    pub pinpoint: PinpointState,
+    pub sessions: HashMap<String, Session>,
+}
+
+impl World {
+    /// The world `estate` declares, with its resources created.
+    pub fn from_estate(estate: Estate) -> Result<World, EstateError> {
+        let mut pinpoint = PinpointState::default();
+        crate::seed::seed(&estate, &mut pinpoint, &now_iso8601())?;
+        Ok(World { estate, pinpoint, sessions: HashMap::new() })
+    }
+
+    /// The secret, session token and principal for an access key id; `Err(true)` when the key is a
+    /// session that has expired.
+    pub fn credentials_for(&self, access_key_id: &str) -> Result<(String, Option<String>, Principal), bool> {
+        if let Some(account) = self.estate.account_by_key(access_key_id) {
+            let principal = Principal {
+                account_id: account.account_id.clone(),
+                arn: format!("arn:aws:iam::{}:user/{}", account.account_id, account.user),
+                user_id: format!("AIDA{}", &access_key_id[access_key_id.len().saturating_sub(16)..]),
+            };
+            return Ok((account.secret_access_key.clone(), None, principal));
+        }
+        let session = self.sessions.get(access_key_id).ok_or(false)?;
+        if session.expires <= jiff::Timestamp::now() {
+            return Err(true);
+        }
+        Ok((session.secret_access_key.clone(), Some(session.session_token.clone()), session.principal.clone()))
+    }
+}
+
+/// Everything behind the server.
+#[derive(Debug)]
+pub struct State {
+    world: Mutex<World>,
+    /// What `reset` restores: the world as the estate declared it.
+    initial: Mutex<World>,
+    snapshots: Mutex<HashMap<String, World>>,
+    calls: Mutex<Vec<CallRecord>>,
+    pub faults: Faults,
+    pub quotas: Quotas,
+}
+
+pub fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    // Handlers never leave these half-updated on panic (they build results before writing); keep serving.
+    mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+impl State {
+    pub fn new(estate: Estate, faults: FaultProfile) -> Result<State, EstateError> {
+        let world = World::from_estate(estate)?;
+        Ok(State {
+            initial: Mutex::new(world.clone()),
+            world: Mutex::new(world),
+            snapshots: Mutex::new(HashMap::new()),
+            calls: Mutex::new(Vec::new()),
+            faults: Faults::new(faults),
+            quotas: Quotas::default(),
+        })
+    }
+
+    /// The world, locked for one step of one request.
+    pub fn world(&self) -> MutexGuard<'_, World> {
+        lock(&self.world)
+    }
+
+    pub fn record(&self, call: CallRecord) {
+        lock(&self.calls).push(call);
+    }
+
+    pub fn calls(&self) -> Vec<CallRecord> {
+        lock(&self.calls).clone()
+    }
+
+    pub fn clear_calls(&self) {
+        lock(&self.calls).clear();
+    }
+
+    /// Back to the world the estate declared; snapshots are kept.
+    pub fn reset(&self) {
+        let initial = lock(&self.initial).clone();
+        *self.world() = initial;
+        self.quotas.clear();
+    }
+
+    pub fn snapshot(&self, name: &str) {
+        let world = self.world().clone();
+        lock(&self.snapshots).insert(name.to_owned(), world);
+    }
+
+    /// Restores a snapshot; `false` when there is none of that name.
+    pub fn restore(&self, name: &str) -> bool {
+        let Some(world) = lock(&self.snapshots).get(name).cloned() else { return false };
+        *self.world() = world;
+        true
+    }
+
+    /// Replaces the world (and what `reset` restores) with a new estate's.
+    pub fn load(&self, estate: Estate) -> Result<(), EstateError> {
+        let world = World::from_estate(estate)?;
+        *lock(&self.initial) = world.clone();
+        *self.world() = world;
+        self.quotas.clear();
+        Ok(())
+    }
+}
+
+/// Now as AWS writes dates in JSON: ISO 8601, UTC, milliseconds.
+pub fn now_iso8601() -> String {
+    jiff::Timestamp::now().strftime("%Y-%m-%dT%H:%M:%S%.3fZ").to_string()
+}
