@@ -79,6 +79,15 @@ pub struct Project {
     /// A `WriteEventStream`.
     #[serde(default)]
     pub event_stream: Option<serde_json::Value>,
+    /// Daily traffic from which KPIs and journey metrics are generated; none means zeros.
+    #[serde(default)]
+    pub traffic: Option<crate::services::pinpoint::Traffic>,
+    /// Past import jobs (`ImportJobRequest`s), reported as completed.
+    #[serde(default)]
+    pub import_jobs: Vec<serde_json::Value>,
+    /// Past export jobs (`ExportJobRequest`s), reported as completed.
+    #[serde(default)]
+    pub export_jobs: Vec<serde_json::Value>,
 }
 
 /// A message template: its kind, name, tags and one request per version (oldest first).

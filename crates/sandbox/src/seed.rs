@@ -80,6 +80,22 @@ pub fn check(estate: &Estate, file: &str) -> Result<(), EstateError> {
                 if let Some(stream) = &project.event_stream {
                     problems.extend(model.check_shape(stream, "WriteEventStream", &format!("{path}.event_stream")));
                 }
+                for (list, shape, jobs) in [
+                    ("import_jobs", "ImportJobRequest", &project.import_jobs),
+                    ("export_jobs", "ExportJobRequest", &project.export_jobs),
+                ] {
+                    for (i, job) in jobs.iter().enumerate() {
+                        problems.extend(model.check_shape(job, shape, &format!("{path}.{list}[{i}]")));
+                    }
+                }
+                for (list, shape, jobs) in [
+                    ("import_jobs", "ImportJobRequest", &project.import_jobs),
+                    ("export_jobs", "ExportJobRequest", &project.export_jobs),
+                ] {
+                    for (i, job) in jobs.iter().enumerate() {
+                        problems.extend(model.check_shape(job, shape, &format!("{path}.{list}[{i}]")));
+                    }
+                }
             }
         }
     }
@@ -242,6 +258,29 @@ fn seed_project(
             json!({ "ApplicationId": app_id, "WriteEventStream": stream }),
             &format!("{path}.event_stream"),
         )?;
+    }
+    // Traffic and job history have no API to create them: they are set directly.
+    let mut jobs = Vec::new();
+    for (kind, requests) in [("Import", &project.import_jobs), ("Export", &project.export_jobs)] {
+        for request in requests {
+            let definition = resolve(request, &segments, recommenders, path)?;
+            let processed = (project.traffic.as_ref().map_or(0.0, |t| t.daily_sends) * 10.0) as u64;
+            jobs.push((
+                kind,
+                pinpoint::finished_job(state.mint_id(scope), &app_id, kind, definition, processed, scope),
+            ));
+        }
+    }
+    let region = state.region(scope);
+    let app =
+        region.apps.get_mut(&app_id).ok_or_else(|| (path.to_owned(), "the app vanished while seeding".to_owned()))?;
+    app.traffic = project.traffic.clone().unwrap_or_default();
+    for (kind, job) in jobs {
+        if kind == "Import" {
+            app.import_jobs.push(job);
+        } else {
+            app.export_jobs.push(job);
+        }
     }
     Ok(())
 }

@@ -91,3 +91,97 @@ async fn the_sample_estate_reads_back_as_declared() {
     assert_eq!(eu_apps.applications_response().expect("payload").item().len(), 1);
     sandbox.stop().await;
 }
+
+#[tokio::test]
+async fn kpis_metrics_and_job_history_come_from_the_estate() {
+    use aws_sdk_pinpoint::primitives::DateTime;
+    let sandbox = RunningSandbox::start(Estate::load("sample").expect("estate"), 0).await.expect("start");
+    let pinpoint = bpo(&sandbox, "us-east-1").await;
+    let apps = pinpoint.get_apps().send().await.expect("GetApps");
+    let acme = apps
+        .applications_response()
+        .expect("payload")
+        .item()
+        .iter()
+        .find(|a| a.name() == Some("acme-retail"))
+        .and_then(|a| a.id())
+        .expect("acme")
+        .to_owned();
+
+    let end = DateTime::from_secs(1_793_750_400); // 2026-11-04T00:00:00Z
+    let start = DateTime::from_secs(1_793_750_400 - 30 * 86_400);
+    let kpi = |name: &'static str| {
+        pinpoint
+            .get_application_date_range_kpi()
+            .application_id(&acme)
+            .kpi_name(name)
+            .start_time(start)
+            .end_time(end)
+            .send()
+    };
+    let daily = kpi("successful-delivery-rate-grouped-by-date").await.expect("KPI");
+    let rows = daily.application_date_range_kpi_response().and_then(|r| r.kpi_result()).expect("rows").rows();
+    assert_eq!(rows.len(), 31, "one row per day, both ends included");
+    assert_eq!(rows[0].grouped_bys()[0].value(), Some("2026-10-05"));
+    let rate: f64 = rows[0].values()[0].value().expect("value").parse().expect("number");
+    assert!((0.85..=1.0).contains(&rate), "{rate}");
+    let again = kpi("successful-delivery-rate-grouped-by-date").await.expect("KPI");
+    assert_eq!(
+        daily.application_date_range_kpi_response(),
+        again.application_date_range_kpi_response(),
+        "deterministic"
+    );
+
+    let sent = kpi("txn-emails-sent").await.expect("KPI");
+    let total: f64 = sent.application_date_range_kpi_response().and_then(|r| r.kpi_result()).expect("rows").rows()[0]
+        .values()[0]
+        .value()
+        .expect("value")
+        .parse()
+        .expect("number");
+    assert!(total > 100_000.0, "a month of ACME's email: {total}");
+
+    let error = kpi("not-a-kpi").await.expect_err("unknown");
+    assert_eq!(error.code(), Some("BadRequestException"));
+    let error = pinpoint
+        .get_application_date_range_kpi()
+        .application_id(&acme)
+        .kpi_name("txn-emails-sent")
+        .start_time(DateTime::from_secs(1_793_750_400 - 60 * 86_400))
+        .end_time(end)
+        .send()
+        .await
+        .expect_err("window too long");
+    assert_eq!(error.code(), Some("BadRequestException"));
+
+    let journeys = pinpoint.list_journeys().application_id(&acme).send().await.expect("journeys");
+    let journey = journeys.journeys_response().expect("payload").item()[0].id().expect("id").to_owned();
+    let metrics = pinpoint
+        .get_journey_execution_metrics()
+        .application_id(&acme)
+        .journey_id(&journey)
+        .send()
+        .await
+        .expect("metrics");
+    let metrics = metrics.journey_execution_metrics_response().expect("payload").metrics().expect("map");
+    assert!(metrics.contains_key("ENDPOINT_ENTERED") && metrics.contains_key("ENDPOINT_ACTIVE"));
+    let activity = pinpoint
+        .get_journey_execution_activity_metrics()
+        .application_id(&acme)
+        .journey_id(&journey)
+        .journey_activity_id("wait-3d")
+        .send()
+        .await
+        .expect("activity metrics");
+    assert_eq!(activity.journey_execution_activity_metrics_response().and_then(|r| r.activity_type()), Some("WAIT"));
+    let runs = pinpoint.get_journey_runs().application_id(&acme).journey_id(&journey).send().await.expect("runs");
+    assert_eq!(runs.journey_runs_response().expect("payload").item().len(), 1);
+
+    let imports = pinpoint.get_import_jobs().application_id(&acme).send().await.expect("import jobs");
+    let job = &imports.import_jobs_response().expect("payload").item()[0];
+    assert_eq!(job.job_status().map(|s| s.as_str()), Some("COMPLETED"));
+    assert_eq!(job.definition().and_then(|d| d.s3_url()), Some("s3://acme-imports/2026-10/customers.csv"));
+    let exports = pinpoint.get_export_jobs().application_id(&acme).send().await.expect("export jobs");
+    assert_eq!(exports.export_jobs_response().expect("payload").item().len(), 1);
+    sandbox.stop().await;
+}

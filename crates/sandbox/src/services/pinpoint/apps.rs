@@ -135,6 +135,9 @@ pub fn create_app(
         campaign_activities: BTreeMap::new(),
         journeys: BTreeMap::new(),
         event_stream: None,
+        traffic: Default::default(),
+        import_jobs: Vec::new(),
+        export_jobs: Vec::new(),
     };
     let region = state.region(scope);
     store_tags(region, &arn, request);

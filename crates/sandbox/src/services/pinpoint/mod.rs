@@ -9,6 +9,7 @@
 //! - [`resources`]: segments, campaigns and journeys, with versions.
 //! - [`templates`]: message templates of all five kinds with versions, and recommenders.
 
+mod analytics;
 mod apps;
 pub(crate) mod channels;
 mod resources;
@@ -18,6 +19,8 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::OnceLock;
 
 use serde_json::{Map, Value, json};
+
+pub use analytics::{Traffic, finished_job};
 
 use crate::model::{Call, ServiceModel, bad_request, not_found};
 use crate::wire::{Protocol, ServiceError};
@@ -62,6 +65,10 @@ pub struct App {
     pub campaign_activities: BTreeMap<String, Vec<Value>>,
     pub journeys: BTreeMap<String, Value>,
     pub event_stream: Option<Value>,
+    /// What KPIs and metrics are generated from.
+    pub traffic: Traffic,
+    pub import_jobs: Vec<Value>,
+    pub export_jobs: Vec<Value>,
 }
 
 #[derive(Debug, Clone)]
@@ -126,6 +133,9 @@ impl PinpointState {
             return result;
         }
         if let Some(result) = templates::handle(self, scope, op, input) {
+            return result;
+        }
+        if let Some(result) = analytics::handle(self, scope, op, input) {
             return result;
         }
         Err(ServiceError::new(
