@@ -24,6 +24,7 @@ pub fn routes() -> axum::Router<Arc<State>> {
         .route("/_sandbox/estate", put(load_estate))
         .route("/_sandbox/faults", get(faults).put(set_faults))
         .route("/_sandbox/quotas", get(quotas).put(set_quotas))
+        .route("/_sandbox/ses/{account}/{region}/identities/{identity}/verify", post(verify_identity))
 }
 
 fn problem(status: StatusCode, message: impl Into<String>) -> Response {
@@ -100,5 +101,17 @@ async fn set_quotas(AxumState(state): AxumState<Arc<State>>, Json(body): Json<Va
             StatusCode::NO_CONTENT.into_response()
         }
         None => problem(StatusCode::BAD_REQUEST, "expected {\"enabled\": true|false}"),
+    }
+}
+
+/// Plays the part of DNS: marks an SES identity verified.
+async fn verify_identity(
+    AxumState(state): AxumState<Arc<State>>,
+    Path((account, region, identity)): Path<(String, String, String)>,
+) -> Response {
+    if state.world().ses.verify(&account, &region, &identity) {
+        StatusCode::NO_CONTENT.into_response()
+    } else {
+        problem(StatusCode::NOT_FOUND, format!("no identity {identity:?} in {account}/{region}"))
     }
 }

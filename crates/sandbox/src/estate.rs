@@ -52,6 +52,13 @@ pub struct RegionEstate {
     /// `CreateRecommenderConfiguration` requests, each with a `Name` other resources can refer to.
     #[serde(default)]
     pub recommenders: Vec<serde_json::Value>,
+    /// SES `CreateEmailIdentityRequest`s; `"verified": true` marks one as if its DNS records were in place.
+    #[serde(default)]
+    pub email_identities: Vec<serde_json::Value>,
+    /// SES `CreateConfigurationSetRequest`s, each with optional `EventDestinations`:
+    /// `[{"EventDestinationName": …, "EventDestination": {…}}]`.
+    #[serde(default)]
+    pub configuration_sets: Vec<serde_json::Value>,
 }
 
 /// A Pinpoint project (app), one per client in the usual BPO set-up.

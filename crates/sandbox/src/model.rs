@@ -15,6 +15,9 @@ use crate::wire::ServiceError;
 pub struct ServiceModel {
     pub raw: Value,
     routes: Vec<Route>,
+    /// JSON protocols write timestamps without an explicit format as epoch seconds; XML and query ones
+    /// as ISO 8601 strings.
+    epoch_timestamps: bool,
 }
 
 #[derive(Debug)]
@@ -23,6 +26,22 @@ struct Route {
     segments: Vec<Segment>,
     operation: String,
     literal_count: usize,
+    /// An older form of the operation that official SDKs still send: body members travel in the query
+    /// string under their member names.
+    members_in_query: bool,
+}
+
+fn compile(uri: &str) -> Vec<Segment> {
+    uri.split('?')
+        .next()
+        .unwrap_or("")
+        .split('/')
+        .filter(|s| !s.is_empty())
+        .map(|s| match s.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
+            Some(label) => Segment::Label(label.trim_end_matches('+').to_owned()),
+            None => Segment::Literal(s.to_owned()),
+        })
+        .collect()
 }
 
 #[derive(Debug)]
@@ -52,24 +71,37 @@ impl ServiceModel {
                     continue;
                 };
                 let Ok(method) = method.parse::<Method>() else { continue };
-                let segments: Vec<Segment> = uri
-                    .split('?')
-                    .next()
-                    .unwrap_or("")
-                    .split('/')
-                    .filter(|s| !s.is_empty())
-                    .map(|s| match s.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
-                        Some(label) => Segment::Label(label.trim_end_matches('+').to_owned()),
-                        None => Segment::Literal(s.to_owned()),
-                    })
-                    .collect();
+                let segments = compile(uri);
                 let literal_count = segments.iter().filter(|s| matches!(s, Segment::Literal(_))).count();
-                routes.push(Route { method, segments, operation: name.clone(), literal_count });
+                routes.push(Route {
+                    method,
+                    segments,
+                    operation: name.clone(),
+                    literal_count,
+                    members_in_query: false,
+                });
             }
         }
         // Most specific first: a literal beats a label at the same position.
         routes.sort_by(|a, b| b.literal_count.cmp(&a.literal_count).then_with(|| a.operation.cmp(&b.operation)));
-        Ok(ServiceModel { raw, routes })
+        let epoch_timestamps = matches!(raw["metadata"]["protocol"].as_str(), Some("rest-json" | "json"));
+        Ok(ServiceModel { raw, routes, epoch_timestamps })
+    }
+
+    /// Also accepts `operation` at `method` + `uri` with its body members in the query string (for SDKs
+    /// generated from an older revision of the model).
+    pub fn with_alias(mut self, operation: &str, method: Method, uri: &str) -> Self {
+        let segments = compile(uri);
+        let literal_count = segments.iter().filter(|s| matches!(s, Segment::Literal(_))).count();
+        self.routes.push(Route {
+            method,
+            segments,
+            operation: operation.to_owned(),
+            literal_count,
+            members_in_query: true,
+        });
+        self.routes.sort_by(|a, b| b.literal_count.cmp(&a.literal_count).then_with(|| a.operation.cmp(&b.operation)));
+        self
     }
 
     pub fn shape(&self, name: &str) -> &Value {
@@ -165,6 +197,15 @@ impl ServiceModel {
                     Some("header") => {
                         headers.get(location_name).and_then(|v| v.to_str().ok()).map(|v| Value::String(v.to_owned()))
                     }
+                    _ if route.members_in_query => query.iter().find(|(k, _)| k == member).map(|(_, v)| {
+                        match self.shape(spec["shape"].as_str().unwrap_or(""))["type"].as_str() {
+                            Some("integer" | "long") => {
+                                v.parse::<i64>().map(Value::from).unwrap_or_else(|_| Value::String(v.clone()))
+                            }
+                            Some("boolean") => Value::Bool(v == "true"),
+                            _ => Value::String(v.clone()),
+                        }
+                    }),
                     _ if payload == Some(member.as_str()) => body_json.clone(),
                     _ => body_json.as_ref().and_then(|b| b.get(location_name)).cloned(),
                 };
@@ -304,6 +345,7 @@ impl ServiceModel {
             "boolean" => value.is_boolean(),
             "timestamp" => match shape["timestampFormat"].as_str() {
                 Some("unixTimestamp") => value.is_number(),
+                None if self.epoch_timestamps => value.is_number(),
                 _ => value.is_string(),
             },
             other => {

@@ -11,6 +11,8 @@ use serde_json::{Map, Value, json};
 use crate::estate::{Estate, EstateError, Project, RegionEstate};
 use crate::model::Call;
 use crate::services::pinpoint::{self, PinpointState, Scope, channels, templates};
+use crate::services::sesv2::{self, SesState};
+use crate::state::World;
 
 /// Checks every Pinpoint request in the estate against the model; errors name the file and the path.
 pub fn check(estate: &Estate, file: &str) -> Result<(), EstateError> {
@@ -19,6 +21,34 @@ pub fn check(estate: &Estate, file: &str) -> Result<(), EstateError> {
     for (a, account) in estate.accounts.iter().enumerate() {
         for (r, region) in account.regions.iter().enumerate() {
             let base = format!("accounts[{a}].regions[{r}]");
+            let ses = sesv2::model();
+            for (i, identity) in region.email_identities.iter().enumerate() {
+                let path = format!("{base}.email_identities[{i}]");
+                problems.extend(ses.check_shape(
+                    &without(identity, &["verified"]),
+                    "CreateEmailIdentityRequest",
+                    &path,
+                ));
+            }
+            for (i, set) in region.configuration_sets.iter().enumerate() {
+                let path = format!("{base}.configuration_sets[{i}]");
+                problems.extend(ses.check_shape(
+                    &without(set, &["EventDestinations"]),
+                    "CreateConfigurationSetRequest",
+                    &path,
+                ));
+                for (d, destination) in set["EventDestinations"].as_array().into_iter().flatten().enumerate() {
+                    let at = format!("{path}.EventDestinations[{d}]");
+                    if destination["EventDestinationName"].as_str().is_none() {
+                        problems.push(format!("{at}.EventDestinationName: required"));
+                    }
+                    problems.extend(ses.check_shape(
+                        &destination["EventDestination"],
+                        "EventDestinationDefinition",
+                        &format!("{at}.EventDestination"),
+                    ));
+                }
+            }
             for (i, recommender) in region.recommenders.iter().enumerate() {
                 problems.extend(model.check_shape(
                     recommender,
@@ -108,6 +138,17 @@ pub fn check(estate: &Estate, file: &str) -> Result<(), EstateError> {
     }
 }
 
+/// `value` without the estate-only keys `keys`.
+fn without(value: &Value, keys: &[&str]) -> Value {
+    let mut value = value.clone();
+    if let Some(object) = value.as_object_mut() {
+        for key in keys {
+            object.remove(*key);
+        }
+    }
+    value
+}
+
 /// A resource's versions: `{"Versions": [...]}` or the request itself.
 fn versions(item: &Value) -> Vec<Value> {
     match item.get("Versions").and_then(Value::as_array) {
@@ -117,14 +158,42 @@ fn versions(item: &Value) -> Vec<Value> {
 }
 
 /// Creates everything the estate declares.
-pub fn seed(estate: &Estate, state: &mut PinpointState, now: &str) -> Result<(), EstateError> {
+pub fn seed(world: &mut World, now: &str) -> Result<(), EstateError> {
+    let World { estate, pinpoint, ses, .. } = world;
     for (a, account) in estate.accounts.iter().enumerate() {
         for (r, region) in account.regions.iter().enumerate() {
             let scope =
                 Scope { account_id: account.account_id.clone(), region: region.region.clone(), now: now.to_owned() };
-            seed_region(state, &scope, region, &format!("accounts[{a}].regions[{r}]")).map_err(|(path, message)| {
-                EstateError::Invalid { file: format!("estate {}", estate.name), path, message }
-            })?;
+            let base = format!("accounts[{a}].regions[{r}]");
+            seed_ses(ses, &scope, region, &base).and_then(|()| seed_region(pinpoint, &scope, region, &base)).map_err(
+                |(path, message)| EstateError::Invalid { file: format!("estate {}", estate.name), path, message },
+            )?;
+        }
+    }
+    Ok(())
+}
+
+fn seed_ses(ses: &mut SesState, scope: &Scope, region: &RegionEstate, base: &str) -> Result<(), SeedError> {
+    let run = |ses: &mut SesState, operation: &str, input: Value, path: &str| -> Result<Value, SeedError> {
+        let call = Call { operation: operation.to_owned(), input, status: StatusCode::OK };
+        ses.handle(&scope.account_id, &scope.region, &call)
+            .map_err(|e| (path.to_owned(), format!("{}: {}", e.code, e.message)))
+    };
+    for (i, set) in region.configuration_sets.iter().enumerate() {
+        let path = format!("{base}.configuration_sets[{i}]");
+        run(ses, "CreateConfigurationSet", without(set, &["EventDestinations"]), &path)?;
+        for destination in set["EventDestinations"].as_array().into_iter().flatten() {
+            let mut input = destination.clone();
+            input["ConfigurationSetName"] = set["ConfigurationSetName"].clone();
+            run(ses, "CreateConfigurationSetEventDestination", input, &path)?;
+        }
+    }
+    for (i, identity) in region.email_identities.iter().enumerate() {
+        let path = format!("{base}.email_identities[{i}]");
+        run(ses, "CreateEmailIdentity", without(identity, &["verified"]), &path)?;
+        if identity["verified"].as_bool().unwrap_or(false) {
+            let name = identity["EmailIdentity"].as_str().unwrap_or_default();
+            ses.verify(&scope.account_id, &scope.region, name);
         }
     }
     Ok(())

@@ -15,7 +15,7 @@ use crate::auth;
 use crate::estate::Estate;
 use crate::limits::{Fault, FaultProfile, server_error, throttled};
 use crate::model::{Call, ServiceModel};
-use crate::services::{pinpoint, sts};
+use crate::services::{pinpoint, sesv2, sts};
 use crate::state::{CallRecord, State, now_iso8601};
 use crate::wire::{Protocol, ServiceError};
 
@@ -30,6 +30,7 @@ pub fn router(state: Arc<State>) -> Router {
 enum Prepared {
     Sts,
     Pinpoint(Call),
+    Ses(Call),
 }
 
 async fn dispatch(AxumState(state): AxumState<Arc<State>>, request: Request) -> Response<Body> {
@@ -99,6 +100,17 @@ async fn dispatch(AxumState(state): AxumState<Arc<State>>, request: Request) -> 
                 record.operation = call.operation.clone();
                 Prepared::Pinpoint(call)
             }
+            sesv2::SIGNING_NAME => {
+                let call = sesv2::model().parse_call(
+                    &parts.method,
+                    parts.uri.path(),
+                    parts.uri.query(),
+                    &parts.headers,
+                    &body,
+                )?;
+                record.operation = call.operation.clone();
+                Prepared::Ses(call)
+            }
             other => {
                 return Err(ServiceError::new(
                     StatusCode::BAD_REQUEST,
@@ -137,6 +149,11 @@ async fn dispatch(AxumState(state): AxumState<Arc<State>>, request: Request) -> 
                 checked(pinpoint::model(), &call.operation, &payload)?;
                 Ok(json_response(call.status, &payload, &request_id))
             }
+            Prepared::Ses(call) => {
+                let payload = state.world().ses.handle(&principal.account_id, &authorization.region, &call)?;
+                checked(sesv2::model(), &call.operation, &payload)?;
+                Ok(json_response(call.status, &payload, &request_id))
+            }
         }
     }
     .await;
@@ -156,7 +173,8 @@ fn protocol_of(service: &str) -> Protocol {
     match service {
         "sms-voice" => Protocol::Json10,
         pinpoint::SIGNING_NAME => pinpoint::PROTOCOL,
-        "ses" | "connect" | "profile" | "connect-campaigns" | "wisdom" => Protocol::RestJson { message_key: "message" },
+        sesv2::SIGNING_NAME => sesv2::PROTOCOL,
+        "connect" | "profile" | "connect-campaigns" | "wisdom" => Protocol::RestJson { message_key: "message" },
         _ => sts::PROTOCOL,
     }
 }

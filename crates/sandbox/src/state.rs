@@ -9,6 +9,7 @@ use serde::Serialize;
 use crate::estate::{Estate, EstateError};
 use crate::limits::{FaultProfile, Faults, Quotas};
 use crate::services::pinpoint::PinpointState;
+use crate::services::sesv2::SesState;
 
 /// Who signed a request.
 #[derive(Debug, Clone)]
@@ -73,15 +74,17 @@ pub struct CallRecord {
 pub struct World {
     pub estate: Estate,
     pub pinpoint: PinpointState,
+    pub ses: SesState,
     pub sessions: HashMap<String, Session>,
 }
 
 impl World {
     /// The world `estate` declares, with its resources created.
     pub fn from_estate(estate: Estate) -> Result<World, EstateError> {
-        let mut pinpoint = PinpointState::default();
-        crate::seed::seed(&estate, &mut pinpoint, &now_iso8601())?;
-        Ok(World { estate, pinpoint, sessions: HashMap::new() })
+        let mut world =
+            World { estate, pinpoint: PinpointState::default(), ses: SesState::default(), sessions: HashMap::new() };
+        crate::seed::seed(&mut world, &now_iso8601())?;
+        Ok(world)
     }
 
     /// The secret, session token and principal for an access key id; `Err(true)` when the key is a

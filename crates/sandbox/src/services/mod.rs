@@ -1,4 +1,5 @@
 //! One module per AWS service the sandbox serves.
 
 pub mod pinpoint;
+pub mod sesv2;
 pub mod sts;

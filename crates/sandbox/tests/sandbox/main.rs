@@ -3,6 +3,7 @@
 mod control;
 mod estates;
 mod pinpoint;
+mod ses;
 mod sts;
 
 use aws_config::{BehaviorVersion, Region, SdkConfig};

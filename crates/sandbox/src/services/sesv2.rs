@@ -1,0 +1,227 @@
+//! Amazon SES v2 (REST-JSON, signing name `ses`): the part Pinpoint email channels reference — email
+//! identities with their DKIM and verification status, and configuration sets with event destinations.
+//! Tenants, templates and the rest of SES arrive with the migration targets.
+//!
+//! Identities created through the API start unverified (AWS waits for DNS records); the control API's
+//! `POST /_sandbox/ses/{account}/{region}/identities/{identity}/verify` plays the part of DNS.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::OnceLock;
+
+use axum::http::StatusCode;
+use serde_json::{Map, Value, json};
+
+use crate::model::{Call, ServiceModel, not_found};
+use crate::wire::{Protocol, ServiceError};
+
+pub const SIGNING_NAME: &str = "ses";
+pub const PROTOCOL: Protocol = Protocol::RestJson { message_key: "message" };
+
+const DEFAULT_PAGE_SIZE: usize = 100;
+
+pub fn model() -> &'static ServiceModel {
+    static MODEL: OnceLock<ServiceModel> = OnceLock::new();
+    MODEL.get_or_init(|| {
+        ServiceModel::parse(include_str!("../../models/sesv2-2019-09-27.json"))
+            .expect("the embedded SES v2 model is valid JSON")
+            // The Rust SDK still lists with GET and query parameters; botocore uses the newer POST forms.
+            .with_alias("ListEmailIdentities", axum::http::Method::GET, "/v2/email/identities")
+            .with_alias("ListConfigurationSets", axum::http::Method::GET, "/v2/email/configuration-sets")
+    })
+}
+
+#[derive(Debug, Default, Clone)]
+pub struct RegionState {
+    pub identities: BTreeMap<String, Value>,
+    /// Configuration set name → (settings, event destinations by name).
+    pub configuration_sets: BTreeMap<String, (Value, BTreeMap<String, Value>)>,
+}
+
+#[derive(Debug, Default, Clone)]
+pub struct SesState {
+    regions: HashMap<(String, String), RegionState>,
+}
+
+fn already_exists(message: String) -> ServiceError {
+    ServiceError::new(StatusCode::BAD_REQUEST, "AlreadyExistsException", message)
+}
+
+fn bad(message: impl Into<String>) -> ServiceError {
+    ServiceError::new(StatusCode::BAD_REQUEST, "BadRequestException", message)
+}
+
+impl SesState {
+    pub fn region(&mut self, account_id: &str, region: &str) -> &mut RegionState {
+        self.regions.entry((account_id.to_owned(), region.to_owned())).or_default()
+    }
+
+    /// Marks an identity verified, as DNS records would; `false` when there is no such identity.
+    pub fn verify(&mut self, account_id: &str, region: &str, identity: &str) -> bool {
+        let Some(found) = self.region(account_id, region).identities.get_mut(identity) else { return false };
+        found["VerificationStatus"] = json!("SUCCESS");
+        found["VerifiedForSendingStatus"] = json!(true);
+        found["DkimAttributes"]["Status"] = json!("SUCCESS");
+        true
+    }
+
+    pub fn handle(&mut self, account_id: &str, region_name: &str, call: &Call) -> Result<Value, ServiceError> {
+        let input = &call.input;
+        let region = self.region(account_id, region_name);
+        let text = |member: &str| input[member].as_str().unwrap_or_default().to_owned();
+        match call.operation.as_str() {
+            "CreateEmailIdentity" => {
+                let identity = text("EmailIdentity");
+                if identity.is_empty() || identity.len() > 320 {
+                    return Err(bad("EmailIdentity must be an email address or a domain"));
+                }
+                if region.identities.contains_key(&identity) {
+                    return Err(already_exists(format!("Email identity {identity} already exist.")));
+                }
+                let is_address = identity.contains('@');
+                let tokens: Vec<String> = (0..3).map(|i| token(&format!("{account_id}/{identity}/{i}"))).collect();
+                let mut record = json!({
+                    "IdentityType": if is_address { "EMAIL_ADDRESS" } else { "DOMAIN" },
+                    "FeedbackForwardingStatus": true,
+                    "VerifiedForSendingStatus": false,
+                    "VerificationStatus": "PENDING",
+                    "DkimAttributes": {
+                        "SigningEnabled": !is_address,
+                        "Status": if is_address { "NOT_STARTED" } else { "PENDING" },
+                        "Tokens": if is_address { Vec::new() } else { tokens },
+                        "SigningAttributesOrigin": "AWS_SES",
+                        "CurrentSigningKeyLength": "RSA_2048_BIT",
+                        "NextSigningKeyLength": "RSA_2048_BIT",
+                    },
+                    "Policies": {},
+                    "Tags": input.get("Tags").cloned().unwrap_or_else(|| json!([])),
+                });
+                if let Some(set) = input.get("ConfigurationSetName") {
+                    record["ConfigurationSetName"] = set.clone();
+                }
+                let response = json!({
+                    "IdentityType": record["IdentityType"],
+                    "VerifiedForSendingStatus": false,
+                    "DkimAttributes": record["DkimAttributes"],
+                });
+                region.identities.insert(identity, record);
+                Ok(response)
+            }
+            "GetEmailIdentity" => region
+                .identities
+                .get(&text("EmailIdentity"))
+                .cloned()
+                .ok_or_else(|| not_found(format!("Email identity {} does not exist.", text("EmailIdentity")))),
+            "DeleteEmailIdentity" => region
+                .identities
+                .remove(&text("EmailIdentity"))
+                .map(|_| json!({}))
+                .ok_or_else(|| not_found(format!("Email identity {} does not exist.", text("EmailIdentity")))),
+            "ListEmailIdentities" => {
+                let items = region
+                    .identities
+                    .iter()
+                    .map(|(name, r)| {
+                        json!({
+                            "IdentityName": name,
+                            "IdentityType": r["IdentityType"],
+                            "SendingEnabled": r["VerifiedForSendingStatus"],
+                            "VerificationStatus": r["VerificationStatus"],
+                        })
+                    })
+                    .collect();
+                page(items, input, "EmailIdentities")
+            }
+            "CreateConfigurationSet" => {
+                let name = text("ConfigurationSetName");
+                if region.configuration_sets.contains_key(&name) {
+                    return Err(already_exists(format!("Configuration set <{name}> already exists.")));
+                }
+                let mut settings: Map<String, Value> = input.as_object().cloned().unwrap_or_default();
+                settings.entry("Tags").or_insert_with(|| json!([]));
+                region.configuration_sets.insert(name, (Value::Object(settings), BTreeMap::new()));
+                Ok(json!({}))
+            }
+            "GetConfigurationSet" => {
+                let name = text("ConfigurationSetName");
+                region
+                    .configuration_sets
+                    .get(&name)
+                    .map(|(s, _)| s.clone())
+                    .ok_or_else(|| not_found(format!("Configuration set <{name}> does not exist.")))
+            }
+            "DeleteConfigurationSet" => {
+                let name = text("ConfigurationSetName");
+                region
+                    .configuration_sets
+                    .remove(&name)
+                    .map(|_| json!({}))
+                    .ok_or_else(|| not_found(format!("Configuration set <{name}> does not exist.")))
+            }
+            "ListConfigurationSets" => {
+                let items = region.configuration_sets.keys().map(|k| json!(k)).collect();
+                page(items, input, "ConfigurationSets")
+            }
+            "CreateConfigurationSetEventDestination" => {
+                let name = text("ConfigurationSetName");
+                let destination_name = text("EventDestinationName");
+                let (_, destinations) = region
+                    .configuration_sets
+                    .get_mut(&name)
+                    .ok_or_else(|| not_found(format!("Configuration set <{name}> does not exist.")))?;
+                if destinations.contains_key(&destination_name) {
+                    return Err(already_exists(format!("Event destination {destination_name} already exists.")));
+                }
+                let mut destination = input["EventDestination"].clone();
+                destination["Name"] = json!(destination_name);
+                if destination.get("MatchingEventTypes").is_none() {
+                    destination["MatchingEventTypes"] = json!([]);
+                }
+                destinations.insert(destination_name, destination);
+                Ok(json!({}))
+            }
+            "GetConfigurationSetEventDestinations" => {
+                let name = text("ConfigurationSetName");
+                let (_, destinations) = region
+                    .configuration_sets
+                    .get(&name)
+                    .ok_or_else(|| not_found(format!("Configuration set <{name}> does not exist.")))?;
+                Ok(json!({ "EventDestinations": destinations.values().cloned().collect::<Vec<_>>() }))
+            }
+            other => Err(ServiceError::new(
+                StatusCode::NOT_IMPLEMENTED,
+                "NotImplementedException",
+                format!("the Pinshift sandbox does not implement SES v2 {other} yet"),
+            )),
+        }
+    }
+}
+
+/// SES v2 paging: `PageSize` / `NextToken` in, `NextToken` beside the list out.
+fn page(items: Vec<Value>, input: &Value, list: &str) -> Result<Value, ServiceError> {
+    let size = input["PageSize"].as_u64().map(|n| n as usize).unwrap_or(DEFAULT_PAGE_SIZE).clamp(1, 1000);
+    let start = match input["NextToken"].as_str() {
+        None => 0,
+        Some(token) => {
+            token.parse::<usize>().ok().filter(|n| *n <= items.len()).ok_or_else(|| bad("Invalid NextToken"))?
+        }
+    };
+    let end = (start + size).min(items.len());
+    let mut out = json!({ list: items[start..end].to_vec() });
+    if end < items.len() {
+        out["NextToken"] = json!(end.to_string());
+    }
+    Ok(out)
+}
+
+/// A DKIM token: 32 lowercase letters and digits, stable for the identity.
+fn token(seed: &str) -> String {
+    let mut state =
+        seed.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3));
+    (0..32)
+        .map(|_| {
+            state = state.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+            let n = (state >> 33) % 36;
+            char::from_digit(n as u32, 36).unwrap_or('a')
+        })
+        .collect()
+}
