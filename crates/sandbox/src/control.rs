@@ -25,6 +25,7 @@ pub fn routes() -> axum::Router<Arc<State>> {
         .route("/_sandbox/faults", get(faults).put(set_faults))
         .route("/_sandbox/quotas", get(quotas).put(set_quotas))
         .route("/_sandbox/ses/{account}/{region}/identities/{identity}/verify", post(verify_identity))
+        .route("/_sandbox/sms/{account}/{region}/phone-numbers/{id}/activate", post(activate_number))
 }
 
 fn problem(status: StatusCode, message: impl Into<String>) -> Response {
@@ -113,5 +114,17 @@ async fn verify_identity(
         StatusCode::NO_CONTENT.into_response()
     } else {
         problem(StatusCode::NOT_FOUND, format!("no identity {identity:?} in {account}/{region}"))
+    }
+}
+
+/// Plays the part of the carrier: activates a pending toll-free or 10DLC number.
+async fn activate_number(
+    AxumState(state): AxumState<Arc<State>>,
+    Path((account, region, id)): Path<(String, String, String)>,
+) -> Response {
+    if state.world().sms.activate(&account, &region, &id) {
+        StatusCode::NO_CONTENT.into_response()
+    } else {
+        problem(StatusCode::NOT_FOUND, format!("no phone number {id:?} in {account}/{region}"))
     }
 }

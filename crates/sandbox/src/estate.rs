@@ -59,6 +59,35 @@ pub struct RegionEstate {
     /// `[{"EventDestinationName": …, "EventDestination": {…}}]`.
     #[serde(default)]
     pub configuration_sets: Vec<serde_json::Value>,
+    /// End User Messaging SMS and voice v2 resources.
+    #[serde(default)]
+    pub sms: SmsEstate,
+}
+
+/// SMS-voice v2 resources, in the API's request shapes plus a few estate-only keys.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SmsEstate {
+    /// `CreateOptOutListRequest`s, with `OptedOutNumbers: ["+1…"]` and/or `GeneratedOptOuts: N`.
+    #[serde(default)]
+    pub opt_out_lists: Vec<serde_json::Value>,
+    /// `RequestSenderIdRequest`s.
+    #[serde(default)]
+    pub sender_ids: Vec<serde_json::Value>,
+    /// `RequestPhoneNumberRequest`s, each with an optional `Label` (for `{{phone:LABEL}}`) and `Status`.
+    #[serde(default)]
+    pub phone_numbers: Vec<serde_json::Value>,
+    /// `CreatePoolRequest`s (`OriginationIdentity` may be `{{phone:LABEL}}` or a sender ID), with
+    /// optional `Members`: further origination identities.
+    #[serde(default)]
+    pub pools: Vec<serde_json::Value>,
+    /// `CreateConfigurationSetRequest`s with optional `EventDestinations` (`CreateEventDestinationRequest`s
+    /// without `ConfigurationSetName`).
+    #[serde(default)]
+    pub configuration_sets: Vec<serde_json::Value>,
+    /// Registrations: `{"RegistrationType": …, "RegistrationStatus": …}`.
+    #[serde(default)]
+    pub registrations: Vec<serde_json::Value>,
 }
 
 /// A Pinpoint project (app), one per client in the usual BPO set-up.

@@ -12,6 +12,7 @@ use crate::estate::{Estate, EstateError, Project, RegionEstate};
 use crate::model::Call;
 use crate::services::pinpoint::{self, PinpointState, Scope, channels, templates};
 use crate::services::sesv2::{self, SesState};
+use crate::services::smsv2::{self, SmsState};
 use crate::state::World;
 
 /// Checks every Pinpoint request in the estate against the model; errors name the file and the path.
@@ -49,6 +50,7 @@ pub fn check(estate: &Estate, file: &str) -> Result<(), EstateError> {
                     ));
                 }
             }
+            check_sms(&region.sms, &base, &mut problems);
             for (i, recommender) in region.recommenders.iter().enumerate() {
                 problems.extend(model.check_shape(
                     recommender,
@@ -159,15 +161,20 @@ fn versions(item: &Value) -> Vec<Value> {
 
 /// Creates everything the estate declares.
 pub fn seed(world: &mut World, now: &str) -> Result<(), EstateError> {
-    let World { estate, pinpoint, ses, .. } = world;
+    let World { estate, pinpoint, ses, sms, .. } = world;
     for (a, account) in estate.accounts.iter().enumerate() {
         for (r, region) in account.regions.iter().enumerate() {
             let scope =
                 Scope { account_id: account.account_id.clone(), region: region.region.clone(), now: now.to_owned() };
             let base = format!("accounts[{a}].regions[{r}]");
-            seed_ses(ses, &scope, region, &base).and_then(|()| seed_region(pinpoint, &scope, region, &base)).map_err(
-                |(path, message)| EstateError::Invalid { file: format!("estate {}", estate.name), path, message },
-            )?;
+            seed_ses(ses, &scope, region, &base)
+                .and_then(|()| seed_sms(sms, &scope, region, &base))
+                .and_then(|()| seed_region(pinpoint, &scope, region, &base))
+                .map_err(|(path, message)| EstateError::Invalid {
+                    file: format!("estate {}", estate.name),
+                    path,
+                    message,
+                })?;
         }
     }
     Ok(())
@@ -417,4 +424,118 @@ fn resolve(
         ),
         other => other.clone(),
     })
+}
+
+fn check_sms(sms: &crate::estate::SmsEstate, base: &str, problems: &mut Vec<String>) {
+    let model = smsv2::model();
+    let lists: [(&str, &str, &[&str], &Vec<Value>); 5] = [
+        ("opt_out_lists", "CreateOptOutListRequest", &["OptedOutNumbers", "GeneratedOptOuts"], &sms.opt_out_lists),
+        ("sender_ids", "RequestSenderIdRequest", &[], &sms.sender_ids),
+        ("phone_numbers", "RequestPhoneNumberRequest", &["Label", "Status"], &sms.phone_numbers),
+        ("pools", "CreatePoolRequest", &["Members"], &sms.pools),
+        ("configuration_sets", "CreateConfigurationSetRequest", &["EventDestinations"], &sms.configuration_sets),
+    ];
+    for (list, shape, extra, items) in lists {
+        for (i, item) in items.iter().enumerate() {
+            let path = format!("{base}.sms.{list}[{i}]");
+            problems.extend(model.check_shape(&without(item, extra), shape, &path));
+            for (d, destination) in item["EventDestinations"].as_array().into_iter().flatten().enumerate() {
+                let mut destination = destination.clone();
+                destination["ConfigurationSetName"] = item["ConfigurationSetName"].clone();
+                problems.extend(model.check_shape(
+                    &destination,
+                    "CreateEventDestinationRequest",
+                    &format!("{path}.EventDestinations[{d}]"),
+                ));
+            }
+        }
+    }
+    for (i, registration) in sms.registrations.iter().enumerate() {
+        if registration["RegistrationType"].as_str().is_none() {
+            problems.push(format!("{base}.sms.registrations[{i}].RegistrationType: required"));
+        }
+    }
+}
+
+fn seed_sms(sms: &mut SmsState, scope: &Scope, region: &RegionEstate, base: &str) -> Result<(), SeedError> {
+    let now = jiff::Timestamp::now().as_millisecond() as f64 / 1000.0;
+    let place = smsv2::Place { account_id: &scope.account_id, region: &scope.region, now };
+    let run = |sms: &mut SmsState, operation: &str, input: Value, path: &str| -> Result<Value, SeedError> {
+        let call = Call { operation: operation.to_owned(), input, status: StatusCode::OK };
+        sms.handle(&place, &call).map_err(|e| (path.to_owned(), format!("{}: {}", e.code, e.message)))
+    };
+    let estate = &region.sms;
+    for (i, list) in estate.opt_out_lists.iter().enumerate() {
+        let path = format!("{base}.sms.opt_out_lists[{i}]");
+        let name = list["OptOutListName"].as_str().unwrap_or_default().to_owned();
+        if name != "Default" {
+            run(sms, "CreateOptOutList", without(list, &["OptedOutNumbers", "GeneratedOptOuts"]), &path)?;
+        }
+        let mut numbers: Vec<String> = list["OptedOutNumbers"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|n| n.as_str().map(str::to_owned))
+            .collect();
+        let generated = list["GeneratedOptOuts"].as_u64().unwrap_or(0);
+        // Generated numbers are fictitious: +1 555 01xx-style ranges reserved for fiction, made unique by
+        // list and index.
+        let salt = name.bytes().fold(0u64, |h, b| h.wrapping_mul(31).wrapping_add(u64::from(b))) % 90 + 10;
+        numbers.extend((0..generated).map(|n| format!("+1{salt}5550{:05}", n % 100_000)));
+        for number in numbers {
+            run(sms, "PutOptedOutNumber", json!({ "OptOutListName": name, "OptedOutNumber": number }), &path)?;
+        }
+    }
+    for (i, sender) in estate.sender_ids.iter().enumerate() {
+        run(sms, "RequestSenderId", sender.clone(), &format!("{base}.sms.sender_ids[{i}]"))?;
+    }
+    let mut phones = Map::new();
+    for (i, phone) in estate.phone_numbers.iter().enumerate() {
+        let path = format!("{base}.sms.phone_numbers[{i}]");
+        let created = run(sms, "RequestPhoneNumber", without(phone, &["Label", "Status"]), &path)?;
+        let id = created["PhoneNumberId"].as_str().unwrap_or_default().to_owned();
+        if phone["Status"] == "ACTIVE" {
+            sms.activate(&scope.account_id, &scope.region, &id);
+        }
+        if let Some(label) = phone["Label"].as_str() {
+            phones.insert(label.to_owned(), json!(id));
+        }
+    }
+    let phone_ref = |value: &Value, path: &str| -> Result<Value, SeedError> {
+        match value.as_str().and_then(|s| s.strip_prefix("{{phone:")).and_then(|s| s.strip_suffix("}}")) {
+            Some(label) => phones
+                .get(label)
+                .cloned()
+                .ok_or_else(|| (path.to_owned(), format!("no phone number labelled {label:?}"))),
+            None => Ok(value.clone()),
+        }
+    };
+    for (i, pool) in estate.pools.iter().enumerate() {
+        let path = format!("{base}.sms.pools[{i}]");
+        let mut request = without(pool, &["Members"]);
+        request["OriginationIdentity"] = phone_ref(&pool["OriginationIdentity"], &path)?;
+        let created = run(sms, "CreatePool", request, &path)?;
+        for member in pool["Members"].as_array().into_iter().flatten() {
+            let identity = phone_ref(member, &path)?;
+            run(
+                sms,
+                "AssociateOriginationIdentity",
+                json!({ "PoolId": created["PoolId"], "OriginationIdentity": identity }),
+                &path,
+            )?;
+        }
+    }
+    for (i, set) in estate.configuration_sets.iter().enumerate() {
+        let path = format!("{base}.sms.configuration_sets[{i}]");
+        run(sms, "CreateConfigurationSet", without(set, &["EventDestinations"]), &path)?;
+        for destination in set["EventDestinations"].as_array().into_iter().flatten() {
+            let mut input = destination.clone();
+            input["ConfigurationSetName"] = set["ConfigurationSetName"].clone();
+            run(sms, "CreateEventDestination", input, &path)?;
+        }
+    }
+    for registration in &estate.registrations {
+        sms.add_registration(&place, registration);
+    }
+    Ok(())
 }

@@ -15,7 +15,7 @@ use crate::auth;
 use crate::estate::Estate;
 use crate::limits::{Fault, FaultProfile, server_error, throttled};
 use crate::model::{Call, ServiceModel};
-use crate::services::{pinpoint, sesv2, sts};
+use crate::services::{pinpoint, sesv2, smsv2, sts};
 use crate::state::{CallRecord, State, now_iso8601};
 use crate::wire::{Protocol, ServiceError};
 
@@ -31,6 +31,7 @@ enum Prepared {
     Sts,
     Pinpoint(Call),
     Ses(Call),
+    Sms(Call),
 }
 
 async fn dispatch(AxumState(state): AxumState<Arc<State>>, request: Request) -> Response<Body> {
@@ -111,6 +112,11 @@ async fn dispatch(AxumState(state): AxumState<Arc<State>>, request: Request) -> 
                 record.operation = call.operation.clone();
                 Prepared::Ses(call)
             }
+            smsv2::SIGNING_NAME => {
+                let call = smsv2::parse_call(&parts.headers, &body)?;
+                record.operation = call.operation.clone();
+                Prepared::Sms(call)
+            }
             other => {
                 return Err(ServiceError::new(
                     StatusCode::BAD_REQUEST,
@@ -154,6 +160,18 @@ async fn dispatch(AxumState(state): AxumState<Arc<State>>, request: Request) -> 
                 checked(sesv2::model(), &call.operation, &payload)?;
                 Ok(json_response(call.status, &payload, &request_id))
             }
+            Prepared::Sms(call) => {
+                let place = smsv2::Place {
+                    account_id: &principal.account_id,
+                    region: &authorization.region,
+                    now: jiff::Timestamp::now().as_millisecond() as f64 / 1000.0,
+                };
+                let payload = state.world().sms.handle(&place, &call)?;
+                checked(smsv2::model(), &call.operation, &payload)?;
+                let mut response = json_response(call.status, &payload, &request_id);
+                response.headers_mut().insert("content-type", HeaderValue::from_static("application/x-amz-json-1.0"));
+                Ok(response)
+            }
         }
     }
     .await;
@@ -171,7 +189,7 @@ async fn dispatch(AxumState(state): AxumState<Arc<State>>, request: Request) -> 
 
 fn protocol_of(service: &str) -> Protocol {
     match service {
-        "sms-voice" => Protocol::Json10,
+        smsv2::SIGNING_NAME => smsv2::PROTOCOL,
         pinpoint::SIGNING_NAME => pinpoint::PROTOCOL,
         sesv2::SIGNING_NAME => sesv2::PROTOCOL,
         "connect" | "profile" | "connect-campaigns" | "wisdom" => Protocol::RestJson { message_key: "message" },

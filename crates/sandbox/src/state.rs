@@ -10,6 +10,7 @@ use crate::estate::{Estate, EstateError};
 use crate::limits::{FaultProfile, Faults, Quotas};
 use crate::services::pinpoint::PinpointState;
 use crate::services::sesv2::SesState;
+use crate::services::smsv2::SmsState;
 
 /// Who signed a request.
 #[derive(Debug, Clone)]
@@ -75,14 +76,20 @@ pub struct World {
     pub estate: Estate,
     pub pinpoint: PinpointState,
     pub ses: SesState,
+    pub sms: SmsState,
     pub sessions: HashMap<String, Session>,
 }
 
 impl World {
     /// The world `estate` declares, with its resources created.
     pub fn from_estate(estate: Estate) -> Result<World, EstateError> {
-        let mut world =
-            World { estate, pinpoint: PinpointState::default(), ses: SesState::default(), sessions: HashMap::new() };
+        let mut world = World {
+            estate,
+            pinpoint: PinpointState::default(),
+            ses: SesState::default(),
+            sms: SmsState::default(),
+            sessions: HashMap::new(),
+        };
         crate::seed::seed(&mut world, &now_iso8601())?;
         Ok(world)
     }

@@ -52,7 +52,7 @@ impl ServiceError {
             }
             Protocol::Json10 => (
                 "application/x-amz-json-1.0",
-                serde_json::json!({ "__type": self.code, "message": self.message }).to_string(),
+                serde_json::json!({ "__type": self.code, "Message": self.message }).to_string(),
             ),
         };
         let mut response = Response::new(Body::from(body));

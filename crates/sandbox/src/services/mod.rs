@@ -2,4 +2,5 @@
 
 pub mod pinpoint;
 pub mod sesv2;
+pub mod smsv2;
 pub mod sts;

@@ -4,6 +4,7 @@ mod control;
 mod estates;
 mod pinpoint;
 mod ses;
+mod sms;
 mod sts;
 
 use aws_config::{BehaviorVersion, Region, SdkConfig};
