@@ -62,6 +62,9 @@ pub struct RegionEstate {
     /// End User Messaging SMS and voice v2 resources.
     #[serde(default)]
     pub sms: SmsEstate,
+    /// S3 buckets the account owns in this Region (export jobs write to them).
+    #[serde(default)]
+    pub buckets: Vec<String>,
 }
 
 /// SMS-voice v2 resources, in the API's request shapes plus a few estate-only keys.
@@ -124,6 +127,9 @@ pub struct Project {
     /// Past export jobs (`ExportJobRequest`s), reported as completed.
     #[serde(default)]
     pub export_jobs: Vec<serde_json::Value>,
+    /// The generated endpoint population.
+    #[serde(default)]
+    pub endpoints: Option<crate::services::pinpoint::Population>,
 }
 
 /// A message template: its kind, name, tags and one request per version (oldest first).

@@ -20,6 +20,7 @@
 pub mod auth;
 pub mod control;
 pub mod estate;
+pub mod export;
 pub mod limits;
 pub mod model;
 pub mod seed;

@@ -97,6 +97,9 @@ pub fn throttled(protocol: Protocol) -> ServiceError {
         }
         Protocol::Json10 => ServiceError::new(StatusCode::BAD_REQUEST, "ThrottlingException", "Rate exceeded"),
         Protocol::Query { .. } => ServiceError::new(StatusCode::BAD_REQUEST, "Throttling", "Rate exceeded"),
+        Protocol::RestXml => {
+            ServiceError::new(StatusCode::SERVICE_UNAVAILABLE, "SlowDown", "Please reduce your request rate.")
+        }
     }
 }
 
@@ -106,6 +109,7 @@ pub fn server_error(protocol: Protocol) -> ServiceError {
         Protocol::RestJson { .. } => "InternalServerErrorException",
         Protocol::Json10 => "InternalServerException",
         Protocol::Query { .. } => "InternalFailure",
+        Protocol::RestXml => "InternalError",
     };
     ServiceError::new(StatusCode::INTERNAL_SERVER_ERROR, code, "Internal server error (injected by the sandbox)")
 }

@@ -161,12 +161,22 @@ fn versions(item: &Value) -> Vec<Value> {
 
 /// Creates everything the estate declares.
 pub fn seed(world: &mut World, now: &str) -> Result<(), EstateError> {
-    let World { estate, pinpoint, ses, sms, .. } = world;
+    let World { estate, pinpoint, ses, sms, s3, .. } = world;
     for (a, account) in estate.accounts.iter().enumerate() {
         for (r, region) in account.regions.iter().enumerate() {
             let scope =
                 Scope { account_id: account.account_id.clone(), region: region.region.clone(), now: now.to_owned() };
             let base = format!("accounts[{a}].regions[{r}]");
+            for bucket in &region.buckets {
+                s3.buckets.insert(
+                    bucket.clone(),
+                    crate::services::s3::Bucket {
+                        owner: account.account_id.clone(),
+                        region: region.region.clone(),
+                        objects: Default::default(),
+                    },
+                );
+            }
             seed_ses(ses, &scope, region, &base)
                 .and_then(|()| seed_sms(sms, &scope, region, &base))
                 .and_then(|()| seed_region(pinpoint, &scope, region, &base))
@@ -351,6 +361,9 @@ fn seed_project(
     let app =
         region.apps.get_mut(&app_id).ok_or_else(|| (path.to_owned(), "the app vanished while seeding".to_owned()))?;
     app.traffic = project.traffic.clone().unwrap_or_default();
+    if let Some(population) = &project.endpoints {
+        app.endpoints.population = population.clone();
+    }
     for (kind, job) in jobs {
         if kind == "Import" {
             app.import_jobs.push(job);

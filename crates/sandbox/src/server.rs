@@ -15,7 +15,7 @@ use crate::auth;
 use crate::estate::Estate;
 use crate::limits::{Fault, FaultProfile, server_error, throttled};
 use crate::model::{Call, ServiceModel};
-use crate::services::{pinpoint, sesv2, smsv2, sts};
+use crate::services::{pinpoint, s3, sesv2, smsv2, sts};
 use crate::state::{CallRecord, State, now_iso8601};
 use crate::wire::{Protocol, ServiceError};
 
@@ -32,6 +32,7 @@ enum Prepared {
     Pinpoint(Call),
     Ses(Call),
     Sms(Call),
+    S3,
 }
 
 async fn dispatch(AxumState(state): AxumState<Arc<State>>, request: Request) -> Response<Body> {
@@ -112,6 +113,10 @@ async fn dispatch(AxumState(state): AxumState<Arc<State>>, request: Request) -> 
                 record.operation = call.operation.clone();
                 Prepared::Ses(call)
             }
+            s3::SIGNING_NAME => {
+                record.operation = s3::operation(&parts.method, parts.uri.path(), parts.uri.query()).to_owned();
+                Prepared::S3
+            }
             smsv2::SIGNING_NAME => {
                 let call = smsv2::parse_call(&parts.headers, &body)?;
                 record.operation = call.operation.clone();
@@ -151,7 +156,11 @@ async fn dispatch(AxumState(state): AxumState<Arc<State>>, request: Request) -> 
                     region: authorization.region.clone(),
                     now: now_iso8601(),
                 };
-                let payload = state.world().pinpoint.handle(&scope, &call)?;
+                let payload = {
+                    let mut world = state.world();
+                    crate::export::run_due(&mut world);
+                    world.pinpoint.handle(&scope, &call)?
+                };
                 checked(pinpoint::model(), &call.operation, &payload)?;
                 Ok(json_response(call.status, &payload, &request_id))
             }
@@ -159,6 +168,21 @@ async fn dispatch(AxumState(state): AxumState<Arc<State>>, request: Request) -> 
                 let payload = state.world().ses.handle(&principal.account_id, &authorization.region, &call)?;
                 checked(sesv2::model(), &call.operation, &payload)?;
                 Ok(json_response(call.status, &payload, &request_id))
+            }
+            Prepared::S3 => {
+                let mut response = state.world().s3.handle(
+                    &principal.account_id,
+                    &authorization.region,
+                    &parts.method,
+                    parts.uri.path(),
+                    parts.uri.query(),
+                    &parts.headers,
+                    body.clone(),
+                )?;
+                if let Ok(id) = HeaderValue::from_str(&request_id) {
+                    response.headers_mut().insert("x-amz-request-id", id);
+                }
+                Ok(response)
             }
             Prepared::Sms(call) => {
                 let place = smsv2::Place {
@@ -190,6 +214,7 @@ async fn dispatch(AxumState(state): AxumState<Arc<State>>, request: Request) -> 
 fn protocol_of(service: &str) -> Protocol {
     match service {
         smsv2::SIGNING_NAME => smsv2::PROTOCOL,
+        s3::SIGNING_NAME => Protocol::RestXml,
         pinpoint::SIGNING_NAME => pinpoint::PROTOCOL,
         sesv2::SIGNING_NAME => sesv2::PROTOCOL,
         "connect" | "profile" | "connect-campaigns" | "wisdom" => Protocol::RestJson { message_key: "message" },
@@ -200,6 +225,7 @@ fn protocol_of(service: &str) -> Protocol {
 /// The code AWS returns for an access key it does not know, per protocol family.
 fn unknown_key_code(protocol: Protocol) -> &'static str {
     match protocol {
+        Protocol::RestXml => "InvalidAccessKeyId",
         Protocol::Query { .. } => "InvalidClientTokenId",
         Protocol::RestJson { .. } | Protocol::Json10 => "UnrecognizedClientException",
     }
@@ -207,7 +233,7 @@ fn unknown_key_code(protocol: Protocol) -> &'static str {
 
 fn expired_code(protocol: Protocol) -> &'static str {
     match protocol {
-        Protocol::Query { .. } => "ExpiredToken",
+        Protocol::Query { .. } | Protocol::RestXml => "ExpiredToken",
         Protocol::RestJson { .. } | Protocol::Json10 => "ExpiredTokenException",
     }
 }

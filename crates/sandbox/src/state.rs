@@ -9,6 +9,7 @@ use serde::Serialize;
 use crate::estate::{Estate, EstateError};
 use crate::limits::{FaultProfile, Faults, Quotas};
 use crate::services::pinpoint::PinpointState;
+use crate::services::s3::S3State;
 use crate::services::sesv2::SesState;
 use crate::services::smsv2::SmsState;
 
@@ -77,6 +78,7 @@ pub struct World {
     pub pinpoint: PinpointState,
     pub ses: SesState,
     pub sms: SmsState,
+    pub s3: S3State,
     pub sessions: HashMap<String, Session>,
 }
 
@@ -88,6 +90,7 @@ impl World {
             pinpoint: PinpointState::default(),
             ses: SesState::default(),
             sms: SmsState::default(),
+            s3: S3State::default(),
             sessions: HashMap::new(),
         };
         crate::seed::seed(&mut world, &now_iso8601())?;

@@ -13,6 +13,8 @@ pub enum Protocol {
     RestJson { message_key: &'static str },
     /// awsJson1_0 (SMS-voice v2): JSON body with `__type`.
     Json10,
+    /// REST-XML (S3): `<Error><Code>…` bodies.
+    RestXml,
 }
 
 /// An error as AWS would answer it.
@@ -50,6 +52,7 @@ impl ServiceError {
                 }
                 ("application/json", serde_json::Value::Object(body).to_string())
             }
+            Protocol::RestXml => return crate::services::s3::render_error(self, request_id),
             Protocol::Json10 => (
                 "application/x-amz-json-1.0",
                 serde_json::json!({ "__type": self.code, "Message": self.message }).to_string(),

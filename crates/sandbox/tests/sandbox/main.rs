@@ -2,6 +2,7 @@
 
 mod control;
 mod estates;
+mod exports;
 mod pinpoint;
 mod ses;
 mod sms;

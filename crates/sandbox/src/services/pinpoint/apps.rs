@@ -136,6 +136,7 @@ pub fn create_app(
         journeys: BTreeMap::new(),
         event_stream: None,
         traffic: Default::default(),
+        endpoints: super::endpoints::Endpoints { project: name.to_owned(), ..Default::default() },
         import_jobs: Vec::new(),
         export_jobs: Vec::new(),
     };

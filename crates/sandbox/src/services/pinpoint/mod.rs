@@ -12,6 +12,7 @@
 mod analytics;
 mod apps;
 pub(crate) mod channels;
+pub(crate) mod endpoints;
 mod resources;
 pub(crate) mod templates;
 
@@ -21,6 +22,7 @@ use std::sync::OnceLock;
 use serde_json::{Map, Value, json};
 
 pub use analytics::{Traffic, finished_job};
+pub use endpoints::Population;
 
 use crate::model::{Call, ServiceModel, bad_request, not_found};
 use crate::wire::{Protocol, ServiceError};
@@ -69,6 +71,7 @@ pub struct App {
     pub traffic: Traffic,
     pub import_jobs: Vec<Value>,
     pub export_jobs: Vec<Value>,
+    pub endpoints: endpoints::Endpoints,
 }
 
 #[derive(Debug, Clone)]
@@ -78,10 +81,23 @@ pub struct Template {
     pub active: usize,
 }
 
+/// An export job waiting to run (jobs run a moment after they are created, like AWS's asynchronous ones).
+#[derive(Debug, Clone)]
+pub struct PendingExport {
+    pub scope: Scope,
+    pub app_id: String,
+    pub job_id: String,
+    pub due: std::time::Instant,
+}
+
+/// How long an export job stays CREATED before it runs.
+const EXPORT_DELAY: std::time::Duration = std::time::Duration::from_millis(300);
+
 /// Pinpoint across every account and Region the sandbox serves.
 #[derive(Debug, Default, Clone)]
 pub struct PinpointState {
     regions: HashMap<(String, String), RegionState>,
+    pub pending_exports: Vec<PendingExport>,
     /// Makes ids reproducible: the n-th id minted in a sandbox run is always the same.
     counter: u64,
 }
@@ -138,11 +154,55 @@ impl PinpointState {
         if let Some(result) = analytics::handle(self, scope, op, input) {
             return result;
         }
+        if let Some(result) = endpoints::handle(self, scope, op, input) {
+            return result;
+        }
+        if op == "CreateExportJob" {
+            return self.create_export_job(scope, input);
+        }
         Err(ServiceError::new(
             axum::http::StatusCode::NOT_IMPLEMENTED,
             "NotImplementedException",
             format!("the Pinshift sandbox does not implement Pinpoint {op} yet"),
         ))
+    }
+}
+
+impl PinpointState {
+    fn create_export_job(&mut self, scope: &Scope, input: &Value) -> Result<Value, ServiceError> {
+        let app_id = text(input, "ApplicationId").to_owned();
+        let request = payload(input, "ExportJobRequest");
+        let prefix = request.get("S3UrlPrefix").and_then(Value::as_str).unwrap_or_default();
+        if !prefix.starts_with("s3://") || prefix.len() <= 5 {
+            return Err(bad_request("S3UrlPrefix must look like s3://bucket/prefix/"));
+        }
+        if let Some(segment) = request.get("SegmentId").and_then(Value::as_str)
+            && !app_mut(self.region(scope), &app_id)?.segments.contains_key(segment)
+        {
+            return Err(not_found(format!("Segment {segment} not found")));
+        }
+        let id = self.mint_id(scope);
+        let job = json!({
+            "Id": id,
+            "ApplicationId": app_id,
+            "Type": "EXPORT",
+            "JobStatus": "CREATED",
+            "Definition": request,
+            "CreationDate": scope.now,
+        });
+        app_mut(self.region(scope), &app_id)?.export_jobs.push(job.clone());
+        self.pending_exports.push(PendingExport {
+            scope: scope.clone(),
+            app_id,
+            job_id: id,
+            due: std::time::Instant::now() + EXPORT_DELAY,
+        });
+        Ok(job)
+    }
+
+    /// The app an export job belongs to, for the export runner.
+    pub fn app(&mut self, scope: &Scope, app_id: &str) -> Option<&mut App> {
+        self.region(scope).apps.get_mut(app_id)
     }
 }
 
