@@ -170,15 +170,8 @@ async fn dispatch(AxumState(state): AxumState<Arc<State>>, request: Request) -> 
                 Ok(json_response(call.status, &payload, &request_id))
             }
             Prepared::S3 => {
-                let mut response = state.world().s3.handle(
-                    &principal.account_id,
-                    &authorization.region,
-                    &parts.method,
-                    parts.uri.path(),
-                    parts.uri.query(),
-                    &parts.headers,
-                    body.clone(),
-                )?;
+                let mut response =
+                    state.world().s3.handle(&principal.account_id, &authorization.region, &parts, body.clone())?;
                 if let Ok(id) = HeaderValue::from_str(&request_id) {
                     response.headers_mut().insert("x-amz-request-id", id);
                 }

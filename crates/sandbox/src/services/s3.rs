@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 
 use axum::body::Body;
-use axum::http::{HeaderMap, HeaderValue, Method, Response, StatusCode};
+use axum::http::{HeaderValue, Method, Response, StatusCode};
 use bytes::Bytes;
 use md5::{Digest, Md5};
 
@@ -91,12 +91,11 @@ impl S3State {
         &mut self,
         account_id: &str,
         region: &str,
-        method: &Method,
-        path: &str,
-        query: Option<&str>,
-        headers: &HeaderMap,
+        request: &axum::http::request::Parts,
         body: Bytes,
     ) -> Result<Response<Body>, ServiceError> {
+        let (method, path, query, headers) =
+            (&request.method, request.uri.path(), request.uri.query(), &request.headers);
         let trimmed = path.trim_start_matches('/');
         let (bucket, key) = match trimmed.split_once('/') {
             Some((b, k)) => (b.to_owned(), percent_encoding::percent_decode_str(k).decode_utf8_lossy().into_owned()),
