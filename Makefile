@@ -13,7 +13,7 @@ export CARGO_TARGET_DIR ?= $(CURDIR)/target
 DESKTOP_FEATURES := --features custom-protocol
 XVFB := xvfb-run -a -s "-screen 0 1280x800x24"
 
-.PHONY: help demo test setup ui lint test-rust test-ui test-browser test-desktop desktop bindings
+.PHONY: help demo test setup ui lint test-rust test-boto3 test-ui test-browser test-desktop desktop bindings bench
 
 help:
 	@echo "make demo    set up, then run Pinshift on a local sandbox (desktop app, or the CLI without a display)"
@@ -23,7 +23,7 @@ help:
 demo: setup
 	scripts/demo.sh
 
-test: setup lint test-rust test-ui test-browser test-desktop
+test: setup lint test-rust test-boto3 test-ui test-browser test-desktop
 	@echo "All checks and tests passed."
 
 setup:
@@ -46,6 +46,10 @@ lint: ui
 test-rust:
 	scripts/with-keychain.sh cargo nextest run --no-fail-fast
 
+# The sandbox against boto3, the independent second client (a virtualenv outside the clone).
+test-boto3:
+	scripts/test-boto3.sh
+
 test-ui:
 	cd ui && npx vitest run
 
@@ -58,6 +62,10 @@ desktop: ui
 test-desktop: desktop
 	PINSHIFT_DESKTOP_BINARY=$(CARGO_TARGET_DIR)/debug/pinshift-desktop \
 	  $(XVFB) dbus-run-session -- node --test --test-timeout=120000 tests/desktop/
+
+# Benchmarks print figures; they assert nothing and are not part of `make test`.
+bench:
+	cargo bench -p pinshift-sandbox --bench throughput
 
 bindings:
 	UPDATE_BINDINGS=1 cargo test -p pinshift-core --test core --quiet bindings

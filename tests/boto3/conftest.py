@@ -1,0 +1,74 @@
+"""Starts the sandbox binary on the `sample` estate and hands tests boto3 clients that record every raw
+response, so each one can be checked against the botocore model."""
+
+import json
+import os
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+import boto3
+import botocore.config
+import pytest
+
+from shapes import check_response
+
+SANDBOX = os.environ.get("PINSHIFT_SANDBOX_BIN", "pinshift-sandbox")
+
+
+@pytest.fixture(scope="session")
+def sandbox():
+    with tempfile.TemporaryDirectory() as tmp:
+        ready = Path(tmp) / "ready.json"
+        process = subprocess.Popen(
+            [SANDBOX, "serve", "--estate", "sample", "--port", "0", "--ready-file", str(ready)],
+            stderr=open(Path(tmp) / "sandbox.log", "w"),
+        )
+        try:
+            deadline = time.time() + 30
+            while not ready.exists():
+                if process.poll() is not None or time.time() > deadline:
+                    raise RuntimeError("the sandbox did not start: " + (Path(tmp) / "sandbox.log").read_text())
+                time.sleep(0.05)
+            yield json.loads(ready.read_text())
+        finally:
+            process.terminate()
+            process.wait(timeout=10)
+
+
+class Recorder:
+    """Collects (service model, operation, raw body, status) for every call a client makes."""
+
+    def __init__(self):
+        self.calls = []
+
+    def __call__(self, http_response, model, **_):
+        # Only JSON protocols are checked here; reading a streaming (S3) body would consume it.
+        if model.metadata["protocol"] in ("rest-json", "json"):
+            self.calls.append((model, http_response.status_code, http_response.content))
+
+
+@pytest.fixture()
+def session(sandbox):
+    bpo = next(a for a in sandbox["accounts"] if a["name"] == "bpo")
+    recorder = Recorder()
+
+    def client(service, region="us-east-1", **extra):
+        c = boto3.client(
+            service,
+            endpoint_url=sandbox["endpoint"],
+            region_name=region,
+            aws_access_key_id=bpo["access_key_id"],
+            aws_secret_access_key=bpo["secret_access_key"],
+            config=botocore.config.Config(retries={"max_attempts": 1}, s3={"addressing_style": "path"}),
+            **extra,
+        )
+        c.meta.events.register("after-call.*", recorder)
+        return c
+
+    yield client
+    problems = []
+    for model, status, body in recorder.calls:
+        problems.extend(check_response(model, status, body))
+    assert not problems, "responses that do not match the botocore model:\n" + "\n".join(problems)
