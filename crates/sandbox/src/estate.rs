@@ -9,8 +9,11 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 /// The estates compiled into the binary, by name.
-const BUILT_IN: &[(&str, &str)] =
-    &[("minimal", include_str!("../estates/minimal.json")), ("sample", include_str!("../estates/sample.json"))];
+const BUILT_IN: &[(&str, &str)] = &[
+    ("minimal", include_str!("../estates/minimal.json")),
+    ("sample", include_str!("../estates/sample.json")),
+    ("demo", include_str!("../estates/demo.json")),
+];
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -159,6 +162,10 @@ pub struct Role {
     /// When set, AssumeRole must pass exactly this external id.
     #[serde(default)]
     pub external_id: Option<String>,
+    /// IAM actions the role is denied, with `*` wildcards (`mobiletargeting:*Journey*`): calls matching
+    /// one are answered with the service's access-denied error.
+    #[serde(default)]
+    pub deny: Vec<String>,
 }
 
 #[derive(Debug, thiserror::Error)]

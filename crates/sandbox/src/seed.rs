@@ -99,7 +99,14 @@ pub fn check(estate: &Estate, file: &str) -> Result<(), EstateError> {
                     ("journeys", "WriteJourneyRequest", &project.journeys),
                 ] {
                     for (i, item) in items.iter().enumerate() {
-                        for (v, version) in versions(item).iter().enumerate() {
+                        if let Some(import) = item.get("ImportDefinition") {
+                            problems.extend(model.check_shape(
+                                import,
+                                "SegmentImportResource",
+                                &format!("{path}.{list}[{i}].ImportDefinition"),
+                            ));
+                        }
+                        for (v, version) in versions(&without(item, &["ImportDefinition"])).iter().enumerate() {
                             let at = if item.get("Versions").is_some() {
                                 format!("{path}.{list}[{i}].Versions[{v}]")
                             } else {

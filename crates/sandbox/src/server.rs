@@ -131,6 +131,13 @@ async fn dispatch(AxumState(state): AxumState<Arc<State>>, request: Request) -> 
             }
         };
 
+        if principal.denies(&format!("{}:{}", iam_prefix(&service), record.operation)) {
+            return Err(access_denied(
+                protocol,
+                &principal.arn,
+                &format!("{}:{}", iam_prefix(&service), record.operation),
+            ));
+        }
         if !state.quotas.admit(&service, &record.operation, &principal.account_id, &authorization.region) {
             return Err(throttled(protocol));
         }
@@ -212,6 +219,28 @@ fn protocol_of(service: &str) -> Protocol {
         sesv2::SIGNING_NAME => sesv2::PROTOCOL,
         "connect" | "profile" | "connect-campaigns" | "wisdom" => Protocol::RestJson { message_key: "message" },
         _ => sts::PROTOCOL,
+    }
+}
+
+/// The IAM action prefix of a signing name.
+fn iam_prefix(service: &str) -> &str {
+    match service {
+        sesv2::SIGNING_NAME => "ses",
+        other => other,
+    }
+}
+
+/// What AWS answers when IAM denies a call, per protocol family.
+fn access_denied(protocol: Protocol, principal: &str, action: &str) -> ServiceError {
+    let message = format!("User: {principal} is not authorized to perform: {action}");
+    match protocol {
+        Protocol::RestJson { message_key: "Message" } => {
+            ServiceError::new(StatusCode::FORBIDDEN, "ForbiddenException", message)
+        }
+        Protocol::RestJson { .. } | Protocol::Json10 => {
+            ServiceError::new(StatusCode::FORBIDDEN, "AccessDeniedException", message)
+        }
+        Protocol::Query { .. } | Protocol::RestXml => ServiceError::new(StatusCode::FORBIDDEN, "AccessDenied", message),
     }
 }
 

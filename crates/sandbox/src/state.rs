@@ -19,6 +19,38 @@ pub struct Principal {
     pub account_id: String,
     pub arn: String,
     pub user_id: String,
+    /// IAM action patterns this principal is denied.
+    pub deny: Vec<String>,
+}
+
+impl Principal {
+    /// Whether `action` (`service:Operation`) is denied.
+    pub fn denies(&self, action: &str) -> bool {
+        self.deny.iter().any(|pattern| glob(pattern, action))
+    }
+}
+
+/// `*` matches any run of characters; matching is case-insensitive, like IAM's.
+fn glob(pattern: &str, text: &str) -> bool {
+    let (pattern, text) = (pattern.to_ascii_lowercase(), text.to_ascii_lowercase());
+    let parts: Vec<&str> = pattern.split('*').collect();
+    let mut rest = text.as_str();
+    for (i, part) in parts.iter().enumerate() {
+        if i == 0 {
+            match rest.strip_prefix(part) {
+                Some(r) => rest = r,
+                None => return false,
+            }
+        } else if i == parts.len() - 1 {
+            return rest.ends_with(part);
+        } else {
+            match rest.find(part) {
+                Some(at) => rest = &rest[at + part.len()..],
+                None => return false,
+            }
+        }
+    }
+    rest.is_empty()
 }
 
 /// Temporary credentials issued by AssumeRole.
@@ -105,6 +137,7 @@ impl World {
                 account_id: account.account_id.clone(),
                 arn: format!("arn:aws:iam::{}:user/{}", account.account_id, account.user),
                 user_id: format!("AIDA{}", &access_key_id[access_key_id.len().saturating_sub(16)..]),
+                deny: Vec::new(),
             };
             return Ok((account.secret_access_key.clone(), None, principal));
         }
@@ -195,4 +228,19 @@ impl State {
 /// Now as AWS writes dates in JSON: ISO 8601, UTC, milliseconds.
 pub fn now_iso8601() -> String {
     jiff::Timestamp::now().strftime("%Y-%m-%dT%H:%M:%S%.3fZ").to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::glob;
+
+    #[test]
+    fn iam_patterns_match_like_iam() {
+        assert!(glob("mobiletargeting:*Journey*", "mobiletargeting:ListJourneys"));
+        assert!(glob("mobiletargeting:*", "mobiletargeting:GetApps"));
+        assert!(glob("sms-voice:Describe*", "sms-voice:DescribePools"));
+        assert!(!glob("sms-voice:Describe*", "sms-voice:CreatePool"));
+        assert!(glob("MOBILETARGETING:getapps", "mobiletargeting:GetApps"));
+        assert!(!glob("mobiletargeting:GetApp", "mobiletargeting:GetApps"));
+    }
 }

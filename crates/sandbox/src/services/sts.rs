@@ -102,6 +102,7 @@ fn assume_role(state: &State, principal: &Principal, params: &HashMap<String, St
             account_id: account.account_id.clone(),
             arn: format!("arn:aws:sts::{}:assumed-role/{}/{}", account.account_id, role.name, session_name),
             user_id: format!("{}:{session_name}", role_id(&account.account_id, &role.name)),
+            deny: role.deny.clone(),
         },
         duration,
     );

@@ -185,3 +185,53 @@ async fn kpis_metrics_and_job_history_come_from_the_estate() {
     assert_eq!(exports.export_jobs_response().expect("payload").item().len(), 1);
     sandbox.stop().await;
 }
+
+/// The consultant's hub keys assuming `PinshiftScan` in `account` of the demo estate.
+async fn demo_role(sandbox: &RunningSandbox, account: &str, region: &str) -> Client {
+    let hub = sdk_config(sandbox, "AKIADEMOHUB000000001", "demo/hub/secret/key/000000000000000000001").await;
+    let role = AssumeRoleProvider::builder(format!("arn:aws:iam::{account}:role/PinshiftScan"))
+        .session_name("scan")
+        .external_id("pinshift-demo")
+        .configure(&hub)
+        .build()
+        .await;
+    let config = hub.into_builder().credentials_provider(SharedCredentialsProvider::new(role)).build();
+    Client::from_conf(
+        aws_sdk_pinpoint::config::Builder::from(&config)
+            .region(aws_sdk_pinpoint::config::Region::new(region.to_owned()))
+            .build(),
+    )
+}
+
+#[tokio::test]
+async fn the_demo_estate_has_twelve_clients_and_a_role_that_denies_journeys() {
+    let sandbox = RunningSandbox::start(Estate::load("demo").expect("estate"), 0).await.expect("start");
+    let northwind = demo_role(&sandbox, "444444444444", "us-east-1").await;
+    let apps = northwind.get_apps().send().await.expect("GetApps");
+    let mut names: Vec<String> = apps
+        .applications_response()
+        .expect("payload")
+        .item()
+        .iter()
+        .filter_map(|a| a.name().map(str::to_owned))
+        .collect();
+    let eu = demo_role(&sandbox, "444444444444", "eu-west-1").await;
+    let eu_apps = eu.get_apps().send().await.expect("GetApps eu");
+    names.extend(
+        eu_apps.applications_response().expect("payload").item().iter().filter_map(|a| a.name().map(str::to_owned)),
+    );
+    let meridian = demo_role(&sandbox, "555555555555", "us-east-1").await;
+    let own = meridian.get_apps().send().await.expect("GetApps meridian");
+    let meridian_app = own.applications_response().expect("payload").item()[0].id().expect("id").to_owned();
+    names.push(own.applications_response().expect("payload").item()[0].name().expect("name").to_owned());
+    let clients: std::collections::BTreeSet<&str> =
+        names.iter().map(|n| n.split('-').next().expect("prefix")).collect();
+    assert_eq!(clients.len(), 12, "{clients:?}");
+    assert_eq!(names.len(), 13, "one client in two Regions");
+
+    assert!(meridian.get_campaigns().application_id(&meridian_app).send().await.is_ok());
+    let denied = meridian.list_journeys().application_id(&meridian_app).send().await.expect_err("denied");
+    assert_eq!(denied.code(), Some("ForbiddenException"));
+    assert_eq!(denied.raw_response().map(|r| r.status().as_u16()), Some(403));
+    sandbox.stop().await;
+}

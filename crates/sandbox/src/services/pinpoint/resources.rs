@@ -159,9 +159,9 @@ pub fn create_segment(
     let id = state.mint_id(scope);
     let mut segment = Value::Object(request.clone());
     segment.as_object_mut().map(|o| o.remove("tags"));
-    if segment.get("SegmentType").is_none() {
-        segment["SegmentType"] = json!("DIMENSIONAL");
-    }
+    // Imported segments arrive through import jobs; estates declare them with their ImportDefinition.
+    let imported = segment.get("ImportDefinition").is_some();
+    segment["SegmentType"] = json!(if imported { "IMPORT" } else { "DIMENSIONAL" });
     insert_new(state, scope, app_id, Kind::Segment, id, segment, &request)
 }
 
