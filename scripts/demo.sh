@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# The main job on the embedded default: a local sandbox standing in for AWS, an engagement file with two
-# connections (an AWS profile and a role assumed from it into a client account), then the desktop app on
-# it — or, with no display, the same walk-through in the CLI.
+# The main job on the embedded default: a local sandbox serving the demo estate (a BPO with twelve clients)
+# in place of AWS, an engagement file with connections (the consultant's AWS profile and the scan roles
+# assumed from it in the BPO's and one client's accounts), then the desktop app on it — or, with no
+# display, the same walk-through in the CLI.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 : "${CARGO_TARGET_DIR:=$PWD/target}"
@@ -22,7 +23,7 @@ fi
 
 say "starting the sandbox (a local twin of AWS: no AWS account needed)"
 rm -f "$DEMO/sandbox.json"
-"$BIN/pinshift-sandbox" serve --estate minimal --ready-file "$DEMO/sandbox.json" 2>"$DEMO/sandbox.log" &
+"$BIN/pinshift-sandbox" serve --estate demo --ready-file "$DEMO/sandbox.json" 2>"$DEMO/sandbox.log" &
 SANDBOX=$!
 trap 'kill $SANDBOX 2>/dev/null || true' EXIT
 for _ in $(seq 100); do [ -f "$DEMO/sandbox.json" ] && break; sleep 0.1; done
@@ -46,8 +47,10 @@ if [ ! -f "$PINSHIFT_ENGAGEMENT" ]; then
   say "creating the demo engagement"
   run "$BIN/pinshift" init "$PINSHIFT_ENGAGEMENT" --name "Demo engagement"
   run "$BIN/pinshift" connection add hub --profile sandbox-hub --region us-east-1
-  run "$BIN/pinshift" connection add client-a --source hub \
-    --role-arn arn:aws:iam::222222222222:role/PinshiftScan --external-id pinshift-demo-external-id
+  run "$BIN/pinshift" connection add northwind --source hub \
+    --role-arn arn:aws:iam::444444444444:role/PinshiftScan --external-id pinshift-demo
+  run "$BIN/pinshift" connection add meridian --source hub \
+    --role-arn arn:aws:iam::555555555555:role/PinshiftScan --external-id pinshift-demo
 fi
 
 if [ "$MODE" = desktop ]; then
@@ -58,6 +61,7 @@ else
   run "$BIN/pinshift" info
   run "$BIN/pinshift" connection list
   run "$BIN/pinshift" connection test hub
-  run "$BIN/pinshift" connection test client-a
+  run "$BIN/pinshift" connection test northwind
+  run "$BIN/pinshift" connection test meridian
   say "done: the engagement file is $PINSHIFT_ENGAGEMENT"
 fi

@@ -15,7 +15,7 @@ const BUILT_IN: &[(&str, &str)] = &[
     ("demo", include_str!("../estates/demo.json")),
 ];
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Estate {
     pub name: String,
@@ -26,7 +26,7 @@ pub struct Estate {
     pub accounts: Vec<Account>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Account {
     pub name: String,
@@ -43,7 +43,7 @@ pub struct Account {
 }
 
 /// What one account holds in one Region.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RegionEstate {
     pub region: String,
@@ -71,7 +71,7 @@ pub struct RegionEstate {
 }
 
 /// SMS-voice v2 resources, in the API's request shapes plus a few estate-only keys.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SmsEstate {
     /// `CreateOptOutListRequest`s, with `OptedOutNumbers: ["+1…"]` and/or `GeneratedOptOuts: N`.
@@ -97,7 +97,7 @@ pub struct SmsEstate {
 }
 
 /// A Pinpoint project (app), one per client in the usual BPO set-up.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Project {
     pub name: String,
@@ -136,7 +136,7 @@ pub struct Project {
 }
 
 /// A message template: its kind, name, tags and one request per version (oldest first).
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TemplateSpec {
     /// EMAIL, SMS, PUSH, VOICE or INAPP.
@@ -152,7 +152,7 @@ pub struct TemplateSpec {
     pub active_version: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Role {
     pub name: String,
@@ -224,6 +224,12 @@ impl Estate {
         Ok(())
     }
 
+    /// The JSON Schema of estate files (`pinshift-sandbox schema`). Pinpoint, SES and SMS entries are the
+    /// AWS API's request shapes, which the schema leaves open and the loader checks against the models.
+    pub fn json_schema() -> serde_json::Value {
+        serde_json::to_value(schemars::schema_for!(Estate)).unwrap_or_default()
+    }
+
     pub fn account_by_key(&self, access_key_id: &str) -> Option<&Account> {
         self.accounts.iter().find(|a| a.access_key_id == access_key_id)
     }
@@ -236,6 +242,23 @@ impl Estate {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `estate.schema.json` is committed for editors and reviewers; it must match the code.
+    #[test]
+    fn the_committed_schema_is_current() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("estate.schema.json");
+        let generated = format!("{}", serde_json::to_string_pretty(&Estate::json_schema()).expect("schema"));
+        if std::env::var_os("UPDATE_SCHEMA").is_some() {
+            std::fs::write(&path, &generated).expect("write schema");
+            return;
+        }
+        let committed = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(
+            committed == generated,
+            "{} is stale: run `UPDATE_SCHEMA=1 cargo test -p pinshift-sandbox schema`",
+            path.display()
+        );
+    }
 
     #[test]
     fn built_in_estates_parse_and_seed() {

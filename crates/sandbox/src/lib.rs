@@ -21,6 +21,7 @@ pub mod auth;
 pub mod control;
 pub mod estate;
 pub mod export;
+pub mod generate;
 pub mod limits;
 pub mod model;
 pub mod seed;

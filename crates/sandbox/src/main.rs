@@ -35,6 +35,24 @@ enum Command {
         #[arg(long)]
         no_quotas: bool,
     },
+    /// Print the JSON Schema of estate files.
+    Schema,
+    /// Write a large generated estate (for benchmarks) as JSON.
+    Generate {
+        #[arg(long, default_value_t = 100)]
+        projects: usize,
+        /// Segments, campaigns, journeys and templates per project.
+        #[arg(long, default_value_t = 200)]
+        resources: usize,
+        /// Endpoints across all projects.
+        #[arg(long, default_value_t = 1_000_000)]
+        endpoints: u64,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Where to write it; stdout when absent.
+        #[arg(long)]
+        output: Option<PathBuf>,
+    },
 }
 
 #[tokio::main]
@@ -43,7 +61,28 @@ async fn main() -> anyhow::Result<()> {
         .with_writer(std::io::stderr)
         .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("PINSHIFT_LOG").unwrap_or_else(|_| "info".into()))
         .init();
-    let Command::Serve { estate, port, ready_file, faults, no_quotas } = Cli::parse().command;
+    let (estate, port, ready_file, faults, no_quotas) = match Cli::parse().command {
+        Command::Serve { estate, port, ready_file, faults, no_quotas } => (estate, port, ready_file, faults, no_quotas),
+        Command::Schema => {
+            let json = serde_json::to_vec_pretty(&Estate::json_schema())?;
+            std::io::Write::write_all(&mut std::io::stdout().lock(), &json)?;
+            return Ok(());
+        }
+        Command::Generate { projects, resources, endpoints, seed, output } => {
+            let estate = pinshift_sandbox::generate::generate(&pinshift_sandbox::generate::Shape {
+                projects,
+                resources,
+                endpoints,
+                seed,
+            });
+            let json = serde_json::to_vec_pretty(&estate)?;
+            match output {
+                Some(path) => std::fs::write(&path, json).with_context(|| format!("{}", path.display()))?,
+                None => std::io::Write::write_all(&mut std::io::stdout().lock(), &json)?,
+            }
+            return Ok(());
+        }
+    };
     let estate = Estate::load(&estate)?;
     let sandbox = RunningSandbox::start_with(estate, port, faults).await?;
     sandbox.state.quotas.set_enabled(!no_quotas);

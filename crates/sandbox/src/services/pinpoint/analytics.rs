@@ -74,7 +74,7 @@ const GROUPINGS: &[&str] = &[
 ];
 
 /// A project's traffic, from which its KPIs are generated.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct Traffic {
     /// Messages sent per day, all channels.

@@ -16,7 +16,7 @@ use crate::model::{bad_request, not_found};
 use crate::wire::ServiceError;
 
 /// How a project's endpoints are generated.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct Population {
     pub seed: u64,
