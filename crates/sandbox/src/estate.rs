@@ -247,7 +247,7 @@ mod tests {
     #[test]
     fn the_committed_schema_is_current() {
         let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("estate.schema.json");
-        let generated = format!("{}", serde_json::to_string_pretty(&Estate::json_schema()).expect("schema"));
+        let generated = serde_json::to_string_pretty(&Estate::json_schema()).expect("schema");
         if std::env::var_os("UPDATE_SCHEMA").is_some() {
             std::fs::write(&path, &generated).expect("write schema");
             return;
