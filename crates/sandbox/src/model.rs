@@ -112,6 +112,19 @@ impl ServiceModel {
         &self.raw["operations"][name]
     }
 
+    /// [`ServiceModel::parse_call`] for a request's parts.
+    pub fn parse_request(&self, parts: &axum::http::request::Parts, body: &[u8]) -> Result<Call, ServiceError> {
+        self.parse_call(&parts.method, parts.uri.path(), parts.uri.query(), &parts.headers, body)
+    }
+
+    /// Keeps only the members `shape` declares, so a response carries exactly its shape's members.
+    pub fn project(&self, mut value: Value, shape: &str) -> Value {
+        if let (Some(object), Some(members)) = (value.as_object_mut(), self.shape(shape)["members"].as_object()) {
+            object.retain(|key, _| members.contains_key(key));
+        }
+        value
+    }
+
     /// Finds the operation for `method` + `path` and parses the request into its input shape.
     pub fn parse_call(
         &self,

@@ -92,24 +92,12 @@ async fn dispatch(AxumState(state): AxumState<Arc<State>>, request: Request) -> 
                 Prepared::Sts
             }
             pinpoint::SIGNING_NAME => {
-                let call = pinpoint::model().parse_call(
-                    &parts.method,
-                    parts.uri.path(),
-                    parts.uri.query(),
-                    &parts.headers,
-                    &body,
-                )?;
+                let call = pinpoint::model().parse_request(&parts, &body)?;
                 record.operation = call.operation.clone();
                 Prepared::Pinpoint(call)
             }
             sesv2::SIGNING_NAME => {
-                let call = sesv2::model().parse_call(
-                    &parts.method,
-                    parts.uri.path(),
-                    parts.uri.query(),
-                    &parts.headers,
-                    &body,
-                )?;
+                let call = sesv2::model().parse_request(&parts, &body)?;
                 record.operation = call.operation.clone();
                 Prepared::Ses(call)
             }

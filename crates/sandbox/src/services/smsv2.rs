@@ -235,7 +235,7 @@ impl RegionState {
                 self.phone_numbers.remove(&id);
                 let mut released = info;
                 released["Status"] = json!("DELETED");
-                Ok(project(released, "ReleasePhoneNumberResult"))
+                Ok(model().project(released, "ReleasePhoneNumberResult"))
             }
             "DescribePhoneNumbers" => {
                 let wanted = ids(input, "PhoneNumberIds");
@@ -555,12 +555,4 @@ fn page(items: Vec<Value>, input: &Value, list: &str) -> Result<Value, ServiceEr
         out["NextToken"] = json!(end.to_string());
     }
     Ok(out)
-}
-
-/// Keeps only `shape`'s members.
-fn project(mut value: Value, shape: &str) -> Value {
-    if let (Some(object), Some(members)) = (value.as_object_mut(), model().shape(shape)["members"].as_object()) {
-        object.retain(|key, _| members.contains_key(key));
-    }
-    value
 }

@@ -1,28 +1,22 @@
 //! The built-in `sample` estate, read back through the official SDK as a scan would see it.
 
-use aws_config::sts::AssumeRoleProvider;
-use aws_credential_types::provider::SharedCredentialsProvider;
 use aws_sdk_pinpoint::Client;
 use aws_sdk_pinpoint::error::ProvideErrorMetadata;
 use pinshift_sandbox::{Estate, RunningSandbox};
 
-use crate::sdk_config;
+use crate::{app_id, pinpoint_via_role};
 
 /// The consultant's hub keys, assuming the scan role in the BPO account, like Pinshift connects.
 async fn bpo(sandbox: &RunningSandbox, region: &str) -> Client {
-    let hub = sdk_config(sandbox, "AKIASANDBOXHUB000001", "sandbox/hub/secret/key/0000000000000001").await;
-    let role = AssumeRoleProvider::builder("arn:aws:iam::333333333333:role/PinshiftScan")
-        .session_name("scan")
-        .external_id("pinshift-sample-external-id")
-        .configure(&hub)
-        .build()
-        .await;
-    let config = hub.into_builder().credentials_provider(SharedCredentialsProvider::new(role)).build();
-    Client::from_conf(
-        aws_sdk_pinpoint::config::Builder::from(&config)
-            .region(aws_sdk_pinpoint::config::Region::new(region.to_owned()))
-            .build(),
+    let hub = ("AKIASANDBOXHUB000001", "sandbox/hub/secret/key/0000000000000001");
+    pinpoint_via_role(
+        sandbox,
+        hub,
+        "arn:aws:iam::333333333333:role/PinshiftScan",
+        "pinshift-sample-external-id",
+        region,
     )
+    .await
 }
 
 #[tokio::test]
@@ -97,16 +91,7 @@ async fn kpis_metrics_and_job_history_come_from_the_estate() {
     use aws_sdk_pinpoint::primitives::DateTime;
     let sandbox = RunningSandbox::start(Estate::load("sample").expect("estate"), 0).await.expect("start");
     let pinpoint = bpo(&sandbox, "us-east-1").await;
-    let apps = pinpoint.get_apps().send().await.expect("GetApps");
-    let acme = apps
-        .applications_response()
-        .expect("payload")
-        .item()
-        .iter()
-        .find(|a| a.name() == Some("acme-retail"))
-        .and_then(|a| a.id())
-        .expect("acme")
-        .to_owned();
+    let acme = app_id(&pinpoint, "acme-retail").await;
 
     let end = DateTime::from_secs(1_793_750_400); // 2026-11-04T00:00:00Z
     let start = DateTime::from_secs(1_793_750_400 - 30 * 86_400);
@@ -188,19 +173,8 @@ async fn kpis_metrics_and_job_history_come_from_the_estate() {
 
 /// The consultant's hub keys assuming `PinshiftScan` in `account` of the demo estate.
 async fn demo_role(sandbox: &RunningSandbox, account: &str, region: &str) -> Client {
-    let hub = sdk_config(sandbox, "AKIADEMOHUB000000001", "demo/hub/secret/key/000000000000000000001").await;
-    let role = AssumeRoleProvider::builder(format!("arn:aws:iam::{account}:role/PinshiftScan"))
-        .session_name("scan")
-        .external_id("pinshift-demo")
-        .configure(&hub)
-        .build()
-        .await;
-    let config = hub.into_builder().credentials_provider(SharedCredentialsProvider::new(role)).build();
-    Client::from_conf(
-        aws_sdk_pinpoint::config::Builder::from(&config)
-            .region(aws_sdk_pinpoint::config::Region::new(region.to_owned()))
-            .build(),
-    )
+    let hub = ("AKIADEMOHUB000000001", "demo/hub/secret/key/000000000000000000001");
+    pinpoint_via_role(sandbox, hub, &format!("arn:aws:iam::{account}:role/PinshiftScan"), "pinshift-demo", region).await
 }
 
 #[tokio::test]

@@ -9,7 +9,7 @@ use aws_sdk_pinpoint::types::{EndpointRequest, EndpointUser, ExportJobRequest};
 use aws_sdk_s3::primitives::ByteStream;
 use pinshift_sandbox::{Estate, RunningSandbox};
 
-use crate::sdk_config;
+use crate::{app_id, sdk_config};
 
 const KEY: &str = "AKIASANDBOXBPO000001";
 const SECRET: &str = "sandbox/bpo/secret/key/00000000000000001";
@@ -19,16 +19,7 @@ async fn sample() -> (RunningSandbox, aws_sdk_pinpoint::Client, aws_sdk_s3::Clie
     let config = sdk_config(&sandbox, KEY, SECRET).await;
     let pinpoint = aws_sdk_pinpoint::Client::new(&config);
     let s3 = aws_sdk_s3::Client::from_conf(aws_sdk_s3::config::Builder::from(&config).force_path_style(true).build());
-    let apps = pinpoint.get_apps().send().await.expect("GetApps");
-    let acme = apps
-        .applications_response()
-        .expect("payload")
-        .item()
-        .iter()
-        .find(|a| a.name() == Some("acme-retail"))
-        .and_then(|a| a.id())
-        .expect("acme")
-        .to_owned();
+    let acme = app_id(&pinpoint, "acme-retail").await;
     (sandbox, pinpoint, s3, acme)
 }
 

@@ -262,10 +262,7 @@ pub fn store_tags(region: &mut RegionState, arn: &str, request: &Map<String, Val
     }
 }
 
-/// Keeps only the members `shape` declares, so a response carries exactly its shape's members.
-pub fn project(mut value: Value, shape: &str) -> Value {
-    if let (Some(object), Some(members)) = (value.as_object_mut(), model().shape(shape)["members"].as_object()) {
-        object.retain(|key, _| members.contains_key(key));
-    }
-    value
+/// Keeps only the members Pinpoint's `shape` declares.
+pub fn project(value: Value, shape: &str) -> Value {
+    model().project(value, shape)
 }
