@@ -20,8 +20,8 @@
 pub mod auth;
 pub mod control;
 pub mod estate;
-pub mod export;
 pub mod generate;
+pub mod jobs;
 pub mod limits;
 pub mod model;
 pub mod seed;

@@ -153,7 +153,7 @@ async fn dispatch(AxumState(state): AxumState<Arc<State>>, request: Request) -> 
                 };
                 let payload = {
                     let mut world = state.world();
-                    crate::export::run_due(&mut world);
+                    crate::jobs::run_due(&mut world);
                     world.pinpoint.handle(&scope, &call)?
                 };
                 checked(pinpoint::model(), &call.operation, &payload)?;

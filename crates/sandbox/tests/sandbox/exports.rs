@@ -181,3 +181,66 @@ async fn an_export_job_writes_every_endpoint_as_gzipped_json_lines() {
     assert_eq!(error.code(), Some("BadRequestException"));
     sandbox.stop().await;
 }
+
+#[tokio::test]
+async fn an_import_job_registers_endpoints_and_defines_a_segment_from_s3() {
+    let (sandbox, pinpoint, s3, acme) = sample().await;
+    let csv = "ChannelType,Address,Id,User.UserId,User.UserAttributes.FirstName,Attributes.interests\n\
+               EMAIL,new1@acme.example,imp-1,u-new-1,Zoe,shoes;bags\n\
+               SMS,+12065550111,imp-2,u-new-2,Yan,\n\
+               EMAIL,,imp-3,u-new-3,Xi,\n";
+    s3.put_object()
+        .bucket("bpo-exports")
+        .key("imports/new.csv")
+        .body(ByteStream::from_static(csv.as_bytes()))
+        .send()
+        .await
+        .expect("put csv");
+    let created = pinpoint
+        .create_import_job()
+        .application_id(&acme)
+        .import_job_request(
+            aws_sdk_pinpoint::types::ImportJobRequest::builder()
+                .format(aws_sdk_pinpoint::types::Format::Csv)
+                .role_arn("arn:aws:iam::333333333333:role/pinpoint-import")
+                .s3_url("s3://bpo-exports/imports/new.csv")
+                .define_segment(true)
+                .segment_name("new-imports")
+                .register_endpoints(true)
+                .build(),
+        )
+        .send()
+        .await
+        .expect("CreateImportJob");
+    let job_id = created.import_job_response().and_then(|j| j.id()).expect("id").to_owned();
+    let mut done = None;
+    for _ in 0..50 {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        let job = pinpoint.get_import_job().application_id(&acme).job_id(&job_id).send().await.expect("GetImportJob");
+        let job = job.import_job_response().expect("payload").clone();
+        if job.job_status().map(|s| s.as_str()) == Some("COMPLETED") {
+            done = Some(job);
+            break;
+        }
+    }
+    let job = done.expect("completed");
+    assert_eq!(job.total_processed(), Some(2));
+    assert_eq!(job.total_failures(), Some(1));
+    assert!(job.failures()[0].contains("row 4"), "{:?}", job.failures());
+
+    let imported =
+        pinpoint.get_endpoint().application_id(&acme).endpoint_id("imp-1").send().await.expect("imported endpoint");
+    let imported = imported.endpoint_response().expect("payload");
+    assert_eq!(imported.attributes().and_then(|a| a.get("interests")).map(Vec::len), Some(2));
+    let segments = pinpoint.get_segments().application_id(&acme).send().await.expect("segments");
+    let segment = segments
+        .segments_response()
+        .expect("payload")
+        .item()
+        .iter()
+        .find(|s| s.name() == Some("new-imports"))
+        .expect("defined");
+    assert_eq!(segment.segment_type().map(|t| t.as_str()), Some("IMPORT"));
+    assert_eq!(segment.import_definition().and_then(|d| d.size()), Some(2));
+    sandbox.stop().await;
+}

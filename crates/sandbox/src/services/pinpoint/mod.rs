@@ -23,6 +23,7 @@ use serde_json::{Map, Value, json};
 
 pub use analytics::{Traffic, finished_job};
 pub use endpoints::Population;
+pub(crate) use resources::create_segment;
 
 use crate::model::{Call, ServiceModel, bad_request, not_found};
 use crate::wire::{Protocol, ServiceError};
@@ -81,23 +82,25 @@ pub struct Template {
     pub active: usize,
 }
 
-/// An export job waiting to run (jobs run a moment after they are created, like AWS's asynchronous ones).
+/// An import or export job waiting to run (jobs run a moment after they are created, like AWS's
+/// asynchronous ones).
 #[derive(Debug, Clone)]
-pub struct PendingExport {
+pub struct PendingJob {
+    pub import: bool,
     pub scope: Scope,
     pub app_id: String,
     pub job_id: String,
     pub due: std::time::Instant,
 }
 
-/// How long an export job stays CREATED before it runs.
-const EXPORT_DELAY: std::time::Duration = std::time::Duration::from_millis(300);
+/// How long a job stays CREATED before it runs.
+const JOB_DELAY: std::time::Duration = std::time::Duration::from_millis(300);
 
 /// Pinpoint across every account and Region the sandbox serves.
 #[derive(Debug, Default, Clone)]
 pub struct PinpointState {
     regions: HashMap<(String, String), RegionState>,
-    pub pending_exports: Vec<PendingExport>,
+    pub pending_jobs: Vec<PendingJob>,
     /// Makes ids reproducible: the n-th id minted in a sandbox run is always the same.
     counter: u64,
 }
@@ -157,8 +160,8 @@ impl PinpointState {
         if let Some(result) = endpoints::handle(self, scope, op, input) {
             return result;
         }
-        if op == "CreateExportJob" {
-            return self.create_export_job(scope, input);
+        if op == "CreateExportJob" || op == "CreateImportJob" {
+            return self.create_job(scope, input, op == "CreateImportJob");
         }
         Err(ServiceError::new(
             axum::http::StatusCode::NOT_IMPLEMENTED,
@@ -169,12 +172,17 @@ impl PinpointState {
 }
 
 impl PinpointState {
-    fn create_export_job(&mut self, scope: &Scope, input: &Value) -> Result<Value, ServiceError> {
+    fn create_job(&mut self, scope: &Scope, input: &Value, import: bool) -> Result<Value, ServiceError> {
         let app_id = text(input, "ApplicationId").to_owned();
-        let request = payload(input, "ExportJobRequest");
-        let prefix = request.get("S3UrlPrefix").and_then(Value::as_str).unwrap_or_default();
-        if !prefix.starts_with("s3://") || prefix.len() <= 5 {
-            return Err(bad_request("S3UrlPrefix must look like s3://bucket/prefix/"));
+        let request = payload(input, if import { "ImportJobRequest" } else { "ExportJobRequest" });
+        let (url_member, example) =
+            if import { ("S3Url", "s3://bucket/key.csv") } else { ("S3UrlPrefix", "s3://bucket/prefix/") };
+        let url = request.get(url_member).and_then(Value::as_str).unwrap_or_default();
+        if !url.starts_with("s3://") || url.len() <= 5 {
+            return Err(bad_request(format!("{url_member} must look like {example}")));
+        }
+        if import && !matches!(request.get("Format").and_then(Value::as_str), Some("CSV" | "JSON")) {
+            return Err(bad_request("Format must be CSV or JSON"));
         }
         if let Some(segment) = request.get("SegmentId").and_then(Value::as_str)
             && !app_mut(self.region(scope), &app_id)?.segments.contains_key(segment)
@@ -185,22 +193,28 @@ impl PinpointState {
         let job = json!({
             "Id": id,
             "ApplicationId": app_id,
-            "Type": "EXPORT",
+            "Type": if import { "IMPORT" } else { "EXPORT" },
             "JobStatus": "CREATED",
             "Definition": request,
             "CreationDate": scope.now,
         });
-        app_mut(self.region(scope), &app_id)?.export_jobs.push(job.clone());
-        self.pending_exports.push(PendingExport {
+        let app = app_mut(self.region(scope), &app_id)?;
+        if import {
+            app.import_jobs.push(job.clone())
+        } else {
+            app.export_jobs.push(job.clone())
+        }
+        self.pending_jobs.push(PendingJob {
+            import,
             scope: scope.clone(),
             app_id,
             job_id: id,
-            due: std::time::Instant::now() + EXPORT_DELAY,
+            due: std::time::Instant::now() + JOB_DELAY,
         });
         Ok(job)
     }
 
-    /// The app an export job belongs to, for the export runner.
+    /// The app a job belongs to, for the job runner.
     pub fn app(&mut self, scope: &Scope, app_id: &str) -> Option<&mut App> {
         self.region(scope).apps.get_mut(app_id)
     }
