@@ -196,10 +196,10 @@ fn import(world: &mut World, pending: &PendingJob) {
     if let Some(app) = pinpoint.app(&pending.scope, &pending.app_id) {
         finish(&mut app.import_jobs[index], &pending.scope, index_and_finish);
     }
-    if let Some(request) = segment.and_then(|s| s.as_object().cloned()) {
-        if let Err(error) = create_segment(pinpoint, &pending.scope, &pending.app_id, request) {
-            tracing::warn!(code = error.code, message = %error.message, "import job could not define its segment");
-        }
+    if let Some(request) = segment.and_then(|s| s.as_object().cloned())
+        && let Err(error) = create_segment(pinpoint, &pending.scope, &pending.app_id, request)
+    {
+        tracing::warn!(code = error.code, message = %error.message, "import job could not define its segment");
     }
 }
 
