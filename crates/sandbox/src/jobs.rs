@@ -8,8 +8,8 @@
 //!
 //! **Import**: every object at `S3Url` (a key, or a prefix ending in `/`) is read as CSV (a header of
 //! endpoint field paths such as `ChannelType,Address,User.UserId,Attributes.tier`) or JSON lines; with
-//! `RegisterEndpoints` the endpoints are stored, with `DefineSegment` an imported segment (`SegmentName`)
-//! is created, or `SegmentId` updated, with its ImportDefinition and channel counts.
+//! `RegisterEndpoints` the endpoints are stored, with `DefineSegment` an imported segment named `SegmentName`
+//! is created with its ImportDefinition and channel counts.
 //!
 //! Either job ends COMPLETED with its counts, or FAILED with the reasons (a missing bucket, bad rows).
 

@@ -153,8 +153,8 @@ impl World {
 #[derive(Debug)]
 pub struct State {
     world: Mutex<World>,
-    /// What `reset` restores: the world as the estate declared it.
-    initial: Mutex<World>,
+    /// What `reset` restores: the estate, seeded afresh (cheaper in memory than keeping a second world).
+    initial: Mutex<Estate>,
     snapshots: Mutex<HashMap<String, World>>,
     calls: Mutex<Vec<CallRecord>>,
     pub faults: Faults,
@@ -168,9 +168,9 @@ pub fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 
 impl State {
     pub fn new(estate: Estate, faults: FaultProfile) -> Result<State, EstateError> {
-        let world = World::from_estate(estate)?;
+        let world = World::from_estate(estate.clone())?;
         Ok(State {
-            initial: Mutex::new(world.clone()),
+            initial: Mutex::new(estate),
             world: Mutex::new(world),
             snapshots: Mutex::new(HashMap::new()),
             calls: Mutex::new(Vec::new()),
@@ -198,8 +198,12 @@ impl State {
 
     /// Back to the world the estate declared; snapshots are kept.
     pub fn reset(&self) {
-        let initial = lock(&self.initial).clone();
-        *self.world() = initial;
+        let estate = lock(&self.initial).clone();
+        match World::from_estate(estate) {
+            Ok(world) => *self.world() = world,
+            // It seeded once already, so this cannot fail short of a bug; keep serving what is there.
+            Err(error) => tracing::error!(%error, "reset could not re-seed the estate"),
+        }
         self.quotas.clear();
     }
 
@@ -217,8 +221,8 @@ impl State {
 
     /// Replaces the world (and what `reset` restores) with a new estate's.
     pub fn load(&self, estate: Estate) -> Result<(), EstateError> {
-        let world = World::from_estate(estate)?;
-        *lock(&self.initial) = world.clone();
+        let world = World::from_estate(estate.clone())?;
+        *lock(&self.initial) = estate;
         *self.world() = world;
         self.quotas.clear();
         Ok(())
