@@ -7,6 +7,7 @@ mod pinpoint;
 mod ses;
 mod sms;
 mod sts;
+mod sweep;
 
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_credential_types::Credentials;

@@ -136,6 +136,8 @@ fn defaults(channel: &mut Value, platform: &str, request: &Map<String, Value>) {
                 channel["DefaultAuthenticationMethod"] = json!(if token { "TOKEN" } else { "CERTIFICATE" });
             }
         }
+        // The model requires Baidu's Credential (its API key): answered masked, never echoed.
+        "BAIDU" => channel["Credential"] = json!("****"),
         "GCM" => {
             if request.contains_key("ServiceJson") {
                 channel["HasFcmServiceCredentials"] = json!(true);

@@ -45,6 +45,8 @@ pub struct Endpoints {
     pub project: String,
     pub written: BTreeMap<String, Value>,
     pub deleted: BTreeSet<String>,
+    /// (field, name) pairs RemoveAttributes took away: `Attributes`, `Metrics` or `UserAttributes`.
+    pub removed_attributes: BTreeSet<(String, String)>,
 }
 
 const COUNTRIES: [(&str, &str, &str); 4] = [
@@ -142,7 +144,19 @@ impl Endpoints {
             "Demographic": { "Timezone": timezone, "Locale": if country == "GB" { "en_GB" } else { "en_US" }, "Platform": platform(channel) },
             "Location": { "Country": country, "City": city },
         });
-        let user_attributes = values(&p.user_attributes, "user");
+        let mut user_attributes = values(&p.user_attributes, "user");
+        for (field, name) in &self.removed_attributes {
+            match field.as_str() {
+                "UserAttributes" => {
+                    user_attributes.remove(name);
+                }
+                other => {
+                    if let Some(map) = endpoint[other].as_object_mut() {
+                        map.remove(name);
+                    }
+                }
+            }
+        }
         if share("no-user") >= p.without_user_id_share {
             endpoint["User"] = json!({ "UserId": format!("user-{index:07}"), "UserAttributes": user_attributes });
         } else if !user_attributes.is_empty() {

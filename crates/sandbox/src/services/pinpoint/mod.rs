@@ -13,6 +13,7 @@ mod analytics;
 mod apps;
 pub(crate) mod channels;
 pub(crate) mod endpoints;
+mod messages;
 mod resources;
 pub(crate) mod templates;
 
@@ -158,6 +159,9 @@ impl PinpointState {
             return result;
         }
         if let Some(result) = endpoints::handle(self, scope, op, input) {
+            return result;
+        }
+        if let Some(result) = messages::handle(self, scope, op, input) {
             return result;
         }
         if op == "CreateExportJob" || op == "CreateImportJob" {
