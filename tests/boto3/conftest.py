@@ -17,12 +17,11 @@ from shapes import check_response
 SANDBOX = os.environ.get("PINSHIFT_SANDBOX_BIN", "pinshift-sandbox")
 
 
-@pytest.fixture(scope="session")
-def sandbox():
+def serve(estate):
     with tempfile.TemporaryDirectory() as tmp:
         ready = Path(tmp) / "ready.json"
         process = subprocess.Popen(
-            [SANDBOX, "serve", "--estate", "sample", "--port", "0", "--ready-file", str(ready)],
+            [SANDBOX, "serve", "--estate", estate, "--port", "0", "--ready-file", str(ready)],
             stderr=open(Path(tmp) / "sandbox.log", "w"),
         )
         try:
@@ -35,6 +34,16 @@ def sandbox():
         finally:
             process.terminate()
             process.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def sandbox():
+    yield from serve("sample")
+
+
+@pytest.fixture(scope="session")
+def demo():
+    yield from serve("demo")
 
 
 class Recorder:
@@ -50,25 +59,35 @@ class Recorder:
 
 
 @pytest.fixture()
-def session(sandbox):
-    bpo = next(a for a in sandbox["accounts"] if a["name"] == "bpo")
+def recorder():
+    """Every JSON response the test's clients received; checked against botocore's model at the end."""
     recorder = Recorder()
-
-    def client(service, region="us-east-1", **extra):
-        c = boto3.client(
-            service,
-            endpoint_url=sandbox["endpoint"],
-            region_name=region,
-            aws_access_key_id=bpo["access_key_id"],
-            aws_secret_access_key=bpo["secret_access_key"],
-            config=botocore.config.Config(retries={"max_attempts": 1}, s3={"addressing_style": "path"}),
-            **extra,
-        )
-        c.meta.events.register("after-call.*", recorder)
-        return c
-
-    yield client
+    yield recorder
     problems = []
     for model, status, body in recorder.calls:
         problems.extend(check_response(model, status, body))
     assert not problems, "responses that do not match the botocore model:\n" + "\n".join(problems)
+
+
+def make_client(endpoint, recorder, service, region="us-east-1", **credentials):
+    c = boto3.client(
+        service,
+        endpoint_url=endpoint,
+        region_name=region,
+        config=botocore.config.Config(retries={"max_attempts": 1}, s3={"addressing_style": "path"}),
+        **credentials,
+    )
+    c.meta.events.register("after-call.*", recorder)
+    return c
+
+
+@pytest.fixture()
+def session(sandbox, recorder):
+    """Clients with the sample estate's BPO keys."""
+    bpo = next(a for a in sandbox["accounts"] if a["name"] == "bpo")
+
+    def client(service, region="us-east-1"):
+        return make_client(sandbox["endpoint"], recorder, service, region,
+                           aws_access_key_id=bpo["access_key_id"], aws_secret_access_key=bpo["secret_access_key"])
+
+    return client

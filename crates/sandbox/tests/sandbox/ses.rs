@@ -79,3 +79,19 @@ async fn the_sample_estate_declares_identities_per_region() {
     assert!(!globex.verified_for_sending_status());
     sandbox.stop().await;
 }
+
+#[tokio::test]
+async fn identities_and_configuration_sets_can_be_deleted() {
+    let sandbox = start().await;
+    let ses = client(&sandbox, "AKIASANDBOXCLIENTA01", "sandbox/client-a/secret/key/00000000001").await;
+    ses.create_configuration_set().configuration_set_name("gone").send().await.expect("create set");
+    let set = ses.get_configuration_set().configuration_set_name("gone").send().await.expect("GetConfigurationSet");
+    assert_eq!(set.configuration_set_name(), Some("gone"));
+    ses.delete_configuration_set().configuration_set_name("gone").send().await.expect("DeleteConfigurationSet");
+    let missing = ses.get_configuration_set().configuration_set_name("gone").send().await.expect_err("deleted");
+    assert_eq!(missing.code(), Some("NotFoundException"));
+    ses.create_email_identity().email_identity("x@example.com").send().await.expect("create identity");
+    ses.delete_email_identity().email_identity("x@example.com").send().await.expect("DeleteEmailIdentity");
+    assert!(ses.list_email_identities().send().await.expect("list").email_identities().is_empty());
+    sandbox.stop().await;
+}

@@ -110,3 +110,66 @@ async fn the_sample_estate_has_pools_opt_outs_and_registrations() {
     assert_eq!(senders.sender_ids()[0].sender_id(), "ACME");
     sandbox.stop().await;
 }
+
+#[tokio::test]
+async fn pools_sender_ids_configuration_sets_and_release() {
+    let sandbox = start().await;
+    let sms = client(&sandbox, "AKIASANDBOXCLIENTA01", "sandbox/client-a/secret/key/00000000001").await;
+    let number = sms
+        .request_phone_number()
+        .iso_country_code("US")
+        .message_type(MessageType::Promotional)
+        .number_capabilities(NumberCapability::Sms)
+        .number_type(RequestableNumberType::Simulator)
+        .send()
+        .await
+        .expect("RequestPhoneNumber");
+    assert_eq!(number.status(), Some(&NumberStatus::Active), "simulator numbers need no registration");
+    let number_id = number.phone_number_id().expect("id").to_owned();
+    let sender =
+        sms.request_sender_id().sender_id("CLIENTA").iso_country_code("GB").send().await.expect("RequestSenderId");
+    assert_eq!(sender.sender_id(), "CLIENTA");
+    let pool = sms
+        .create_pool()
+        .origination_identity(&number_id)
+        .iso_country_code("US")
+        .message_type(MessageType::Promotional)
+        .send()
+        .await
+        .expect("CreatePool");
+    let pool_id = pool.pool_id().expect("pool").to_owned();
+    let associated = sms
+        .associate_origination_identity()
+        .pool_id(&pool_id)
+        .origination_identity(sender.sender_id_arn())
+        .send()
+        .await
+        .expect("AssociateOriginationIdentity");
+    assert_eq!(associated.origination_identity(), Some("CLIENTA"));
+    let members = sms.list_pool_origination_identities().pool_id(&pool_id).send().await.expect("members");
+    assert_eq!(members.origination_identities().len(), 2);
+
+    sms.create_configuration_set().configuration_set_name("client-a").send().await.expect("CreateConfigurationSet");
+    let destination = sms
+        .create_event_destination()
+        .configuration_set_name("client-a")
+        .event_destination_name("logs")
+        .matching_event_types(aws_sdk_pinpointsmsvoicev2::types::EventType::All)
+        .cloud_watch_logs_destination(
+            aws_sdk_pinpointsmsvoicev2::types::CloudWatchLogsDestination::builder()
+                .iam_role_arn("arn:aws:iam::222222222222:role/logs")
+                .log_group_arn("arn:aws:logs:us-east-1:222222222222:log-group:sms")
+                .build()
+                .expect("destination"),
+        )
+        .send()
+        .await
+        .expect("CreateEventDestination");
+    assert_eq!(destination.event_destination().map(|d| d.event_destination_name()), Some("logs"));
+
+    let released = sms.release_phone_number().phone_number_id(&number_id).send().await.expect("ReleasePhoneNumber");
+    assert_eq!(released.status(), Some(&NumberStatus::Deleted));
+    let missing = sms.release_phone_number().phone_number_id(&number_id).send().await.expect_err("already released");
+    assert_eq!(missing.code(), Some("ResourceNotFoundException"));
+    sandbox.stop().await;
+}
