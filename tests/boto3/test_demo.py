@@ -69,3 +69,21 @@ def test_demo_sms_and_ses(demo, recorder):
     identities = {i["IdentityName"]: i for i in ses.list_email_identities()["EmailIdentities"]}
     assert identities["fjordtravel.example"]["VerificationStatus"] == "PENDING"
     assert identities["aurorabooks.example"]["VerificationStatus"] == "SUCCESS"
+
+
+def test_seed_the_demo_estate_through_boto3(demo, recorder):
+    northwind = role_session(demo, recorder, "444444444444")
+    pinpoint = northwind("pinpoint")
+    app = next(a for a in pinpoint.get_apps()["ApplicationsResponse"]["Item"] if a["Name"] == "aurora-books")
+    created = pinpoint.create_segment(ApplicationId=app["Id"], WriteSegmentRequest={
+        "Name": "boto3-seeded", "Dimensions": {"Attributes": {"tier": {"AttributeType": "INCLUSIVE", "Values": ["gold"]}}}})
+    segment_id = created["SegmentResponse"]["Id"]
+    pinpoint.create_campaign(ApplicationId=app["Id"], WriteCampaignRequest={
+        "Name": "boto3-campaign", "SegmentId": segment_id, "Schedule": {"StartTime": "IMMEDIATE", "Frequency": "ONCE"},
+        "TemplateConfiguration": {"EmailTemplate": {"Name": "aurora-newsletter"}}})
+    names = {c["Name"] for c in pinpoint.get_campaigns(ApplicationId=app["Id"])["CampaignsResponse"]["Item"]}
+    assert "boto3-campaign" in names
+    sms = northwind("pinpoint-sms-voice-v2")
+    sms.put_opted_out_number(OptOutListName="bluebird", OptedOutNumber="+12065550177")
+    found = sms.describe_opted_out_numbers(OptOutListName="bluebird", OptedOutNumbers=["+12065550177"])["OptedOutNumbers"]
+    assert found[0]["OptedOutNumber"] == "+12065550177"

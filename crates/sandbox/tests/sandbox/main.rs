@@ -3,6 +3,7 @@
 mod control;
 mod estates;
 mod exports;
+mod malformed;
 mod pinpoint;
 mod ses;
 mod sms;
