@@ -13,6 +13,10 @@ PACKAGES=(
   pkg-config build-essential file xvfb xauth webkit2gtk-driver dbus dbus-x11 gnome-keyring keyutils
   libsecret-1-dev libdbus-1-dev chromium
 )
+# The boto3 tests need venv with pip; Debian's own python3 ships them separately.
+if ! python3 -c "import ensurepip, venv" >/dev/null 2>&1; then
+  PACKAGES+=(python3-venv)
+fi
 missing=()
 for pkg in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
