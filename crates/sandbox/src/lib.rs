@@ -24,6 +24,7 @@ pub mod generate;
 pub mod jobs;
 pub mod limits;
 pub mod model;
+pub mod paging;
 pub mod seed;
 pub mod server;
 pub mod services;

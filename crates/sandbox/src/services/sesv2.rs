@@ -199,18 +199,7 @@ impl SesState {
 /// SES v2 paging: `PageSize` / `NextToken` in, `NextToken` beside the list out.
 fn page(items: Vec<Value>, input: &Value, list: &str) -> Result<Value, ServiceError> {
     let size = input["PageSize"].as_u64().map(|n| n as usize).unwrap_or(DEFAULT_PAGE_SIZE).clamp(1, 1000);
-    let start = match input["NextToken"].as_str() {
-        None => 0,
-        Some(token) => {
-            token.parse::<usize>().ok().filter(|n| *n <= items.len()).ok_or_else(|| bad("Invalid NextToken"))?
-        }
-    };
-    let end = (start + size).min(items.len());
-    let mut out = json!({ list: items[start..end].to_vec() });
-    if end < items.len() {
-        out["NextToken"] = json!(end.to_string());
-    }
-    Ok(out)
+    crate::paging::page(items, size, input["NextToken"].as_str(), list).ok_or_else(|| bad("Invalid NextToken"))
 }
 
 /// A DKIM token: 32 lowercase letters and digits, stable for the identity.

@@ -543,16 +543,5 @@ fn filter(items: Vec<Value>, input: &Value) -> Result<Vec<Value>, ServiceError> 
 /// `NextToken` / `MaxResults` paging.
 fn page(items: Vec<Value>, input: &Value, list: &str) -> Result<Value, ServiceError> {
     let size = input["MaxResults"].as_u64().map(|n| n as usize).unwrap_or(DEFAULT_PAGE_SIZE).clamp(1, 1000);
-    let start = match input["NextToken"].as_str() {
-        None => 0,
-        Some(token) => {
-            token.parse::<usize>().ok().filter(|n| *n <= items.len()).ok_or_else(|| validation("Invalid NextToken"))?
-        }
-    };
-    let end = (start + size).min(items.len());
-    let mut out = json!({ list: items[start..end].to_vec() });
-    if end < items.len() {
-        out["NextToken"] = json!(end.to_string());
-    }
-    Ok(out)
+    crate::paging::page(items, size, input["NextToken"].as_str(), list).ok_or_else(|| validation("Invalid NextToken"))
 }

@@ -249,20 +249,8 @@ pub fn page(items: Vec<Value>, input: &Value, size_member: &str, token_member: &
             .filter(|n| (1..=MAX_PAGE_SIZE).contains(n))
             .ok_or_else(|| bad_request(format!("{size_member} must be a number from 1 to {MAX_PAGE_SIZE}")))?,
     };
-    let start = match input[token_member].as_str() {
-        None | Some("") => 0,
-        Some(token) => token
-            .strip_prefix("pg-")
-            .and_then(|n| usize::from_str_radix(n, 16).ok())
-            .filter(|n| *n <= items.len())
-            .ok_or_else(|| bad_request("The token is not valid"))?,
-    };
-    let end = (start + size).min(items.len());
-    let mut page = json!({ "Item": items[start..end].to_vec() });
-    if end < items.len() {
-        page["NextToken"] = Value::String(format!("pg-{end:x}"));
-    }
-    Ok(page)
+    crate::paging::page(items, size, input[token_member].as_str(), "Item")
+        .ok_or_else(|| bad_request("The token is not valid"))
 }
 
 /// `resource` with the tags stored for `arn` (Pinpoint returns them as `tags`).
