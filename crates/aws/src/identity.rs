@@ -22,3 +22,11 @@ pub async fn caller_identity(connection: &ResolvedConnection, region: Option<&st
         user_id: output.user_id.unwrap_or_default(),
     })
 }
+
+/// The SDK configuration for `connection` and the identity it authenticates as: what a scan needs to
+/// reach an account.
+pub async fn connect(connection: &ResolvedConnection) -> Result<(aws_config::SdkConfig, CallerIdentity)> {
+    let config = sdk_config(connection, None).await;
+    let identity = caller_identity(connection, None).await?;
+    Ok((config, identity))
+}

@@ -6,7 +6,10 @@
 //!   which is also how the sandbox is reached.
 //! - [`identity`]: STS GetCallerIdentity, for `pinshift connection test`.
 //! - [`errors`]: SDK errors to core errors with codes and hints.
+//! - [`pinpoint`]: the live `PinpointSource` (aws-sdk-pinpoint), keeping raw payloads ([`raw`]).
 
 pub mod config;
 pub mod errors;
 pub mod identity;
+pub mod pinpoint;
+pub mod raw;

@@ -9,7 +9,7 @@ use clap::{Args, Parser, Subcommand};
     name = "pinshift",
     version,
     about = "Migrate Amazon Pinpoint workloads to SES, End User Messaging and Amazon Connect, one client at a time",
-    after_help = "Exit codes: 0 success, 1 error, 2 invalid usage.\n\
+    after_help = "Exit codes: 0 success, 1 error, 2 invalid usage, 3 scan complete with gaps, 130 scan cancelled.\n\
                   Logs go to stderr (set PINSHIFT_LOG=debug for more); results go to stdout."
 )]
 pub struct Cli {
@@ -46,6 +46,36 @@ pub enum Command {
     /// Manage the connections an engagement uses to reach AWS.
     #[command(subcommand)]
     Connection(ConnectionCommand),
+    /// Read every Pinpoint project and account-level resource the connections reach (read-only) and store
+    /// the estate in the engagement file. Exit code 3: complete, but some resources could not be read.
+    Scan {
+        /// A connection to scan through (repeatable); all of the engagement's connections by default.
+        #[arg(long = "connection", value_name = "NAME")]
+        connections: Vec<String>,
+        /// A Region to scan (repeatable); every Region Pinpoint ran in by default.
+        #[arg(long = "region", value_name = "REGION")]
+        regions: Vec<String>,
+        /// Reads in flight at once.
+        #[arg(long, default_value_t = 8)]
+        concurrency: usize,
+    },
+    /// Look at scanned estates.
+    #[command(subcommand)]
+    Estate(EstateCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum EstateCommand {
+    /// List the scans stored in the engagement, newest first.
+    List,
+    /// Show a scan's resources and issues (the newest scan by default).
+    Show {
+        /// A scan id (or its first characters).
+        scan: Option<String>,
+        /// Only resources of this kind (project, segment, campaign, journey, template, …).
+        #[arg(long)]
+        kind: Option<String>,
+    },
 }
 
 #[derive(Debug, Subcommand)]

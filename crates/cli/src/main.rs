@@ -8,8 +8,8 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-use crate::args::{Cli, Command, ConnectionCommand};
-use crate::commands::{connection, engagement, open_engagement};
+use crate::args::{Cli, Command, ConnectionCommand, EstateCommand};
+use crate::commands::{connection, engagement, estate, open_engagement, scan};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -19,7 +19,7 @@ fn main() -> ExitCode {
         .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("PINSHIFT_LOG").unwrap_or_else(|_| "warn".into()))
         .init();
     match run(cli) {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(code) => code,
         Err(error) => {
             match error.downcast_ref::<pinshift_core::Error>() {
                 Some(core) => output::error(&core.to_string(), core.hint().as_deref()),
@@ -30,27 +30,44 @@ fn main() -> ExitCode {
     }
 }
 
-fn run(cli: Cli) -> anyhow::Result<()> {
+/// Exit code of a scan that finished but could not read everything.
+pub const EXIT_GAPS: u8 = 3;
+/// Exit code of a scan stopped by Ctrl-C (what it read is kept).
+pub const EXIT_CANCELLED: u8 = 130;
+
+fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let json = cli.json;
+    let runtime = || tokio::runtime::Builder::new_multi_thread().enable_all().build();
+    let ok = |result: anyhow::Result<()>| result.map(|()| ExitCode::SUCCESS);
     match cli.command {
-        Command::Init { file, name } => engagement::init(&file, name.as_deref(), json),
+        Command::Init { file, name } => ok(engagement::init(&file, name.as_deref(), json)),
         Command::Info { file, check } => {
             let file = file
                 .or(cli.engagement)
                 .ok_or_else(|| pinshift_core::Error::invalid("engagement", "name the file: pinshift info FILE"))?;
-            engagement::info(&file, check, json)
+            ok(engagement::info(&file, check, json))
         }
         Command::Connection(command) => {
             let engagement = open_engagement(cli.engagement.as_deref())?;
-            match command {
+            ok(match command {
                 ConnectionCommand::Add(args) => connection::add(&engagement, args, json),
                 ConnectionCommand::List => connection::list(&engagement, json),
                 ConnectionCommand::Test { name, region } => {
-                    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
-                    runtime.block_on(connection::test(&engagement, &name, region.as_deref(), json))
+                    runtime()?.block_on(connection::test(&engagement, &name, region.as_deref(), json))
                 }
                 ConnectionCommand::Remove { name } => connection::remove(&engagement, &name, json),
-            }
+            })
+        }
+        Command::Scan { connections, regions, concurrency } => {
+            let engagement = open_engagement(cli.engagement.as_deref())?;
+            runtime()?.block_on(scan::run(&engagement, &connections, &regions, concurrency, json))
+        }
+        Command::Estate(command) => {
+            let engagement = open_engagement(cli.engagement.as_deref())?;
+            ok(match command {
+                EstateCommand::List => estate::list(&engagement, json),
+                EstateCommand::Show { scan, kind } => estate::show(&engagement, scan.as_deref(), kind.as_deref(), json),
+            })
         }
     }
 }

@@ -10,6 +10,8 @@ use crate::app::AppInfo;
 use crate::connections::{CallerIdentity, ConnectionKind, ConnectionSummary, NewConnection, SecretState};
 use crate::engagement::EngagementInfo;
 use crate::error::{ErrorCode, ErrorPayload};
+use crate::estate::{ResourceKind, ResourceRecord, ScanIssue, ScanStatus, ScanSummary};
+use crate::scan::{ScanEvent, ScanTarget};
 
 /// Path of the generated file, relative to the repository root.
 pub const BINDINGS_PATH: &str = "ui/src/lib/ipc/bindings.ts";
@@ -36,6 +38,13 @@ pub fn typescript() -> String {
     declare::<SecretState>(&cfg, &mut out);
     declare::<ConnectionSummary>(&cfg, &mut out);
     declare::<CallerIdentity>(&cfg, &mut out);
+    declare::<ResourceKind>(&cfg, &mut out);
+    declare::<ResourceRecord>(&cfg, &mut out);
+    declare::<ScanIssue>(&cfg, &mut out);
+    declare::<ScanStatus>(&cfg, &mut out);
+    declare::<ScanSummary>(&cfg, &mut out);
+    declare::<ScanTarget>(&cfg, &mut out);
+    declare::<ScanEvent>(&cfg, &mut out);
     out.truncate(out.trim_end().len());
     out.push('\n');
     out

@@ -6,6 +6,8 @@
 //! Index:
 //! - [`engagement`]: the engagement file (one SQLite database per engagement) and its schema.
 //! - [`connections`]: named ways to reach AWS accounts; secrets stay in the OS keychain.
+//! - [`estate`]: what a scan found (raw payloads beside indexed columns) and what it could not read.
+//! - [`scan`]: the inventory scan over the `PinpointSource` and `Progress` ports.
 //! - [`secrets`]: [`secrets::Sensitive`] and the [`secrets::SecretStore`] port.
 //! - [`clock`]: the [`clock::Clock`] port.
 //! - [`error`]: the error type and the stable codes that cross IPC and CLI boundaries.
@@ -17,6 +19,8 @@ pub mod clock;
 pub mod connections;
 pub mod engagement;
 pub mod error;
+pub mod estate;
+pub mod scan;
 pub mod secrets;
 
 pub use error::{Error, ErrorCode, ErrorPayload, Result};

@@ -11,7 +11,7 @@ use crate::args::AddConnection;
 use crate::output;
 
 /// The OS keychain. `PINSHIFT_KEYCHAIN_SERVICE` renames the service, so tests never see real entries.
-fn keychain() -> KeychainStore {
+pub fn keychain() -> KeychainStore {
     match std::env::var("PINSHIFT_KEYCHAIN_SERVICE") {
         Ok(service) if !service.is_empty() => KeychainStore::with_service(service),
         _ => KeychainStore::new(),

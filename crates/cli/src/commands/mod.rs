@@ -2,6 +2,8 @@
 
 pub mod connection;
 pub mod engagement;
+pub mod estate;
+pub mod scan;
 
 use std::path::{Path, PathBuf};
 

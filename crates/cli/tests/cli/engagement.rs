@@ -8,7 +8,7 @@ fn init_then_info_shows_the_new_engagement() {
     assert!(output.status.success(), "{}", stderr(&output));
     let text = stdout(&output);
     assert!(text.contains("ACME Corp"), "{text}");
-    assert!(text.contains("Schema       version 1"), "{text}");
+    assert!(text.contains(&format!("Schema       version {}", pinshift_core::engagement::SCHEMA_VERSION)), "{text}");
     assert!(text.contains("Integrity    ok"), "{text}");
 
     let output = pinshift(dir.path())

@@ -3,6 +3,7 @@
 
 mod connection;
 mod engagement;
+mod scan;
 
 use std::path::Path;
 

@@ -137,3 +137,20 @@ fn an_unnamed_directory_is_refused() {
     let error = Engagement::open(dir.path(), &clock()).expect_err("must refuse");
     assert_eq!(error.code(), ErrorCode::NotAnEngagement);
 }
+
+#[test]
+fn an_older_schema_is_upgraded_in_place() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("old.pinshift");
+    drop(Engagement::create(&path, None, &clock()).expect("create"));
+    {
+        // What a version-1 file looks like: no estate tables.
+        let raw = rusqlite::Connection::open(&path).expect("raw");
+        raw.execute_batch("DROP TABLE scan_issue; DROP TABLE scan_resource; DROP TABLE scan; DELETE FROM schema_history WHERE version > 1;")
+            .expect("downgrade");
+        raw.pragma_update(None, "user_version", 1).expect("version");
+    }
+    let upgraded = Engagement::open(&path, &clock()).expect("open");
+    assert_eq!(upgraded.info().expect("info").schema_version, SCHEMA_VERSION);
+    assert!(upgraded.list_scans().expect("estate tables exist").is_empty());
+}

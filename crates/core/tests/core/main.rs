@@ -5,6 +5,7 @@ mod bindings;
 mod connections;
 mod engagement;
 mod keychain;
+mod scan;
 
 use jiff::Timestamp;
 use pinshift_core::clock::FixedClock;

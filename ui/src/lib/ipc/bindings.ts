@@ -38,3 +38,37 @@ export type ConnectionSummary = { name: string, region?: string, secret: SecretS
 source: string, role_arn: string, external_id?: string, });
 
 export type CallerIdentity = { connection: string, account: string, arn: string, user_id: string, };
+
+export type ResourceKind = "project" | "project_settings" | "channel" | "segment" | "segment_version" | "campaign" | "campaign_version" | "journey" | "event_stream" | "import_job" | "export_job" | "template" | "template_version" | "recommender";
+
+export type ResourceRecord = { account_id: string, region: string, 
+/**
+ * The project a project-level resource belongs to; empty for account-level ones.
+ */
+project_id: string, kind: ResourceKind, id: string, 
+/**
+ * The version for versioned kinds; empty otherwise.
+ */
+version: string, name?: string, 
+/**
+ * The payload exactly as AWS returned it.
+ */
+raw: unknown, };
+
+export type ScanIssue = { account_id: string, region: string, project_id: string, kind: ResourceKind, 
+/**
+ * The API call that failed, e.g. `mobiletargeting:ListJourneys`.
+ */
+operation: string, 
+/**
+ * AWS's error code (`AccessDeniedException`, `ForbiddenException`, …) or `Unreachable`.
+ */
+code: string, message: string, };
+
+export type ScanStatus = "running" | "complete" | "complete_with_gaps" | "cancelled" | "failed";
+
+export type ScanSummary = { id: string, started_at: string, finished_at?: string, status: ScanStatus, accounts: number, projects: number, resources: number, issues: number, };
+
+export type ScanTarget = { connection: string, account_id: string, region: string, };
+
+export type ScanEvent = { "event": "started", scan_id: string, targets: number, } | { "event": "planned", total: number, } | { "event": "progress", done: number, total: number, target: ScanTarget, project?: string, resources: number, issues: number, } | { "event": "finished", summary: ScanSummary, };

@@ -1,0 +1,133 @@
+//! `pinshift scan`: connects through each connection, then scans every account × Region with the live
+//! Pinpoint reader, showing progress; Ctrl-C stops cleanly and keeps what was read.
+
+use std::collections::HashMap;
+use std::process::ExitCode;
+use std::sync::atomic::Ordering;
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use pinshift_aws::pinpoint::PinpointReader;
+use pinshift_core::clock::SystemClock;
+use pinshift_core::connections::validate_region;
+use pinshift_core::engagement::Engagement;
+use pinshift_core::estate::ScanStatus;
+use pinshift_core::scan::{PINPOINT_REGIONS, Progress, ScanEvent, ScanOptions, ScanTarget, scan};
+
+use crate::commands::connection::keychain;
+use crate::{EXIT_CANCELLED, EXIT_GAPS, output};
+
+/// Progress as an indicatif bar on stderr (hidden when stderr is not a terminal or with --json).
+struct Bar(ProgressBar);
+
+impl Progress for Bar {
+    fn report(&self, event: ScanEvent) {
+        match event {
+            ScanEvent::Started { targets, .. } => self.0.set_length(u64::from(targets)),
+            ScanEvent::Planned { total } => self.0.set_length(u64::from(total)),
+            ScanEvent::Progress { done, total, target, project, issues, .. } => {
+                self.0.set_length(u64::from(total));
+                self.0.set_position(u64::from(done));
+                let place = match project {
+                    Some(project) => format!("{} {} project {project}", target.account_id, target.region),
+                    None => format!("{} {}", target.account_id, target.region),
+                };
+                if issues > 0 {
+                    self.0.println(format!("  {issues} issue(s) in {place}"));
+                }
+                self.0.set_message(place);
+            }
+            ScanEvent::Finished { .. } => self.0.finish_and_clear(),
+        }
+    }
+}
+
+pub async fn run(
+    engagement: &Engagement,
+    connections: &[String],
+    regions: &[String],
+    concurrency: usize,
+    json: bool,
+) -> anyhow::Result<ExitCode> {
+    for region in regions {
+        validate_region(region)?;
+    }
+    let names: Vec<String> = if connections.is_empty() {
+        engagement.list_connections(&keychain())?.into_iter().map(|c| c.name).collect()
+    } else {
+        connections.to_vec()
+    };
+    if names.is_empty() {
+        return Err(pinshift_core::Error::invalid(
+            "connection",
+            "this engagement has no connection: add one with `pinshift connection add`",
+        )
+        .into());
+    }
+    let regions: Vec<String> =
+        if regions.is_empty() { PINPOINT_REGIONS.iter().map(|r| (*r).to_owned()).collect() } else { regions.to_vec() };
+
+    let mut configs = HashMap::new();
+    let mut targets = Vec::new();
+    for name in &names {
+        let resolved = engagement.resolve_connection(name, &keychain())?;
+        let (config, identity) = pinshift_aws::identity::connect(&resolved).await?;
+        if !json {
+            output::status(&format!("Connected {name}: account {} as {}", identity.account, identity.arn));
+        }
+        for region in &regions {
+            targets.push(ScanTarget {
+                connection: name.clone(),
+                account_id: identity.account.clone(),
+                region: region.clone(),
+            });
+        }
+        configs.insert(name.clone(), config);
+    }
+
+    let options = ScanOptions { concurrency, ..ScanOptions::default() };
+    let cancel = options.cancel.clone();
+    tokio::spawn(async move {
+        if tokio::signal::ctrl_c().await.is_ok() {
+            cancel.store(true, Ordering::Relaxed);
+        }
+    });
+    let bar = ProgressBar::with_draw_target(
+        Some(0),
+        if json { ProgressDrawTarget::hidden() } else { ProgressDrawTarget::stderr() },
+    );
+    bar.set_style(
+        ProgressStyle::with_template("{spinner} {pos}/{len} [{bar:30}] {elapsed} {msg}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> "),
+    );
+    let reader = PinpointReader::new(configs);
+    let summary = scan(engagement, &reader, &targets, &options, &SystemClock, &Bar(bar)).await?;
+
+    if json {
+        output::json(&summary)?;
+    } else {
+        output::fields(&[
+            ("Scan", summary.id.clone()),
+            ("Status", summary.status.to_string()),
+            ("Accounts", summary.accounts.to_string()),
+            ("Projects", summary.projects.to_string()),
+            ("Resources", summary.resources.to_string()),
+            ("Issues", summary.issues.to_string()),
+        ])?;
+        for issue in engagement.scan_issues(&summary.id)?.iter().take(20) {
+            output::status(&format!(
+                "  {} {} {} {}: {} — {}",
+                issue.account_id, issue.region, issue.project_id, issue.operation, issue.code, issue.message
+            ));
+        }
+        if summary.issues > 20 {
+            output::status(&format!("  … and {} more: pinshift estate show {}", summary.issues - 20, summary.id));
+        }
+    }
+    Ok(match summary.status {
+        ScanStatus::Complete => ExitCode::SUCCESS,
+        ScanStatus::CompleteWithGaps => ExitCode::from(EXIT_GAPS),
+        ScanStatus::Cancelled => ExitCode::from(EXIT_CANCELLED),
+        ScanStatus::Running | ScanStatus::Failed => ExitCode::FAILURE,
+    })
+}

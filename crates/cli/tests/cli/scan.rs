@@ -1,0 +1,78 @@
+//! `pinshift scan` against the sandbox's `demo` estate, the way a consultant runs it: the hub's profile,
+//! scan roles assumed in the BPO's account and in a client's own account.
+
+use pinshift_sandbox::{Estate, RunningSandbox};
+
+use crate::{pinshift, stderr, stdout};
+
+const HUB_KEY: &str = "AKIADEMOHUB000000001";
+const HUB_SECRET: &str = "demo/hub/secret/key/000000000000000000001";
+
+#[test]
+fn a_scan_stores_every_project_with_raw_payloads_and_reports_gaps() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("aws-config"), "[profile hub]\nregion = us-east-1\n").expect("config");
+    std::fs::write(
+        dir.path().join("aws-credentials"),
+        format!("[hub]\naws_access_key_id = {HUB_KEY}\naws_secret_access_key = {HUB_SECRET}\n"),
+    )
+    .expect("credentials");
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("runtime");
+    let sandbox = runtime.block_on(RunningSandbox::start(Estate::load("demo").expect("estate"), 0)).expect("sandbox");
+    let cmd = || {
+        let mut cmd = pinshift(dir.path());
+        cmd.env("PINSHIFT_ENGAGEMENT", dir.path().join("e.pinshift")).env("AWS_ENDPOINT_URL", sandbox.endpoint());
+        cmd
+    };
+    pinshift(dir.path()).args(["init", "e.pinshift"]).assert().success();
+    cmd().args(["connection", "add", "hub", "--profile", "hub"]).assert().success();
+    for (name, account) in [("northwind", "444444444444"), ("meridian", "555555555555")] {
+        cmd()
+            .args(["connection", "add", name, "--source", "hub", "--external-id", "pinshift-demo"])
+            .args(["--role-arn", &format!("arn:aws:iam::{account}:role/PinshiftScan")])
+            .assert()
+            .success();
+    }
+
+    let output = cmd()
+        .args([
+            "scan",
+            "--connection",
+            "northwind",
+            "--connection",
+            "meridian",
+            "--region",
+            "us-east-1",
+            "--region",
+            "eu-west-1",
+        ])
+        .output()
+        .expect("scan");
+    assert_eq!(output.status.code(), Some(3), "complete with gaps: {}", stderr(&output));
+    let text = stdout(&output);
+    assert!(text.contains("Projects   13"), "{text}");
+    assert!(text.contains("complete with gaps"), "{text}");
+    assert!(stderr(&output).contains("mobiletargeting:ListJourneys: ForbiddenException"), "{}", stderr(&output));
+
+    let shown = cmd().args(["--json", "estate", "show", "--kind", "journey"]).output().expect("show");
+    let json: serde_json::Value = serde_json::from_slice(&shown.stdout).expect("json");
+    let journeys = json["resources"].as_array().expect("resources");
+    assert!(journeys.len() >= 4, "demo journeys in the BPO account: {}", journeys.len());
+    let dahlia = journeys.iter().find(|j| j["name"] == "dahlia-onboarding").expect("dahlia journey");
+    assert_eq!(
+        dahlia["raw"]["Activities"]["ab"]["RandomSplit"]["Branches"][0]["Percentage"], 50,
+        "the raw payload is kept whole"
+    );
+    assert_eq!(json["issues"][0]["code"], "ForbiddenException");
+
+    let templates = cmd().args(["--json", "estate", "show", "--kind", "template_version"]).output().expect("versions");
+    let json: serde_json::Value = serde_json::from_slice(&templates.stdout).expect("json");
+    let newsletter: Vec<&serde_json::Value> =
+        json["resources"].as_array().expect("list").iter().filter(|t| t["name"] == "shared-newsletter").collect();
+    assert_eq!(newsletter.len(), 2, "both versions of the shared template, with their content");
+    assert!(newsletter.iter().all(|t| t["raw"]["HtmlPart"].is_string()));
+
+    let list = cmd().args(["estate", "list"]).output().expect("list");
+    assert!(stdout(&list).contains("complete with gaps"), "{}", stdout(&list));
+    runtime.block_on(sandbox.stop());
+}

@@ -1,0 +1,318 @@
+//! The estate: what one inventory scan found. Every resource is a [`ResourceRecord`] — where it lives,
+//! what it is, and the raw payload AWS returned — and everything that could not be read is a
+//! [`ScanIssue`]. Both are stored in the engagement file, one scan at a time.
+
+use rusqlite::params;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::engagement::Engagement;
+use crate::{Error, Result};
+
+/// What kind of resource a record is. Project-level kinds carry their project's id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum ResourceKind {
+    /// A Pinpoint project (app).
+    Project,
+    ProjectSettings,
+    Channel,
+    Segment,
+    SegmentVersion,
+    Campaign,
+    CampaignVersion,
+    Journey,
+    EventStream,
+    ImportJob,
+    ExportJob,
+    /// A message template (its active version).
+    Template,
+    TemplateVersion,
+    Recommender,
+}
+
+impl ResourceKind {
+    pub const ALL: [ResourceKind; 14] = [
+        ResourceKind::Project,
+        ResourceKind::ProjectSettings,
+        ResourceKind::Channel,
+        ResourceKind::Segment,
+        ResourceKind::SegmentVersion,
+        ResourceKind::Campaign,
+        ResourceKind::CampaignVersion,
+        ResourceKind::Journey,
+        ResourceKind::EventStream,
+        ResourceKind::ImportJob,
+        ResourceKind::ExportJob,
+        ResourceKind::Template,
+        ResourceKind::TemplateVersion,
+        ResourceKind::Recommender,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ResourceKind::Project => "project",
+            ResourceKind::ProjectSettings => "project_settings",
+            ResourceKind::Channel => "channel",
+            ResourceKind::Segment => "segment",
+            ResourceKind::SegmentVersion => "segment_version",
+            ResourceKind::Campaign => "campaign",
+            ResourceKind::CampaignVersion => "campaign_version",
+            ResourceKind::Journey => "journey",
+            ResourceKind::EventStream => "event_stream",
+            ResourceKind::ImportJob => "import_job",
+            ResourceKind::ExportJob => "export_job",
+            ResourceKind::Template => "template",
+            ResourceKind::TemplateVersion => "template_version",
+            ResourceKind::Recommender => "recommender",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<ResourceKind> {
+        ResourceKind::ALL.into_iter().find(|k| k.as_str() == text)
+    }
+}
+
+/// One resource as scanned.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct ResourceRecord {
+    pub account_id: String,
+    pub region: String,
+    /// The project a project-level resource belongs to; empty for account-level ones.
+    pub project_id: String,
+    pub kind: ResourceKind,
+    pub id: String,
+    /// The version for versioned kinds; empty otherwise.
+    pub version: String,
+    #[ts(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The payload exactly as AWS returned it.
+    #[ts(type = "unknown")]
+    pub raw: serde_json::Value,
+}
+
+/// Something a scan could not read, and why, in AWS's words.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct ScanIssue {
+    pub account_id: String,
+    pub region: String,
+    pub project_id: String,
+    pub kind: ResourceKind,
+    /// The API call that failed, e.g. `mobiletargeting:ListJourneys`.
+    pub operation: String,
+    /// AWS's error code (`AccessDeniedException`, `ForbiddenException`, …) or `Unreachable`.
+    pub code: String,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum ScanStatus {
+    Running,
+    Complete,
+    /// Finished, but some resources could not be read: see the scan's issues.
+    CompleteWithGaps,
+    Cancelled,
+    Failed,
+}
+
+impl std::fmt::Display for ScanStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            ScanStatus::Running => "running",
+            ScanStatus::Complete => "complete",
+            ScanStatus::CompleteWithGaps => "complete with gaps",
+            ScanStatus::Cancelled => "cancelled",
+            ScanStatus::Failed => "failed",
+        })
+    }
+}
+
+impl ScanStatus {
+    fn as_str(self) -> &'static str {
+        match self {
+            ScanStatus::Running => "running",
+            ScanStatus::Complete => "complete",
+            ScanStatus::CompleteWithGaps => "complete_with_gaps",
+            ScanStatus::Cancelled => "cancelled",
+            ScanStatus::Failed => "failed",
+        }
+    }
+
+    fn parse(text: &str) -> ScanStatus {
+        match text {
+            "running" => ScanStatus::Running,
+            "complete" => ScanStatus::Complete,
+            "complete_with_gaps" => ScanStatus::CompleteWithGaps,
+            "cancelled" => ScanStatus::Cancelled,
+            _ => ScanStatus::Failed,
+        }
+    }
+}
+
+/// One scan, as `pinshift estate list` shows it.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct ScanSummary {
+    pub id: String,
+    pub started_at: String,
+    #[ts(optional)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub finished_at: Option<String>,
+    pub status: ScanStatus,
+    pub accounts: u32,
+    pub projects: u32,
+    pub resources: u32,
+    pub issues: u32,
+}
+
+impl Engagement {
+    /// Starts recording a scan; `request` describes what was asked for (connections, Regions).
+    pub fn begin_scan(&self, id: &str, started_at: &str, request: &serde_json::Value) -> Result<()> {
+        self.conn().execute(
+            "INSERT INTO scan (id, started_at, status, request) VALUES (?1, ?2, 'running', ?3)",
+            params![id, started_at, request.to_string()],
+        )?;
+        Ok(())
+    }
+
+    /// Stores a batch of records and issues in one transaction.
+    pub fn store_scan_results(&self, scan_id: &str, records: &[ResourceRecord], issues: &[ScanIssue]) -> Result<()> {
+        let tx = self.conn().unchecked_transaction()?;
+        {
+            let mut insert = tx.prepare_cached(
+                "INSERT OR REPLACE INTO scan_resource (scan_id, account_id, region, project_id, kind, id, version, name, raw)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            )?;
+            for r in records {
+                insert.execute(params![
+                    scan_id,
+                    r.account_id,
+                    r.region,
+                    r.project_id,
+                    r.kind.as_str(),
+                    r.id,
+                    r.version,
+                    r.name,
+                    r.raw.to_string()
+                ])?;
+            }
+            let mut insert = tx.prepare_cached(
+                "INSERT INTO scan_issue (scan_id, account_id, region, project_id, kind, operation, code, message)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            )?;
+            for i in issues {
+                insert.execute(params![
+                    scan_id,
+                    i.account_id,
+                    i.region,
+                    i.project_id,
+                    i.kind.as_str(),
+                    i.operation,
+                    i.code,
+                    i.message
+                ])?;
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    pub fn finish_scan(&self, scan_id: &str, finished_at: &str, status: ScanStatus) -> Result<()> {
+        self.conn().execute(
+            "UPDATE scan SET finished_at = ?2, status = ?3 WHERE id = ?1",
+            params![scan_id, finished_at, status.as_str()],
+        )?;
+        Ok(())
+    }
+
+    /// Every scan, newest first.
+    pub fn list_scans(&self) -> Result<Vec<ScanSummary>> {
+        let mut stmt = self.conn().prepare(
+            "SELECT s.id, s.started_at, s.finished_at, s.status,
+                    (SELECT count(DISTINCT account_id) FROM scan_resource r WHERE r.scan_id = s.id),
+                    (SELECT count(*) FROM scan_resource r WHERE r.scan_id = s.id AND r.kind = 'project'),
+                    (SELECT count(*) FROM scan_resource r WHERE r.scan_id = s.id),
+                    (SELECT count(*) FROM scan_issue i WHERE i.scan_id = s.id)
+             FROM scan s ORDER BY s.started_at DESC, s.rowid DESC",
+        )?;
+        let rows = stmt.query_map([], |row| {
+            Ok(ScanSummary {
+                id: row.get(0)?,
+                started_at: row.get(1)?,
+                finished_at: row.get(2)?,
+                status: ScanStatus::parse(&row.get::<_, String>(3)?),
+                accounts: row.get(4)?,
+                projects: row.get(5)?,
+                resources: row.get(6)?,
+                issues: row.get(7)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// A scan by id, or the newest when `id` is `None`.
+    pub fn scan_summary(&self, id: Option<&str>) -> Result<ScanSummary> {
+        let scans = self.list_scans()?;
+        let found = match id {
+            None => scans.into_iter().next(),
+            Some(id) => scans.into_iter().find(|s| s.id == id || s.id.starts_with(id)),
+        };
+        found.ok_or_else(|| match id {
+            None => Error::invalid("scan", "this engagement has no scan yet: run `pinshift scan`"),
+            Some(id) => Error::invalid("scan", format!("no scan {id:?} in this engagement (`pinshift estate list`)")),
+        })
+    }
+
+    /// A scan's records, optionally of one kind, in a stable order.
+    pub fn scan_records(&self, scan_id: &str, kind: Option<ResourceKind>) -> Result<Vec<ResourceRecord>> {
+        let mut stmt = self.conn().prepare(
+            "SELECT account_id, region, project_id, kind, id, version, name, raw FROM scan_resource
+             WHERE scan_id = ?1 AND (?2 IS NULL OR kind = ?2)
+             ORDER BY account_id, region, project_id, kind, id, version",
+        )?;
+        let rows = stmt.query_map(params![scan_id, kind.map(ResourceKind::as_str)], |row| {
+            let kind: String = row.get(3)?;
+            let raw: String = row.get(7)?;
+            Ok((row.get(0)?, row.get(1)?, row.get(2)?, kind, row.get(4)?, row.get(5)?, row.get(6)?, raw))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (account_id, region, project_id, kind, id, version, name, raw): (
+                String,
+                String,
+                String,
+                String,
+                String,
+                String,
+                Option<String>,
+                String,
+            ) = row?;
+            let kind = ResourceKind::parse(&kind)
+                .ok_or_else(|| Error::Internal(format!("unknown resource kind {kind:?} in the engagement file")))?;
+            let raw = serde_json::from_str(&raw).map_err(|e| Error::Internal(format!("stored payload: {e}")))?;
+            out.push(ResourceRecord { account_id, region, project_id, kind, id, version, name, raw });
+        }
+        Ok(out)
+    }
+
+    pub fn scan_issues(&self, scan_id: &str) -> Result<Vec<ScanIssue>> {
+        let mut stmt = self.conn().prepare(
+            "SELECT account_id, region, project_id, kind, operation, code, message FROM scan_issue
+             WHERE scan_id = ?1 ORDER BY account_id, region, project_id, operation",
+        )?;
+        let rows = stmt.query_map([scan_id], |row| {
+            let kind: String = row.get(3)?;
+            Ok(ScanIssue {
+                account_id: row.get(0)?,
+                region: row.get(1)?,
+                project_id: row.get(2)?,
+                kind: ResourceKind::parse(&kind).unwrap_or(ResourceKind::Project),
+                operation: row.get(4)?,
+                code: row.get(5)?,
+                message: row.get(6)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+}

@@ -1,0 +1,206 @@
+//! The inventory scan: reads every target (an account in a Region, reached through a connection) with a
+//! [`PinpointSource`], stores what it finds as an estate in the engagement file, and reports progress.
+//!
+//! Reads run concurrently (bounded); results are stored as they arrive, so an interrupted scan keeps what
+//! it read. A target's failures become [`ScanIssue`]s and the scan finishes "complete with gaps".
+
+use std::future::Future;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use futures::StreamExt;
+use serde::Serialize;
+use ts_rs::TS;
+
+use crate::Result;
+use crate::clock::{Clock, rfc3339};
+use crate::engagement::Engagement;
+use crate::estate::{ResourceKind, ResourceRecord, ScanIssue, ScanStatus, ScanSummary};
+
+/// The Regions where Amazon Pinpoint ran; a scan without an explicit Region list covers them all.
+pub const PINPOINT_REGIONS: [&str; 20] = [
+    "us-east-1",
+    "us-east-2",
+    "us-west-1",
+    "us-west-2",
+    "ap-south-1",
+    "ap-northeast-1",
+    "ap-northeast-2",
+    "ap-southeast-1",
+    "ap-southeast-2",
+    "ca-central-1",
+    "eu-central-1",
+    "eu-west-1",
+    "eu-west-2",
+    "eu-west-3",
+    "eu-north-1",
+    "eu-south-1",
+    "sa-east-1",
+    "me-south-1",
+    "af-south-1",
+    "ap-east-1",
+];
+
+/// One account in one Region, reached through a connection.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct ScanTarget {
+    pub connection: String,
+    pub account_id: String,
+    pub region: String,
+}
+
+/// What one read found.
+#[derive(Debug, Default, Clone)]
+pub struct Read {
+    pub records: Vec<ResourceRecord>,
+    pub issues: Vec<ScanIssue>,
+}
+
+/// The `PinpointSource` port: live AWS (the sandbox is live AWS on a loopback endpoint) or an offline
+/// dump. Reads never fail as a whole: what cannot be read comes back as issues.
+pub trait PinpointSource: Sync {
+    /// A target's projects and its account-level resources (templates, recommenders).
+    fn read_region(&self, target: &ScanTarget) -> impl Future<Output = Read> + Send;
+    /// Everything inside one project.
+    fn read_project(&self, target: &ScanTarget, project_id: &str) -> impl Future<Output = Read> + Send;
+}
+
+/// What a scan reports as it goes.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(tag = "event", rename_all = "snake_case")]
+pub enum ScanEvent {
+    Started {
+        scan_id: String,
+        targets: u32,
+    },
+    /// A target's projects are known; `total` units of work now.
+    Planned {
+        total: u32,
+    },
+    /// One unit (a target's account-level read, or one project) is done.
+    Progress {
+        done: u32,
+        total: u32,
+        target: ScanTarget,
+        #[ts(optional)]
+        project: Option<String>,
+        resources: u32,
+        issues: u32,
+    },
+    Finished {
+        summary: ScanSummary,
+    },
+}
+
+/// The `Progress` port: CLI progress bars, desktop events.
+pub trait Progress: Sync {
+    fn report(&self, event: ScanEvent);
+}
+
+/// Ignores progress (for tests and scripts).
+#[derive(Debug, Default)]
+pub struct Silent;
+
+impl Progress for Silent {
+    fn report(&self, _: ScanEvent) {}
+}
+
+/// How a scan runs.
+#[derive(Debug, Clone)]
+pub struct ScanOptions {
+    /// Reads in flight at once.
+    pub concurrency: usize,
+    /// Set to stop the scan between reads; what was read is kept.
+    pub cancel: Arc<AtomicBool>,
+}
+
+impl Default for ScanOptions {
+    fn default() -> Self {
+        ScanOptions { concurrency: 8, cancel: Arc::new(AtomicBool::new(false)) }
+    }
+}
+
+/// Scans `targets` and stores the estate; returns its summary.
+pub async fn scan(
+    engagement: &Engagement,
+    source: &impl PinpointSource,
+    targets: &[ScanTarget],
+    options: &ScanOptions,
+    clock: &dyn Clock,
+    progress: &dyn Progress,
+) -> Result<ScanSummary> {
+    let scan_id = uuid::Uuid::new_v4().to_string();
+    let request = serde_json::json!({ "targets": targets });
+    engagement.begin_scan(&scan_id, &rfc3339(clock.now()), &request)?;
+    progress.report(ScanEvent::Started { scan_id: scan_id.clone(), targets: targets.len() as u32 });
+
+    let cancelled = || options.cancel.load(Ordering::Relaxed);
+    let mut total = targets.len() as u32;
+    let mut done = 0u32;
+    let mut projects: Vec<(ScanTarget, String)> = Vec::new();
+
+    let mut regions = futures::stream::iter(targets.iter().cloned())
+        .map(|target| async move {
+            let read = source.read_region(&target).await;
+            (target, read)
+        })
+        .buffer_unordered(options.concurrency.max(1));
+    while let Some((target, read)) = regions.next().await {
+        for record in read.records.iter().filter(|r| r.kind == ResourceKind::Project) {
+            projects.push((target.clone(), record.id.clone()));
+        }
+        engagement.store_scan_results(&scan_id, &read.records, &read.issues)?;
+        done += 1;
+        total = targets.len() as u32 + projects.len() as u32;
+        progress.report(ScanEvent::Progress {
+            done,
+            total,
+            target,
+            project: None,
+            resources: read.records.len() as u32,
+            issues: read.issues.len() as u32,
+        });
+        if cancelled() {
+            break;
+        }
+    }
+    drop(regions);
+    progress.report(ScanEvent::Planned { total });
+
+    if !cancelled() {
+        let mut reads = futures::stream::iter(projects.iter().cloned())
+            .map(|(target, project)| async move {
+                let read = source.read_project(&target, &project).await;
+                (target, project, read)
+            })
+            .buffer_unordered(options.concurrency.max(1));
+        while let Some((target, project, read)) = reads.next().await {
+            engagement.store_scan_results(&scan_id, &read.records, &read.issues)?;
+            done += 1;
+            progress.report(ScanEvent::Progress {
+                done,
+                total,
+                target,
+                project: Some(project),
+                resources: read.records.len() as u32,
+                issues: read.issues.len() as u32,
+            });
+            if cancelled() {
+                break;
+            }
+        }
+    }
+
+    let issues = engagement.scan_issues(&scan_id)?.len();
+    let status = if cancelled() {
+        ScanStatus::Cancelled
+    } else if issues > 0 {
+        ScanStatus::CompleteWithGaps
+    } else {
+        ScanStatus::Complete
+    };
+    engagement.finish_scan(&scan_id, &rfc3339(clock.now()), status)?;
+    let summary = engagement.scan_summary(Some(&scan_id))?;
+    progress.report(ScanEvent::Finished { summary: summary.clone() });
+    Ok(summary)
+}

@@ -1,0 +1,83 @@
+use std::sync::atomic::Ordering;
+
+use pinshift_core::engagement::Engagement;
+use pinshift_core::estate::{ResourceKind, ResourceRecord, ScanIssue, ScanStatus};
+use pinshift_core::scan::{PinpointSource, Read, ScanOptions, ScanTarget, Silent, scan};
+
+use crate::clock;
+
+/// A source that answers from memory: two projects per target, the second denied its journeys.
+struct Canned;
+
+fn record(target: &ScanTarget, project: &str, kind: ResourceKind, id: &str) -> ResourceRecord {
+    ResourceRecord {
+        account_id: target.account_id.clone(),
+        region: target.region.clone(),
+        project_id: project.into(),
+        kind,
+        id: id.into(),
+        version: String::new(),
+        name: Some(id.into()),
+        raw: serde_json::json!({ "Id": id }),
+    }
+}
+
+impl PinpointSource for Canned {
+    async fn read_region(&self, target: &ScanTarget) -> Read {
+        Read {
+            records: vec![
+                record(target, "", ResourceKind::Project, "p1"),
+                record(target, "", ResourceKind::Project, "p2"),
+            ],
+            issues: Vec::new(),
+        }
+    }
+
+    async fn read_project(&self, target: &ScanTarget, project: &str) -> Read {
+        let mut read = Read { records: vec![record(target, project, ResourceKind::Segment, "s1")], issues: Vec::new() };
+        if project == "p2" {
+            read.issues.push(ScanIssue {
+                account_id: target.account_id.clone(),
+                region: target.region.clone(),
+                project_id: project.into(),
+                kind: ResourceKind::Journey,
+                operation: "mobiletargeting:ListJourneys".into(),
+                code: "ForbiddenException".into(),
+                message: "denied".into(),
+            });
+        }
+        read
+    }
+}
+
+fn targets() -> Vec<ScanTarget> {
+    ["us-east-1", "eu-west-1"]
+        .iter()
+        .map(|r| ScanTarget { connection: "c".into(), account_id: "111111111111".into(), region: (*r).into() })
+        .collect()
+}
+
+#[tokio::test]
+async fn a_scan_stores_every_read_and_is_honest_about_gaps() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let e = Engagement::create(&dir.path().join("e.pinshift"), None, &clock()).expect("create");
+    let summary = scan(&e, &Canned, &targets(), &ScanOptions::default(), &clock(), &Silent).await.expect("scan");
+    assert_eq!(summary.status, ScanStatus::CompleteWithGaps);
+    assert_eq!((summary.projects, summary.resources, summary.issues), (4, 8, 2));
+    let segments = e.scan_records(&summary.id, Some(ResourceKind::Segment)).expect("records");
+    assert_eq!(segments.len(), 4);
+    assert_eq!(segments[0].raw["Id"], "s1");
+    assert_eq!(e.scan_issues(&summary.id).expect("issues")[0].code, "ForbiddenException");
+    assert_eq!(e.list_scans().expect("list")[0].id, summary.id);
+}
+
+#[tokio::test]
+async fn a_cancelled_scan_keeps_what_it_read() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let e = Engagement::create(&dir.path().join("e.pinshift"), None, &clock()).expect("create");
+    let options = ScanOptions::default();
+    options.cancel.store(true, Ordering::Relaxed);
+    let summary = scan(&e, &Canned, &targets(), &options, &clock(), &Silent).await.expect("scan");
+    assert_eq!(summary.status, ScanStatus::Cancelled);
+    assert!(summary.projects >= 2, "the first Region's projects were stored before the stop");
+}
