@@ -13,3 +13,6 @@ pub mod errors;
 pub mod identity;
 pub mod pinpoint;
 pub mod raw;
+mod read;
+mod ses;
+mod sms;

@@ -6,100 +6,73 @@ use std::collections::HashMap;
 
 use aws_config::SdkConfig;
 use aws_sdk_pinpoint::Client;
-use aws_sdk_pinpoint::error::{ProvideErrorMetadata, SdkError};
-use pinshift_core::estate::{ResourceKind, ResourceRecord, ScanIssue};
+use aws_sdk_pinpoint::error::ProvideErrorMetadata;
+use aws_sdk_pinpoint::primitives::DateTime;
+use pinshift_core::estate::ResourceKind;
 use pinshift_core::scan::{PinpointSource, Read, ScanTarget};
 use serde_json::Value;
 
-use crate::raw::RawCapture;
+use crate::read::{CallError, Collector, describe, issue, items, no_client, send, text};
 
 /// Reads Pinpoint with one SDK configuration per connection (its credentials, assumed roles and the
 /// standard AWS environment); the Region comes from each target.
 #[derive(Debug, Clone)]
 pub struct PinpointReader {
     configs: HashMap<String, SdkConfig>,
+    /// KPIs are read for the 90 days before this instant (epoch seconds).
+    kpi_end: i64,
 }
 
+/// Daily application KPIs kept for every project (reference §1.3): what was sent, delivered, bounced,
+/// complained about and opened, per day.
+pub const DAILY_KPIS: [&str; 10] = [
+    "txn-emails-sent-grouped-by-date",
+    "txn-emails-delivered-grouped-by-date",
+    "txn-emails-hard-bounced-grouped-by-date",
+    "txn-emails-soft-bounced-grouped-by-date",
+    "txn-emails-with-complaints-grouped-by-date",
+    "txn-emails-opened-grouped-by-date",
+    "txn-sms-sent-grouped-by-date",
+    "txn-sms-delivered-grouped-by-date",
+    "successful-delivery-rate-grouped-by-date",
+    "unique-deliveries-grouped-by-date",
+];
+
+/// KPIs cover 90 days, read in windows of at most 31 days (Pinpoint's limit per call).
+const KPI_DAYS: i64 = 90;
+const KPI_WINDOW_DAYS: i64 = 31;
+
 impl PinpointReader {
-    pub fn new(configs: HashMap<String, SdkConfig>) -> Self {
-        PinpointReader { configs }
+    /// `kpi_end`: the end of the KPI archive, in epoch seconds (usually now).
+    pub fn new(configs: HashMap<String, SdkConfig>, kpi_end: i64) -> Self {
+        PinpointReader { configs, kpi_end }
+    }
+
+    /// The connection's configuration in the target's Region.
+    pub(crate) fn config(&self, target: &ScanTarget) -> Option<SdkConfig> {
+        let config = self.configs.get(&target.connection)?;
+        Some(config.clone().into_builder().region(aws_config::Region::new(target.region.clone())).build())
     }
 
     fn client(&self, target: &ScanTarget) -> Option<Client> {
-        let config = self.configs.get(&target.connection)?;
-        Some(Client::from_conf(
-            aws_sdk_pinpoint::config::Builder::from(config)
-                .region(aws_sdk_pinpoint::config::Region::new(target.region.clone()))
-                .build(),
-        ))
-    }
-}
-
-/// Sends a fluent builder with a fresh raw capture; yields `(result, raw JSON)`.
-macro_rules! send {
-    ($builder:expr) => {{
-        let capture = RawCapture::default();
-        let result = $builder.customize().interceptor(capture.clone()).send().await;
-        (result, capture.json())
-    }};
-}
-
-/// Accumulates a read: records, issues, and where they belong.
-struct Collector<'a> {
-    target: &'a ScanTarget,
-    project: String,
-    read: Read,
-}
-
-impl<'a> Collector<'a> {
-    fn new(target: &'a ScanTarget, project: &str) -> Self {
-        Collector { target, project: project.to_owned(), read: Read::default() }
+        self.config(target).map(|c| Client::new(&c))
     }
 
-    fn record(&mut self, kind: ResourceKind, id: &str, version: &str, name: Option<&str>, raw: Value) {
-        self.read.records.push(ResourceRecord {
-            account_id: self.target.account_id.clone(),
-            region: self.target.region.clone(),
-            project_id: self.project.clone(),
-            kind,
-            id: id.to_owned(),
-            version: version.to_owned(),
-            name: name.map(str::to_owned),
-            raw,
-        });
-    }
-
-    /// Records a failed call as an issue.
-    fn fail<E, R>(&mut self, kind: ResourceKind, operation: &str, error: &SdkError<E, R>)
-    where
-        E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
-        R: std::fmt::Debug,
-    {
-        let found = issue(self.target, &self.project, kind, operation, describe(error));
-        self.read.issues.push(found);
-    }
-}
-
-fn items(raw: &Value, wrapper: &str) -> Vec<Value> {
-    raw.get(wrapper).unwrap_or(raw)["Item"].as_array().cloned().unwrap_or_default()
-}
-
-fn text<'v>(value: &'v Value, key: &str) -> &'v str {
-    value[key].as_str().unwrap_or_default()
-}
-
-fn no_client(target: &ScanTarget) -> Read {
-    Read {
-        records: Vec::new(),
-        issues: vec![ScanIssue {
-            account_id: target.account_id.clone(),
-            region: target.region.clone(),
-            project_id: String::new(),
-            kind: ResourceKind::Project,
-            operation: "connect".into(),
-            code: "NoConnection".into(),
-            message: format!("no configuration for connection {:?}", target.connection),
-        }],
+    /// The 31-day windows covering the last 90 days, oldest first.
+    fn kpi_windows(&self) -> Vec<(DateTime, DateTime)> {
+        let day = 86_400;
+        // Whole days (UTC), so windows meet at midnight and no day is reported twice.
+        let start = self.kpi_end - self.kpi_end.rem_euclid(day) - KPI_DAYS * day;
+        let mut windows = Vec::new();
+        let mut from = start;
+        while from < self.kpi_end {
+            let to = (from + KPI_WINDOW_DAYS * day).min(self.kpi_end);
+            // Windows end a second before the next begins, so no day is counted twice.
+            let end = if to < self.kpi_end { to - 1 } else { to };
+            windows.push((DateTime::from_secs(from), DateTime::from_secs(end)));
+            from = to;
+        }
+        windows
     }
 }
 
@@ -192,6 +165,11 @@ impl PinpointSource for PinpointReader {
                 }
             }
             Err(error) => out.fail(ResourceKind::Recommender, "GetRecommenderConfigurations", &error),
+        }
+
+        // End User Messaging SMS and voice v2, account-level.
+        if let Some(config) = self.config(target) {
+            crate::sms::read(&config, &mut out).await;
         }
         out.read
     }
@@ -295,6 +273,23 @@ impl PinpointSource for PinpointReader {
                             }
                             Err(error) => out.fail(ResourceKind::CampaignVersion, "GetCampaignVersions", &error),
                         }
+                        let (activities, raw) = send!(
+                            client.get_campaign_activities().application_id(project).campaign_id(&id).page_size("100")
+                        );
+                        match activities {
+                            Ok(_) => {
+                                for activity in items(&raw, "ActivitiesResponse") {
+                                    out.record(
+                                        ResourceKind::CampaignActivity,
+                                        &id,
+                                        text(&activity, "Id"),
+                                        None,
+                                        activity.clone(),
+                                    );
+                                }
+                            }
+                            Err(error) => out.fail(ResourceKind::CampaignActivity, "GetCampaignActivities", &error),
+                        }
                     }
                     token = output.campaigns_response().and_then(|r| r.next_token()).map(str::to_owned);
                 }
@@ -316,13 +311,14 @@ impl PinpointSource for PinpointReader {
             match result {
                 Ok(output) => {
                     for journey in items(&raw, "JourneysResponse") {
-                        out.record(
-                            ResourceKind::Journey,
-                            text(&journey, "Id"),
-                            "",
-                            journey["Name"].as_str(),
-                            journey.clone(),
-                        );
+                        let id = text(&journey, "Id").to_owned();
+                        out.record(ResourceKind::Journey, &id, "", journey["Name"].as_str(), journey.clone());
+                        let (metrics, raw) =
+                            send!(client.get_journey_execution_metrics().application_id(project).journey_id(&id));
+                        match metrics {
+                            Ok(_) => out.record(ResourceKind::JourneyMetrics, &id, "", None, raw),
+                            Err(error) => out.fail(ResourceKind::JourneyMetrics, "GetJourneyExecutionMetrics", &error),
+                        }
                     }
                     token = output.journeys_response().and_then(|r| r.next_token()).map(str::to_owned);
                 }
@@ -363,40 +359,35 @@ impl PinpointSource for PinpointReader {
             }
             Err(error) => out.fail(ResourceKind::ExportJob, "GetExportJobs", &error),
         }
-        out.read
-    }
-}
 
-type CallError = (String, (String, String));
-
-fn describe<E, R>(error: &SdkError<E, R>) -> (String, String)
-where
-    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
-    R: std::fmt::Debug,
-{
-    match error {
-        SdkError::ServiceError(_) => {
-            (error.code().unwrap_or("Unknown").to_owned(), error.message().unwrap_or_default().to_owned())
+        // KPIs: the last 90 days, day by day, in 31-day windows.
+        for kpi in DAILY_KPIS {
+            for (start, end) in self.kpi_windows() {
+                let (result, raw) = send!(
+                    client
+                        .get_application_date_range_kpi()
+                        .application_id(project)
+                        .kpi_name(kpi)
+                        .start_time(start)
+                        .end_time(end)
+                );
+                match result {
+                    Ok(_) => {
+                        let window = raw["StartTime"].as_str().and_then(|t| t.get(..10)).unwrap_or_default().to_owned();
+                        out.record(ResourceKind::Kpi, kpi, &window, None, raw);
+                    }
+                    Err(error) => out.fail(ResourceKind::Kpi, "GetApplicationDateRangeKpi", &error),
+                }
+            }
         }
-        other => ("Unreachable".to_owned(), aws_sdk_pinpoint::error::DisplayErrorContext(other).to_string()),
-    }
-}
 
-fn issue(
-    target: &ScanTarget,
-    project: &str,
-    kind: ResourceKind,
-    operation: &str,
-    (code, message): (String, String),
-) -> ScanIssue {
-    ScanIssue {
-        account_id: target.account_id.clone(),
-        region: target.region.clone(),
-        project_id: project.to_owned(),
-        kind,
-        operation: format!("mobiletargeting:{operation}"),
-        code,
-        message,
+        // The SES identity and configuration set the email channel sends with (account-level records).
+        let email =
+            out.read.records.iter().find(|r| r.kind == ResourceKind::Channel && r.id == "EMAIL").map(|r| r.raw.clone());
+        if let (Some(email), Some(config)) = (email, self.config(target)) {
+            crate::ses::read_email_channel_references(&config, &email, &mut out).await;
+        }
+        out.read
     }
 }
 

@@ -21,18 +21,35 @@ pub enum ResourceKind {
     SegmentVersion,
     Campaign,
     CampaignVersion,
+    CampaignActivity,
     Journey,
+    /// A journey's execution metrics (entered, active, left).
+    JourneyMetrics,
     EventStream,
     ImportJob,
     ExportJob,
+    /// One KPI over one window (version = the window's first day).
+    Kpi,
     /// A message template (its active version).
     Template,
     TemplateVersion,
     Recommender,
+    /// An SES identity an email channel sends from.
+    EmailIdentity,
+    /// An SES configuration set an email channel names, with its event destinations.
+    EmailConfigurationSet,
+    /// End User Messaging SMS and voice v2 resources (account-level).
+    PhoneNumber,
+    SenderId,
+    Pool,
+    /// An opt-out list, with its opted-out count.
+    OptOutList,
+    SmsConfigurationSet,
+    Registration,
 }
 
 impl ResourceKind {
-    pub const ALL: [ResourceKind; 14] = [
+    pub const ALL: [ResourceKind; 25] = [
         ResourceKind::Project,
         ResourceKind::ProjectSettings,
         ResourceKind::Channel,
@@ -40,13 +57,24 @@ impl ResourceKind {
         ResourceKind::SegmentVersion,
         ResourceKind::Campaign,
         ResourceKind::CampaignVersion,
+        ResourceKind::CampaignActivity,
         ResourceKind::Journey,
+        ResourceKind::JourneyMetrics,
         ResourceKind::EventStream,
         ResourceKind::ImportJob,
         ResourceKind::ExportJob,
+        ResourceKind::Kpi,
         ResourceKind::Template,
         ResourceKind::TemplateVersion,
         ResourceKind::Recommender,
+        ResourceKind::EmailIdentity,
+        ResourceKind::EmailConfigurationSet,
+        ResourceKind::PhoneNumber,
+        ResourceKind::SenderId,
+        ResourceKind::Pool,
+        ResourceKind::OptOutList,
+        ResourceKind::SmsConfigurationSet,
+        ResourceKind::Registration,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -58,13 +86,24 @@ impl ResourceKind {
             ResourceKind::SegmentVersion => "segment_version",
             ResourceKind::Campaign => "campaign",
             ResourceKind::CampaignVersion => "campaign_version",
+            ResourceKind::CampaignActivity => "campaign_activity",
             ResourceKind::Journey => "journey",
+            ResourceKind::JourneyMetrics => "journey_metrics",
             ResourceKind::EventStream => "event_stream",
             ResourceKind::ImportJob => "import_job",
             ResourceKind::ExportJob => "export_job",
+            ResourceKind::Kpi => "kpi",
             ResourceKind::Template => "template",
             ResourceKind::TemplateVersion => "template_version",
             ResourceKind::Recommender => "recommender",
+            ResourceKind::EmailIdentity => "email_identity",
+            ResourceKind::EmailConfigurationSet => "email_configuration_set",
+            ResourceKind::PhoneNumber => "phone_number",
+            ResourceKind::SenderId => "sender_id",
+            ResourceKind::Pool => "pool",
+            ResourceKind::OptOutList => "opt_out_list",
+            ResourceKind::SmsConfigurationSet => "sms_configuration_set",
+            ResourceKind::Registration => "registration",
         }
     }
 

@@ -7,7 +7,7 @@ use std::sync::atomic::Ordering;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use pinshift_aws::pinpoint::PinpointReader;
-use pinshift_core::clock::SystemClock;
+use pinshift_core::clock::{Clock, SystemClock};
 use pinshift_core::connections::validate_region;
 use pinshift_core::engagement::Engagement;
 use pinshift_core::estate::ScanStatus;
@@ -100,7 +100,7 @@ pub async fn run(
             .unwrap_or_else(|_| ProgressStyle::default_bar())
             .progress_chars("=> "),
     );
-    let reader = PinpointReader::new(configs);
+    let reader = PinpointReader::new(configs, SystemClock.now().as_second());
     let summary = scan(engagement, &reader, &targets, &options, &SystemClock, &Bar(bar)).await?;
 
     if json {

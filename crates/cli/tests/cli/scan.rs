@@ -72,6 +72,29 @@ fn a_scan_stores_every_project_with_raw_payloads_and_reports_gaps() {
     assert_eq!(newsletter.len(), 2, "both versions of the shared template, with their content");
     assert!(newsletter.iter().all(|t| t["raw"]["HtmlPart"].is_string()));
 
+    let lists = cmd().args(["--json", "estate", "show", "--kind", "opt_out_list"]).output().expect("opt-out lists");
+    let json: serde_json::Value = serde_json::from_slice(&lists.stdout).expect("json");
+    let bluebird =
+        json["resources"].as_array().expect("list").iter().find(|l| l["id"] == "bluebird").expect("bluebird");
+    assert_eq!(bluebird["raw"]["OptedOutCount"], 800, "opt-outs are counted, not copied");
+
+    let kpis = cmd().args(["--json", "estate", "show", "--kind", "kpi"]).output().expect("kpis");
+    let json: serde_json::Value = serde_json::from_slice(&kpis.stdout).expect("json");
+    let project = json["resources"][0]["project_id"].as_str().expect("project").to_owned();
+    let days: std::collections::BTreeSet<String> = json["resources"]
+        .as_array()
+        .expect("list")
+        .iter()
+        .filter(|k| k["project_id"] == project.as_str() && k["id"] == "txn-emails-sent-grouped-by-date")
+        .flat_map(|k| k["raw"]["KpiResult"]["Rows"].as_array().cloned().unwrap_or_default())
+        .filter_map(|row| row["GroupedBys"][0]["Value"].as_str().map(str::to_owned))
+        .collect();
+    assert_eq!(days.len(), 91, "90 days and today, each once, from 31-day windows");
+
+    let identities = cmd().args(["--json", "estate", "show", "--kind", "email_identity"]).output().expect("identities");
+    let json: serde_json::Value = serde_json::from_slice(&identities.stdout).expect("json");
+    assert!(json["resources"].as_array().expect("list").iter().any(|i| i["id"] == "aurorabooks.example"));
+
     let list = cmd().args(["estate", "list"]).output().expect("list");
     assert!(stdout(&list).contains("complete with gaps"), "{}", stdout(&list));
     runtime.block_on(sandbox.stop());

@@ -39,7 +39,7 @@ source: string, role_arn: string, external_id?: string, });
 
 export type CallerIdentity = { connection: string, account: string, arn: string, user_id: string, };
 
-export type ResourceKind = "project" | "project_settings" | "channel" | "segment" | "segment_version" | "campaign" | "campaign_version" | "journey" | "event_stream" | "import_job" | "export_job" | "template" | "template_version" | "recommender";
+export type ResourceKind = "project" | "project_settings" | "channel" | "segment" | "segment_version" | "campaign" | "campaign_version" | "campaign_activity" | "journey" | "journey_metrics" | "event_stream" | "import_job" | "export_job" | "kpi" | "template" | "template_version" | "recommender" | "email_identity" | "email_configuration_set" | "phone_number" | "sender_id" | "pool" | "opt_out_list" | "sms_configuration_set" | "registration";
 
 export type ResourceRecord = { account_id: string, region: string, 
 /**

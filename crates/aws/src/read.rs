@@ -1,0 +1,110 @@
+//! What every reader shares: sending a call with a raw capture, collecting records and issues, and
+//! turning SDK errors into issues that name the operation and AWS's code.
+
+use aws_sdk_pinpoint::error::{ProvideErrorMetadata, SdkError};
+use pinshift_core::estate::{ResourceKind, ResourceRecord, ScanIssue};
+use pinshift_core::scan::{Read, ScanTarget};
+use serde_json::Value;
+
+/// Sends a fluent builder with a fresh raw capture; yields `(result, raw JSON)`.
+macro_rules! send {
+    ($builder:expr) => {{
+        let capture = $crate::raw::RawCapture::default();
+        let result = $builder.customize().interceptor(capture.clone()).send().await;
+        (result, capture.json())
+    }};
+}
+
+/// Accumulates a read: records, issues, and where they belong.
+pub(crate) struct Collector<'a> {
+    pub target: &'a ScanTarget,
+    pub project: String,
+    pub read: Read,
+}
+
+impl<'a> Collector<'a> {
+    pub fn new(target: &'a ScanTarget, project: &str) -> Self {
+        Collector { target, project: project.to_owned(), read: Read::default() }
+    }
+
+    pub fn record(&mut self, kind: ResourceKind, id: &str, version: &str, name: Option<&str>, raw: Value) {
+        self.read.records.push(ResourceRecord {
+            account_id: self.target.account_id.clone(),
+            region: self.target.region.clone(),
+            project_id: self.project.clone(),
+            kind,
+            id: id.to_owned(),
+            version: version.to_owned(),
+            name: name.map(str::to_owned),
+            raw,
+        });
+    }
+
+    /// Records a failed call as an issue.
+    pub fn fail<E, R>(&mut self, kind: ResourceKind, operation: &str, error: &SdkError<E, R>)
+    where
+        E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+        R: std::fmt::Debug,
+    {
+        let found = issue(self.target, &self.project, kind, operation, describe(error));
+        self.read.issues.push(found);
+    }
+}
+
+pub(crate) fn items(raw: &Value, wrapper: &str) -> Vec<Value> {
+    raw.get(wrapper).unwrap_or(raw)["Item"].as_array().cloned().unwrap_or_default()
+}
+
+pub(crate) fn text<'v>(value: &'v Value, key: &str) -> &'v str {
+    value[key].as_str().unwrap_or_default()
+}
+
+pub(crate) fn no_client(target: &ScanTarget) -> Read {
+    Read {
+        records: Vec::new(),
+        issues: vec![ScanIssue {
+            account_id: target.account_id.clone(),
+            region: target.region.clone(),
+            project_id: String::new(),
+            kind: ResourceKind::Project,
+            operation: "connect".into(),
+            code: "NoConnection".into(),
+            message: format!("no configuration for connection {:?}", target.connection),
+        }],
+    }
+}
+
+pub(crate) type CallError = (String, (String, String));
+
+pub(crate) fn describe<E, R>(error: &SdkError<E, R>) -> (String, String)
+where
+    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+    R: std::fmt::Debug,
+{
+    match error {
+        SdkError::ServiceError(_) => {
+            (error.code().unwrap_or("Unknown").to_owned(), error.message().unwrap_or_default().to_owned())
+        }
+        other => ("Unreachable".to_owned(), aws_sdk_pinpoint::error::DisplayErrorContext(other).to_string()),
+    }
+}
+
+pub(crate) fn issue(
+    target: &ScanTarget,
+    project: &str,
+    kind: ResourceKind,
+    operation: &str,
+    (code, message): (String, String),
+) -> ScanIssue {
+    ScanIssue {
+        account_id: target.account_id.clone(),
+        region: target.region.clone(),
+        project_id: project.to_owned(),
+        kind,
+        operation: if operation.contains(':') { operation.to_owned() } else { format!("mobiletargeting:{operation}") },
+        code,
+        message,
+    }
+}
+
+pub(crate) use send;
