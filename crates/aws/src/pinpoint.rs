@@ -38,6 +38,9 @@ pub const DAILY_KPIS: [&str; 10] = [
     "unique-deliveries-grouped-by-date",
 ];
 
+/// Attempts per call before a throttle or server error becomes a scan issue.
+const SCAN_ATTEMPTS: u32 = 10;
+
 /// KPIs cover 90 days, read in windows of at most 31 days (Pinpoint's limit per call).
 const KPI_DAYS: i64 = 90;
 const KPI_WINDOW_DAYS: i64 = 31;
@@ -48,10 +51,20 @@ impl PinpointReader {
         PinpointReader { configs, kpi_end }
     }
 
-    /// The connection's configuration in the target's Region.
+    /// The connection's configuration in the target's Region, retrying throttles and server errors with
+    /// the SDK's standard mode (exponential backoff with full jitter) and more attempts than the default —
+    /// a scan should ride out 429s, not report them. (Adaptive mode's client-side rate limiter was tried:
+    /// under sustained throttling it slows a scan to a crawl.)
     pub(crate) fn config(&self, target: &ScanTarget) -> Option<SdkConfig> {
         let config = self.configs.get(&target.connection)?;
-        Some(config.clone().into_builder().region(aws_config::Region::new(target.region.clone())).build())
+        Some(
+            config
+                .clone()
+                .into_builder()
+                .region(aws_config::Region::new(target.region.clone()))
+                .retry_config(aws_config::retry::RetryConfig::standard().with_max_attempts(SCAN_ATTEMPTS))
+                .build(),
+        )
     }
 
     fn client(&self, target: &ScanTarget) -> Option<Client> {

@@ -58,6 +58,9 @@ pub enum Command {
         /// Reads in flight at once.
         #[arg(long, default_value_t = 8)]
         concurrency: usize,
+        /// Continue the newest scan that was stopped or interrupted, reading only what it had not.
+        #[arg(long, conflicts_with_all = ["connections", "regions"])]
+        resume: bool,
     },
     /// Look at scanned estates.
     #[command(subcommand)]

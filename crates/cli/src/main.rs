@@ -58,9 +58,9 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 ConnectionCommand::Remove { name } => connection::remove(&engagement, &name, json),
             })
         }
-        Command::Scan { connections, regions, concurrency } => {
+        Command::Scan { connections, regions, concurrency, resume } => {
             let engagement = open_engagement(cli.engagement.as_deref())?;
-            runtime()?.block_on(scan::run(&engagement, &connections, &regions, concurrency, json))
+            runtime()?.block_on(scan::run(&engagement, &connections, &regions, concurrency, resume, json))
         }
         Command::Estate(command) => {
             let engagement = open_engagement(cli.engagement.as_deref())?;

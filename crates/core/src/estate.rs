@@ -2,7 +2,7 @@
 //! what it is, and the raw payload AWS returned — and everything that could not be read is a
 //! [`ScanIssue`]. Both are stored in the engagement file, one scan at a time.
 
-use rusqlite::params;
+use rusqlite::{OptionalExtension, params};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -215,10 +215,18 @@ impl Engagement {
         Ok(())
     }
 
-    /// Stores a batch of records and issues in one transaction.
-    pub fn store_scan_results(&self, scan_id: &str, records: &[ResourceRecord], issues: &[ScanIssue]) -> Result<()> {
+    /// Stores a unit's records and issues, and marks the unit done, in one transaction: after a crash a
+    /// unit is either wholly stored or read again.
+    pub fn store_scan_results(
+        &self,
+        scan_id: &str,
+        unit: &str,
+        records: &[ResourceRecord],
+        issues: &[ScanIssue],
+    ) -> Result<()> {
         let tx = self.conn().unchecked_transaction()?;
         {
+            tx.execute("INSERT OR IGNORE INTO scan_unit (scan_id, unit) VALUES (?1, ?2)", params![scan_id, unit])?;
             let mut insert = tx.prepare_cached(
                 "INSERT OR REPLACE INTO scan_resource (scan_id, account_id, region, project_id, kind, id, version, name, raw)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
@@ -254,6 +262,38 @@ impl Engagement {
             }
         }
         tx.commit()?;
+        Ok(())
+    }
+
+    /// The units a scan has finished.
+    pub fn scan_units(&self, scan_id: &str) -> Result<std::collections::HashSet<String>> {
+        let mut stmt = self.conn().prepare("SELECT unit FROM scan_unit WHERE scan_id = ?1")?;
+        let rows = stmt.query_map([scan_id], |row| row.get(0))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// What a scan was asked to do (its stored request).
+    pub fn scan_request(&self, scan_id: &str) -> Result<serde_json::Value> {
+        let text: String =
+            self.conn().query_row("SELECT request FROM scan WHERE id = ?1", [scan_id], |row| row.get(0))?;
+        serde_json::from_str(&text).map_err(|e| Error::Internal(format!("stored scan request: {e}")))
+    }
+
+    /// The newest scan that did not finish (stopped or interrupted), if any.
+    pub fn resumable_scan(&self) -> Result<Option<String>> {
+        Ok(self
+            .conn()
+            .query_row(
+                "SELECT id FROM scan WHERE status IN ('running', 'cancelled') ORDER BY started_at DESC, rowid DESC LIMIT 1",
+                [],
+                |row| row.get(0),
+            )
+            .optional()?)
+    }
+
+    /// Marks a scan running again (resumed).
+    pub fn reopen_scan(&self, scan_id: &str) -> Result<()> {
+        self.conn().execute("UPDATE scan SET status = 'running', finished_at = NULL WHERE id = ?1", [scan_id])?;
         Ok(())
     }
 

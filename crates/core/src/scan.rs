@@ -132,14 +132,72 @@ pub async fn scan(
     let scan_id = uuid::Uuid::new_v4().to_string();
     let request = serde_json::json!({ "targets": targets });
     engagement.begin_scan(&scan_id, &rfc3339(clock.now()), &request)?;
-    progress.report(ScanEvent::Started { scan_id: scan_id.clone(), targets: targets.len() as u32 });
+    run(engagement, source, &scan_id, targets, options, clock, progress).await
+}
 
+/// The targets a stored scan was asked to read.
+pub fn stored_targets(engagement: &Engagement, scan_id: &str) -> Result<Vec<ScanTarget>> {
+    let request = engagement.scan_request(scan_id)?;
+    let targets = request["targets"].as_array().cloned().unwrap_or_default();
+    Ok(targets
+        .iter()
+        .map(|t| ScanTarget {
+            connection: t["connection"].as_str().unwrap_or_default().to_owned(),
+            account_id: t["account_id"].as_str().unwrap_or_default().to_owned(),
+            region: t["region"].as_str().unwrap_or_default().to_owned(),
+        })
+        .collect())
+}
+
+/// Continues an interrupted scan: what it stored is kept, and only unfinished units are read.
+pub async fn resume(
+    engagement: &Engagement,
+    source: &impl PinpointSource,
+    scan_id: &str,
+    options: &ScanOptions,
+    clock: &dyn Clock,
+    progress: &dyn Progress,
+) -> Result<ScanSummary> {
+    let targets = stored_targets(engagement, scan_id)?;
+    engagement.reopen_scan(scan_id)?;
+    run(engagement, source, scan_id, &targets, options, clock, progress).await
+}
+
+fn region_unit(target: &ScanTarget) -> String {
+    format!("region/{}/{}/{}", target.connection, target.account_id, target.region)
+}
+
+fn project_unit(target: &ScanTarget, project: &str) -> String {
+    format!("project/{}/{}/{project}", target.account_id, target.region)
+}
+
+async fn run(
+    engagement: &Engagement,
+    source: &impl PinpointSource,
+    scan_id: &str,
+    targets: &[ScanTarget],
+    options: &ScanOptions,
+    clock: &dyn Clock,
+    progress: &dyn Progress,
+) -> Result<ScanSummary> {
+    progress.report(ScanEvent::Started { scan_id: scan_id.to_owned(), targets: targets.len() as u32 });
+    let finished = engagement.scan_units(scan_id)?;
     let cancelled = || options.cancel.load(Ordering::Relaxed);
-    let mut total = targets.len() as u32;
-    let mut done = 0u32;
-    let mut projects: Vec<(ScanTarget, String)> = Vec::new();
 
-    let mut regions = futures::stream::iter(targets.iter().cloned())
+    // Projects already stored by finished region units, for a resumed scan.
+    let mut projects: Vec<(ScanTarget, String)> = Vec::new();
+    let stored_projects = engagement.scan_records(scan_id, Some(ResourceKind::Project))?;
+    for target in targets.iter().filter(|t| finished.contains(&region_unit(t))) {
+        for record in stored_projects.iter().filter(|r| r.account_id == target.account_id && r.region == target.region)
+        {
+            projects.push((target.clone(), record.id.clone()));
+        }
+    }
+    let mut done = finished.len() as u32;
+    let mut total = targets.len() as u32 + projects.len() as u32;
+
+    let pending: Vec<ScanTarget> = targets.iter().filter(|t| !finished.contains(&region_unit(t))).cloned().collect();
+    let mut regions = futures::stream::iter(pending)
         .map(|target| async move {
             let read = source.read_region(&target).await;
             (target, read)
@@ -149,7 +207,7 @@ pub async fn scan(
         for record in read.records.iter().filter(|r| r.kind == ResourceKind::Project) {
             projects.push((target.clone(), record.id.clone()));
         }
-        engagement.store_scan_results(&scan_id, &read.records, &read.issues)?;
+        engagement.store_scan_results(scan_id, &region_unit(&target), &read.records, &read.issues)?;
         done += 1;
         total = targets.len() as u32 + projects.len() as u32;
         progress.report(ScanEvent::Progress {
@@ -168,14 +226,16 @@ pub async fn scan(
     progress.report(ScanEvent::Planned { total });
 
     if !cancelled() {
-        let mut reads = futures::stream::iter(projects.iter().cloned())
+        let pending: Vec<(ScanTarget, String)> =
+            projects.iter().filter(|(t, p)| !finished.contains(&project_unit(t, p))).cloned().collect();
+        let mut reads = futures::stream::iter(pending)
             .map(|(target, project)| async move {
                 let read = source.read_project(&target, &project).await;
                 (target, project, read)
             })
             .buffer_unordered(options.concurrency.max(1));
         while let Some((target, project, read)) = reads.next().await {
-            engagement.store_scan_results(&scan_id, &read.records, &read.issues)?;
+            engagement.store_scan_results(scan_id, &project_unit(&target, &project), &read.records, &read.issues)?;
             done += 1;
             progress.report(ScanEvent::Progress {
                 done,
@@ -191,7 +251,7 @@ pub async fn scan(
         }
     }
 
-    let issues = engagement.scan_issues(&scan_id)?.len();
+    let issues = engagement.scan_issues(scan_id)?.len();
     let status = if cancelled() {
         ScanStatus::Cancelled
     } else if issues > 0 {
@@ -199,8 +259,8 @@ pub async fn scan(
     } else {
         ScanStatus::Complete
     };
-    engagement.finish_scan(&scan_id, &rfc3339(clock.now()), status)?;
-    let summary = engagement.scan_summary(Some(&scan_id))?;
+    engagement.finish_scan(scan_id, &rfc3339(clock.now()), status)?;
+    let summary = engagement.scan_summary(Some(scan_id))?;
     progress.report(ScanEvent::Finished { summary: summary.clone() });
     Ok(summary)
 }

@@ -11,7 +11,9 @@ use pinshift_core::clock::{Clock, SystemClock};
 use pinshift_core::connections::validate_region;
 use pinshift_core::engagement::Engagement;
 use pinshift_core::estate::ScanStatus;
-use pinshift_core::scan::{PINPOINT_REGIONS, Progress, ScanEvent, ScanOptions, ScanTarget, scan};
+use pinshift_core::scan::{
+    PINPOINT_REGIONS, Progress, ScanEvent, ScanOptions, ScanTarget, resume as resume_scan, scan, stored_targets,
+};
 
 use crate::commands::connection::keychain;
 use crate::{EXIT_CANCELLED, EXIT_GAPS, output};
@@ -46,15 +48,33 @@ pub async fn run(
     connections: &[String],
     regions: &[String],
     concurrency: usize,
+    resume: bool,
     json: bool,
 ) -> anyhow::Result<ExitCode> {
     for region in regions {
         validate_region(region)?;
     }
-    let names: Vec<String> = if connections.is_empty() {
-        engagement.list_connections(&keychain())?.into_iter().map(|c| c.name).collect()
+    let resumed = if resume {
+        let id = engagement.resumable_scan()?.ok_or_else(|| {
+            pinshift_core::Error::invalid(
+                "scan",
+                "no stopped or interrupted scan to resume: start one with `pinshift scan`",
+            )
+        })?;
+        Some((id.clone(), stored_targets(engagement, &id)?))
     } else {
-        connections.to_vec()
+        None
+    };
+    let names: Vec<String> = match &resumed {
+        Some((_, targets)) => {
+            let mut names: Vec<String> = targets.iter().map(|t| t.connection.clone()).collect();
+            names.dedup();
+            names
+        }
+        None if connections.is_empty() => {
+            engagement.list_connections(&keychain())?.into_iter().map(|c| c.name).collect()
+        }
+        None => connections.to_vec(),
     };
     if names.is_empty() {
         return Err(pinshift_core::Error::invalid(
@@ -101,7 +121,15 @@ pub async fn run(
             .progress_chars("=> "),
     );
     let reader = PinpointReader::new(configs, SystemClock.now().as_second());
-    let summary = scan(engagement, &reader, &targets, &options, &SystemClock, &Bar(bar)).await?;
+    let summary = match &resumed {
+        Some((id, _)) => {
+            if !json {
+                output::status(&format!("Resuming scan {id}"));
+            }
+            resume_scan(engagement, &reader, id, &options, &SystemClock, &Bar(bar)).await?
+        }
+        None => scan(engagement, &reader, &targets, &options, &SystemClock, &Bar(bar)).await?,
+    };
 
     if json {
         output::json(&summary)?;

@@ -99,3 +99,41 @@ fn a_scan_stores_every_project_with_raw_payloads_and_reports_gaps() {
     assert!(stdout(&list).contains("complete with gaps"), "{}", stdout(&list));
     runtime.block_on(sandbox.stop());
 }
+
+/// With a fifth of all calls throttled and a few failing, the scan retries its way to a complete estate.
+#[test]
+fn a_scan_rides_out_throttles_and_server_errors() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("aws-config"), "[profile bpo]\nregion = us-east-1\n").expect("config");
+    std::fs::write(
+        dir.path().join("aws-credentials"),
+        "[bpo]\naws_access_key_id = AKIASANDBOXBPO000001\naws_secret_access_key = sandbox/bpo/secret/key/00000000000000001\n",
+    )
+    .expect("credentials");
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("runtime");
+    let faults = "seed=3,throttle=0.2,server_error=0.02".parse().expect("faults");
+    let sandbox = runtime
+        .block_on(RunningSandbox::start_with(Estate::load("sample").expect("estate"), 0, faults))
+        .expect("sandbox");
+    let cmd = || {
+        let mut cmd = pinshift(dir.path());
+        cmd.env("PINSHIFT_ENGAGEMENT", dir.path().join("e.pinshift")).env("AWS_ENDPOINT_URL", sandbox.endpoint());
+        cmd
+    };
+    pinshift(dir.path()).args(["init", "e.pinshift"]).assert().success();
+    cmd().args(["connection", "add", "bpo", "--profile", "bpo"]).assert().success();
+    let output = cmd()
+        .args(["scan", "--region", "us-east-1", "--region", "eu-west-1"])
+        .timeout(std::time::Duration::from_secs(120))
+        .output()
+        .expect("scan");
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(stdout(&output).contains("Projects   4"), "{}", stdout(&output));
+    let throttled = sandbox.state.calls().iter().filter(|c| c.status == 429).count();
+    assert!(throttled > 10, "the sandbox did throttle ({throttled} times)");
+
+    let again = cmd().args(["scan", "--resume"]).output().expect("resume");
+    assert_eq!(again.status.code(), Some(1));
+    assert!(stderr(&again).contains("no stopped or interrupted scan to resume"), "{}", stderr(&again));
+    runtime.block_on(sandbox.stop());
+}

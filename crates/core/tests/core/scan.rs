@@ -2,7 +2,7 @@ use std::sync::atomic::Ordering;
 
 use pinshift_core::engagement::Engagement;
 use pinshift_core::estate::{ResourceKind, ResourceRecord, ScanIssue, ScanStatus};
-use pinshift_core::scan::{PinpointSource, Read, ScanOptions, ScanTarget, Silent, scan};
+use pinshift_core::scan::{PinpointSource, Read, ScanOptions, ScanTarget, Silent, resume, scan};
 
 use crate::clock;
 
@@ -80,4 +80,11 @@ async fn a_cancelled_scan_keeps_what_it_read() {
     let summary = scan(&e, &Canned, &targets(), &options, &clock(), &Silent).await.expect("scan");
     assert_eq!(summary.status, ScanStatus::Cancelled);
     assert!(summary.projects >= 2, "the first Region's projects were stored before the stop");
+
+    assert_eq!(e.resumable_scan().expect("resumable").as_deref(), Some(summary.id.as_str()));
+    let resumed = resume(&e, &Canned, &summary.id, &ScanOptions::default(), &clock(), &Silent).await.expect("resume");
+    assert_eq!(resumed.id, summary.id, "the same scan goes on");
+    assert_eq!(resumed.status, ScanStatus::CompleteWithGaps);
+    assert_eq!((resumed.projects, resumed.resources, resumed.issues), (4, 8, 2), "nothing missing, nothing twice");
+    assert!(e.resumable_scan().expect("resumable").is_none());
 }

@@ -35,4 +35,12 @@ CREATE TABLE scan_issue (
     message    TEXT NOT NULL
 ) STRICT;
 
+-- Units of work a scan has finished (an account × Region's account-level read, or one project), so an
+-- interrupted scan resumes where it stopped.
+CREATE TABLE scan_unit (
+    scan_id TEXT NOT NULL REFERENCES scan (id),
+    unit    TEXT NOT NULL,
+    PRIMARY KEY (scan_id, unit)
+) STRICT;
+
 CREATE INDEX scan_resource_kind ON scan_resource (scan_id, kind);
