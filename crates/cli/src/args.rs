@@ -79,6 +79,24 @@ pub enum EstateCommand {
         #[arg(long)]
         kind: Option<String>,
     },
+    /// Write a scan (resources with their raw payloads, and issues) as JSON.
+    Export {
+        /// A scan id (or its first characters); the newest scan by default.
+        scan: Option<String>,
+        /// Where to write it; stdout when absent.
+        #[arg(long, short)]
+        output: Option<std::path::PathBuf>,
+    },
+    /// What changed between two scans: resources added, removed, and changed with field paths.
+    Diff {
+        /// The earlier scan.
+        before: String,
+        /// The later scan (the newest by default).
+        after: Option<String>,
+        /// Only resources of this kind.
+        #[arg(long)]
+        kind: Option<String>,
+    },
 }
 
 #[derive(Debug, Subcommand)]

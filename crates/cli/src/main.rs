@@ -67,6 +67,12 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             ok(match command {
                 EstateCommand::List => estate::list(&engagement, json),
                 EstateCommand::Show { scan, kind } => estate::show(&engagement, scan.as_deref(), kind.as_deref(), json),
+                EstateCommand::Export { scan, output } => {
+                    estate::export(&engagement, scan.as_deref(), output.as_deref())
+                }
+                EstateCommand::Diff { before, after, kind } => {
+                    estate::diff(&engagement, &before, after.as_deref(), kind.as_deref(), json)
+                }
             })
         }
     }

@@ -10,6 +10,7 @@ use crate::app::AppInfo;
 use crate::connections::{CallerIdentity, ConnectionKind, ConnectionSummary, NewConnection, SecretState};
 use crate::engagement::EngagementInfo;
 use crate::error::{ErrorCode, ErrorPayload};
+use crate::diff::{Change, FieldChange, ResourceChange};
 use crate::estate::{ResourceKind, ResourceRecord, ScanIssue, ScanStatus, ScanSummary};
 use crate::scan::{ScanEvent, ScanTarget};
 
@@ -45,6 +46,9 @@ pub fn typescript() -> String {
     declare::<ScanSummary>(&cfg, &mut out);
     declare::<ScanTarget>(&cfg, &mut out);
     declare::<ScanEvent>(&cfg, &mut out);
+    declare::<FieldChange>(&cfg, &mut out);
+    declare::<Change>(&cfg, &mut out);
+    declare::<ResourceChange>(&cfg, &mut out);
     out.truncate(out.trim_end().len());
     out.push('\n');
     out

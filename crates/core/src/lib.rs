@@ -6,6 +6,7 @@
 //! Index:
 //! - [`engagement`]: the engagement file (one SQLite database per engagement) and its schema.
 //! - [`connections`]: named ways to reach AWS accounts; secrets stay in the OS keychain.
+//! - [`diff`]: what changed between two estates, with field paths.
 //! - [`estate`]: what a scan found (raw payloads beside indexed columns) and what it could not read.
 //! - [`scan`]: the inventory scan over the `PinpointSource` and `Progress` ports.
 //! - [`secrets`]: [`secrets::Sensitive`] and the [`secrets::SecretStore`] port.
@@ -17,6 +18,7 @@ pub mod app;
 pub mod bindings;
 pub mod clock;
 pub mod connections;
+pub mod diff;
 pub mod engagement;
 pub mod error;
 pub mod estate;

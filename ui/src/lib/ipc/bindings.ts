@@ -72,3 +72,9 @@ export type ScanSummary = { id: string, started_at: string, finished_at?: string
 export type ScanTarget = { connection: string, account_id: string, region: string, };
 
 export type ScanEvent = { "event": "started", scan_id: string, targets: number, } | { "event": "planned", total: number, } | { "event": "progress", done: number, total: number, target: ScanTarget, project?: string, resources: number, issues: number, } | { "event": "finished", summary: ScanSummary, };
+
+export type FieldChange = { path: string, before: unknown, after: unknown, };
+
+export type Change = { "type": "added" } | { "type": "removed" } | { "type": "changed", fields: Array<FieldChange>, };
+
+export type ResourceChange = { account_id: string, region: string, project_id: string, kind: ResourceKind, id: string, version: string, name?: string, change: Change, };
