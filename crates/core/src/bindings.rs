@@ -8,9 +8,9 @@ use ts_rs::{Config, TS};
 
 use crate::app::AppInfo;
 use crate::connections::{CallerIdentity, ConnectionKind, ConnectionSummary, NewConnection, SecretState};
+use crate::diff::{Change, FieldChange, ResourceChange};
 use crate::engagement::EngagementInfo;
 use crate::error::{ErrorCode, ErrorPayload};
-use crate::diff::{Change, FieldChange, ResourceChange};
 use crate::estate::{ResourceKind, ResourceRecord, ScanIssue, ScanStatus, ScanSummary};
 use crate::scan::{ScanEvent, ScanTarget};
 

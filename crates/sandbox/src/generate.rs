@@ -138,7 +138,9 @@ pub fn generate(shape: &Shape) -> Estate {
                     projects,
                     templates,
                     recommenders: Vec::new(),
-                    email_identities: Vec::new(),
+                    email_identities: (0..shape.projects)
+                        .map(|p| json!({ "EmailIdentity": format!("client-{p:04}.example"), "verified": true }))
+                        .collect(),
                     configuration_sets: Vec::new(),
                     sms: Default::default(),
                     buckets: vec!["bpo-exports".into()],

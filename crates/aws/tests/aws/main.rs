@@ -1,1 +1,71 @@
+//! The live readers against the sandbox through the real SDK clients.
 
+use std::collections::HashMap;
+
+use aws_config::{BehaviorVersion, Region};
+use aws_credential_types::Credentials;
+use pinshift_aws::pinpoint::PinpointReader;
+use pinshift_core::estate::ResourceKind;
+use pinshift_core::scan::{PinpointSource, ScanTarget};
+use pinshift_sandbox::{Estate, RunningSandbox};
+
+async fn reader(sandbox: &RunningSandbox) -> PinpointReader {
+    let config = aws_config::defaults(BehaviorVersion::latest())
+        .endpoint_url(sandbox.endpoint())
+        .region(Region::new("us-east-1"))
+        .credentials_provider(Credentials::new(
+            "AKIASANDBOXBPO000001",
+            "sandbox/bpo/secret/key/00000000000000001",
+            None,
+            None,
+            "test",
+        ))
+        .load()
+        .await;
+    PinpointReader::new(HashMap::from([("bpo".to_owned(), config)]), 1_795_392_000)
+}
+
+fn target(region: &str) -> ScanTarget {
+    ScanTarget { connection: "bpo".into(), account_id: "333333333333".into(), region: region.into() }
+}
+
+#[tokio::test]
+async fn region_reads_keep_every_payload_as_aws_sent_it() {
+    let sandbox = RunningSandbox::start(Estate::load("sample").expect("estate"), 0).await.expect("start");
+    let read = reader(&sandbox).await.read_region(&target("us-east-1")).await;
+    assert!(read.issues.is_empty(), "{:?}", read.issues);
+    let count = |kind| read.records.iter().filter(|r| r.kind == kind).count();
+    assert_eq!(count(ResourceKind::Project), 3);
+    assert_eq!(count(ResourceKind::Template), 6);
+    assert_eq!(count(ResourceKind::TemplateVersion), 7, "acme-welcome has two versions");
+    assert_eq!(count(ResourceKind::Recommender), 1);
+    assert_eq!(count(ResourceKind::PhoneNumber), 3);
+    let project = read.records.iter().find(|r| r.kind == ResourceKind::Project).expect("project");
+    assert!(
+        project.raw["Arn"]
+            .as_str()
+            .is_some_and(|a| a.starts_with("arn:aws:mobiletargeting:us-east-1:333333333333:apps/"))
+    );
+    let welcome = read
+        .records
+        .iter()
+        .find(|r| {
+            r.kind == ResourceKind::TemplateVersion && r.name.as_deref() == Some("acme-welcome") && r.version == "2"
+        })
+        .expect("version 2");
+    assert!(welcome.raw["HtmlPart"].as_str().is_some_and(|h| h.contains("Recommendations.Title")));
+    sandbox.stop().await;
+}
+
+#[tokio::test]
+async fn a_missing_event_stream_is_absence_not_an_issue() {
+    let sandbox = RunningSandbox::start(Estate::load("sample").expect("estate"), 0).await.expect("start");
+    let reader = reader(&sandbox).await;
+    let region = reader.read_region(&target("us-east-1")).await;
+    let globex = region.records.iter().find(|r| r.name.as_deref() == Some("globex-bank")).expect("globex");
+    let read = reader.read_project(&target("us-east-1"), &globex.id).await;
+    assert!(read.issues.is_empty(), "{:?}", read.issues);
+    assert!(!read.records.iter().any(|r| r.kind == ResourceKind::EventStream));
+    assert_eq!(read.records.iter().filter(|r| r.kind == ResourceKind::Channel).count(), 2, "SMS and VOICE");
+    sandbox.stop().await;
+}
