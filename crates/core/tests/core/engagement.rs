@@ -146,7 +146,7 @@ fn an_older_schema_is_upgraded_in_place() {
     {
         // What a version-1 file looks like: no estate tables.
         let raw = rusqlite::Connection::open(&path).expect("raw");
-        raw.execute_batch("DROP TABLE scan_issue; DROP TABLE scan_resource; DROP TABLE scan; DELETE FROM schema_history WHERE version > 1;")
+        raw.execute_batch("DROP TABLE scan_unit; DROP TABLE scan_issue; DROP TABLE scan_resource; DROP TABLE scan; DELETE FROM schema_history WHERE version > 1;")
             .expect("downgrade");
         raw.pragma_update(None, "user_version", 1).expect("version");
     }
