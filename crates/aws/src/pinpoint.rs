@@ -12,7 +12,7 @@ use pinshift_core::estate::ResourceKind;
 use pinshift_core::scan::{PinpointSource, Read, ScanTarget};
 use serde_json::Value;
 
-use crate::read::{CallError, Collector, describe, issue, items, no_client, send, text};
+use crate::read::{CallError, Collector, describe, issue, no_client, pages, send, text};
 
 /// Reads Pinpoint with one SDK configuration per connection (its credentials, assumed roles and the
 /// standard AWS environment); the Region comes from each target.
@@ -94,48 +94,25 @@ impl PinpointSource for PinpointReader {
         let Some(client) = self.client(target) else { return no_client(target) };
         let mut out = Collector::new(target, "");
 
-        // Projects.
-        let mut token: Option<String> = None;
-        loop {
-            let (result, raw) = send!(client.get_apps().page_size("100").set_token(token.clone()));
-            match result {
-                Ok(output) => {
-                    for app in items(&raw, "ApplicationsResponse") {
-                        out.record(ResourceKind::Project, text(&app, "Id"), "", app["Name"].as_str(), app.clone());
-                    }
-                    token = output.applications_response().and_then(|r| r.next_token()).map(str::to_owned);
-                }
-                Err(error) => {
-                    out.fail(ResourceKind::Project, "GetApps", &error);
-                    token = None;
-                }
-            }
-            if token.is_none() {
-                break;
-            }
-        }
+        pages!(
+            out,
+            ResourceKind::Project,
+            "GetApps",
+            "Item",
+            |t| client.get_apps().page_size("100").set_token(t),
+            |app| { out.record(ResourceKind::Project, text(&app, "Id"), "", app["Name"].as_str(), app.clone()) }
+        );
 
-        // Templates (account-level), every version's full content.
-        let mut token: Option<String> = None;
+        // Templates (account-level): the active version, then every version's full content.
         let mut templates: Vec<(String, String)> = Vec::new();
-        loop {
-            let (result, raw) = send!(client.list_templates().page_size("100").set_next_token(token.clone()));
-            match result {
-                Ok(output) => {
-                    for t in items(&raw, "TemplatesResponse") {
-                        templates.push((text(&t, "TemplateName").to_owned(), text(&t, "TemplateType").to_owned()));
-                    }
-                    token = output.templates_response().and_then(|r| r.next_token()).map(str::to_owned);
-                }
-                Err(error) => {
-                    out.fail(ResourceKind::Template, "ListTemplates", &error);
-                    token = None;
-                }
-            }
-            if token.is_none() {
-                break;
-            }
-        }
+        pages!(
+            out,
+            ResourceKind::Template,
+            "ListTemplates",
+            "Item",
+            |t| client.list_templates().page_size("100").set_next_token(t),
+            |t| { templates.push((text(&t, "TemplateName").to_owned(), text(&t, "TemplateType").to_owned())) }
+        );
         for (name, kind) in templates {
             let id = format!("{kind}/{name}");
             match get_template(&client, &name, &kind, None).await {
@@ -147,38 +124,37 @@ impl PinpointSource for PinpointReader {
                     out.read.issues.push(issue(target, "", ResourceKind::Template, &operation, error))
                 }
             }
-            let (result, raw) =
-                send!(client.list_template_versions().template_name(&name).template_type(kind.to_lowercase()));
-            match result {
-                Ok(_) => {
-                    for version in items(&raw, "TemplateVersionsResponse") {
-                        let number = text(&version, "Version").to_owned();
-                        match get_template(&client, &name, &kind, Some(&number)).await {
-                            Ok(raw) => out.record(ResourceKind::TemplateVersion, &id, &number, Some(&name), raw),
-                            Err((operation, error)) => out.read.issues.push(issue(
-                                target,
-                                "",
-                                ResourceKind::TemplateVersion,
-                                &operation,
-                                error,
-                            )),
-                        }
+            let mut versions = Vec::new();
+            pages!(
+                out,
+                ResourceKind::TemplateVersion,
+                "ListTemplateVersions",
+                "Item",
+                |t| client
+                    .list_template_versions()
+                    .template_name(&name)
+                    .template_type(kind.to_lowercase())
+                    .set_next_token(t),
+                |v| versions.push(text(&v, "Version").to_owned())
+            );
+            for number in versions {
+                match get_template(&client, &name, &kind, Some(&number)).await {
+                    Ok(raw) => out.record(ResourceKind::TemplateVersion, &id, &number, Some(&name), raw),
+                    Err((operation, error)) => {
+                        out.read.issues.push(issue(target, "", ResourceKind::TemplateVersion, &operation, error))
                     }
                 }
-                Err(error) => out.fail(ResourceKind::TemplateVersion, "ListTemplateVersions", &error),
             }
         }
 
-        // Recommenders (account-level).
-        let (result, raw) = send!(client.get_recommender_configurations().page_size("100"));
-        match result {
-            Ok(_) => {
-                for r in items(&raw, "ListRecommenderConfigurationsResponse") {
-                    out.record(ResourceKind::Recommender, text(&r, "Id"), "", r["Name"].as_str(), r.clone());
-                }
-            }
-            Err(error) => out.fail(ResourceKind::Recommender, "GetRecommenderConfigurations", &error),
-        }
+        pages!(
+            out,
+            ResourceKind::Recommender,
+            "GetRecommenderConfigurations",
+            "Item",
+            |t| client.get_recommender_configurations().page_size("100").set_token(t),
+            |r| out.record(ResourceKind::Recommender, text(&r, "Id"), "", r["Name"].as_str(), r.clone())
+        );
 
         // End User Messaging SMS and voice v2, account-level.
         if let Some(config) = self.config(target) {
@@ -215,133 +191,93 @@ impl PinpointSource for PinpointReader {
             Err(error) => out.fail(ResourceKind::Channel, "GetChannels", &error),
         }
 
-        // Segments and every version.
-        let mut token: Option<String> = None;
-        loop {
-            let (result, raw) =
-                send!(client.get_segments().application_id(project).page_size("100").set_token(token.clone()));
-            match result {
-                Ok(output) => {
-                    for segment in items(&raw, "SegmentsResponse") {
-                        let id = text(&segment, "Id").to_owned();
-                        let version = segment["Version"].as_i64().map(|v| v.to_string()).unwrap_or_default();
-                        out.record(ResourceKind::Segment, &id, &version, segment["Name"].as_str(), segment.clone());
-                        let (versions, raw) = send!(
-                            client.get_segment_versions().application_id(project).segment_id(&id).page_size("100")
-                        );
-                        match versions {
-                            Ok(_) => {
-                                for v in items(&raw, "SegmentsResponse") {
-                                    let number = v["Version"].as_i64().map(|n| n.to_string()).unwrap_or_default();
-                                    out.record(
-                                        ResourceKind::SegmentVersion,
-                                        &id,
-                                        &number,
-                                        v["Name"].as_str(),
-                                        v.clone(),
-                                    );
-                                }
-                            }
-                            Err(error) => out.fail(ResourceKind::SegmentVersion, "GetSegmentVersions", &error),
-                        }
-                    }
-                    token = output.segments_response().and_then(|r| r.next_token()).map(str::to_owned);
-                }
-                Err(error) => {
-                    out.fail(ResourceKind::Segment, "GetSegments", &error);
-                    token = None;
-                }
-            }
-            if token.is_none() {
-                break;
-            }
+        // Segments, each with every version.
+        let mut segments = Vec::new();
+        pages!(
+            out,
+            ResourceKind::Segment,
+            "GetSegments",
+            "Item",
+            |t| client.get_segments().application_id(project).page_size("100").set_token(t),
+            |s| segments.push(s)
+        );
+        for segment in segments {
+            let id = text(&segment, "Id").to_owned();
+            out.record(ResourceKind::Segment, &id, &version_of(&segment), segment["Name"].as_str(), segment.clone());
+            pages!(
+                out,
+                ResourceKind::SegmentVersion,
+                "GetSegmentVersions",
+                "Item",
+                |t| client.get_segment_versions().application_id(project).segment_id(&id).page_size("100").set_token(t),
+                |v| out.record(ResourceKind::SegmentVersion, &id, &version_of(&v), v["Name"].as_str(), v.clone())
+            );
         }
 
-        // Campaigns and every version.
-        let mut token: Option<String> = None;
-        loop {
-            let (result, raw) =
-                send!(client.get_campaigns().application_id(project).page_size("100").set_token(token.clone()));
-            match result {
-                Ok(output) => {
-                    for campaign in items(&raw, "CampaignsResponse") {
-                        let id = text(&campaign, "Id").to_owned();
-                        let version = campaign["Version"].as_i64().map(|v| v.to_string()).unwrap_or_default();
-                        out.record(ResourceKind::Campaign, &id, &version, campaign["Name"].as_str(), campaign.clone());
-                        let (versions, raw) = send!(
-                            client.get_campaign_versions().application_id(project).campaign_id(&id).page_size("100")
-                        );
-                        match versions {
-                            Ok(_) => {
-                                for v in items(&raw, "CampaignsResponse") {
-                                    let number = v["Version"].as_i64().map(|n| n.to_string()).unwrap_or_default();
-                                    out.record(
-                                        ResourceKind::CampaignVersion,
-                                        &id,
-                                        &number,
-                                        v["Name"].as_str(),
-                                        v.clone(),
-                                    );
-                                }
-                            }
-                            Err(error) => out.fail(ResourceKind::CampaignVersion, "GetCampaignVersions", &error),
-                        }
-                        let (activities, raw) = send!(
-                            client.get_campaign_activities().application_id(project).campaign_id(&id).page_size("100")
-                        );
-                        match activities {
-                            Ok(_) => {
-                                for activity in items(&raw, "ActivitiesResponse") {
-                                    out.record(
-                                        ResourceKind::CampaignActivity,
-                                        &id,
-                                        text(&activity, "Id"),
-                                        None,
-                                        activity.clone(),
-                                    );
-                                }
-                            }
-                            Err(error) => out.fail(ResourceKind::CampaignActivity, "GetCampaignActivities", &error),
-                        }
-                    }
-                    token = output.campaigns_response().and_then(|r| r.next_token()).map(str::to_owned);
-                }
-                Err(error) => {
-                    out.fail(ResourceKind::Campaign, "GetCampaigns", &error);
-                    token = None;
-                }
-            }
-            if token.is_none() {
-                break;
-            }
+        // Campaigns, each with every version and its activities.
+        let mut campaigns = Vec::new();
+        pages!(
+            out,
+            ResourceKind::Campaign,
+            "GetCampaigns",
+            "Item",
+            |t| client.get_campaigns().application_id(project).page_size("100").set_token(t),
+            |c| campaigns.push(c)
+        );
+        for campaign in campaigns {
+            let id = text(&campaign, "Id").to_owned();
+            out.record(
+                ResourceKind::Campaign,
+                &id,
+                &version_of(&campaign),
+                campaign["Name"].as_str(),
+                campaign.clone(),
+            );
+            pages!(
+                out,
+                ResourceKind::CampaignVersion,
+                "GetCampaignVersions",
+                "Item",
+                |t| client
+                    .get_campaign_versions()
+                    .application_id(project)
+                    .campaign_id(&id)
+                    .page_size("100")
+                    .set_token(t),
+                |v| out.record(ResourceKind::CampaignVersion, &id, &version_of(&v), v["Name"].as_str(), v.clone())
+            );
+            pages!(
+                out,
+                ResourceKind::CampaignActivity,
+                "GetCampaignActivities",
+                "Item",
+                |t| client
+                    .get_campaign_activities()
+                    .application_id(project)
+                    .campaign_id(&id)
+                    .page_size("100")
+                    .set_token(t),
+                |a| out.record(ResourceKind::CampaignActivity, &id, text(&a, "Id"), None, a.clone())
+            );
         }
 
-        // Journeys.
-        let mut token: Option<String> = None;
-        loop {
-            let (result, raw) =
-                send!(client.list_journeys().application_id(project).page_size("100").set_token(token.clone()));
-            match result {
-                Ok(output) => {
-                    for journey in items(&raw, "JourneysResponse") {
-                        let id = text(&journey, "Id").to_owned();
-                        out.record(ResourceKind::Journey, &id, "", journey["Name"].as_str(), journey.clone());
-                        let (metrics, raw) =
-                            send!(client.get_journey_execution_metrics().application_id(project).journey_id(&id));
-                        match metrics {
-                            Ok(_) => out.record(ResourceKind::JourneyMetrics, &id, "", None, raw),
-                            Err(error) => out.fail(ResourceKind::JourneyMetrics, "GetJourneyExecutionMetrics", &error),
-                        }
-                    }
-                    token = output.journeys_response().and_then(|r| r.next_token()).map(str::to_owned);
-                }
-                Err(error) => {
-                    out.fail(ResourceKind::Journey, "ListJourneys", &error);
-                    token = None;
-                }
-            }
-            if token.is_none() {
-                break;
+        // Journeys, each with its execution metrics.
+        let mut journeys = Vec::new();
+        pages!(
+            out,
+            ResourceKind::Journey,
+            "ListJourneys",
+            "Item",
+            |t| client.list_journeys().application_id(project).page_size("100").set_token(t),
+            |j| journeys.push(j)
+        );
+        for journey in journeys {
+            let id = text(&journey, "Id").to_owned();
+            out.record(ResourceKind::Journey, &id, "", journey["Name"].as_str(), journey.clone());
+            let (metrics, raw) = send!(client.get_journey_execution_metrics().application_id(project).journey_id(&id));
+            match metrics {
+                Ok(_) => out.record(ResourceKind::JourneyMetrics, &id, "", None, raw),
+                Err(error) => out.fail(ResourceKind::JourneyMetrics, "GetJourneyExecutionMetrics", &error),
             }
         }
 
@@ -354,24 +290,22 @@ impl PinpointSource for PinpointReader {
         }
 
         // Import and export job history.
-        let (result, raw) = send!(client.get_import_jobs().application_id(project).page_size("100"));
-        match result {
-            Ok(_) => {
-                for job in items(&raw, "ImportJobsResponse") {
-                    out.record(ResourceKind::ImportJob, text(&job, "Id"), "", None, job.clone());
-                }
-            }
-            Err(error) => out.fail(ResourceKind::ImportJob, "GetImportJobs", &error),
-        }
-        let (result, raw) = send!(client.get_export_jobs().application_id(project).page_size("100"));
-        match result {
-            Ok(_) => {
-                for job in items(&raw, "ExportJobsResponse") {
-                    out.record(ResourceKind::ExportJob, text(&job, "Id"), "", None, job.clone());
-                }
-            }
-            Err(error) => out.fail(ResourceKind::ExportJob, "GetExportJobs", &error),
-        }
+        pages!(
+            out,
+            ResourceKind::ImportJob,
+            "GetImportJobs",
+            "Item",
+            |t| client.get_import_jobs().application_id(project).page_size("100").set_token(t),
+            |job| { out.record(ResourceKind::ImportJob, text(&job, "Id"), "", None, job.clone()) }
+        );
+        pages!(
+            out,
+            ResourceKind::ExportJob,
+            "GetExportJobs",
+            "Item",
+            |t| client.get_export_jobs().application_id(project).page_size("100").set_token(t),
+            |job| { out.record(ResourceKind::ExportJob, text(&job, "Id"), "", None, job.clone()) }
+        );
 
         // KPIs: the last 90 days, day by day, in 31-day windows.
         for kpi in DAILY_KPIS {
@@ -402,6 +336,11 @@ impl PinpointSource for PinpointReader {
         }
         out.read
     }
+}
+
+/// A segment's or campaign's `Version` as text.
+fn version_of(resource: &Value) -> String {
+    resource["Version"].as_i64().map(|v| v.to_string()).unwrap_or_default()
 }
 
 /// The full content of a template (a version, or the active one).

@@ -51,10 +51,6 @@ impl<'a> Collector<'a> {
     }
 }
 
-pub(crate) fn items(raw: &Value, wrapper: &str) -> Vec<Value> {
-    raw.get(wrapper).unwrap_or(raw)["Item"].as_array().cloned().unwrap_or_default()
-}
-
 pub(crate) fn text<'v>(value: &'v Value, key: &str) -> &'v str {
     value[key].as_str().unwrap_or_default()
 }
@@ -107,4 +103,31 @@ pub(crate) fn issue(
     }
 }
 
+/// Pages a list call to the end: `$call` is a closure from the page token to a request; each element of
+/// the raw payload's `$member` list is handed to `$each`; a failure becomes an issue for `$operation`.
+macro_rules! pages {
+    ($out:expr, $kind:expr, $operation:expr, $member:literal, $call:expr, |$item:ident| $each:expr) => {{
+        let mut token: Option<String> = None;
+        loop {
+            let (result, raw) = $crate::read::send!($call(token.clone()));
+            match result {
+                Ok(_) => {
+                    for $item in raw[$member].as_array().cloned().unwrap_or_default() {
+                        $each;
+                    }
+                    token = raw["NextToken"].as_str().map(str::to_owned);
+                }
+                Err(error) => {
+                    $out.fail($kind, $operation, &error);
+                    token = None;
+                }
+            }
+            if token.is_none() {
+                break;
+            }
+        }
+    }};
+}
+
+pub(crate) use pages;
 pub(crate) use send;

@@ -6,43 +6,14 @@ use aws_config::SdkConfig;
 use pinshift_core::estate::ResourceKind;
 use serde_json::Value;
 
-use crate::read::{Collector, send, text};
-
-fn list(raw: &Value, member: &str) -> Vec<Value> {
-    raw[member].as_array().cloned().unwrap_or_default()
-}
-
-/// Pages a Describe* call: `$call` is a closure from `Option<String>` (the token) to a fluent builder.
-macro_rules! pages {
-    ($out:expr, $kind:expr, $operation:literal, $member:literal, $call:expr, |$item:ident| $record:expr) => {{
-        let mut token: Option<String> = None;
-        loop {
-            let (result, raw) = send!($call(token.clone()));
-            match result {
-                Ok(_) => {
-                    for $item in list(&raw, $member) {
-                        $record;
-                    }
-                    token = raw["NextToken"].as_str().map(str::to_owned);
-                }
-                Err(error) => {
-                    $out.fail($kind, concat!("sms-voice:", $operation), &error);
-                    token = None;
-                }
-            }
-            if token.is_none() {
-                break;
-            }
-        }
-    }};
-}
+use crate::read::{Collector, pages, text};
 
 pub(crate) async fn read(config: &SdkConfig, out: &mut Collector<'_>) {
     let sms = aws_sdk_pinpointsmsvoicev2::Client::new(config);
     pages!(
         out,
         ResourceKind::PhoneNumber,
-        "DescribePhoneNumbers",
+        "sms-voice:DescribePhoneNumbers",
         "PhoneNumbers",
         |t| sms.describe_phone_numbers().set_next_token(t),
         |n| {
@@ -52,7 +23,7 @@ pub(crate) async fn read(config: &SdkConfig, out: &mut Collector<'_>) {
     pages!(
         out,
         ResourceKind::SenderId,
-        "DescribeSenderIds",
+        "sms-voice:DescribeSenderIds",
         "SenderIds",
         |t| sms.describe_sender_ids().set_next_token(t),
         |s| {
@@ -61,15 +32,21 @@ pub(crate) async fn read(config: &SdkConfig, out: &mut Collector<'_>) {
         }
     );
     let mut pools = Vec::new();
-    pages!(out, ResourceKind::Pool, "DescribePools", "Pools", |t| sms.describe_pools().set_next_token(t), |p| pools
-        .push(p));
+    pages!(
+        out,
+        ResourceKind::Pool,
+        "sms-voice:DescribePools",
+        "Pools",
+        |t| sms.describe_pools().set_next_token(t),
+        |p| pools.push(p)
+    );
     for mut pool in pools {
         let id = text(&pool, "PoolId").to_owned();
         let mut members = Vec::new();
         pages!(
             out,
             ResourceKind::Pool,
-            "ListPoolOriginationIdentities",
+            "sms-voice:ListPoolOriginationIdentities",
             "OriginationIdentities",
             |t| sms.list_pool_origination_identities().pool_id(&id).set_next_token(t),
             |m| members.push(m)
@@ -81,7 +58,7 @@ pub(crate) async fn read(config: &SdkConfig, out: &mut Collector<'_>) {
     pages!(
         out,
         ResourceKind::OptOutList,
-        "DescribeOptOutLists",
+        "sms-voice:DescribeOptOutLists",
         "OptOutLists",
         |t| sms.describe_opt_out_lists().set_next_token(t),
         |l| lists.push(l)
@@ -93,7 +70,7 @@ pub(crate) async fn read(config: &SdkConfig, out: &mut Collector<'_>) {
         pages!(
             out,
             ResourceKind::OptOutList,
-            "DescribeOptedOutNumbers",
+            "sms-voice:DescribeOptedOutNumbers",
             "OptedOutNumbers",
             |t| sms.describe_opted_out_numbers().opt_out_list_name(&name).max_results(100).set_next_token(t),
             |_n| count += 1
@@ -104,7 +81,7 @@ pub(crate) async fn read(config: &SdkConfig, out: &mut Collector<'_>) {
     pages!(
         out,
         ResourceKind::SmsConfigurationSet,
-        "DescribeConfigurationSets",
+        "sms-voice:DescribeConfigurationSets",
         "ConfigurationSets",
         |t| sms.describe_configuration_sets().set_next_token(t),
         |c| {
@@ -120,7 +97,7 @@ pub(crate) async fn read(config: &SdkConfig, out: &mut Collector<'_>) {
     pages!(
         out,
         ResourceKind::Registration,
-        "DescribeRegistrations",
+        "sms-voice:DescribeRegistrations",
         "Registrations",
         |t| sms.describe_registrations().set_next_token(t),
         |r| {
