@@ -65,6 +65,8 @@ pub enum Command {
     /// Look at scanned estates.
     #[command(subcommand)]
     Estate(EstateCommand),
+    /// Print the least-privilege, read-only IAM policy a scan needs (to hand to the customer's admin).
+    Policy,
 }
 
 #[derive(Debug, Subcommand)]

@@ -62,6 +62,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let engagement = open_engagement(cli.engagement.as_deref())?;
             runtime()?.block_on(scan::run(&engagement, &connections, &regions, concurrency, resume, json))
         }
+        Command::Policy => ok(output::json(&pinshift_core::policy::scan_policy())),
         Command::Estate(command) => {
             let engagement = open_engagement(cli.engagement.as_deref())?;
             ok(match command {

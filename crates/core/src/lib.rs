@@ -8,6 +8,7 @@
 //! - [`connections`]: named ways to reach AWS accounts; secrets stay in the OS keychain.
 //! - [`diff`]: what changed between two estates, with field paths.
 //! - [`estate`]: what a scan found (raw payloads beside indexed columns) and what it could not read.
+//! - [`policy`]: the least-privilege IAM policy the scan needs.
 //! - [`scan`]: the inventory scan over the `PinpointSource` and `Progress` ports.
 //! - [`secrets`]: [`secrets::Sensitive`] and the [`secrets::SecretStore`] port.
 //! - [`clock`]: the [`clock::Clock`] port.
@@ -22,6 +23,7 @@ pub mod diff;
 pub mod engagement;
 pub mod error;
 pub mod estate;
+pub mod policy;
 pub mod scan;
 pub mod secrets;
 

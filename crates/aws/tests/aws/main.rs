@@ -69,3 +69,46 @@ async fn a_missing_event_stream_is_absence_not_an_issue() {
     assert_eq!(read.records.iter().filter(|r| r.kind == ResourceKind::Channel).count(), 2, "SMS and VOICE");
     sandbox.stop().await;
 }
+
+/// A full scan of the demo estate calls nothing the read-only policy does not allow.
+#[tokio::test]
+async fn every_call_a_scan_makes_is_in_the_read_only_policy() {
+    use pinshift_core::clock::SystemClock;
+    use pinshift_core::engagement::Engagement;
+    use pinshift_core::scan::{ScanOptions, Silent, scan};
+
+    let sandbox = RunningSandbox::start(Estate::load("demo").expect("estate"), 0).await.expect("start");
+    let config = aws_config::defaults(BehaviorVersion::latest())
+        .endpoint_url(sandbox.endpoint())
+        .region(Region::new("us-east-1"))
+        .credentials_provider(Credentials::new(
+            "AKIADEMONORTHWIND001",
+            "demo/northwind/secret/key/00000000000001",
+            None,
+            None,
+            "test",
+        ))
+        .load()
+        .await;
+    let reader = PinpointReader::new(HashMap::from([("northwind".to_owned(), config)]), 1_795_392_000);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let engagement = Engagement::create(&dir.path().join("e.pinshift"), None, &SystemClock).expect("create");
+    let targets =
+        [ScanTarget { connection: "northwind".into(), account_id: "444444444444".into(), region: "us-east-1".into() }];
+    scan(&engagement, &reader, &targets, &ScanOptions::default(), &SystemClock, &Silent).await.expect("scan");
+
+    let allowed = pinshift_core::policy::SCAN_ACTIONS;
+    let mut called: Vec<String> = sandbox
+        .state
+        .calls()
+        .iter()
+        .map(|c| format!("{}:{}", if c.service == "ses" { "ses" } else { c.service.as_str() }, c.operation))
+        .collect();
+    called.sort();
+    called.dedup();
+    assert!(called.len() > 20, "{called:?}");
+    for action in &called {
+        assert!(allowed.contains(&action.as_str()), "the scan called {action}, which the policy does not allow");
+    }
+    sandbox.stop().await;
+}
