@@ -20,6 +20,12 @@ fn main() -> ExitCode {
         .init();
     match run(cli) {
         Ok(code) => code,
+        // `pinshift … | head` closing the pipe early is not an error worth a message.
+        Err(error)
+            if error.downcast_ref::<std::io::Error>().is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe) =>
+        {
+            ExitCode::SUCCESS
+        }
         Err(error) => {
             match error.downcast_ref::<pinshift_core::Error>() {
                 Some(core) => output::error(&core.to_string(), core.hint().as_deref()),

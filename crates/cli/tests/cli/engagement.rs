@@ -83,3 +83,14 @@ fn usage_errors_exit_with_2() {
     let dir = tempfile::tempdir().expect("tempdir");
     pinshift(dir.path()).args(["connection", "add", "x"]).assert().code(2);
 }
+
+#[test]
+fn the_scan_policy_is_printed_for_the_customers_admin() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let output = pinshift(dir.path()).arg("policy").output().expect("run");
+    assert!(output.status.success());
+    let policy: serde_json::Value = serde_json::from_slice(&output.stdout).expect("json");
+    let actions = policy["Statement"][0]["Action"].as_array().expect("actions");
+    assert!(actions.iter().any(|a| a == "mobiletargeting:GetSegments"));
+    assert!(actions.iter().all(|a| !a.as_str().unwrap_or_default().contains(":Create")), "read-only");
+}
