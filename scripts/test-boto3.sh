@@ -13,5 +13,5 @@ if [ ! -x "$VENV/bin/pytest" ] || [ "$(cat "$VENV/.requirements.sha256" 2>/dev/n
   "$VENV/bin/pip" install --quiet --disable-pip-version-check -r tests/boto3/requirements.txt
   echo "$want" > "$VENV/.requirements.sha256"
 fi
-cargo build --quiet -p pinshift-sandbox --bin pinshift-sandbox
-PINSHIFT_SANDBOX_BIN="$CARGO_TARGET_DIR/debug/pinshift-sandbox" "$VENV/bin/pytest" -q -p no:cacheprovider tests/boto3 "$@"
+cargo build --quiet -p pinshift-sandbox --bin pinshift-sandbox -p pinshift-cli --bin pinshift
+PINSHIFT_SANDBOX_BIN="$CARGO_TARGET_DIR/debug/pinshift-sandbox" PINSHIFT_BIN="$CARGO_TARGET_DIR/debug/pinshift" "$VENV/bin/pytest" -q -p no:cacheprovider tests/boto3 "$@"

@@ -61,6 +61,15 @@ pub enum Command {
         /// Continue the newest scan that was stopped or interrupted, reading only what it had not.
         #[arg(long, conflicts_with_all = ["connections", "regions"])]
         resume: bool,
+        /// Scan an offline dump folder (see `pinshift dump-commands`) instead of AWS.
+        #[arg(long, value_name = "DIR", conflicts_with_all = ["connections", "regions", "resume"])]
+        from_dump: Option<std::path::PathBuf>,
+    },
+    /// Print the shell script (AWS CLI + jq) that dumps what a scan reads, for `scan --from-dump`.
+    DumpCommands {
+        /// A Region to dump (repeatable); every Region Pinpoint ran in by default.
+        #[arg(long = "region", value_name = "REGION")]
+        regions: Vec<String>,
     },
     /// Look at scanned estates.
     #[command(subcommand)]

@@ -60,9 +60,24 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 ConnectionCommand::Remove { name } => connection::remove(&engagement, &name, json),
             })
         }
-        Command::Scan { connections, regions, concurrency, resume } => {
+        Command::Scan { from_dump: Some(dir), concurrency, .. } => {
+            let engagement = open_engagement(cli.engagement.as_deref())?;
+            runtime()?.block_on(scan::from_dump(&engagement, &dir, concurrency, json))
+        }
+        Command::Scan { connections, regions, concurrency, resume, from_dump: None } => {
             let engagement = open_engagement(cli.engagement.as_deref())?;
             runtime()?.block_on(scan::run(&engagement, &connections, &regions, concurrency, resume, json))
+        }
+        Command::DumpCommands { regions } => {
+            for region in &regions {
+                pinshift_core::connections::validate_region(region)?;
+            }
+            let regions: Vec<String> = if regions.is_empty() {
+                pinshift_core::scan::PINPOINT_REGIONS.iter().map(|r| (*r).to_owned()).collect()
+            } else {
+                regions
+            };
+            ok(output::text(&pinshift_core::dump::commands(&regions)))
         }
         Command::Policy => ok(output::json(&pinshift_core::policy::scan_policy())),
         Command::Estate(command) => {

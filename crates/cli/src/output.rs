@@ -26,6 +26,12 @@ pub fn json(value: &impl serde::Serialize) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Prints text to stdout as it is.
+pub fn text(text: &str) -> anyhow::Result<()> {
+    std::io::stdout().lock().write_all(text.as_bytes())?;
+    Ok(())
+}
+
 /// Prints aligned `label  value` rows to stdout.
 pub fn fields(rows: &[(&str, String)]) -> anyhow::Result<()> {
     let width = rows.iter().map(|(label, _)| label.len()).max().unwrap_or(0);

@@ -6,6 +6,7 @@
 //! Index:
 //! - [`engagement`]: the engagement file (one SQLite database per engagement) and its schema.
 //! - [`connections`]: named ways to reach AWS accounts; secrets stay in the OS keychain.
+//! - [`dump`]: the offline dump folder (the second `PinpointSource`) and the script that writes one.
 //! - [`diff`]: what changed between two estates, with field paths.
 //! - [`estate`]: what a scan found (raw payloads beside indexed columns) and what it could not read.
 //! - [`policy`]: the least-privilege IAM policy the scan needs.
@@ -20,6 +21,7 @@ pub mod bindings;
 pub mod clock;
 pub mod connections;
 pub mod diff;
+pub mod dump;
 pub mod engagement;
 pub mod error;
 pub mod estate;

@@ -9,8 +9,9 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use pinshift_aws::pinpoint::PinpointReader;
 use pinshift_core::clock::{Clock, SystemClock};
 use pinshift_core::connections::validate_region;
+use pinshift_core::dump::DumpSource;
 use pinshift_core::engagement::Engagement;
-use pinshift_core::estate::ScanStatus;
+use pinshift_core::estate::{ScanStatus, ScanSummary};
 use pinshift_core::scan::{
     PINPOINT_REGIONS, Progress, ScanEvent, ScanOptions, ScanTarget, resume as resume_scan, scan, stored_targets,
 };
@@ -104,6 +105,46 @@ pub async fn run(
         configs.insert(name.clone(), config);
     }
 
+    let reader = PinpointReader::new(configs, SystemClock.now().as_second());
+    let (options, bar) = prepare(concurrency, json);
+    let summary = match &resumed {
+        Some((id, _)) => {
+            if !json {
+                output::status(&format!("Resuming scan {id}"));
+            }
+            resume_scan(engagement, &reader, id, &options, &SystemClock, &bar).await?
+        }
+        None => scan(engagement, &reader, &targets, &options, &SystemClock, &bar).await?,
+    };
+    report(engagement, &summary, json)
+}
+
+/// `pinshift scan --from-dump DIR`: the same scan over the offline dump source.
+pub async fn from_dump(
+    engagement: &Engagement,
+    dir: &std::path::Path,
+    concurrency: usize,
+    json: bool,
+) -> anyhow::Result<ExitCode> {
+    let source = DumpSource::new(dir);
+    let targets = source.targets("dump").map_err(|source| pinshift_core::Error::Io { path: dir.to_owned(), source })?;
+    if targets.is_empty() {
+        return Err(pinshift_core::Error::invalid(
+            "dump",
+            format!(
+                "{} holds no <account id>/<region> folders: write one with `pinshift dump-commands`",
+                dir.display()
+            ),
+        )
+        .into());
+    }
+    let (options, bar) = prepare(concurrency, json);
+    let summary = scan(engagement, &source, &targets, &options, &SystemClock, &bar).await?;
+    report(engagement, &summary, json)
+}
+
+/// Scan options whose cancel flag Ctrl-C sets, and the progress bar (hidden for --json).
+fn prepare(concurrency: usize, json: bool) -> (ScanOptions, Bar) {
     let options = ScanOptions { concurrency, ..ScanOptions::default() };
     let cancel = options.cancel.clone();
     tokio::spawn(async move {
@@ -111,26 +152,17 @@ pub async fn run(
             cancel.store(true, Ordering::Relaxed);
         }
     });
-    let bar = ProgressBar::with_draw_target(
-        Some(0),
-        if json { ProgressDrawTarget::hidden() } else { ProgressDrawTarget::stderr() },
-    );
+    let target = if json { ProgressDrawTarget::hidden() } else { ProgressDrawTarget::stderr() };
+    let bar = ProgressBar::with_draw_target(Some(0), target);
     bar.set_style(
         ProgressStyle::with_template("{spinner} {pos}/{len} [{bar:30}] {elapsed} {msg}")
             .unwrap_or_else(|_| ProgressStyle::default_bar())
             .progress_chars("=> "),
     );
-    let reader = PinpointReader::new(configs, SystemClock.now().as_second());
-    let summary = match &resumed {
-        Some((id, _)) => {
-            if !json {
-                output::status(&format!("Resuming scan {id}"));
-            }
-            resume_scan(engagement, &reader, id, &options, &SystemClock, &Bar(bar)).await?
-        }
-        None => scan(engagement, &reader, &targets, &options, &SystemClock, &Bar(bar)).await?,
-    };
+    (options, Bar(bar))
+}
 
+fn report(engagement: &Engagement, summary: &ScanSummary, json: bool) -> anyhow::Result<ExitCode> {
     if json {
         output::json(&summary)?;
     } else {

@@ -1,0 +1,463 @@
+//! The offline dump: a folder of the JSON the AWS CLI prints for the scan's Get/List/Describe calls,
+//! for teams that can no longer (or may not) call the APIs. [`DumpSource`] is the second
+//! [`PinpointSource`]; [`commands`] writes the shell script (AWS CLI + jq) that produces the folder.
+//!
+//! Layout, per account and Region (`<dump>/<account id>/<region>/`): see [`commands`]. A file that is
+//! missing becomes a scan issue (`MissingFromDump`), never a silent hole.
+
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+use crate::estate::{ResourceKind, ResourceRecord, ScanIssue};
+use crate::scan::{PinpointSource, Read, ScanTarget};
+
+/// Reads a dump folder.
+#[derive(Debug, Clone)]
+pub struct DumpSource {
+    root: PathBuf,
+}
+
+/// The channel platforms and the AWS CLI command that reads each.
+const CHANNELS: [(&str, &str); 10] = [
+    ("EMAIL", "get-email-channel"),
+    ("SMS", "get-sms-channel"),
+    ("VOICE", "get-voice-channel"),
+    ("APNS", "get-apns-channel"),
+    ("APNS_SANDBOX", "get-apns-sandbox-channel"),
+    ("APNS_VOIP", "get-apns-voip-channel"),
+    ("APNS_VOIP_SANDBOX", "get-apns-voip-sandbox-channel"),
+    ("GCM", "get-gcm-channel"),
+    ("BAIDU", "get-baidu-channel"),
+    ("ADM", "get-adm-channel"),
+];
+
+impl DumpSource {
+    pub fn new(root: impl Into<PathBuf>) -> Self {
+        DumpSource { root: root.into() }
+    }
+
+    /// The account × Region folders the dump holds, as scan targets of connection `connection`.
+    pub fn targets(&self, connection: &str) -> std::io::Result<Vec<ScanTarget>> {
+        let mut targets = Vec::new();
+        for account in sorted_dirs(&self.root)? {
+            let account_id = name_of(&account);
+            if account_id.len() != 12 || !account_id.chars().all(|c| c.is_ascii_digit()) {
+                continue;
+            }
+            for region in sorted_dirs(&account)? {
+                targets.push(ScanTarget {
+                    connection: connection.to_owned(),
+                    account_id: account_id.clone(),
+                    region: name_of(&region),
+                });
+            }
+        }
+        Ok(targets)
+    }
+
+    fn dir(&self, target: &ScanTarget) -> PathBuf {
+        self.root.join(&target.account_id).join(&target.region)
+    }
+}
+
+fn name_of(path: &Path) -> String {
+    path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
+}
+
+fn sorted_dirs(path: &Path) -> std::io::Result<Vec<PathBuf>> {
+    let mut dirs: Vec<PathBuf> =
+        std::fs::read_dir(path)?.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.is_dir()).collect();
+    dirs.sort();
+    Ok(dirs)
+}
+
+/// What a dump read collects, like the live reader.
+struct Reading<'a> {
+    target: &'a ScanTarget,
+    dir: PathBuf,
+    project: String,
+    read: Read,
+}
+
+impl Reading<'_> {
+    /// The AWS CLI's output in `relative`, with Pinpoint's payload wrapper (`{"SegmentsResponse": …}`)
+    /// removed; `None` (and an issue) when the file is missing or not JSON.
+    fn file(&mut self, relative: &str, kind: ResourceKind, operation: &str) -> Option<Value> {
+        self.optional(relative, kind, operation).unwrap_or_else(|| {
+            self.issue(kind, operation, "MissingFromDump", format!("{} is missing", self.dir.join(relative).display()));
+            None
+        })
+    }
+
+    /// Like [`Reading::file`], but a missing file is not an issue (optional resources).
+    fn optional(&mut self, relative: &str, kind: ResourceKind, operation: &str) -> Option<Option<Value>> {
+        let path = self.dir.join(relative);
+        let text = std::fs::read_to_string(&path).ok()?;
+        match serde_json::from_str::<Value>(&text) {
+            Ok(value) => Some(Some(unwrap_payload(value, operation))),
+            Err(error) => {
+                self.issue(kind, operation, "InvalidDumpFile", format!("{}: {error}", path.display()));
+                Some(None)
+            }
+        }
+    }
+
+    fn issue(&mut self, kind: ResourceKind, operation: &str, code: &str, message: String) {
+        self.read.issues.push(ScanIssue {
+            account_id: self.target.account_id.clone(),
+            region: self.target.region.clone(),
+            project_id: self.project.clone(),
+            kind,
+            operation: operation.to_owned(),
+            code: code.to_owned(),
+            message,
+        });
+    }
+
+    fn record(&mut self, kind: ResourceKind, id: &str, version: &str, name: Option<&str>, raw: Value) {
+        self.read.records.push(ResourceRecord {
+            account_id: self.target.account_id.clone(),
+            region: self.target.region.clone(),
+            project_id: self.project.clone(),
+            kind,
+            id: id.to_owned(),
+            version: version.to_owned(),
+            name: name.map(str::to_owned),
+            raw,
+        });
+    }
+}
+
+/// Pinpoint's CLI output wraps the payload in one member named after its shape; other services do not.
+fn unwrap_payload(value: Value, operation: &str) -> Value {
+    if !operation.starts_with("mobiletargeting:") {
+        return value;
+    }
+    match value {
+        Value::Object(map) if map.len() == 1 => map.into_iter().next().map(|(_, v)| v).unwrap_or(Value::Null),
+        other => other,
+    }
+}
+
+fn items(value: &Value, member: &str) -> Vec<Value> {
+    value[member].as_array().cloned().unwrap_or_default()
+}
+
+fn text<'v>(value: &'v Value, key: &str) -> &'v str {
+    value[key].as_str().unwrap_or_default()
+}
+
+fn version_of(value: &Value) -> String {
+    value["Version"].as_i64().map(|v| v.to_string()).unwrap_or_default()
+}
+
+impl PinpointSource for DumpSource {
+    async fn read_region(&self, target: &ScanTarget) -> Read {
+        let mut r = Reading { target, dir: self.dir(target), project: String::new(), read: Read::default() };
+        if let Some(apps) = r.file("get-apps.json", ResourceKind::Project, "mobiletargeting:GetApps") {
+            for app in items(&apps, "Item") {
+                r.record(ResourceKind::Project, text(&app, "Id"), "", app["Name"].as_str(), app.clone());
+            }
+        }
+        if let Some(templates) = r.file("list-templates.json", ResourceKind::Template, "mobiletargeting:ListTemplates")
+        {
+            for t in items(&templates, "Item") {
+                let (name, kind) = (text(&t, "TemplateName").to_owned(), text(&t, "TemplateType").to_owned());
+                let id = format!("{kind}/{name}");
+                let base = format!("templates/{kind}/{name}");
+                if let Some(active) =
+                    r.file(&format!("{base}.json"), ResourceKind::Template, "mobiletargeting:GetTemplate")
+                {
+                    r.record(ResourceKind::Template, &id, text(&active, "Version"), Some(&name), active.clone());
+                }
+                let versions = r.file(
+                    &format!("{base}/versions.json"),
+                    ResourceKind::TemplateVersion,
+                    "mobiletargeting:ListTemplateVersions",
+                );
+                for v in versions.map(|v| items(&v, "Item")).unwrap_or_default() {
+                    let number = text(&v, "Version").to_owned();
+                    if let Some(content) = r.file(
+                        &format!("{base}/{number}.json"),
+                        ResourceKind::TemplateVersion,
+                        "mobiletargeting:GetTemplate",
+                    ) {
+                        r.record(ResourceKind::TemplateVersion, &id, &number, Some(&name), content);
+                    }
+                }
+            }
+        }
+        if let Some(recommenders) = r.file(
+            "get-recommender-configurations.json",
+            ResourceKind::Recommender,
+            "mobiletargeting:GetRecommenderConfigurations",
+        ) {
+            for rec in items(&recommenders, "Item") {
+                r.record(ResourceKind::Recommender, text(&rec, "Id"), "", rec["Name"].as_str(), rec.clone());
+            }
+        }
+        read_sms(&mut r);
+        r.read
+    }
+
+    async fn read_project(&self, target: &ScanTarget, project: &str) -> Read {
+        let dir = self.dir(target).join("apps").join(project);
+        let mut r = Reading { target, dir, project: project.to_owned(), read: Read::default() };
+        if let Some(settings) = r.file(
+            "get-application-settings.json",
+            ResourceKind::ProjectSettings,
+            "mobiletargeting:GetApplicationSettings",
+        ) {
+            r.record(ResourceKind::ProjectSettings, project, "", None, settings);
+        }
+        if let Some(channels) = r.file("get-channels.json", ResourceKind::Channel, "mobiletargeting:GetChannels") {
+            for platform in
+                channels["Channels"].as_object().map(|c| c.keys().cloned().collect::<Vec<_>>()).unwrap_or_default()
+            {
+                if let Some((_, command)) = CHANNELS.iter().find(|(p, _)| *p == platform)
+                    && let Some(channel) =
+                        r.file(&format!("channels/{command}.json"), ResourceKind::Channel, "mobiletargeting:GetChannel")
+                {
+                    r.record(ResourceKind::Channel, &platform, "", Some(&platform), channel);
+                }
+            }
+        }
+        for (list, kind, version_kind, operation) in [
+            ("segments", ResourceKind::Segment, ResourceKind::SegmentVersion, "mobiletargeting:GetSegments"),
+            ("campaigns", ResourceKind::Campaign, ResourceKind::CampaignVersion, "mobiletargeting:GetCampaigns"),
+        ] {
+            let Some(all) = r.file(&format!("get-{list}.json"), kind, operation) else { continue };
+            for item in items(&all, "Item") {
+                let id = text(&item, "Id").to_owned();
+                r.record(kind, &id, &version_of(&item), item["Name"].as_str(), item.clone());
+                if let Some(versions) = r.file(&format!("{list}/{id}/versions.json"), version_kind, operation) {
+                    for v in items(&versions, "Item") {
+                        r.record(version_kind, &id, &version_of(&v), v["Name"].as_str(), v.clone());
+                    }
+                }
+                if kind == ResourceKind::Campaign
+                    && let Some(activities) = r.file(
+                        &format!("campaigns/{id}/activities.json"),
+                        ResourceKind::CampaignActivity,
+                        "mobiletargeting:GetCampaignActivities",
+                    )
+                {
+                    for a in items(&activities, "Item") {
+                        r.record(ResourceKind::CampaignActivity, &id, text(&a, "Id"), None, a.clone());
+                    }
+                }
+            }
+        }
+        if let Some(journeys) = r.file("list-journeys.json", ResourceKind::Journey, "mobiletargeting:ListJourneys") {
+            for journey in items(&journeys, "Item") {
+                let id = text(&journey, "Id").to_owned();
+                r.record(ResourceKind::Journey, &id, "", journey["Name"].as_str(), journey.clone());
+                if let Some(metrics) = r.file(
+                    &format!("journeys/{id}/execution-metrics.json"),
+                    ResourceKind::JourneyMetrics,
+                    "mobiletargeting:GetJourneyExecutionMetrics",
+                ) {
+                    r.record(ResourceKind::JourneyMetrics, &id, "", None, metrics);
+                }
+            }
+        }
+        if let Some(Some(stream)) =
+            r.optional("get-event-stream.json", ResourceKind::EventStream, "mobiletargeting:GetEventStream")
+        {
+            r.record(ResourceKind::EventStream, project, "", None, stream);
+        }
+        for (file, kind, operation) in [
+            ("get-import-jobs.json", ResourceKind::ImportJob, "mobiletargeting:GetImportJobs"),
+            ("get-export-jobs.json", ResourceKind::ExportJob, "mobiletargeting:GetExportJobs"),
+        ] {
+            if let Some(jobs) = r.file(file, kind, operation) {
+                for job in items(&jobs, "Item") {
+                    r.record(kind, text(&job, "Id"), "", None, job.clone());
+                }
+            }
+        }
+        r.read
+    }
+}
+
+fn read_sms(r: &mut Reading<'_>) {
+    // (file, list member, kind, id field, name field, operation) — names as the live reader records them.
+    type Spec = (&'static str, &'static str, ResourceKind, &'static str, Option<&'static str>, &'static str);
+    let simple: [Spec; 4] = [
+        (
+            "sms/describe-phone-numbers.json",
+            "PhoneNumbers",
+            ResourceKind::PhoneNumber,
+            "PhoneNumberId",
+            Some("PhoneNumber"),
+            "sms-voice:DescribePhoneNumbers",
+        ),
+        (
+            "sms/describe-configuration-sets.json",
+            "ConfigurationSets",
+            ResourceKind::SmsConfigurationSet,
+            "ConfigurationSetName",
+            Some("ConfigurationSetName"),
+            "sms-voice:DescribeConfigurationSets",
+        ),
+        (
+            "sms/describe-registrations.json",
+            "Registrations",
+            ResourceKind::Registration,
+            "RegistrationId",
+            Some("RegistrationType"),
+            "sms-voice:DescribeRegistrations",
+        ),
+        ("sms/describe-pools.json", "Pools", ResourceKind::Pool, "PoolId", None, "sms-voice:DescribePools"),
+    ];
+    for (file, member, kind, id_field, name_field, operation) in simple {
+        let Some(all) = r.file(file, kind, operation) else { continue };
+        for mut item in items(&all, member) {
+            let id = text(&item, id_field).to_owned();
+            if kind == ResourceKind::Pool
+                && let Some(members) =
+                    r.file(&format!("sms/pools/{id}.json"), kind, "sms-voice:ListPoolOriginationIdentities")
+            {
+                item["OriginationIdentities"] = members["OriginationIdentities"].clone();
+            }
+            let name = name_field.and_then(|f| item[f].as_str()).map(str::to_owned);
+            r.record(kind, &id, "", name.as_deref(), item);
+        }
+    }
+    if let Some(all) = r.file("sms/describe-sender-ids.json", ResourceKind::SenderId, "sms-voice:DescribeSenderIds") {
+        for s in items(&all, "SenderIds") {
+            let id = format!("{}/{}", text(&s, "SenderId"), text(&s, "IsoCountryCode"));
+            r.record(ResourceKind::SenderId, &id, "", s["SenderId"].as_str(), s.clone());
+        }
+    }
+    if let Some(all) =
+        r.file("sms/describe-opt-out-lists.json", ResourceKind::OptOutList, "sms-voice:DescribeOptOutLists")
+    {
+        for mut list in items(&all, "OptOutLists") {
+            let name = text(&list, "OptOutListName").to_owned();
+            if let Some(numbers) = r.file(
+                &format!("sms/opt-out-lists/{name}.json"),
+                ResourceKind::OptOutList,
+                "sms-voice:DescribeOptedOutNumbers",
+            ) {
+                list["OptedOutCount"] = Value::from(items(&numbers, "OptedOutNumbers").len());
+            }
+            r.record(ResourceKind::OptOutList, &name, "", Some(&name), list);
+        }
+    }
+}
+
+/// The bash script (AWS CLI v2 and jq) that writes a dump for the account `aws sts get-caller-identity`
+/// names, in each of `regions`, under `./pinshift-dump`. Run it with the customer's read-only profile.
+pub fn commands(regions: &[String]) -> String {
+    let mut script = String::from(
+        r#"#!/usr/bin/env bash
+# Written by `pinshift dump-commands`: dumps what `pinshift scan` reads, with the AWS CLI, for
+# `pinshift scan --from-dump pinshift-dump`. Needs the AWS CLI v2, jq, and the read-only policy
+# `pinshift policy` prints. Pages of up to 1,000 items; nothing is modified.
+set -euo pipefail
+ACCOUNT=$(aws sts get-caller-identity --query Account --output text)
+pp() { aws pinpoint "$@" --output json; }
+sms() { aws pinpoint-sms-voice-v2 "$@" --output json; }
+"#,
+    );
+    script.push_str(&format!("for REGION in {}; do\n", regions.join(" ")));
+    script.push_str(
+        r#"  D="pinshift-dump/$ACCOUNT/$REGION"; mkdir -p "$D/templates" "$D/apps" "$D/sms/pools" "$D/sms/opt-out-lists"
+  pp get-apps --region "$REGION" --page-size 1000 > "$D/get-apps.json"
+  pp list-templates --region "$REGION" --page-size 1000 > "$D/list-templates.json"
+  jq -r '.TemplatesResponse.Item[] | "\(.TemplateType) \(.TemplateName)"' "$D/list-templates.json" | while read -r TYPE NAME; do
+    CMD=$(echo "$TYPE" | tr 'A-Z' 'a-z' | sed 's/inapp/in-app/'); T="$D/templates/$TYPE/$NAME"; mkdir -p "$T"
+    pp get-$CMD-template --region "$REGION" --template-name "$NAME" > "$T.json"
+    pp list-template-versions --region "$REGION" --template-name "$NAME" --template-type "$(echo "$TYPE" | tr 'A-Z' 'a-z')" > "$T/versions.json"
+    jq -r '.TemplateVersionsResponse.Item[].Version' "$T/versions.json" | while read -r V; do
+      pp get-$CMD-template --region "$REGION" --template-name "$NAME" --version "$V" > "$T/$V.json"; done
+  done
+  pp get-recommender-configurations --region "$REGION" --page-size 1000 > "$D/get-recommender-configurations.json"
+  for C in phone-numbers sender-ids pools opt-out-lists configuration-sets registrations; do
+    sms describe-$C --region "$REGION" > "$D/sms/describe-$C.json"; done
+  jq -r '.Pools[].PoolId' "$D/sms/describe-pools.json" | while read -r P; do
+    sms list-pool-origination-identities --region "$REGION" --pool-id "$P" > "$D/sms/pools/$P.json"; done
+  jq -r '.OptOutLists[].OptOutListName' "$D/sms/describe-opt-out-lists.json" | while read -r L; do
+    sms describe-opted-out-numbers --region "$REGION" --opt-out-list-name "$L" > "$D/sms/opt-out-lists/$L.json"; done
+  jq -r '.ApplicationsResponse.Item[].Id' "$D/get-apps.json" | while read -r APP; do
+    A="$D/apps/$APP"; mkdir -p "$A/channels" "$A/segments" "$A/campaigns" "$A/journeys"
+    pp get-application-settings --region "$REGION" --application-id "$APP" > "$A/get-application-settings.json"
+    pp get-channels --region "$REGION" --application-id "$APP" > "$A/get-channels.json"
+    for CH in $(jq -r '.ChannelsResponse.Channels | keys[]' "$A/get-channels.json"); do
+      CMD=$(echo "$CH" | tr 'A-Z_' 'a-z-'); pp get-$CMD-channel --region "$REGION" --application-id "$APP" > "$A/channels/get-$CMD-channel.json"; done
+    pp get-segments --region "$REGION" --application-id "$APP" --page-size 1000 > "$A/get-segments.json"
+    jq -r '.SegmentsResponse.Item[].Id' "$A/get-segments.json" | while read -r S; do mkdir -p "$A/segments/$S"
+      pp get-segment-versions --region "$REGION" --application-id "$APP" --segment-id "$S" --page-size 1000 > "$A/segments/$S/versions.json"; done
+    pp get-campaigns --region "$REGION" --application-id "$APP" --page-size 1000 > "$A/get-campaigns.json"
+    jq -r '.CampaignsResponse.Item[].Id' "$A/get-campaigns.json" | while read -r C; do mkdir -p "$A/campaigns/$C"
+      pp get-campaign-versions --region "$REGION" --application-id "$APP" --campaign-id "$C" --page-size 1000 > "$A/campaigns/$C/versions.json"
+      pp get-campaign-activities --region "$REGION" --application-id "$APP" --campaign-id "$C" --page-size 1000 > "$A/campaigns/$C/activities.json"; done
+    pp list-journeys --region "$REGION" --application-id "$APP" --page-size 1000 > "$A/list-journeys.json"
+    jq -r '.JourneysResponse.Item[].Id' "$A/list-journeys.json" | while read -r J; do mkdir -p "$A/journeys/$J"
+      pp get-journey-execution-metrics --region "$REGION" --application-id "$APP" --journey-id "$J" > "$A/journeys/$J/execution-metrics.json"; done
+    pp get-event-stream --region "$REGION" --application-id "$APP" > "$A/get-event-stream.json" 2>/dev/null || rm -f "$A/get-event-stream.json"
+    pp get-import-jobs --region "$REGION" --application-id "$APP" --page-size 1000 > "$A/get-import-jobs.json"
+    pp get-export-jobs --region "$REGION" --application-id "$APP" --page-size 1000 > "$A/get-export-jobs.json"
+  done
+done
+echo "Wrote pinshift-dump/$ACCOUNT; scan it with: pinshift scan --from-dump pinshift-dump" >&2
+"#,
+    );
+    script
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn target() -> ScanTarget {
+        ScanTarget { connection: "offline".into(), account_id: "111122223333".into(), region: "us-east-1".into() }
+    }
+
+    #[test]
+    fn only_account_id_folders_are_targets() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("111122223333/us-east-1")).unwrap();
+        std::fs::create_dir_all(dir.path().join("111122223333/eu-west-1")).unwrap();
+        std::fs::create_dir_all(dir.path().join("notes/us-east-1")).unwrap();
+        let targets = DumpSource::new(dir.path()).targets("offline").unwrap();
+        let regions: Vec<_> = targets.iter().map(|t| t.region.as_str()).collect();
+        assert_eq!(regions, ["eu-west-1", "us-east-1"]);
+        assert!(targets.iter().all(|t| t.account_id == "111122223333"));
+    }
+
+    #[tokio::test]
+    async fn missing_and_broken_files_become_issues_naming_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let region = dir.path().join("111122223333/us-east-1");
+        std::fs::create_dir_all(&region).unwrap();
+        std::fs::write(
+            region.join("get-apps.json"),
+            r#"{"ApplicationsResponse": {"Item": [{"Id": "abc", "Name": "Northwind"}]}}"#,
+        )
+        .unwrap();
+        std::fs::write(region.join("list-templates.json"), "{ not json").unwrap();
+        let read = DumpSource::new(dir.path()).read_region(&target()).await;
+
+        let project = read.records.iter().find(|r| r.kind == ResourceKind::Project).expect("the project is read");
+        assert_eq!((project.id.as_str(), project.name.as_deref()), ("abc", Some("Northwind")));
+        let broken = read.issues.iter().find(|i| i.code == "InvalidDumpFile").expect("the broken file is reported");
+        assert!(broken.message.contains("list-templates.json"), "{}", broken.message);
+        let missing = read.issues.iter().find(|i| i.code == "MissingFromDump").expect("missing files are reported");
+        assert!(missing.message.contains("us-east-1"), "{}", missing.message);
+    }
+
+    #[test]
+    fn the_script_names_channel_files_as_the_reader_expects() {
+        // The script derives each channel's command from the platform name (`tr 'A-Z_' 'a-z-'`);
+        // the reader looks for the files under the names in `CHANNELS`: the two must agree.
+        for (platform, command) in CHANNELS {
+            assert_eq!(format!("get-{}-channel", platform.to_lowercase().replace('_', "-")), command);
+        }
+        let script = commands(&["eu-west-1".to_owned(), "us-east-1".to_owned()]);
+        assert!(script.contains("get-$CMD-channel"));
+        assert!(script.contains("for REGION in eu-west-1 us-east-1; do"));
+    }
+}
