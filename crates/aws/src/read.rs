@@ -2,7 +2,7 @@
 //! turning SDK errors into issues that name the operation and AWS's code.
 
 use aws_sdk_pinpoint::error::{ProvideErrorMetadata, SdkError};
-use pinshift_core::estate::{ResourceKind, ResourceRecord, ScanIssue};
+use pinshift_core::estate::{ResourceKind, ScanIssue};
 use pinshift_core::scan::{Read, ScanTarget};
 use serde_json::Value;
 
@@ -28,16 +28,8 @@ impl<'a> Collector<'a> {
     }
 
     pub fn record(&mut self, kind: ResourceKind, id: &str, version: &str, name: Option<&str>, raw: Value) {
-        self.read.records.push(ResourceRecord {
-            account_id: self.target.account_id.clone(),
-            region: self.target.region.clone(),
-            project_id: self.project.clone(),
-            kind,
-            id: id.to_owned(),
-            version: version.to_owned(),
-            name: name.map(str::to_owned),
-            raw,
-        });
+        let record = self.target.record(&self.project, kind, (id, version), name, raw);
+        self.read.records.push(record);
     }
 
     /// Records a failed call as an issue.
@@ -58,15 +50,12 @@ pub(crate) fn text<'v>(value: &'v Value, key: &str) -> &'v str {
 pub(crate) fn no_client(target: &ScanTarget) -> Read {
     Read {
         records: Vec::new(),
-        issues: vec![ScanIssue {
-            account_id: target.account_id.clone(),
-            region: target.region.clone(),
-            project_id: String::new(),
-            kind: ResourceKind::Project,
-            operation: "connect".into(),
-            code: "NoConnection".into(),
-            message: format!("no configuration for connection {:?}", target.connection),
-        }],
+        issues: vec![target.issue(
+            "",
+            ResourceKind::Project,
+            "connect",
+            ("NoConnection".into(), format!("no configuration for connection {:?}", target.connection)),
+        )],
     }
 }
 
@@ -92,15 +81,8 @@ pub(crate) fn issue(
     operation: &str,
     (code, message): (String, String),
 ) -> ScanIssue {
-    ScanIssue {
-        account_id: target.account_id.clone(),
-        region: target.region.clone(),
-        project_id: project.to_owned(),
-        kind,
-        operation: if operation.contains(':') { operation.to_owned() } else { format!("mobiletargeting:{operation}") },
-        code,
-        message,
-    }
+    let operation = if operation.contains(':') { operation.to_owned() } else { format!("mobiletargeting:{operation}") };
+    target.issue(project, kind, &operation, (code, message))
 }
 
 /// Pages a list call to the end: `$call` is a closure from the page token to a request; each element of

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-use crate::estate::{ResourceKind, ResourceRecord, ScanIssue};
+use crate::estate::ResourceKind;
 use crate::scan::{PinpointSource, Read, ScanTarget};
 
 /// Reads a dump folder.
@@ -104,28 +104,13 @@ impl Reading<'_> {
     }
 
     fn issue(&mut self, kind: ResourceKind, operation: &str, code: &str, message: String) {
-        self.read.issues.push(ScanIssue {
-            account_id: self.target.account_id.clone(),
-            region: self.target.region.clone(),
-            project_id: self.project.clone(),
-            kind,
-            operation: operation.to_owned(),
-            code: code.to_owned(),
-            message,
-        });
+        let found = self.target.issue(&self.project, kind, operation, (code.to_owned(), message));
+        self.read.issues.push(found);
     }
 
     fn record(&mut self, kind: ResourceKind, id: &str, version: &str, name: Option<&str>, raw: Value) {
-        self.read.records.push(ResourceRecord {
-            account_id: self.target.account_id.clone(),
-            region: self.target.region.clone(),
-            project_id: self.project.clone(),
-            kind,
-            id: id.to_owned(),
-            version: version.to_owned(),
-            name: name.map(str::to_owned),
-            raw,
-        });
+        let record = self.target.record(&self.project, kind, (id, version), name, raw);
+        self.read.records.push(record);
     }
 }
 

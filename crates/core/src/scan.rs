@@ -49,6 +49,48 @@ pub struct ScanTarget {
     pub region: String,
 }
 
+impl ScanTarget {
+    /// A resource read in this target (`project` empty for account-level resources).
+    pub fn record(
+        &self,
+        project: &str,
+        kind: ResourceKind,
+        (id, version): (&str, &str),
+        name: Option<&str>,
+        raw: serde_json::Value,
+    ) -> ResourceRecord {
+        ResourceRecord {
+            account_id: self.account_id.clone(),
+            region: self.region.clone(),
+            project_id: project.to_owned(),
+            kind,
+            id: id.to_owned(),
+            version: version.to_owned(),
+            name: name.map(str::to_owned),
+            raw,
+        }
+    }
+
+    /// Something in this target that could not be read.
+    pub fn issue(
+        &self,
+        project: &str,
+        kind: ResourceKind,
+        operation: &str,
+        (code, message): (String, String),
+    ) -> ScanIssue {
+        ScanIssue {
+            account_id: self.account_id.clone(),
+            region: self.region.clone(),
+            project_id: project.to_owned(),
+            kind,
+            operation: operation.to_owned(),
+            code,
+            message,
+        }
+    }
+}
+
 /// What one read found.
 #[derive(Debug, Default, Clone)]
 pub struct Read {
