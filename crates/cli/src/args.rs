@@ -62,7 +62,8 @@ pub enum Command {
         #[arg(long, conflicts_with_all = ["connections", "regions"])]
         resume: bool,
         /// Scan an offline dump folder (see `pinshift dump-commands`) instead of AWS.
-        #[arg(long, value_name = "DIR", conflicts_with_all = ["connections", "regions", "resume"])]
+        /// With --resume: continue a stopped scan of that dump.
+        #[arg(long, value_name = "DIR", conflicts_with_all = ["connections", "regions"])]
         from_dump: Option<std::path::PathBuf>,
     },
     /// Print the shell script (AWS CLI + jq) that dumps what a scan reads, for `scan --from-dump`.

@@ -60,9 +60,9 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 ConnectionCommand::Remove { name } => connection::remove(&engagement, &name, json),
             })
         }
-        Command::Scan { from_dump: Some(dir), concurrency, .. } => {
+        Command::Scan { from_dump: Some(dir), concurrency, resume, .. } => {
             let engagement = open_engagement(cli.engagement.as_deref())?;
-            runtime()?.block_on(scan::from_dump(&engagement, &dir, concurrency, json))
+            runtime()?.block_on(scan::from_dump(&engagement, &dir, concurrency, resume, json))
         }
         Command::Scan { connections, regions, concurrency, resume, from_dump: None } => {
             let engagement = open_engagement(cli.engagement.as_deref())?;

@@ -56,13 +56,15 @@ pub async fn run(
         validate_region(region)?;
     }
     let resumed = if resume {
-        let id = engagement.resumable_scan()?.ok_or_else(|| {
-            pinshift_core::Error::invalid(
+        let (id, targets) = resumable(engagement)?;
+        if targets.iter().any(|t| t.connection == DUMP_CONNECTION) {
+            return Err(pinshift_core::Error::invalid(
                 "scan",
-                "no stopped or interrupted scan to resume: start one with `pinshift scan`",
+                format!("scan {id} read an offline dump: resume it with `pinshift scan --resume --from-dump DIR`"),
             )
-        })?;
-        Some((id.clone(), stored_targets(engagement, &id)?))
+            .into());
+        }
+        Some((id, targets))
     } else {
         None
     };
@@ -119,15 +121,48 @@ pub async fn run(
     report(engagement, &summary, json)
 }
 
-/// `pinshift scan --from-dump DIR`: the same scan over the offline dump source.
+/// The connection name a dump scan's targets carry.
+const DUMP_CONNECTION: &str = "dump";
+
+/// The newest stopped or interrupted scan and its targets.
+fn resumable(engagement: &Engagement) -> anyhow::Result<(String, Vec<ScanTarget>)> {
+    let id = engagement.resumable_scan()?.ok_or_else(|| {
+        pinshift_core::Error::invalid(
+            "scan",
+            "no stopped or interrupted scan to resume: start one with `pinshift scan`",
+        )
+    })?;
+    let targets = stored_targets(engagement, &id)?;
+    Ok((id, targets))
+}
+
+/// `pinshift scan --from-dump DIR [--resume]`: the same scan over the offline dump source.
 pub async fn from_dump(
     engagement: &Engagement,
     dir: &std::path::Path,
     concurrency: usize,
+    resume: bool,
     json: bool,
 ) -> anyhow::Result<ExitCode> {
     let source = DumpSource::new(dir);
-    let targets = source.targets("dump").map_err(|source| pinshift_core::Error::Io { path: dir.to_owned(), source })?;
+    if resume {
+        let (id, targets) = resumable(engagement)?;
+        if targets.iter().any(|t| t.connection != DUMP_CONNECTION) {
+            return Err(pinshift_core::Error::invalid(
+                "scan",
+                format!("scan {id} read AWS, not a dump: resume it with `pinshift scan --resume`"),
+            )
+            .into());
+        }
+        if !json {
+            output::status(&format!("Resuming scan {id} from {}", dir.display()));
+        }
+        let (options, bar) = prepare(concurrency, json);
+        let summary = resume_scan(engagement, &source, &id, &options, &SystemClock, &bar).await?;
+        return report(engagement, &summary, json);
+    }
+    let targets =
+        source.targets(DUMP_CONNECTION).map_err(|source| pinshift_core::Error::Io { path: dir.to_owned(), source })?;
     if targets.is_empty() {
         return Err(pinshift_core::Error::invalid(
             "dump",

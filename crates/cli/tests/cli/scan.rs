@@ -169,3 +169,46 @@ fn a_scan_rides_out_throttles_and_server_errors() {
     assert!(stderr(&again).contains("no stopped or interrupted scan to resume"), "{}", stderr(&again));
     runtime.block_on(sandbox.stop());
 }
+
+#[test]
+fn a_dump_folder_is_scanned_offline_and_its_holes_are_named() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let region = dir.path().join("dump/111122223333/eu-west-1");
+    std::fs::create_dir_all(region.join("apps/app1")).expect("dump dirs");
+    std::fs::write(
+        region.join("get-apps.json"),
+        r#"{"ApplicationsResponse": {"Item": [{"Id": "app1", "Name": "Northwind", "Arn": "arn:aws:mobiletargeting:eu-west-1:111122223333:apps/app1"}]}}"#,
+    )
+    .expect("get-apps");
+    std::fs::write(region.join("apps/app1/get-segments.json"), "{ truncated").expect("segments");
+    let cmd = || {
+        let mut cmd = pinshift(dir.path());
+        cmd.env("PINSHIFT_ENGAGEMENT", dir.path().join("e.pinshift"));
+        cmd
+    };
+    pinshift(dir.path()).args(["init", "e.pinshift"]).assert().success();
+
+    let output = cmd().args(["scan", "--from-dump"]).arg(dir.path().join("dump")).output().expect("scan");
+    assert_eq!(output.status.code(), Some(3), "complete with gaps: {}", stderr(&output));
+    assert!(stdout(&output).contains("Projects   1"), "{}", stdout(&output));
+    let shown = cmd().args(["--json", "estate", "show"]).output().expect("show");
+    let json: serde_json::Value = serde_json::from_slice(&shown.stdout).expect("json");
+    let issues = json["issues"].as_array().expect("issues");
+    assert!(
+        issues
+            .iter()
+            .any(|i| i["code"] == "InvalidDumpFile" && i["message"].as_str().unwrap().contains("get-segments.json")),
+        "{issues:?}"
+    );
+    assert!(issues.iter().any(|i| i["code"] == "MissingFromDump"), "{issues:?}");
+
+    // Nothing was stopped, so there is nothing to resume; an empty folder is refused with a way forward.
+    let resumed =
+        cmd().args(["scan", "--resume", "--from-dump"]).arg(dir.path().join("dump")).output().expect("resume");
+    assert_eq!(resumed.status.code(), Some(1));
+    assert!(stderr(&resumed).contains("no stopped or interrupted scan"), "{}", stderr(&resumed));
+    std::fs::create_dir_all(dir.path().join("empty")).expect("empty");
+    let empty = cmd().args(["scan", "--from-dump"]).arg(dir.path().join("empty")).output().expect("empty scan");
+    assert_eq!(empty.status.code(), Some(1));
+    assert!(stderr(&empty).contains("pinshift dump-commands"), "{}", stderr(&empty));
+}
