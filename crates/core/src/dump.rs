@@ -3,7 +3,8 @@
 //! [`PinpointSource`]; [`commands`] writes the shell script (AWS CLI + jq) that produces the folder.
 //!
 //! Layout, per account and Region (`<dump>/<account id>/<region>/`): see [`commands`]. A file that is
-//! missing becomes a scan issue (`MissingFromDump`), never a silent hole.
+//! missing becomes a scan issue (`MissingFromDump`), never a silent hole; so does a list that holds only its
+//! first page (`IncompleteDump`). A dump has no KPIs (the scan's 90 days of daily figures).
 
 use std::path::{Path, PathBuf};
 
@@ -75,7 +76,10 @@ fn sorted_dirs(path: &Path) -> std::io::Result<Vec<PathBuf>> {
 /// What a dump read collects, like the live reader.
 struct Reading<'a> {
     target: &'a ScanTarget,
+    /// The folder relative paths are read from: the Region's, or a project's.
     dir: PathBuf,
+    /// The Region's folder.
+    target_dir: PathBuf,
     project: String,
     read: Read,
 }
@@ -95,7 +99,19 @@ impl Reading<'_> {
         let path = self.dir.join(relative);
         let text = std::fs::read_to_string(&path).ok()?;
         match serde_json::from_str::<Value>(&text) {
-            Ok(value) => Some(Some(unwrap_payload(value, operation))),
+            Ok(value) => {
+                let value = unwrap_payload(value, operation);
+                if value["NextToken"].as_str().is_some_and(|t| !t.is_empty()) {
+                    // The AWS CLI follows pages only for operations with a paginator; the rest stop at one.
+                    self.issue(
+                        kind,
+                        operation,
+                        "IncompleteDump",
+                        format!("{} holds only the first page (it has a NextToken)", path.display()),
+                    );
+                }
+                Some(Some(value))
+            }
             Err(error) => {
                 self.issue(kind, operation, "InvalidDumpFile", format!("{}: {error}", path.display()));
                 Some(None)
@@ -139,7 +155,13 @@ fn version_of(value: &Value) -> String {
 
 impl PinpointSource for DumpSource {
     async fn read_region(&self, target: &ScanTarget) -> Read {
-        let mut r = Reading { target, dir: self.dir(target), project: String::new(), read: Read::default() };
+        let mut r = Reading {
+            target,
+            dir: self.dir(target),
+            target_dir: self.dir(target),
+            project: String::new(),
+            read: Read::default(),
+        };
         if let Some(apps) = r.file("get-apps.json", ResourceKind::Project, "mobiletargeting:GetApps") {
             for app in items(&apps, "Item") {
                 r.record(ResourceKind::Project, text(&app, "Id"), "", app["Name"].as_str(), app.clone());
@@ -188,7 +210,8 @@ impl PinpointSource for DumpSource {
 
     async fn read_project(&self, target: &ScanTarget, project: &str) -> Read {
         let dir = self.dir(target).join("apps").join(project);
-        let mut r = Reading { target, dir, project: project.to_owned(), read: Read::default() };
+        let mut r =
+            Reading { target, dir, target_dir: self.dir(target), project: project.to_owned(), read: Read::default() };
         if let Some(settings) = r.file(
             "get-application-settings.json",
             ResourceKind::ProjectSettings,
@@ -204,6 +227,9 @@ impl PinpointSource for DumpSource {
                     && let Some(channel) =
                         r.file(&format!("channels/{command}.json"), ResourceKind::Channel, "mobiletargeting:GetChannel")
                 {
+                    if platform == "EMAIL" {
+                        read_ses(&mut r, &channel);
+                    }
                     r.record(ResourceKind::Channel, &platform, "", Some(&platform), channel);
                 }
             }
@@ -345,6 +371,7 @@ set -euo pipefail
 ACCOUNT=$(aws sts get-caller-identity --query Account --output text)
 pp() { aws pinpoint "$@" --output json; }
 sms() { aws pinpoint-sms-voice-v2 "$@" --output json; }
+ses() { aws sesv2 "$@" --output json; }
 "#,
     );
     script.push_str(&format!("for REGION in {}; do\n", regions.join(" ")));
@@ -357,7 +384,7 @@ sms() { aws pinpoint-sms-voice-v2 "$@" --output json; }
     pp get-$CMD-template --region "$REGION" --template-name "$NAME" > "$T.json"
     pp list-template-versions --region "$REGION" --template-name "$NAME" --template-type "$(echo "$TYPE" | tr 'A-Z' 'a-z')" > "$T/versions.json"
     jq -r '.TemplateVersionsResponse.Item[].Version' "$T/versions.json" | while read -r V; do
-      pp get-$CMD-template --region "$REGION" --template-name "$NAME" --version "$V" > "$T/$V.json"; done
+      pp get-$CMD-template --region "$REGION" --template-name "$NAME" --template-version "$V" > "$T/$V.json"; done
   done
   pp get-recommender-configurations --region "$REGION" --page-size 1000 > "$D/get-recommender-configurations.json"
   for C in phone-numbers sender-ids pools opt-out-lists configuration-sets registrations; do
@@ -372,6 +399,15 @@ sms() { aws pinpoint-sms-voice-v2 "$@" --output json; }
     pp get-channels --region "$REGION" --application-id "$APP" > "$A/get-channels.json"
     for CH in $(jq -r '.ChannelsResponse.Channels | keys[]' "$A/get-channels.json"); do
       CMD=$(echo "$CH" | tr 'A-Z_' 'a-z-'); pp get-$CMD-channel --region "$REGION" --application-id "$APP" > "$A/channels/get-$CMD-channel.json"; done
+    if [ -f "$A/channels/get-email-channel.json" ]; then
+      ID=$(jq -r '.EmailChannelResponse.Identity // "" | split("/") | last // ""' "$A/channels/get-email-channel.json")
+      if [ -n "$ID" ]; then mkdir -p "$D/ses/identities"
+        ses get-email-identity --region "$REGION" --email-identity "$ID" > "$D/ses/identities/$ID.json"; fi
+      CS=$(jq -r '.EmailChannelResponse.ConfigurationSet // ""' "$A/channels/get-email-channel.json")
+      if [ -n "$CS" ]; then mkdir -p "$D/ses/configuration-sets/$CS"
+        ses get-configuration-set --region "$REGION" --configuration-set-name "$CS" > "$D/ses/configuration-sets/$CS.json"
+        ses get-configuration-set-event-destinations --region "$REGION" --configuration-set-name "$CS" > "$D/ses/configuration-sets/$CS/event-destinations.json"; fi
+    fi
     pp get-segments --region "$REGION" --application-id "$APP" --page-size 1000 > "$A/get-segments.json"
     jq -r '.SegmentsResponse.Item[].Id' "$A/get-segments.json" | while read -r S; do mkdir -p "$A/segments/$S"
       pp get-segment-versions --region "$REGION" --application-id "$APP" --segment-id "$S" --page-size 1000 > "$A/segments/$S/versions.json"; done
@@ -391,6 +427,39 @@ echo "Wrote pinshift-dump/$ACCOUNT; scan it with: pinshift scan --from-dump pins
 "#,
     );
     script
+}
+
+/// The SES identity and configuration set an email channel names, recorded account-level like the live
+/// reader does: `ses/identities/<identity>.json`, `ses/configuration-sets/<name>.json` and
+/// `ses/configuration-sets/<name>/event-destinations.json`.
+fn read_ses(r: &mut Reading<'_>, channel: &Value) {
+    let project = std::mem::take(&mut r.project);
+    let dir = std::mem::replace(&mut r.dir, r.target_dir.clone());
+    if let Some(identity) =
+        channel["Identity"].as_str().and_then(|arn| arn.rsplit('/').next()).filter(|i| !i.is_empty())
+        && let Some(raw) =
+            r.file(&format!("ses/identities/{identity}.json"), ResourceKind::EmailIdentity, "ses:GetEmailIdentity")
+    {
+        r.record(ResourceKind::EmailIdentity, identity, "", Some(identity), raw);
+    }
+    if let Some(set) = channel["ConfigurationSet"].as_str().filter(|s| !s.is_empty())
+        && let Some(mut raw) = r.file(
+            &format!("ses/configuration-sets/{set}.json"),
+            ResourceKind::EmailConfigurationSet,
+            "ses:GetConfigurationSet",
+        )
+    {
+        if let Some(destinations) = r.file(
+            &format!("ses/configuration-sets/{set}/event-destinations.json"),
+            ResourceKind::EmailConfigurationSet,
+            "ses:GetConfigurationSetEventDestinations",
+        ) {
+            raw["EventDestinations"] = destinations["EventDestinations"].clone();
+        }
+        r.record(ResourceKind::EmailConfigurationSet, set, "", Some(set), raw);
+    }
+    r.dir = dir;
+    r.project = project;
 }
 
 #[cfg(test)]
@@ -432,6 +501,22 @@ mod tests {
         assert!(broken.message.contains("list-templates.json"), "{}", broken.message);
         let missing = read.issues.iter().find(|i| i.code == "MissingFromDump").expect("missing files are reported");
         assert!(missing.message.contains("us-east-1"), "{}", missing.message);
+    }
+
+    #[tokio::test]
+    async fn a_file_with_more_pages_is_reported_as_incomplete() {
+        let dir = tempfile::tempdir().unwrap();
+        let region = dir.path().join("111122223333/us-east-1");
+        std::fs::create_dir_all(&region).unwrap();
+        std::fs::write(
+            region.join("get-apps.json"),
+            r#"{"ApplicationsResponse": {"Item": [{"Id": "abc", "Name": "A"}], "NextToken": "page-2"}}"#,
+        )
+        .unwrap();
+        let read = DumpSource::new(dir.path()).read_region(&target()).await;
+        assert_eq!(read.records.iter().filter(|r| r.kind == ResourceKind::Project).count(), 1);
+        let incomplete = read.issues.iter().find(|i| i.code == "IncompleteDump").expect("reported");
+        assert!(incomplete.message.contains("get-apps.json"), "{}", incomplete.message);
     }
 
     #[test]
