@@ -8,8 +8,6 @@
 use std::collections::HashMap;
 use std::time::Instant;
 
-use aws_config::{BehaviorVersion, Region};
-use aws_credential_types::Credentials;
 use pinshift_aws::pinpoint::PinpointReader;
 use pinshift_core::clock::SystemClock;
 use pinshift_core::engagement::Engagement;
@@ -27,18 +25,7 @@ async fn main() {
 
     let sandbox = RunningSandbox::start(generate(&shape), 0).await.unwrap();
     sandbox.state.quotas.set_enabled(false);
-    let config = aws_config::defaults(BehaviorVersion::latest())
-        .endpoint_url(sandbox.endpoint())
-        .region(Region::new("us-east-1"))
-        .credentials_provider(Credentials::new(
-            "AKIAGENERATEDBPO0001",
-            "generated/bpo/secret/key/0000000000000001",
-            None,
-            None,
-            "bench",
-        ))
-        .load()
-        .await;
+    let config = sandbox.sdk_config("AKIAGENERATEDBPO0001", "generated/bpo/secret/key/0000000000000001").await;
     let reader = PinpointReader::new(HashMap::from([("bpo".to_owned(), config)]), 1_795_392_000);
     let dir = tempfile::tempdir().unwrap();
     let engagement = Engagement::create(&dir.path().join("bench.pinshift"), None, &SystemClock).unwrap();

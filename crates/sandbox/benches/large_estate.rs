@@ -8,8 +8,6 @@
 
 use std::time::{Duration, Instant};
 
-use aws_config::{BehaviorVersion, Region};
-use aws_credential_types::Credentials;
 use pinshift_sandbox::RunningSandbox;
 use pinshift_sandbox::generate::{Shape, generate};
 
@@ -48,18 +46,7 @@ async fn main() {
     println!("  load and seed    {:.2} s", loaded.as_secs_f64());
     println!("  resident memory  {} after load", rss_kib());
 
-    let config = aws_config::defaults(BehaviorVersion::latest())
-        .endpoint_url(sandbox.endpoint())
-        .region(Region::new("us-east-1"))
-        .credentials_provider(Credentials::new(
-            "AKIAGENERATEDBPO0001",
-            "generated/bpo/secret/key/0000000000000001",
-            None,
-            None,
-            "bench",
-        ))
-        .load()
-        .await;
+    let config = sandbox.sdk_config("AKIAGENERATEDBPO0001", "generated/bpo/secret/key/0000000000000001").await;
     let pinpoint = aws_sdk_pinpoint::Client::new(&config);
 
     // A scan's listing pass: every app, then every app's segments, campaigns and journeys, all pages.

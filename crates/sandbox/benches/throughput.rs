@@ -10,8 +10,6 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-use aws_config::{BehaviorVersion, Region};
-use aws_credential_types::Credentials;
 use pinshift_sandbox::{Estate, RunningSandbox};
 
 #[tokio::main]
@@ -22,18 +20,7 @@ async fn main() {
 
     let sandbox = RunningSandbox::start(Estate::load("sample").unwrap(), 0).await.unwrap();
     sandbox.state.quotas.set_enabled(false);
-    let config = aws_config::defaults(BehaviorVersion::latest())
-        .endpoint_url(sandbox.endpoint())
-        .region(Region::new("us-east-1"))
-        .credentials_provider(Credentials::new(
-            "AKIASANDBOXBPO000001",
-            "sandbox/bpo/secret/key/00000000000000001",
-            None,
-            None,
-            "bench",
-        ))
-        .load()
-        .await;
+    let config = sandbox.sdk_config("AKIASANDBOXBPO000001", "sandbox/bpo/secret/key/00000000000000001").await;
     let pinpoint = aws_sdk_pinpoint::Client::new(&config);
     let apps = pinpoint.get_apps().send().await.unwrap();
     let app_ids: Vec<String> =

@@ -342,6 +342,23 @@ impl RunningSandbox {
         format!("http://{}", self.addr)
     }
 
+    /// An AWS SDK configuration that reaches this sandbox as the account owning `access_key_id`
+    /// (us-east-1, static keys): what tests and benchmarks hand the official SDK clients.
+    pub async fn sdk_config(&self, access_key_id: &str, secret_access_key: &str) -> aws_config::SdkConfig {
+        aws_config::defaults(aws_config::BehaviorVersion::latest())
+            .endpoint_url(self.endpoint())
+            .region(aws_config::Region::new("us-east-1"))
+            .credentials_provider(aws_credential_types::Credentials::new(
+                access_key_id,
+                secret_access_key,
+                None,
+                None,
+                "pinshift-sandbox",
+            ))
+            .load()
+            .await
+    }
+
     /// What scripts and tests read to connect: endpoint, Region and every account's keys.
     pub fn ready_info(&self) -> serde_json::Value {
         let world = self.state.world();

@@ -2,26 +2,13 @@
 
 use std::collections::HashMap;
 
-use aws_config::{BehaviorVersion, Region};
-use aws_credential_types::Credentials;
 use pinshift_aws::pinpoint::PinpointReader;
 use pinshift_core::estate::ResourceKind;
 use pinshift_core::scan::{PinpointSource, ScanTarget};
 use pinshift_sandbox::{Estate, RunningSandbox};
 
 async fn reader(sandbox: &RunningSandbox) -> PinpointReader {
-    let config = aws_config::defaults(BehaviorVersion::latest())
-        .endpoint_url(sandbox.endpoint())
-        .region(Region::new("us-east-1"))
-        .credentials_provider(Credentials::new(
-            "AKIASANDBOXBPO000001",
-            "sandbox/bpo/secret/key/00000000000000001",
-            None,
-            None,
-            "test",
-        ))
-        .load()
-        .await;
+    let config = sandbox.sdk_config("AKIASANDBOXBPO000001", "sandbox/bpo/secret/key/00000000000000001").await;
     PinpointReader::new(HashMap::from([("bpo".to_owned(), config)]), 1_795_392_000)
 }
 
@@ -78,18 +65,7 @@ async fn every_call_a_scan_makes_is_in_the_read_only_policy() {
     use pinshift_core::scan::{ScanOptions, Silent, scan};
 
     let sandbox = RunningSandbox::start(Estate::load("demo").expect("estate"), 0).await.expect("start");
-    let config = aws_config::defaults(BehaviorVersion::latest())
-        .endpoint_url(sandbox.endpoint())
-        .region(Region::new("us-east-1"))
-        .credentials_provider(Credentials::new(
-            "AKIADEMONORTHWIND001",
-            "demo/northwind/secret/key/00000000000001",
-            None,
-            None,
-            "test",
-        ))
-        .load()
-        .await;
+    let config = sandbox.sdk_config("AKIADEMONORTHWIND001", "demo/northwind/secret/key/00000000000001").await;
     let reader = PinpointReader::new(HashMap::from([("northwind".to_owned(), config)]), 1_795_392_000);
     let dir = tempfile::tempdir().expect("tempdir");
     let engagement = Engagement::create(&dir.path().join("e.pinshift"), None, &SystemClock).expect("create");

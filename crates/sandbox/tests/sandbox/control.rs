@@ -8,7 +8,7 @@ use aws_sdk_pinpoint::types::CreateApplicationRequest;
 use pinshift_sandbox::RunningSandbox;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-use crate::{sdk_config, start};
+use crate::start;
 
 /// A control API call over plain HTTP/1.1; returns the status and body.
 pub async fn control(sandbox: &RunningSandbox, method: &str, path: &str, body: &str) -> (u16, String) {
@@ -28,7 +28,7 @@ pub async fn control(sandbox: &RunningSandbox, method: &str, path: &str, body: &
 
 /// A client that does not retry, so each injected fault is seen.
 async fn no_retries(sandbox: &RunningSandbox) -> Client {
-    let config = sdk_config(sandbox, "AKIASANDBOXCLIENTA01", "sandbox/client-a/secret/key/00000000001").await;
+    let config = sandbox.sdk_config("AKIASANDBOXCLIENTA01", "sandbox/client-a/secret/key/00000000001").await;
     Client::from_conf(
         aws_sdk_pinpoint::config::Builder::from(&config)
             .retry_config(aws_sdk_pinpoint::config::retry::RetryConfig::disabled())

@@ -9,14 +9,14 @@ use aws_sdk_pinpoint::types::{EndpointRequest, EndpointUser, ExportJobRequest};
 use aws_sdk_s3::primitives::ByteStream;
 use pinshift_sandbox::{Estate, RunningSandbox};
 
-use crate::{app_id, sdk_config};
+use crate::app_id;
 
 const KEY: &str = "AKIASANDBOXBPO000001";
 const SECRET: &str = "sandbox/bpo/secret/key/00000000000000001";
 
 async fn sample() -> (RunningSandbox, aws_sdk_pinpoint::Client, aws_sdk_s3::Client, String) {
     let sandbox = RunningSandbox::start(Estate::load("sample").expect("estate"), 0).await.expect("start");
-    let config = sdk_config(&sandbox, KEY, SECRET).await;
+    let config = sandbox.sdk_config(KEY, SECRET).await;
     let pinpoint = aws_sdk_pinpoint::Client::new(&config);
     let s3 = aws_sdk_s3::Client::from_conf(aws_sdk_s3::config::Builder::from(&config).force_path_style(true).build());
     let acme = app_id(&pinpoint, "acme-retail").await;

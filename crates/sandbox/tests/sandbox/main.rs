@@ -10,8 +10,6 @@ mod sms;
 mod sts;
 mod sweep;
 
-use aws_config::{BehaviorVersion, Region, SdkConfig};
-use aws_credential_types::Credentials;
 use pinshift_sandbox::{Estate, RunningSandbox};
 
 pub async fn start() -> RunningSandbox {
@@ -28,7 +26,7 @@ pub async fn pinpoint_via_role(
 ) -> aws_sdk_pinpoint::Client {
     use aws_config::sts::AssumeRoleProvider;
     use aws_credential_types::provider::SharedCredentialsProvider;
-    let hub = sdk_config(sandbox, hub_key, hub_secret).await;
+    let hub = sandbox.sdk_config(hub_key, hub_secret).await;
     let role = AssumeRoleProvider::builder(role_arn)
         .session_name("scan")
         .external_id(external_id)
@@ -48,13 +46,4 @@ pub async fn app_id(pinpoint: &aws_sdk_pinpoint::Client, name: &str) -> String {
     let apps = pinpoint.get_apps().send().await.expect("GetApps");
     let apps = apps.applications_response().expect("payload").item();
     apps.iter().find(|a| a.name() == Some(name)).and_then(|a| a.id()).expect("app").to_owned()
-}
-
-pub async fn sdk_config(sandbox: &RunningSandbox, key: &str, secret: &str) -> SdkConfig {
-    aws_config::defaults(BehaviorVersion::latest())
-        .endpoint_url(sandbox.endpoint())
-        .region(Region::new("us-east-1"))
-        .credentials_provider(Credentials::new(key, secret, None, None, "test"))
-        .load()
-        .await
 }

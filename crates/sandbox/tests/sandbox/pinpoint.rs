@@ -12,13 +12,13 @@ use aws_sdk_pinpoint::types::{
     WriteTreatmentResource,
 };
 
-use crate::{sdk_config, start};
+use crate::start;
 
 const KEY: &str = "AKIASANDBOXCLIENTA01";
 const SECRET: &str = "sandbox/client-a/secret/key/00000000001";
 
 async fn client(sandbox: &pinshift_sandbox::RunningSandbox) -> Client {
-    Client::new(&sdk_config(sandbox, KEY, SECRET).await)
+    Client::new(&sandbox.sdk_config(KEY, SECRET).await)
 }
 
 async fn create_app(pinpoint: &Client, name: &str) -> String {
@@ -81,12 +81,11 @@ async fn apps_are_per_account_and_region() {
     let sandbox = start().await;
     let pinpoint = client(&sandbox).await;
     create_app(&pinpoint, "client-a-app").await;
-    let hub =
-        Client::new(&sdk_config(&sandbox, "AKIASANDBOXHUB000001", "sandbox/hub/secret/key/0000000000000001").await);
+    let hub = Client::new(&sandbox.sdk_config("AKIASANDBOXHUB000001", "sandbox/hub/secret/key/0000000000000001").await);
     let listed = hub.get_apps().send().await.expect("GetApps");
     assert!(listed.applications_response().expect("payload").item().is_empty(), "another account sees nothing");
     let other_region = Client::from_conf(
-        aws_sdk_pinpoint::config::Builder::from(&sdk_config(&sandbox, KEY, SECRET).await)
+        aws_sdk_pinpoint::config::Builder::from(&sandbox.sdk_config(KEY, SECRET).await)
             .region(aws_sdk_pinpoint::config::Region::new("eu-west-1"))
             .build(),
     );

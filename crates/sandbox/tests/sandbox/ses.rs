@@ -6,10 +6,10 @@ use aws_sdk_sesv2::types::{EventDestinationDefinition, EventType, KinesisFirehos
 use pinshift_sandbox::{Estate, RunningSandbox};
 
 use crate::control::control;
-use crate::{sdk_config, start};
+use crate::start;
 
 async fn client(sandbox: &RunningSandbox, key: &str, secret: &str) -> Client {
-    Client::new(&sdk_config(sandbox, key, secret).await)
+    Client::new(&sandbox.sdk_config(key, secret).await)
 }
 
 #[tokio::test]

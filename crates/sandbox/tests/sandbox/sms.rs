@@ -8,10 +8,10 @@ use aws_sdk_pinpointsmsvoicev2::types::{
 use pinshift_sandbox::{Estate, RunningSandbox};
 
 use crate::control::control;
-use crate::{sdk_config, start};
+use crate::start;
 
 async fn client(sandbox: &RunningSandbox, key: &str, secret: &str) -> Client {
-    Client::new(&sdk_config(sandbox, key, secret).await)
+    Client::new(&sandbox.sdk_config(key, secret).await)
 }
 
 #[tokio::test]

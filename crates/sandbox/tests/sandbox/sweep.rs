@@ -7,11 +7,11 @@ use aws_sdk_pinpoint::error::ProvideErrorMetadata;
 use aws_sdk_pinpoint::types::*;
 use pinshift_sandbox::{Estate, RunningSandbox};
 
-use crate::{app_id, sdk_config};
+use crate::app_id;
 
 async fn sample() -> (RunningSandbox, Client, String) {
     let sandbox = RunningSandbox::start(Estate::load("sample").expect("estate"), 0).await.expect("start");
-    let config = sdk_config(&sandbox, "AKIASANDBOXBPO000001", "sandbox/bpo/secret/key/00000000000000001").await;
+    let config = sandbox.sdk_config("AKIASANDBOXBPO000001", "sandbox/bpo/secret/key/00000000000000001").await;
     let pinpoint = Client::new(&config);
     let acme = app_id(&pinpoint, "acme-retail").await;
     (sandbox, pinpoint, acme)
