@@ -13,6 +13,10 @@ use serde_json::Value;
 use crate::estate::ResourceKind;
 use crate::scan::{PinpointSource, Read, ScanTarget};
 
+/// The connection name a dump scan's targets carry (a dump has no AWS connection); it tells a dump
+/// scan from a live one when a scan is resumed.
+pub const CONNECTION: &str = "dump";
+
 /// Reads a dump folder.
 #[derive(Debug, Clone)]
 pub struct DumpSource {
@@ -38,8 +42,8 @@ impl DumpSource {
         DumpSource { root: root.into() }
     }
 
-    /// The account × Region folders the dump holds, as scan targets of connection `connection`.
-    pub fn targets(&self, connection: &str) -> std::io::Result<Vec<ScanTarget>> {
+    /// The account × Region folders the dump holds, as scan targets of the connection [`CONNECTION`].
+    pub fn targets(&self) -> std::io::Result<Vec<ScanTarget>> {
         let mut targets = Vec::new();
         for account in sorted_dirs(&self.root)? {
             let account_id = name_of(&account);
@@ -48,7 +52,7 @@ impl DumpSource {
             }
             for region in sorted_dirs(&account)? {
                 targets.push(ScanTarget {
-                    connection: connection.to_owned(),
+                    connection: CONNECTION.to_owned(),
                     account_id: account_id.clone(),
                     region: name_of(&region),
                 });
@@ -467,7 +471,7 @@ mod tests {
     use super::*;
 
     fn target() -> ScanTarget {
-        ScanTarget { connection: "offline".into(), account_id: "111122223333".into(), region: "us-east-1".into() }
+        ScanTarget { connection: CONNECTION.into(), account_id: "111122223333".into(), region: "us-east-1".into() }
     }
 
     #[test]
@@ -476,7 +480,7 @@ mod tests {
         std::fs::create_dir_all(dir.path().join("111122223333/us-east-1")).unwrap();
         std::fs::create_dir_all(dir.path().join("111122223333/eu-west-1")).unwrap();
         std::fs::create_dir_all(dir.path().join("notes/us-east-1")).unwrap();
-        let targets = DumpSource::new(dir.path()).targets("offline").unwrap();
+        let targets = DumpSource::new(dir.path()).targets().unwrap();
         let regions: Vec<_> = targets.iter().map(|t| t.region.as_str()).collect();
         assert_eq!(regions, ["eu-west-1", "us-east-1"]);
         assert!(targets.iter().all(|t| t.account_id == "111122223333"));

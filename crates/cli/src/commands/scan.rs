@@ -9,7 +9,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use pinshift_aws::pinpoint::PinpointReader;
 use pinshift_core::clock::{Clock, SystemClock};
 use pinshift_core::connections::validate_region;
-use pinshift_core::dump::DumpSource;
+use pinshift_core::dump::{self, DumpSource};
 use pinshift_core::engagement::Engagement;
 use pinshift_core::estate::{ScanStatus, ScanSummary};
 use pinshift_core::scan::{
@@ -57,7 +57,7 @@ pub async fn run(
     }
     let resumed = if resume {
         let (id, targets) = resumable(engagement)?;
-        if targets.iter().any(|t| t.connection == DUMP_CONNECTION) {
+        if targets.iter().any(|t| t.connection == dump::CONNECTION) {
             return Err(pinshift_core::Error::invalid(
                 "scan",
                 format!("scan {id} read an offline dump: resume it with `pinshift scan --resume --from-dump DIR`"),
@@ -121,9 +121,6 @@ pub async fn run(
     report(engagement, &summary, json)
 }
 
-/// The connection name a dump scan's targets carry.
-const DUMP_CONNECTION: &str = "dump";
-
 /// The newest stopped or interrupted scan and its targets.
 fn resumable(engagement: &Engagement) -> anyhow::Result<(String, Vec<ScanTarget>)> {
     let id = engagement.resumable_scan()?.ok_or_else(|| {
@@ -147,7 +144,7 @@ pub async fn from_dump(
     let source = DumpSource::new(dir);
     if resume {
         let (id, targets) = resumable(engagement)?;
-        if targets.iter().any(|t| t.connection != DUMP_CONNECTION) {
+        if targets.iter().any(|t| t.connection != dump::CONNECTION) {
             return Err(pinshift_core::Error::invalid(
                 "scan",
                 format!("scan {id} read AWS, not a dump: resume it with `pinshift scan --resume`"),
@@ -161,8 +158,7 @@ pub async fn from_dump(
         let summary = resume_scan(engagement, &source, &id, &options, &SystemClock, &bar).await?;
         return report(engagement, &summary, json);
     }
-    let targets =
-        source.targets(DUMP_CONNECTION).map_err(|source| pinshift_core::Error::Io { path: dir.to_owned(), source })?;
+    let targets = source.targets().map_err(|source| pinshift_core::Error::Io { path: dir.to_owned(), source })?;
     if targets.is_empty() {
         return Err(pinshift_core::Error::invalid(
             "dump",
