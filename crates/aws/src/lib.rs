@@ -11,6 +11,7 @@
 pub mod config;
 pub mod errors;
 pub mod identity;
+pub mod pace;
 pub mod pinpoint;
 pub mod raw;
 mod read;

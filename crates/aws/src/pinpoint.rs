@@ -3,22 +3,29 @@
 //! and the read goes on with what it can still reach.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use aws_config::SdkConfig;
 use aws_sdk_pinpoint::Client;
 use aws_sdk_pinpoint::error::ProvideErrorMetadata;
 use aws_sdk_pinpoint::primitives::DateTime;
+use aws_smithy_runtime_api::client::http::SharedHttpClient;
 use pinshift_core::estate::ResourceKind;
 use pinshift_core::scan::{PinpointSource, Read, ScanTarget};
 use serde_json::Value;
 
-use crate::read::{CallError, Collector, describe, issue, no_client, pages, send, text};
+use crate::pace::{PacedHttpClient, Pacer};
+use crate::read::{CallError, Collector, describe, fan_out, issue, no_client, pages, send, text};
 
 /// Reads Pinpoint with one SDK configuration per connection (its credentials, assumed roles and the
 /// standard AWS environment); the Region comes from each target.
 #[derive(Debug, Clone)]
 pub struct PinpointReader {
     configs: HashMap<String, SdkConfig>,
+    /// Slots under Pinpoint's per-operation rates, shared by every target of the scan.
+    pacer: Arc<Pacer>,
+    /// The SDK's HTTPS client (proxy settings from the environment), wrapped per target for pacing.
+    http: SharedHttpClient,
     /// KPIs are read for the 90 days before this instant (epoch seconds).
     kpi_end: i64,
 }
@@ -48,13 +55,20 @@ const KPI_WINDOW_DAYS: i64 = 31;
 impl PinpointReader {
     /// `kpi_end`: the end of the KPI archive, in epoch seconds (usually now).
     pub fn new(configs: HashMap<String, SdkConfig>, kpi_end: i64) -> Self {
-        PinpointReader { configs, kpi_end }
+        PinpointReader { configs, kpi_end, pacer: Arc::default(), http: crate::pace::default_https_client() }
+    }
+
+    /// At most `calls` requests in flight across all targets (the scan's `--concurrency`).
+    pub fn with_concurrency(mut self, calls: usize) -> Self {
+        self.pacer = Arc::new(Pacer::new(calls));
+        self
     }
 
     /// The connection's configuration in the target's Region, retrying throttles and server errors with
     /// the SDK's standard mode (exponential backoff with full jitter) and more attempts than the default —
-    /// a scan should ride out 429s, not report them. (Adaptive mode's client-side rate limiter was tried:
-    /// under sustained throttling it slows a scan to a crawl.)
+    /// a scan should ride out 429s, not report them — and pacing every Pinpoint request under its
+    /// operation's published rate ([`crate::pace`]), so a wide scan is rarely throttled at all. (Adaptive
+    /// mode's client-side rate limiter was tried: under sustained throttling it slows a scan to a crawl.)
     pub(crate) fn config(&self, target: &ScanTarget) -> Option<SdkConfig> {
         let config = self.configs.get(&target.connection)?;
         Some(
@@ -63,6 +77,11 @@ impl PinpointReader {
                 .into_builder()
                 .region(aws_config::Region::new(target.region.clone()))
                 .retry_config(aws_config::retry::RetryConfig::standard().with_max_attempts(SCAN_ATTEMPTS))
+                .http_client(PacedHttpClient::new(
+                    config.http_client().unwrap_or_else(|| self.http.clone()),
+                    self.pacer.clone(),
+                    format!("{}/{}", target.account_id, target.region),
+                ))
                 .build(),
         )
     }
@@ -102,6 +121,12 @@ impl PinpointSource for PinpointReader {
             |t| client.get_apps().page_size("100").set_token(t),
             |app| { out.record(ResourceKind::Project, text(&app, "Id"), "", app["Name"].as_str(), app.clone()) }
         );
+        out.read
+    }
+
+    async fn read_account(&self, target: &ScanTarget) -> Read {
+        let Some(client) = self.client(target) else { return no_client(target) };
+        let mut out = Collector::new(target, "");
 
         // Templates (account-level): the active version, then every version's full content.
         let mut templates: Vec<(String, String)> = Vec::new();
@@ -113,9 +138,11 @@ impl PinpointSource for PinpointReader {
             |t| client.list_templates().page_size("100").set_next_token(t),
             |t| { templates.push((text(&t, "TemplateName").to_owned(), text(&t, "TemplateType").to_owned())) }
         );
-        for (name, kind) in templates {
+        let client = &client;
+        fan_out(&mut out, templates, |(name, kind)| async move {
+            let mut out = Collector::new(target, "");
             let id = format!("{kind}/{name}");
-            match get_template(&client, &name, &kind, None).await {
+            match get_template(client, &name, &kind, None).await {
                 Ok(raw) => {
                     let version = text(&raw, "Version").to_owned();
                     out.record(ResourceKind::Template, &id, &version, Some(&name), raw);
@@ -138,14 +165,16 @@ impl PinpointSource for PinpointReader {
                 |v| versions.push(text(&v, "Version").to_owned())
             );
             for number in versions {
-                match get_template(&client, &name, &kind, Some(&number)).await {
+                match get_template(client, &name, &kind, Some(&number)).await {
                     Ok(raw) => out.record(ResourceKind::TemplateVersion, &id, &number, Some(&name), raw),
                     Err((operation, error)) => {
                         out.read.issues.push(issue(target, "", ResourceKind::TemplateVersion, &operation, error))
                     }
                 }
             }
-        }
+            out.read
+        })
+        .await;
 
         pages!(
             out,
@@ -191,125 +220,170 @@ impl PinpointSource for PinpointReader {
             Err(error) => out.fail(ResourceKind::Channel, "GetChannels", &error),
         }
 
-        // Segments, each with every version.
-        let mut segments = Vec::new();
-        pages!(
-            out,
-            ResourceKind::Segment,
-            "GetSegments",
-            "Item",
-            |t| client.get_segments().application_id(project).page_size("100").set_token(t),
-            |s| segments.push(s)
-        );
-        for segment in segments {
-            let id = text(&segment, "Id").to_owned();
-            out.record(ResourceKind::Segment, &id, &version_of(&segment), segment["Name"].as_str(), segment.clone());
+        // The rest in parallel: each part waits on its own operations' pacing, not on the others.
+        let client = &client;
+        let segments = async {
+            let mut out = Collector::new(target, project);
+            // Segments, each with every version.
+            let mut segments = Vec::new();
             pages!(
                 out,
-                ResourceKind::SegmentVersion,
-                "GetSegmentVersions",
+                ResourceKind::Segment,
+                "GetSegments",
                 "Item",
-                |t| client.get_segment_versions().application_id(project).segment_id(&id).page_size("100").set_token(t),
-                |v| out.record(ResourceKind::SegmentVersion, &id, &version_of(&v), v["Name"].as_str(), v.clone())
+                |t| client.get_segments().application_id(project).page_size("100").set_token(t),
+                |s| segments.push(s)
             );
-        }
+            fan_out(&mut out, segments, |segment| async move {
+                let mut out = Collector::new(target, project);
+                let id = text(&segment, "Id").to_owned();
+                out.record(
+                    ResourceKind::Segment,
+                    &id,
+                    &version_of(&segment),
+                    segment["Name"].as_str(),
+                    segment.clone(),
+                );
+                pages!(
+                    out,
+                    ResourceKind::SegmentVersion,
+                    "GetSegmentVersions",
+                    "Item",
+                    |t| client
+                        .get_segment_versions()
+                        .application_id(project)
+                        .segment_id(&id)
+                        .page_size("100")
+                        .set_token(t),
+                    |v| out.record(ResourceKind::SegmentVersion, &id, &version_of(&v), v["Name"].as_str(), v.clone())
+                );
+                out.read
+            })
+            .await;
 
-        // Campaigns, each with every version and its activities.
-        let mut campaigns = Vec::new();
-        pages!(
-            out,
-            ResourceKind::Campaign,
-            "GetCampaigns",
-            "Item",
-            |t| client.get_campaigns().application_id(project).page_size("100").set_token(t),
-            |c| campaigns.push(c)
-        );
-        for campaign in campaigns {
-            let id = text(&campaign, "Id").to_owned();
-            out.record(
+            out.read
+        };
+        let campaigns = async {
+            let mut out = Collector::new(target, project);
+            // Campaigns, each with every version and its activities.
+            let mut campaigns = Vec::new();
+            pages!(
+                out,
                 ResourceKind::Campaign,
-                &id,
-                &version_of(&campaign),
-                campaign["Name"].as_str(),
-                campaign.clone(),
-            );
-            pages!(
-                out,
-                ResourceKind::CampaignVersion,
-                "GetCampaignVersions",
+                "GetCampaigns",
                 "Item",
-                |t| client
-                    .get_campaign_versions()
-                    .application_id(project)
-                    .campaign_id(&id)
-                    .page_size("100")
-                    .set_token(t),
-                |v| out.record(ResourceKind::CampaignVersion, &id, &version_of(&v), v["Name"].as_str(), v.clone())
+                |t| client.get_campaigns().application_id(project).page_size("100").set_token(t),
+                |c| campaigns.push(c)
             );
-            pages!(
-                out,
-                ResourceKind::CampaignActivity,
-                "GetCampaignActivities",
-                "Item",
-                |t| client
-                    .get_campaign_activities()
-                    .application_id(project)
-                    .campaign_id(&id)
-                    .page_size("100")
-                    .set_token(t),
-                |a| out.record(ResourceKind::CampaignActivity, &id, text(&a, "Id"), None, a.clone())
-            );
-        }
+            fan_out(&mut out, campaigns, |campaign| async move {
+                let mut out = Collector::new(target, project);
+                let id = text(&campaign, "Id").to_owned();
+                out.record(
+                    ResourceKind::Campaign,
+                    &id,
+                    &version_of(&campaign),
+                    campaign["Name"].as_str(),
+                    campaign.clone(),
+                );
+                pages!(
+                    out,
+                    ResourceKind::CampaignVersion,
+                    "GetCampaignVersions",
+                    "Item",
+                    |t| client
+                        .get_campaign_versions()
+                        .application_id(project)
+                        .campaign_id(&id)
+                        .page_size("100")
+                        .set_token(t),
+                    |v| out.record(ResourceKind::CampaignVersion, &id, &version_of(&v), v["Name"].as_str(), v.clone())
+                );
+                pages!(
+                    out,
+                    ResourceKind::CampaignActivity,
+                    "GetCampaignActivities",
+                    "Item",
+                    |t| client
+                        .get_campaign_activities()
+                        .application_id(project)
+                        .campaign_id(&id)
+                        .page_size("100")
+                        .set_token(t),
+                    |a| out.record(ResourceKind::CampaignActivity, &id, text(&a, "Id"), None, a.clone())
+                );
+                out.read
+            })
+            .await;
 
-        // Journeys, each with its execution metrics.
-        let mut journeys = Vec::new();
-        pages!(
-            out,
-            ResourceKind::Journey,
-            "ListJourneys",
-            "Item",
-            |t| client.list_journeys().application_id(project).page_size("100").set_token(t),
-            |j| journeys.push(j)
-        );
-        for journey in journeys {
-            let id = text(&journey, "Id").to_owned();
-            out.record(ResourceKind::Journey, &id, "", journey["Name"].as_str(), journey.clone());
-            let (metrics, raw) = send!(client.get_journey_execution_metrics().application_id(project).journey_id(&id));
-            match metrics {
-                Ok(_) => out.record(ResourceKind::JourneyMetrics, &id, "", None, raw),
-                Err(error) => out.fail(ResourceKind::JourneyMetrics, "GetJourneyExecutionMetrics", &error),
+            out.read
+        };
+        let journeys = async {
+            let mut out = Collector::new(target, project);
+            // Journeys, each with its execution metrics.
+            let mut journeys = Vec::new();
+            pages!(
+                out,
+                ResourceKind::Journey,
+                "ListJourneys",
+                "Item",
+                |t| client.list_journeys().application_id(project).page_size("100").set_token(t),
+                |j| journeys.push(j)
+            );
+            fan_out(&mut out, journeys, |journey| async move {
+                let mut out = Collector::new(target, project);
+                let id = text(&journey, "Id").to_owned();
+                out.record(ResourceKind::Journey, &id, "", journey["Name"].as_str(), journey.clone());
+                let (metrics, raw) =
+                    send!(client.get_journey_execution_metrics().application_id(project).journey_id(&id));
+                match metrics {
+                    Ok(_) => out.record(ResourceKind::JourneyMetrics, &id, "", None, raw),
+                    Err(error) => out.fail(ResourceKind::JourneyMetrics, "GetJourneyExecutionMetrics", &error),
+                }
+                out.read
+            })
+            .await;
+
+            out.read
+        };
+        let history = async {
+            let mut out = Collector::new(target, project);
+            // Event stream (absent is normal).
+            let (result, raw) = send!(client.get_event_stream().application_id(project));
+            match result {
+                Ok(_) => out.record(ResourceKind::EventStream, project, "", None, raw),
+                Err(error) if error.code() == Some("NotFoundException") => {}
+                Err(error) => out.fail(ResourceKind::EventStream, "GetEventStream", &error),
             }
-        }
 
-        // Event stream (absent is normal).
-        let (result, raw) = send!(client.get_event_stream().application_id(project));
-        match result {
-            Ok(_) => out.record(ResourceKind::EventStream, project, "", None, raw),
-            Err(error) if error.code() == Some("NotFoundException") => {}
-            Err(error) => out.fail(ResourceKind::EventStream, "GetEventStream", &error),
-        }
+            // Import and export job history.
+            pages!(
+                out,
+                ResourceKind::ImportJob,
+                "GetImportJobs",
+                "Item",
+                |t| client.get_import_jobs().application_id(project).page_size("100").set_token(t),
+                |job| { out.record(ResourceKind::ImportJob, text(&job, "Id"), "", None, job.clone()) }
+            );
+            pages!(
+                out,
+                ResourceKind::ExportJob,
+                "GetExportJobs",
+                "Item",
+                |t| client.get_export_jobs().application_id(project).page_size("100").set_token(t),
+                |job| { out.record(ResourceKind::ExportJob, text(&job, "Id"), "", None, job.clone()) }
+            );
 
-        // Import and export job history.
-        pages!(
-            out,
-            ResourceKind::ImportJob,
-            "GetImportJobs",
-            "Item",
-            |t| client.get_import_jobs().application_id(project).page_size("100").set_token(t),
-            |job| { out.record(ResourceKind::ImportJob, text(&job, "Id"), "", None, job.clone()) }
-        );
-        pages!(
-            out,
-            ResourceKind::ExportJob,
-            "GetExportJobs",
-            "Item",
-            |t| client.get_export_jobs().application_id(project).page_size("100").set_token(t),
-            |job| { out.record(ResourceKind::ExportJob, text(&job, "Id"), "", None, job.clone()) }
-        );
-
-        // KPIs: the last 90 days, day by day, in 31-day windows.
-        for kpi in DAILY_KPIS {
-            for (start, end) in self.kpi_windows() {
+            out.read
+        };
+        let kpis = async {
+            let mut out = Collector::new(target, project);
+            // KPIs: the last 90 days, day by day, in 31-day windows.
+            // By index into DAILY_KPIS: a closure over borrowed names trips the compiler's async lifetimes.
+            let windows: Vec<(usize, (DateTime, DateTime))> =
+                (0..DAILY_KPIS.len()).flat_map(|k| self.kpi_windows().into_iter().map(move |w| (k, w))).collect();
+            fan_out(&mut out, windows, |(k, (start, end))| async move {
+                let kpi = DAILY_KPIS[k];
+                let mut out = Collector::new(target, project);
                 let (result, raw) = send!(
                     client
                         .get_application_date_range_kpi()
@@ -325,7 +399,17 @@ impl PinpointSource for PinpointReader {
                     }
                     Err(error) => out.fail(ResourceKind::Kpi, "GetApplicationDateRangeKpi", &error),
                 }
-            }
+                out.read
+            })
+            .await;
+
+            out.read
+        };
+        let (segments, campaigns, journeys, history, kpis) =
+            futures::join!(segments, campaigns, journeys, history, kpis);
+        for part in [segments, campaigns, journeys, history, kpis] {
+            out.read.records.extend(part.records);
+            out.read.issues.extend(part.issues);
         }
 
         // The SES identity and configuration set the email channel sends with (account-level records).

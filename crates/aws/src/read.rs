@@ -43,6 +43,24 @@ impl<'a> Collector<'a> {
     }
 }
 
+/// Reads started at once inside one unit (a Region's templates, a project's segments, …); the reader's
+/// in-flight limit ([`crate::pace`]) bounds the calls across all units.
+const FAN_OUT: usize = 16;
+
+/// Reads each item with `read`, [`FAN_OUT`] at a time, and adds the reads to `out` in item order.
+pub(crate) async fn fan_out<T, F, Fut>(out: &mut Collector<'_>, items: Vec<T>, read: F)
+where
+    F: Fn(T) -> Fut,
+    Fut: std::future::Future<Output = Read>,
+{
+    use futures::StreamExt;
+    let reads: Vec<Read> = futures::stream::iter(items).map(read).buffered(FAN_OUT).collect().await;
+    for read in reads {
+        out.read.records.extend(read.records);
+        out.read.issues.extend(read.issues);
+    }
+}
+
 pub(crate) fn text<'v>(value: &'v Value, key: &str) -> &'v str {
     value[key].as_str().unwrap_or_default()
 }

@@ -55,8 +55,8 @@ pub enum Command {
         /// A Region to scan (repeatable); every Region Pinpoint ran in by default.
         #[arg(long = "region", value_name = "REGION")]
         regions: Vec<String>,
-        /// Reads in flight at once.
-        #[arg(long, default_value_t = 8)]
+        /// AWS requests in flight at once (each Pinpoint operation is also paced under its published rate).
+        #[arg(long, default_value_t = 16)]
         concurrency: usize,
         /// Continue the newest scan that was stopped or interrupted, reading only what it had not.
         #[arg(long, conflicts_with_all = ["connections", "regions"])]

@@ -86,6 +86,8 @@ struct Reading<'a> {
     target_dir: PathBuf,
     project: String,
     read: Read,
+    /// The file read last, the JSON path of its payload and what it was read for (for [`Reading::items`]).
+    last: Option<(PathBuf, String, ResourceKind, String)>,
 }
 
 impl Reading<'_> {
@@ -104,6 +106,13 @@ impl Reading<'_> {
         let text = std::fs::read_to_string(&path).ok()?;
         match serde_json::from_str::<Value>(&text) {
             Ok(value) => {
+                let wrapper = match &value {
+                    Value::Object(map) if map.len() == 1 && operation.starts_with("mobiletargeting:") => {
+                        map.keys().next().map(|k| format!(".{k}")).unwrap_or_default()
+                    }
+                    _ => String::new(),
+                };
+                self.last = Some((path.clone(), wrapper, kind, operation.to_owned()));
                 let value = unwrap_payload(value, operation);
                 if value["NextToken"].as_str().is_some_and(|t| !t.is_empty()) {
                     // The AWS CLI follows pages only for operations with a paginator; the rest stop at one.
@@ -119,6 +128,32 @@ impl Reading<'_> {
             Err(error) => {
                 self.issue(kind, operation, "InvalidDumpFile", format!("{}: {error}", path.display()));
                 Some(None)
+            }
+        }
+    }
+
+    /// The objects listed under `member` of the file read last; anything else there is reported with
+    /// the file and the JSON path (`…/get-segments.json: at $.SegmentsResponse.Item[2]: …`).
+    fn items(&mut self, value: &Value, member: &str) -> Vec<Value> {
+        let Some((file, wrapper, kind, operation)) = self.last.clone() else { return Vec::new() };
+        let at = |suffix: String| format!("{}: at ${wrapper}.{member}{suffix}", file.display());
+        match &value[member] {
+            Value::Null => Vec::new(),
+            Value::Array(list) => {
+                for (i, item) in list.iter().enumerate().filter(|(_, item)| !item.is_object()) {
+                    let message = format!("{}: expected an object, found {item}", at(format!("[{i}]")));
+                    self.issue(kind, &operation, "InvalidDumpFile", message);
+                }
+                list.iter().filter(|item| item.is_object()).cloned().collect()
+            }
+            other => {
+                self.issue(
+                    kind,
+                    &operation,
+                    "InvalidDumpFile",
+                    format!("{}: expected a list, found {other}", at(String::new())),
+                );
+                Vec::new()
             }
         }
     }
@@ -145,10 +180,6 @@ fn unwrap_payload(value: Value, operation: &str) -> Value {
     }
 }
 
-fn items(value: &Value, member: &str) -> Vec<Value> {
-    value[member].as_array().cloned().unwrap_or_default()
-}
-
 fn text<'v>(value: &'v Value, key: &str) -> &'v str {
     value[key].as_str().unwrap_or_default()
 }
@@ -165,15 +196,28 @@ impl PinpointSource for DumpSource {
             target_dir: self.dir(target),
             project: String::new(),
             read: Read::default(),
+            last: None,
         };
         if let Some(apps) = r.file("get-apps.json", ResourceKind::Project, "mobiletargeting:GetApps") {
-            for app in items(&apps, "Item") {
+            for app in r.items(&apps, "Item") {
                 r.record(ResourceKind::Project, text(&app, "Id"), "", app["Name"].as_str(), app.clone());
             }
         }
+        r.read
+    }
+
+    async fn read_account(&self, target: &ScanTarget) -> Read {
+        let mut r = Reading {
+            target,
+            dir: self.dir(target),
+            target_dir: self.dir(target),
+            project: String::new(),
+            read: Read::default(),
+            last: None,
+        };
         if let Some(templates) = r.file("list-templates.json", ResourceKind::Template, "mobiletargeting:ListTemplates")
         {
-            for t in items(&templates, "Item") {
+            for t in r.items(&templates, "Item") {
                 let (name, kind) = (text(&t, "TemplateName").to_owned(), text(&t, "TemplateType").to_owned());
                 let id = format!("{kind}/{name}");
                 let base = format!("templates/{kind}/{name}");
@@ -187,7 +231,7 @@ impl PinpointSource for DumpSource {
                     ResourceKind::TemplateVersion,
                     "mobiletargeting:ListTemplateVersions",
                 );
-                for v in versions.map(|v| items(&v, "Item")).unwrap_or_default() {
+                for v in versions.map(|v| r.items(&v, "Item")).unwrap_or_default() {
                     let number = text(&v, "Version").to_owned();
                     if let Some(content) = r.file(
                         &format!("{base}/{number}.json"),
@@ -204,7 +248,7 @@ impl PinpointSource for DumpSource {
             ResourceKind::Recommender,
             "mobiletargeting:GetRecommenderConfigurations",
         ) {
-            for rec in items(&recommenders, "Item") {
+            for rec in r.items(&recommenders, "Item") {
                 r.record(ResourceKind::Recommender, text(&rec, "Id"), "", rec["Name"].as_str(), rec.clone());
             }
         }
@@ -214,8 +258,14 @@ impl PinpointSource for DumpSource {
 
     async fn read_project(&self, target: &ScanTarget, project: &str) -> Read {
         let dir = self.dir(target).join("apps").join(project);
-        let mut r =
-            Reading { target, dir, target_dir: self.dir(target), project: project.to_owned(), read: Read::default() };
+        let mut r = Reading {
+            target,
+            dir,
+            target_dir: self.dir(target),
+            project: project.to_owned(),
+            read: Read::default(),
+            last: None,
+        };
         if let Some(settings) = r.file(
             "get-application-settings.json",
             ResourceKind::ProjectSettings,
@@ -243,11 +293,11 @@ impl PinpointSource for DumpSource {
             ("campaigns", ResourceKind::Campaign, ResourceKind::CampaignVersion, "mobiletargeting:GetCampaigns"),
         ] {
             let Some(all) = r.file(&format!("get-{list}.json"), kind, operation) else { continue };
-            for item in items(&all, "Item") {
+            for item in r.items(&all, "Item") {
                 let id = text(&item, "Id").to_owned();
                 r.record(kind, &id, &version_of(&item), item["Name"].as_str(), item.clone());
                 if let Some(versions) = r.file(&format!("{list}/{id}/versions.json"), version_kind, operation) {
-                    for v in items(&versions, "Item") {
+                    for v in r.items(&versions, "Item") {
                         r.record(version_kind, &id, &version_of(&v), v["Name"].as_str(), v.clone());
                     }
                 }
@@ -258,14 +308,14 @@ impl PinpointSource for DumpSource {
                         "mobiletargeting:GetCampaignActivities",
                     )
                 {
-                    for a in items(&activities, "Item") {
+                    for a in r.items(&activities, "Item") {
                         r.record(ResourceKind::CampaignActivity, &id, text(&a, "Id"), None, a.clone());
                     }
                 }
             }
         }
         if let Some(journeys) = r.file("list-journeys.json", ResourceKind::Journey, "mobiletargeting:ListJourneys") {
-            for journey in items(&journeys, "Item") {
+            for journey in r.items(&journeys, "Item") {
                 let id = text(&journey, "Id").to_owned();
                 r.record(ResourceKind::Journey, &id, "", journey["Name"].as_str(), journey.clone());
                 if let Some(metrics) = r.file(
@@ -287,7 +337,7 @@ impl PinpointSource for DumpSource {
             ("get-export-jobs.json", ResourceKind::ExportJob, "mobiletargeting:GetExportJobs"),
         ] {
             if let Some(jobs) = r.file(file, kind, operation) {
-                for job in items(&jobs, "Item") {
+                for job in r.items(&jobs, "Item") {
                     r.record(kind, text(&job, "Id"), "", None, job.clone());
                 }
             }
@@ -328,7 +378,7 @@ fn read_sms(r: &mut Reading<'_>) {
     ];
     for (file, member, kind, id_field, name_field, operation) in simple {
         let Some(all) = r.file(file, kind, operation) else { continue };
-        for mut item in items(&all, member) {
+        for mut item in r.items(&all, member) {
             let id = text(&item, id_field).to_owned();
             if kind == ResourceKind::Pool
                 && let Some(members) =
@@ -341,7 +391,7 @@ fn read_sms(r: &mut Reading<'_>) {
         }
     }
     if let Some(all) = r.file("sms/describe-sender-ids.json", ResourceKind::SenderId, "sms-voice:DescribeSenderIds") {
-        for s in items(&all, "SenderIds") {
+        for s in r.items(&all, "SenderIds") {
             let id = format!("{}/{}", text(&s, "SenderId"), text(&s, "IsoCountryCode"));
             r.record(ResourceKind::SenderId, &id, "", s["SenderId"].as_str(), s.clone());
         }
@@ -349,14 +399,14 @@ fn read_sms(r: &mut Reading<'_>) {
     if let Some(all) =
         r.file("sms/describe-opt-out-lists.json", ResourceKind::OptOutList, "sms-voice:DescribeOptOutLists")
     {
-        for mut list in items(&all, "OptOutLists") {
+        for mut list in r.items(&all, "OptOutLists") {
             let name = text(&list, "OptOutListName").to_owned();
             if let Some(numbers) = r.file(
                 &format!("sms/opt-out-lists/{name}.json"),
                 ResourceKind::OptOutList,
                 "sms-voice:DescribeOptedOutNumbers",
             ) {
-                list["OptedOutCount"] = Value::from(items(&numbers, "OptedOutNumbers").len());
+                list["OptedOutCount"] = Value::from(r.items(&numbers, "OptedOutNumbers").len());
             }
             r.record(ResourceKind::OptOutList, &name, "", Some(&name), list);
         }
@@ -497,7 +547,9 @@ mod tests {
         )
         .unwrap();
         std::fs::write(region.join("list-templates.json"), "{ not json").unwrap();
-        let read = DumpSource::new(dir.path()).read_region(&target()).await;
+        let source = DumpSource::new(dir.path());
+        let mut read = source.read_region(&target()).await;
+        read.issues.extend(source.read_account(&target()).await.issues);
 
         let project = read.records.iter().find(|r| r.kind == ResourceKind::Project).expect("the project is read");
         assert_eq!((project.id.as_str(), project.name.as_deref()), ("abc", Some("Northwind")));
@@ -505,6 +557,41 @@ mod tests {
         assert!(broken.message.contains("list-templates.json"), "{}", broken.message);
         let missing = read.issues.iter().find(|i| i.code == "MissingFromDump").expect("missing files are reported");
         assert!(missing.message.contains("us-east-1"), "{}", missing.message);
+    }
+
+    #[tokio::test]
+    async fn a_wrongly_shaped_list_is_reported_with_its_json_path() {
+        let dir = tempfile::tempdir().unwrap();
+        let region = dir.path().join("111122223333/us-east-1");
+        std::fs::create_dir_all(region.join("apps/abc")).unwrap();
+        std::fs::write(region.join("get-apps.json"), r#"{"ApplicationsResponse": {"Item": {"Id": "abc"}}}"#).unwrap();
+        std::fs::write(
+            region.join("apps/abc/get-segments.json"),
+            r#"{"SegmentsResponse": {"Item": [{"Id": "s1", "Name": "a", "Version": 1}, 42]}}"#,
+        )
+        .unwrap();
+        let source = DumpSource::new(dir.path());
+        let region_read = source.read_region(&target()).await;
+        let project_read = source.read_project(&target(), "abc").await;
+        let messages: Vec<&str> = region_read
+            .issues
+            .iter()
+            .chain(&project_read.issues)
+            .filter(|i| i.code == "InvalidDumpFile")
+            .map(|i| i.message.as_str())
+            .collect();
+        assert!(
+            messages.iter().any(|m| m.contains("get-apps.json: at $.ApplicationsResponse.Item: expected a list")),
+            "{messages:?}"
+        );
+        assert!(
+            messages.iter().any(|m| m.contains("get-segments.json: at $.SegmentsResponse.Item[1]: expected an object")),
+            "{messages:?}"
+        );
+        assert!(
+            project_read.records.iter().any(|r| r.kind == ResourceKind::Segment && r.id == "s1"),
+            "the rest is kept"
+        );
     }
 
     #[tokio::test]

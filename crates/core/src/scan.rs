@@ -101,8 +101,10 @@ pub struct Read {
 /// The `PinpointSource` port: live AWS (the sandbox is live AWS on a loopback endpoint) or an offline
 /// dump. Reads never fail as a whole: what cannot be read comes back as issues.
 pub trait PinpointSource: Sync {
-    /// A target's projects and its account-level resources (templates, recommenders).
+    /// A target's projects (the list; each project's content comes from `read_project`).
     fn read_region(&self, target: &ScanTarget) -> impl Future<Output = Read> + Send;
+    /// A target's account-level resources: templates, recommenders, SMS and voice v2 resources.
+    fn read_account(&self, target: &ScanTarget) -> impl Future<Output = Read> + Send;
     /// Everything inside one project.
     fn read_project(&self, target: &ScanTarget, project_id: &str) -> impl Future<Output = Read> + Send;
 }
@@ -115,11 +117,11 @@ pub enum ScanEvent {
         scan_id: String,
         targets: u32,
     },
-    /// A target's projects are known; `total` units of work now.
+    /// `total` units of work are known now (it grows as targets' project lists arrive).
     Planned {
         total: u32,
     },
-    /// One unit (a target's account-level read, or one project) is done.
+    /// One unit (a target's project list, its account-level read, or one project) is done.
     Progress {
         done: u32,
         total: u32,
@@ -209,8 +211,31 @@ fn region_unit(target: &ScanTarget) -> String {
     format!("region/{}/{}/{}", target.connection, target.account_id, target.region)
 }
 
+fn account_unit(target: &ScanTarget) -> String {
+    format!("account/{}/{}/{}", target.connection, target.account_id, target.region)
+}
+
 fn project_unit(target: &ScanTarget, project: &str) -> String {
     format!("project/{}/{}/{project}", target.account_id, target.region)
+}
+
+/// One stored step of a scan.
+enum Unit {
+    /// A target's project list.
+    Region(ScanTarget),
+    /// A target's account-level resources (templates, recommenders, SMS).
+    Account(ScanTarget),
+    Project(ScanTarget, String),
+}
+
+impl Unit {
+    fn key(&self) -> String {
+        match self {
+            Unit::Region(t) => region_unit(t),
+            Unit::Account(t) => account_unit(t),
+            Unit::Project(t, p) => project_unit(t, p),
+        }
+    }
 }
 
 async fn run(
@@ -226,37 +251,70 @@ async fn run(
     let finished = engagement.scan_units(scan_id)?;
     let cancelled = || options.cancel.load(Ordering::Relaxed);
 
-    // Projects already stored by finished region units, for a resumed scan.
-    let mut projects: Vec<(ScanTarget, String)> = Vec::new();
+    // Work: every target's project list first; a listed target adds its account-level read and its
+    // projects, so projects are read while the (long) account-level read runs. A resumed scan queues
+    // what it had not finished, with the projects its finished lists stored.
+    let mut queue: std::collections::VecDeque<Unit> = std::collections::VecDeque::new();
     let stored_projects = engagement.scan_records(scan_id, Some(ResourceKind::Project))?;
-    for target in targets.iter().filter(|t| finished.contains(&region_unit(t))) {
-        for record in stored_projects.iter().filter(|r| r.account_id == target.account_id && r.region == target.region)
-        {
-            projects.push((target.clone(), record.id.clone()));
+    let mut total = 0u32;
+    for target in targets {
+        total += 2;
+        if !finished.contains(&region_unit(target)) {
+            queue.push_back(Unit::Region(target.clone()));
+            continue;
+        }
+        let units = std::iter::once(Unit::Account(target.clone())).chain(
+            stored_projects
+                .iter()
+                .filter(|r| r.account_id == target.account_id && r.region == target.region)
+                .map(|r| Unit::Project(target.clone(), r.id.clone())),
+        );
+        for unit in units {
+            total += u32::from(matches!(unit, Unit::Project(..)));
+            if !finished.contains(&unit.key()) {
+                queue.push_back(unit);
+            }
         }
     }
-    let mut done = finished.len() as u32;
-    let mut total = targets.len() as u32 + projects.len() as u32;
+    let mut done = total - queue.len() as u32 - queue.iter().filter(|u| matches!(u, Unit::Region(_))).count() as u32;
+    progress.report(ScanEvent::Planned { total });
 
-    let pending: Vec<ScanTarget> = targets.iter().filter(|t| !finished.contains(&region_unit(t))).cloned().collect();
-    let mut regions = futures::stream::iter(pending)
-        .map(|target| async move {
-            let read = source.read_region(&target).await;
-            (target, read)
-        })
-        .buffer_unordered(options.concurrency.max(1));
-    while let Some((target, read)) = regions.next().await {
-        for record in read.records.iter().filter(|r| r.kind == ResourceKind::Project) {
-            projects.push((target.clone(), record.id.clone()));
+    let read = |unit: Unit| async move {
+        let read = match &unit {
+            Unit::Region(target) => source.read_region(target).await,
+            Unit::Account(target) => source.read_account(target).await,
+            Unit::Project(target, project) => source.read_project(target, project).await,
+        };
+        (unit, read)
+    };
+    let mut running = futures::stream::FuturesUnordered::new();
+    loop {
+        while running.len() < options.concurrency.max(1) && !cancelled() {
+            let Some(unit) = queue.pop_front() else { break };
+            running.push(read(unit));
         }
-        engagement.store_scan_results(scan_id, &region_unit(&target), &read.records, &read.issues)?;
+        let Some((unit, read)) = running.next().await else { break };
+        engagement.store_scan_results(scan_id, &unit.key(), &read.records, &read.issues)?;
         done += 1;
-        total = targets.len() as u32 + projects.len() as u32;
+        let (target, project) = match unit {
+            Unit::Region(target) => {
+                // The account-level read goes first: it is the longest of the target's reads.
+                queue.push_front(Unit::Account(target.clone()));
+                for record in read.records.iter().filter(|r| r.kind == ResourceKind::Project) {
+                    queue.push_back(Unit::Project(target.clone(), record.id.clone()));
+                    total += 1;
+                }
+                progress.report(ScanEvent::Planned { total });
+                (target, None)
+            }
+            Unit::Account(target) => (target, None),
+            Unit::Project(target, project) => (target, Some(project)),
+        };
         progress.report(ScanEvent::Progress {
             done,
             total,
             target,
-            project: None,
+            project,
             resources: read.records.len() as u32,
             issues: read.issues.len() as u32,
         });
@@ -264,34 +322,7 @@ async fn run(
             break;
         }
     }
-    drop(regions);
-    progress.report(ScanEvent::Planned { total });
-
-    if !cancelled() {
-        let pending: Vec<(ScanTarget, String)> =
-            projects.iter().filter(|(t, p)| !finished.contains(&project_unit(t, p))).cloned().collect();
-        let mut reads = futures::stream::iter(pending)
-            .map(|(target, project)| async move {
-                let read = source.read_project(&target, &project).await;
-                (target, project, read)
-            })
-            .buffer_unordered(options.concurrency.max(1));
-        while let Some((target, project, read)) = reads.next().await {
-            engagement.store_scan_results(scan_id, &project_unit(&target, &project), &read.records, &read.issues)?;
-            done += 1;
-            progress.report(ScanEvent::Progress {
-                done,
-                total,
-                target,
-                project: Some(project),
-                resources: read.records.len() as u32,
-                issues: read.issues.len() as u32,
-            });
-            if cancelled() {
-                break;
-            }
-        }
-    }
+    drop(running);
 
     let issues = engagement.scan_issues(scan_id)?.len();
     let status = if cancelled() {

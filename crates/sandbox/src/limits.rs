@@ -128,11 +128,18 @@ pub struct FaultProfile {
     pub drop: f64,
     /// Extra latency, uniformly between the two values, in milliseconds.
     pub latency_ms: [u64; 2],
+    /// When not 0, every list answers at most this many items per page, whatever page size was asked
+    /// for (AWS may return fewer items than asked): exercises a client's paging on small estates.
+    pub short_pages: usize,
 }
 
 impl FaultProfile {
     pub fn is_off(&self) -> bool {
-        self.throttle == 0.0 && self.server_error == 0.0 && self.drop == 0.0 && self.latency_ms == [0, 0]
+        self.throttle == 0.0
+            && self.server_error == 0.0
+            && self.drop == 0.0
+            && self.latency_ms == [0, 0]
+            && self.short_pages == 0
     }
 
     fn validate(self) -> Result<Self, String> {
@@ -152,7 +159,7 @@ impl FaultProfile {
 }
 
 /// `none`, `flaky`, `slow`, `throttled`, a JSON object, or `key=value,…` (keys: seed, throttle,
-/// server_error, drop, latency_ms=MIN..MAX).
+/// server_error, drop, latency_ms=MIN..MAX, short_pages).
 impl FromStr for FaultProfile {
     type Err = String;
 
@@ -163,6 +170,7 @@ impl FromStr for FaultProfile {
             server_error,
             drop,
             latency_ms,
+            short_pages: 0,
         };
         let profile = match text.trim() {
             "" | "none" | "off" => FaultProfile::default(),
@@ -184,13 +192,14 @@ impl FromStr for FaultProfile {
                         "throttle" => profile.throttle = number(value)?,
                         "server_error" | "error" => profile.server_error = number(value)?,
                         "drop" => profile.drop = number(value)?,
+                        "short_pages" | "page" => profile.short_pages = number(value)? as usize,
                         "latency_ms" | "latency" => {
                             let (min, max) = value.split_once("..").unwrap_or((value, value));
                             profile.latency_ms = [number(min)? as u64, number(max)? as u64];
                         }
                         other => {
                             return Err(format!(
-                                "fault profile: unknown key {other:?} (seed, throttle, server_error, drop, latency_ms)"
+                                "fault profile: unknown key {other:?} (seed, throttle, server_error, drop, latency_ms, short_pages)"
                             ));
                         }
                     }
@@ -275,7 +284,17 @@ mod tests {
         let flaky: FaultProfile = "flaky".parse().expect("flaky");
         assert!(flaky.throttle > 0.0);
         let pairs: FaultProfile = "seed=7,throttle=0.1,error=0.05,latency=10..20".parse().expect("pairs");
-        assert_eq!(pairs, FaultProfile { seed: 7, throttle: 0.1, server_error: 0.05, drop: 0.0, latency_ms: [10, 20] });
+        assert_eq!(
+            pairs,
+            FaultProfile {
+                seed: 7,
+                throttle: 0.1,
+                server_error: 0.05,
+                drop: 0.0,
+                latency_ms: [10, 20],
+                short_pages: 0
+            }
+        );
         let json: FaultProfile =
             r#"{"seed": 7, "throttle": 0.1, "server_error": 0.05, "latency_ms": [10, 20]}"#.parse().expect("json");
         assert_eq!(json, pairs);

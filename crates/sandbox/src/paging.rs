@@ -2,10 +2,27 @@
 
 use serde_json::{Map, Value};
 
+thread_local! {
+    /// The fault profile's `short_pages` for the request this thread is handling (0: pages as asked).
+    static SHORT_PAGES: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+/// Runs one (synchronous) handler with every page it answers capped at `cap` items (0: no cap).
+pub fn with_short_pages<T>(cap: usize, handler: impl FnOnce() -> T) -> T {
+    SHORT_PAGES.set(cap);
+    let out = handler();
+    SHORT_PAGES.set(0);
+    out
+}
+
 /// One page: up to `size` of `items` from where `token` points, under `list`, with `NextToken` when more
 /// remain. `None` means the token is not one this sandbox issued (for the caller to answer as its service
 /// does).
 pub fn page(items: Vec<Value>, size: usize, token: Option<&str>, list: &str) -> Option<Value> {
+    let size = match SHORT_PAGES.get() {
+        0 => size,
+        cap => size.min(cap),
+    };
     let start = match token {
         None | Some("") => 0,
         Some(token) => {

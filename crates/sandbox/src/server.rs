@@ -130,6 +130,10 @@ async fn dispatch(AxumState(state): AxumState<Arc<State>>, request: Request) -> 
             return Err(throttled(protocol));
         }
         let (fault, latency) = state.faults.decide();
+        let short_pages = state.faults.profile().short_pages;
+        let paged = |handler: &mut dyn FnMut() -> Result<serde_json::Value, ServiceError>| {
+            crate::paging::with_short_pages(short_pages, handler)
+        };
         if !latency.is_zero() {
             tokio::time::sleep(latency).await;
         }
@@ -154,13 +158,14 @@ async fn dispatch(AxumState(state): AxumState<Arc<State>>, request: Request) -> 
                 let payload = {
                     let mut world = state.world();
                     crate::jobs::run_due(&mut world);
-                    world.pinpoint.handle(&scope, &call)?
+                    paged(&mut || world.pinpoint.handle(&scope, &call))?
                 };
                 checked(pinpoint::model(), &call.operation, &payload)?;
                 Ok(json_response(call.status, &payload, &request_id))
             }
             Prepared::Ses(call) => {
-                let payload = state.world().ses.handle(&principal.account_id, &authorization.region, &call)?;
+                let payload =
+                    paged(&mut || state.world().ses.handle(&principal.account_id, &authorization.region, &call))?;
                 checked(sesv2::model(), &call.operation, &payload)?;
                 Ok(json_response(call.status, &payload, &request_id))
             }
@@ -178,7 +183,7 @@ async fn dispatch(AxumState(state): AxumState<Arc<State>>, request: Request) -> 
                     region: &authorization.region,
                     now: jiff::Timestamp::now().as_millisecond() as f64 / 1000.0,
                 };
-                let payload = state.world().sms.handle(&place, &call)?;
+                let payload = paged(&mut || state.world().sms.handle(&place, &call))?;
                 checked(smsv2::model(), &call.operation, &payload)?;
                 let mut response = json_response(call.status, &payload, &request_id);
                 response.headers_mut().insert("content-type", HeaderValue::from_static("application/x-amz-json-1.0"));

@@ -2,6 +2,8 @@
 
 use std::collections::HashMap;
 
+mod truth;
+
 use pinshift_aws::pinpoint::PinpointReader;
 use pinshift_core::estate::ResourceKind;
 use pinshift_core::scan::{PinpointSource, ScanTarget};
@@ -19,7 +21,11 @@ fn target(region: &str) -> ScanTarget {
 #[tokio::test]
 async fn region_reads_keep_every_payload_as_aws_sent_it() {
     let sandbox = RunningSandbox::start(Estate::load("sample").expect("estate"), 0).await.expect("start");
-    let read = reader(&sandbox).await.read_region(&target("us-east-1")).await;
+    let reader = reader(&sandbox).await;
+    let mut read = reader.read_region(&target("us-east-1")).await;
+    let account = reader.read_account(&target("us-east-1")).await;
+    read.records.extend(account.records);
+    read.issues.extend(account.issues);
     assert!(read.issues.is_empty(), "{:?}", read.issues);
     let count = |kind| read.records.iter().filter(|r| r.kind == kind).count();
     assert_eq!(count(ResourceKind::Project), 3);

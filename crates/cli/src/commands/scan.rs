@@ -107,7 +107,7 @@ pub async fn run(
         configs.insert(name.clone(), config);
     }
 
-    let reader = PinpointReader::new(configs, SystemClock.now().as_second());
+    let reader = PinpointReader::new(configs, SystemClock.now().as_second()).with_concurrency(concurrency);
     let (options, bar) = prepare(concurrency, json);
     let summary = match &resumed {
         Some((id, _)) => {

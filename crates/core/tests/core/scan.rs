@@ -33,6 +33,10 @@ impl PinpointSource for Canned {
         }
     }
 
+    async fn read_account(&self, target: &ScanTarget) -> Read {
+        Read { records: vec![record(target, "", ResourceKind::Template, "t1")], issues: Vec::new() }
+    }
+
     async fn read_project(&self, target: &ScanTarget, project: &str) -> Read {
         let mut read = Read { records: vec![record(target, project, ResourceKind::Segment, "s1")], issues: Vec::new() };
         if project == "p2" {
@@ -63,7 +67,7 @@ async fn a_scan_stores_every_read_and_is_honest_about_gaps() {
     let e = Engagement::create(&dir.path().join("e.pinshift"), None, &clock()).expect("create");
     let summary = scan(&e, &Canned, &targets(), &ScanOptions::default(), &clock(), &Silent).await.expect("scan");
     assert_eq!(summary.status, ScanStatus::CompleteWithGaps);
-    assert_eq!((summary.projects, summary.resources, summary.issues), (4, 8, 2));
+    assert_eq!((summary.projects, summary.resources, summary.issues), (4, 10, 2));
     let segments = e.scan_records(&summary.id, Some(ResourceKind::Segment)).expect("records");
     assert_eq!(segments.len(), 4);
     assert_eq!(segments[0].raw["Id"], "s1");
@@ -75,9 +79,18 @@ async fn a_scan_stores_every_read_and_is_honest_about_gaps() {
 async fn a_cancelled_scan_keeps_what_it_read() {
     let dir = tempfile::tempdir().expect("tempdir");
     let e = Engagement::create(&dir.path().join("e.pinshift"), None, &clock()).expect("create");
-    let options = ScanOptions::default();
-    options.cancel.store(true, Ordering::Relaxed);
-    let summary = scan(&e, &Canned, &targets(), &options, &clock(), &Silent).await.expect("scan");
+    // Ctrl-C as the first unit (a Region's project list) is stored.
+    struct StopAfterFirst(std::sync::Arc<std::sync::atomic::AtomicBool>);
+    impl pinshift_core::scan::Progress for StopAfterFirst {
+        fn report(&self, event: pinshift_core::scan::ScanEvent) {
+            if matches!(event, pinshift_core::scan::ScanEvent::Progress { .. }) {
+                self.0.store(true, Ordering::Relaxed);
+            }
+        }
+    }
+    let options = ScanOptions { concurrency: 1, ..ScanOptions::default() };
+    let stop = StopAfterFirst(options.cancel.clone());
+    let summary = scan(&e, &Canned, &targets(), &options, &clock(), &stop).await.expect("scan");
     assert_eq!(summary.status, ScanStatus::Cancelled);
     assert!(summary.projects >= 2, "the first Region's projects were stored before the stop");
 
@@ -85,6 +98,6 @@ async fn a_cancelled_scan_keeps_what_it_read() {
     let resumed = resume(&e, &Canned, &summary.id, &ScanOptions::default(), &clock(), &Silent).await.expect("resume");
     assert_eq!(resumed.id, summary.id, "the same scan goes on");
     assert_eq!(resumed.status, ScanStatus::CompleteWithGaps);
-    assert_eq!((resumed.projects, resumed.resources, resumed.issues), (4, 8, 2), "nothing missing, nothing twice");
+    assert_eq!((resumed.projects, resumed.resources, resumed.issues), (4, 10, 2), "nothing missing, nothing twice");
     assert!(e.resumable_scan().expect("resumable").is_none());
 }

@@ -1,0 +1,184 @@
+//! Client-side pacing: every request to Pinpoint waits for a token under its operation's published rate
+//! (reference §1.2), per account and Region, so a wide scan stays below AWS's quotas instead of learning
+//! them from 429s. Retries (standard mode, with jitter) remain for what pacing cannot prevent.
+//!
+//! How: the per-call [`crate::raw::RawCapture`] interceptor tags each request with its operation name
+//! (a header the pacing HTTP client removes before sending), and [`PacedHttpClient`] — the SDK's own
+//! HTTPS client wrapped — waits for a token from a shared [`Pacer`] before each attempt, and for one of
+//! the scan's in-flight permits (`--concurrency`), so readers can start many reads and stay bounded.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use aws_smithy_async::rt::sleep::{AsyncSleep, SharedAsyncSleep};
+use aws_smithy_runtime_api::client::http::{
+    HttpClient, HttpConnector, HttpConnectorFuture, HttpConnectorSettings, SharedHttpClient, SharedHttpConnector,
+};
+use aws_smithy_runtime_api::client::orchestrator::HttpRequest;
+use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
+
+/// The header carrying an operation's name from the interceptor to the pacing client (never sent).
+pub(crate) const OPERATION_HEADER: &str = "x-pinshift-operation";
+
+/// Share of a published rate Pinshift's token buckets allow: headroom for latency jitter and other
+/// callers in the account.
+const HEADROOM: f64 = 0.95;
+
+/// Pinpoint's published rate (requests per second, per account and Region) for an operation.
+pub fn pinpoint_rate(operation: &str) -> f64 {
+    match operation {
+        "CreateCampaign" | "UpdateCampaign" | "DeleteCampaign" | "CreateSegment" | "UpdateSegment"
+        | "DeleteSegment" => 25.0,
+        op if (op.starts_with("Create") || op.starts_with("Update")) && op.ends_with("Template") => 10.0,
+        "GetEndpoint" | "UpdateEndpoint" => 10.0,
+        "DeleteEndpoint" => 5.0,
+        "UpdateEndpointsBatch" => 2.0,
+        "PutEvents" => 15.0,
+        "PhoneNumberValidate" => 20.0,
+        "SendMessages" => 4_000.0,
+        "SendUsersMessages" => 6_000.0,
+        // "All other operations", which includes every Get/List call a scan makes.
+        _ => 300.0,
+    }
+}
+
+/// The HTTPS client the SDK would use by default: hyper 1 with rustls (aws-lc), honouring the proxy
+/// environment (`HTTPS_PROXY`, `NO_PROXY`), as consultants behind a customer's proxy need.
+pub fn default_https_client() -> SharedHttpClient {
+    use aws_smithy_http_client::proxy::ProxyConfig;
+    use aws_smithy_http_client::tls::{Provider, rustls_provider::CryptoMode};
+    use aws_smithy_http_client::{Builder, ConnectorBuilder};
+    Builder::new().build_with_connector_fn(|settings, components| {
+        let mut connector = ConnectorBuilder::default().tls_provider(Provider::Rustls(CryptoMode::AwsLc));
+        connector.set_connector_settings(settings.cloned());
+        if let Some(components) = components {
+            connector.set_sleep_impl(components.sleep_impl());
+        }
+        connector.set_proxy_config(Some(ProxyConfig::from_env()));
+        connector.build()
+    })
+}
+
+/// Token buckets per (place, operation), mirroring AWS's (a second's worth of burst, refilled at the
+/// rate), at [`HEADROOM`] of the published rate. A token is taken right before a request leaves — after
+/// it got an in-flight permit — so requests that queued for permits cannot leave in a burst AWS would
+/// throttle.
+#[derive(Debug)]
+pub struct Pacer {
+    buckets: Mutex<HashMap<String, (f64, Instant)>>,
+    in_flight: Arc<tokio::sync::Semaphore>,
+}
+
+impl Default for Pacer {
+    fn default() -> Self {
+        Pacer::new(16)
+    }
+}
+
+impl Pacer {
+    /// At most `in_flight` requests at once (at least one).
+    pub fn new(in_flight: usize) -> Self {
+        Pacer { buckets: Mutex::default(), in_flight: Arc::new(tokio::sync::Semaphore::new(in_flight.max(1))) }
+    }
+
+    /// Takes a token for `key` at `rate` per second, or says how long until one is there.
+    pub fn take(&self, key: &str, rate: f64) -> Result<(), Duration> {
+        let rate = rate * HEADROOM;
+        let now = Instant::now();
+        let mut buckets = self.buckets.lock().unwrap_or_else(|p| p.into_inner());
+        let (tokens, last) = buckets.entry(key.to_owned()).or_insert((rate, now));
+        *tokens = (*tokens + now.duration_since(*last).as_secs_f64() * rate).min(rate);
+        *last = now;
+        if *tokens >= 1.0 {
+            *tokens -= 1.0;
+            Ok(())
+        } else {
+            Err(Duration::from_secs_f64((1.0 - *tokens) / rate))
+        }
+    }
+}
+
+/// The SDK's HTTPS client, waiting for a [`Pacer`] token before each Pinpoint request of one account in
+/// one Region (`place`).
+#[derive(Debug, Clone)]
+pub struct PacedHttpClient {
+    inner: SharedHttpClient,
+    pacer: Arc<Pacer>,
+    place: String,
+}
+
+impl PacedHttpClient {
+    pub fn new(inner: SharedHttpClient, pacer: Arc<Pacer>, place: String) -> Self {
+        PacedHttpClient { inner, pacer, place }
+    }
+}
+
+impl HttpClient for PacedHttpClient {
+    fn http_connector(&self, settings: &HttpConnectorSettings, components: &RuntimeComponents) -> SharedHttpConnector {
+        SharedHttpConnector::new(PacedConnector {
+            inner: self.inner.http_connector(settings, components),
+            pacer: self.pacer.clone(),
+            place: self.place.clone(),
+            sleep: components.sleep_impl(),
+        })
+    }
+}
+
+#[derive(Debug)]
+struct PacedConnector {
+    inner: SharedHttpConnector,
+    pacer: Arc<Pacer>,
+    place: String,
+    sleep: Option<SharedAsyncSleep>,
+}
+
+impl HttpConnector for PacedConnector {
+    fn call(&self, mut request: HttpRequest) -> HttpConnectorFuture {
+        // `Service:Operation`; only Pinpoint's rates are published per operation, so only it is paced.
+        let tag = request.headers_mut().remove(OPERATION_HEADER);
+        let key = match tag.as_deref().and_then(|t| t.split_once(':')) {
+            Some(("Pinpoint", op)) => Some((format!("{}/{op}", self.place), pinpoint_rate(op))),
+            _ => None,
+        };
+        let (inner, sleep, pacer) = (self.inner.clone(), self.sleep.clone(), self.pacer.clone());
+        HttpConnectorFuture::new(async move {
+            loop {
+                // The semaphore is never closed; should it be, send anyway rather than fail.
+                let permit = pacer.in_flight.clone().acquire_owned().await.ok();
+                let wait = match &key {
+                    Some((key, rate)) => pacer.take(key, *rate).err(),
+                    None => None,
+                };
+                match (wait, &sleep) {
+                    (Some(wait), Some(sleep)) => {
+                        // Give the permit back while waiting for this operation's next token.
+                        drop(permit);
+                        sleep.sleep(wait).await;
+                    }
+                    _ => {
+                        let response = inner.call(request).await;
+                        drop(permit);
+                        return response;
+                    }
+                }
+            }
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Pacer;
+
+    #[test]
+    fn a_burst_goes_at_once_and_the_rest_at_the_rate() {
+        let pacer = Pacer::default();
+        // 20/s with headroom = 19/s: nineteen go now, the twentieth waits about a nineteenth of a second.
+        let taken: Vec<_> = (0..20).map(|_| pacer.take("a/GetApps", 20.0)).collect();
+        assert!(taken[..19].iter().all(Result::is_ok), "{taken:?}");
+        let wait = taken[19].expect_err("the twentieth waits").as_secs_f64();
+        assert!(wait > 0.04 && wait < 0.06, "{wait}");
+        assert!(pacer.take("b/GetApps", 10.0).is_ok(), "keys are paced separately");
+    }
+}
