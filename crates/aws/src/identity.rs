@@ -1,13 +1,16 @@
 //! Who a connection authenticates as.
 
 use pinshift_core::Result;
-use pinshift_core::connections::{CallerIdentity, ResolvedConnection};
+use pinshift_core::connections::{BaseCredentials, CallerIdentity, ResolvedConnection};
 
 use crate::config::sdk_config;
 use crate::errors::from_sdk;
 
 /// Calls STS GetCallerIdentity with `connection`'s credentials (after assuming its roles).
 pub async fn caller_identity(connection: &ResolvedConnection, region: Option<&str>) -> Result<CallerIdentity> {
+    if let BaseCredentials::Profile { profile } = &connection.base {
+        crate::config::check_profile(&connection.name, profile)?;
+    }
     let config = sdk_config(connection, region).await;
     let sts = aws_sdk_sts::Client::new(&config);
     let output = sts

@@ -75,8 +75,15 @@ pub enum Command {
     /// Look at scanned estates.
     #[command(subcommand)]
     Estate(EstateCommand),
-    /// Print the least-privilege, read-only IAM policy a scan needs (to hand to the customer's admin).
-    Policy,
+    /// Print least-privilege IAM policies (to hand to the customer's admin).
+    #[command(subcommand, name = "iam-policy")]
+    IamPolicy(IamPolicyCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum IamPolicyCommand {
+    /// The read-only policy allowing exactly the calls a scan makes.
+    Scan,
 }
 
 #[derive(Debug, Subcommand)]

@@ -8,7 +8,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-use crate::args::{Cli, Command, ConnectionCommand, EstateCommand};
+use crate::args::{Cli, Command, ConnectionCommand, EstateCommand, IamPolicyCommand};
 use crate::commands::{connection, engagement, estate, open_engagement, scan};
 
 fn main() -> ExitCode {
@@ -16,7 +16,11 @@ fn main() -> ExitCode {
     tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
         .with_ansi(std::env::var_os("NO_COLOR").is_none())
-        .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("PINSHIFT_LOG").unwrap_or_else(|_| "warn".into()))
+        .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("PINSHIFT_LOG").unwrap_or_else(|_| {
+            // The SDK's credential chain logs every fallback it tries (IMDS on a laptop, …) as a warning;
+            // Pinshift reports the failure that matters itself.
+            "warn,aws_config::imds=off,aws_config::meta::credentials=error".into()
+        }))
         .init();
     match run(cli) {
         Ok(code) => code,
@@ -79,7 +83,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             };
             ok(output::text(&pinshift_core::dump::commands(&regions)))
         }
-        Command::Policy => ok(output::json(&pinshift_core::policy::scan_policy())),
+        Command::IamPolicy(IamPolicyCommand::Scan) => ok(output::json(&pinshift_core::policy::scan_policy())),
         Command::Estate(command) => {
             let engagement = open_engagement(cli.engagement.as_deref())?;
             ok(match command {

@@ -33,6 +33,9 @@ pub fn add(engagement: &Engagement, args: AddConnection, json: bool) -> anyhow::
             .into());
         }
     };
+    if let ConnectionKind::Profile { profile } = &kind {
+        pinshift_aws::config::check_profile(&args.name, profile)?;
+    }
     let secret = match &kind {
         ConnectionKind::AccessKey { access_key_id } => Some(read_secret(access_key_id)?),
         _ => None,

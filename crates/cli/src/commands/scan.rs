@@ -54,6 +54,13 @@ pub async fn run(
 ) -> anyhow::Result<ExitCode> {
     for region in regions {
         validate_region(region)?;
+        if !PINPOINT_REGIONS.contains(&region.as_str()) {
+            return Err(pinshift_core::Error::invalid(
+                "region",
+                format!("Amazon Pinpoint never ran in {region:?}; its Regions are {}", PINPOINT_REGIONS.join(", ")),
+            )
+            .into());
+        }
     }
     let resumed = if resume {
         let (id, targets) = resumable(engagement)?;

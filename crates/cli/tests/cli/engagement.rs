@@ -87,10 +87,38 @@ fn usage_errors_exit_with_2() {
 #[test]
 fn the_scan_policy_is_printed_for_the_customers_admin() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let output = pinshift(dir.path()).arg("policy").output().expect("run");
+    let output = pinshift(dir.path()).args(["iam-policy", "scan"]).output().expect("run");
     assert!(output.status.success());
     let policy: serde_json::Value = serde_json::from_slice(&output.stdout).expect("json");
     let actions = policy["Statement"][0]["Action"].as_array().expect("actions");
     assert!(actions.iter().any(|a| a == "mobiletargeting:GetSegments"));
     assert!(actions.iter().all(|a| !a.as_str().unwrap_or_default().contains(":Create")), "read-only");
+}
+
+/// A Region Pinpoint never ran in, or a profile no AWS file defines, is one line saying so and what to do.
+#[test]
+fn unknown_regions_and_profiles_are_one_line_errors_with_a_hint() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("aws-config"), "[profile hub]\nregion = us-east-1\n").expect("config");
+    let e = dir.path().join("e.pinshift");
+    pinshift(dir.path()).arg("init").arg(&e).assert().success();
+
+    let output = pinshift(dir.path()).arg("-e").arg(&e).args(["scan", "--region", "us-east-9"]).output().expect("run");
+    assert_eq!(output.status.code(), Some(1));
+    let text = stderr(&output);
+    assert_eq!(text.lines().count(), 1, "{text}");
+    assert!(text.contains("Amazon Pinpoint never ran in \"us-east-9\"") && text.contains("eu-west-1"), "{text}");
+
+    let output = pinshift(dir.path())
+        .arg("-e")
+        .arg(&e)
+        .args(["connection", "add", "typo", "--profile", "hbu"])
+        .output()
+        .expect("run");
+    assert_eq!(output.status.code(), Some(1));
+    let text = stderr(&output);
+    assert_eq!(text.lines().count(), 2, "the error and its hint: {text}");
+    assert!(text.contains("profile \"hbu\" is in neither"), "{text}");
+    assert!(text.lines().nth(1).is_some_and(|l| l.starts_with("hint: ")), "{text}");
+    pinshift(dir.path()).arg("-e").arg(&e).args(["connection", "add", "hub", "--profile", "hub"]).assert().success();
 }
