@@ -81,11 +81,7 @@ fn check_profile_in(
     }
     Err(pinshift_core::Error::Credentials {
         name: connection.to_owned(),
-        detail: format!(
-            "profile {profile:?} is in neither {} nor {}",
-            config.display(),
-            credentials.display()
-        ),
+        detail: format!("profile {profile:?} is in neither {} nor {}", config.display(), credentials.display()),
     })
 }
 
@@ -95,7 +91,8 @@ mod tests {
     fn profiles_are_found_in_either_file_and_unknown_ones_are_named() {
         let dir = std::env::temp_dir().join(format!("pinshift-profiles-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
-        std::fs::write(dir.join("config"), "[default]\nregion = eu-west-1\n[profile hub]\nregion = us-east-1\n").unwrap();
+        std::fs::write(dir.join("config"), "[default]\nregion = eu-west-1\n[profile hub]\nregion = us-east-1\n")
+            .unwrap();
         std::fs::write(dir.join("credentials"), "[ keys ]\naws_access_key_id = AKIA\n").unwrap();
         let files = [dir.join("config"), dir.join("credentials")];
         for known in ["default", "hub", "keys"] {

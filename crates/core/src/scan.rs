@@ -193,6 +193,17 @@ pub fn stored_targets(engagement: &Engagement, scan_id: &str) -> Result<Vec<Scan
         .collect())
 }
 
+/// When a stored scan started, in epoch seconds: a resumed scan reads time-bound data (KPI windows) as
+/// of then, so its parts agree with each other.
+pub fn started_epoch(engagement: &Engagement, scan_id: &str) -> Result<i64> {
+    let summary = engagement.scan_summary(Some(scan_id))?;
+    summary
+        .started_at
+        .parse::<jiff::Timestamp>()
+        .map(|t| t.as_second())
+        .map_err(|e| crate::Error::Internal(format!("scan {scan_id} has a bad start time: {e}")))
+}
+
 /// Continues an interrupted scan: what it stored is kept, and only unfinished units are read.
 pub async fn resume(
     engagement: &Engagement,

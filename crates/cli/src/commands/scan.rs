@@ -114,7 +114,12 @@ pub async fn run(
         configs.insert(name.clone(), config);
     }
 
-    let reader = PinpointReader::new(configs, SystemClock.now().as_second()).with_concurrency(concurrency);
+    // KPI windows end when the scan started, also for the parts a resumed scan reads later.
+    let kpi_end = match &resumed {
+        Some((id, _)) => pinshift_core::scan::started_epoch(engagement, id)?,
+        None => SystemClock.now().as_second(),
+    };
+    let reader = PinpointReader::new(configs, kpi_end).with_concurrency(concurrency);
     let (options, bar) = prepare(concurrency, json);
     let summary = match &resumed {
         Some((id, _)) => {

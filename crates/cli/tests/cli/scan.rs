@@ -212,3 +212,97 @@ fn a_dump_folder_is_scanned_offline_and_its_holes_are_named() {
     assert_eq!(empty.status.code(), Some(1));
     assert!(stderr(&empty).contains("pinshift dump-commands"), "{}", stderr(&empty));
 }
+
+/// `kill -9` in the middle of a scan, then `scan --resume`: the estate equals an uninterrupted scan's.
+#[test]
+fn a_killed_scan_resumes_to_the_same_estate() {
+    use pinshift_core::clock::SystemClock;
+    use pinshift_core::diff::{Change, diff};
+    use pinshift_core::engagement::Engagement;
+    use pinshift_core::estate::ResourceKind;
+
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("aws-config"), "[profile northwind]\nregion = us-east-1\n").expect("config");
+    std::fs::write(
+        dir.path().join("aws-credentials"),
+        "[northwind]\naws_access_key_id = AKIADEMONORTHWIND001\naws_secret_access_key = demo/northwind/secret/key/00000000000001\n",
+    )
+    .expect("credentials");
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("runtime");
+    // Slow enough that the kill lands mid-scan.
+    let faults = "latency_ms=40..60".parse().expect("faults");
+    let sandbox = runtime
+        .block_on(RunningSandbox::start_with(Estate::load("demo").expect("estate"), 0, faults))
+        .expect("sandbox");
+    let cmd = || {
+        let mut cmd = pinshift(dir.path());
+        cmd.env("PINSHIFT_ENGAGEMENT", dir.path().join("e.pinshift")).env("AWS_ENDPOINT_URL", sandbox.endpoint());
+        cmd
+    };
+    pinshift(dir.path()).args(["init", "e.pinshift"]).assert().success();
+    cmd().args(["connection", "add", "northwind", "--profile", "northwind"]).assert().success();
+    let scan_args = ["scan", "--region", "us-east-1", "--region", "eu-west-1", "--concurrency", "2"];
+
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("pinshift"))
+        .args(scan_args)
+        .current_dir(dir.path())
+        .env("NO_COLOR", "1")
+        .env("HOME", dir.path())
+        .env("AWS_CONFIG_FILE", dir.path().join("aws-config"))
+        .env("AWS_SHARED_CREDENTIALS_FILE", dir.path().join("aws-credentials"))
+        .env("PINSHIFT_ENGAGEMENT", dir.path().join("e.pinshift"))
+        .env("AWS_ENDPOINT_URL", sandbox.endpoint())
+        .env_remove("AWS_PROFILE")
+        .env_remove("AWS_ACCESS_KEY_ID")
+        .env_remove("AWS_SECRET_ACCESS_KEY")
+        .env_remove("AWS_REGION")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("spawn");
+    // Kill once some work is stored, and before the scan could finish.
+    let engagement = dir.path().join("e.pinshift");
+    let started = std::time::Instant::now();
+    loop {
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        let stored = Engagement::open(&engagement, &SystemClock)
+            .ok()
+            .and_then(|e| e.list_scans().ok())
+            .and_then(|scans| scans.first().map(|s| s.projects))
+            .unwrap_or(0);
+        if stored >= 1 || started.elapsed().as_secs() > 30 {
+            break;
+        }
+    }
+    child.kill().expect("kill -9");
+    child.wait().expect("reaped");
+    sandbox.state.faults.set(pinshift_sandbox::limits::FaultProfile::default());
+
+    let listed = cmd().args(["--json", "estate", "list"]).output().expect("list");
+    let scans: serde_json::Value = serde_json::from_slice(&listed.stdout).expect("json");
+    assert_eq!(scans[0]["status"], "running", "killed mid-scan: {scans}");
+    let resumed = cmd().args(["scan", "--resume"]).output().expect("resume");
+    assert_eq!(resumed.status.code(), Some(0), "{}", stderr(&resumed));
+    let whole = cmd().args(scan_args).output().expect("scan");
+    assert_eq!(whole.status.code(), Some(0), "{}", stderr(&whole));
+
+    let engagement = Engagement::open(&engagement, &SystemClock).expect("open");
+    let scans = engagement.list_scans().expect("scans");
+    let (whole, resumed) = (&scans[0], &scans[1]);
+    assert_eq!(whole.resources, resumed.resources, "nothing missing, nothing twice");
+    let before = engagement.scan_records(&resumed.id, None).expect("records");
+    let after = engagement.scan_records(&whole.id, None).expect("records");
+    // Fields that say when they were read move between two scans: when AWS last evaluated a journey's
+    // metrics, and the end of the newest KPI window (the scan's start). Nothing else may differ.
+    let changes: Vec<_> = diff(&before, &after)
+        .into_iter()
+        .filter(|c| match &c.change {
+            Change::Changed { fields } => !fields
+                .iter()
+                .all(|f| f.path == "LastEvaluatedTime" || (c.kind == ResourceKind::Kpi && f.path == "EndTime")),
+            _ => true,
+        })
+        .collect();
+    assert!(changes.is_empty(), "{changes:#?}");
+    runtime.block_on(sandbox.stop());
+}
