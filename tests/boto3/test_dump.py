@@ -3,14 +3,35 @@ response as JSON, so boto3 writes the same files), scanned with `pinshift scan -
 same estate as a live scan of the same account and Region."""
 
 import collections
+import datetime
 import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 PINSHIFT = os.environ.get("PINSHIFT_BIN", "pinshift")
 ACCOUNT, REGION = "444444444444", "us-east-1"
+
+
+def kpi_names():
+    """The KPIs a scan reads, from the script `pinshift dump-commands` prints."""
+    script = subprocess.run([PINSHIFT, "dump-commands"], capture_output=True, text=True, check=True).stdout
+    line = next(l for l in script.splitlines() if l.startswith("KPIS="))
+    return line.split("=", 1)[1].strip('"').split()
+
+
+def kpi_windows():
+    """The 90 days before now in windows of at most 31 whole UTC days, as a scan reads them."""
+    day, now = 86400, int(time.time())
+    windows, start = [], now - now % day - 90 * day
+    while start < now:
+        to = min(start + 31 * day, now)
+        windows.append((start, to - 1 if to < now else to))
+        start = to
+    at = lambda t: datetime.datetime.fromtimestamp(t, datetime.timezone.utc)
+    return [(at(a), at(b)) for a, b in windows]
 
 
 def cli_json(response):
@@ -83,6 +104,10 @@ def write_dump(root, pp, sms, ses):
             pass
         put(f"{a}/get-import-jobs.json", pp.get_import_jobs(ApplicationId=i, PageSize="1000"))
         put(f"{a}/get-export-jobs.json", pp.get_export_jobs(ApplicationId=i, PageSize="1000"))
+        for kpi in kpi_names():
+            for start, end in kpi_windows():
+                response = pp.get_application_date_range_kpi(ApplicationId=i, KpiName=kpi, StartTime=start, EndTime=end)
+                put(f"{a}/kpis/{kpi}.{start.date().isoformat()}.json", response)
 
 
 def pinshift(tmp, *args, env=None):
@@ -91,8 +116,39 @@ def pinshift(tmp, *args, env=None):
 
 def kinds(tmp, env=None):
     shown = json.loads(pinshift(tmp, "--json", "estate", "show", env=env).stdout)
-    skip = {"kpi"}  # KPIs are not in a dump
-    return collections.Counter(r["kind"] for r in shown["resources"] if r["kind"] not in skip)
+    return collections.Counter(r["kind"] for r in shown["resources"])
+
+
+def estate(tmp, env=None):
+    """Every resource by where it is, with its raw payload."""
+    shown = json.loads(pinshift(tmp, "--json", "estate", "show", env=env).stdout)
+    return {(r["account_id"], r["region"], r["project_id"], r["kind"], r["id"], r["version"]): r["raw"]
+            for r in shown["resources"]}
+
+
+def differences(offline, live):
+    """Field paths where the two estates differ. What says when it was read moves between two reads: when
+    AWS last evaluated a journey's metrics, and the end of the newest KPI window (the time of the read)."""
+    found = []
+
+    def walk(a, b, path):
+        if isinstance(a, dict) and isinstance(b, dict):
+            for key in sorted(set(a) | set(b)):
+                if key == "LastEvaluatedTime" or (key == "EndTime" and "." not in path and path.split("/")[3] == "kpi"):
+                    continue
+                walk(a.get(key), b.get(key), f"{path}.{key}")
+        elif isinstance(a, list) and isinstance(b, list) and len(a) == len(b):
+            for i, (x, y) in enumerate(zip(a, b)):
+                walk(x, y, f"{path}[{i}]")
+        elif a != b:
+            found.append(f"{path}: dump {a!r}, live {b!r}")
+
+    for key in sorted(set(offline) | set(live)):
+        if key not in offline or key not in live:
+            found.append(f"{key}: only in the {'dump' if key in offline else 'live scan'}")
+        else:
+            walk(offline[key], live[key], "/".join(key))
+    return found
 
 
 def test_a_dump_scans_like_the_live_account(demo, recorder, tmp_path):
@@ -121,6 +177,8 @@ def test_a_dump_scans_like_the_live_account(demo, recorder, tmp_path):
     offline_kinds = kinds(offline)
     assert offline_kinds["email_identity"] > 0 and offline_kinds["email_configuration_set"] > 0, offline_kinds
     assert offline_kinds == kinds(live, env)
+    found = differences(estate(offline), estate(live, env))
+    assert not found, "\n".join(found)
 
 
 def test_the_dump_script_runs_with_the_aws_cli_and_scans_like_the_live_account(demo, tmp_path):
@@ -149,3 +207,5 @@ def test_the_dump_script_runs_with_the_aws_cli_and_scans_like_the_live_account(d
     offline_kinds = kinds(offline)
     assert offline_kinds["email_identity"] > 0 and offline_kinds["template_version"] > 0, offline_kinds
     assert offline_kinds == kinds(live, env)
+    found = differences(estate(offline), estate(live, env))
+    assert not found, "\n".join(found)

@@ -30,27 +30,10 @@ pub struct PinpointReader {
     kpi_end: i64,
 }
 
-/// Daily application KPIs kept for every project (reference §1.3): what was sent, delivered, bounced,
-/// complained about and opened, per day.
-pub const DAILY_KPIS: [&str; 10] = [
-    "txn-emails-sent-grouped-by-date",
-    "txn-emails-delivered-grouped-by-date",
-    "txn-emails-hard-bounced-grouped-by-date",
-    "txn-emails-soft-bounced-grouped-by-date",
-    "txn-emails-with-complaints-grouped-by-date",
-    "txn-emails-opened-grouped-by-date",
-    "txn-sms-sent-grouped-by-date",
-    "txn-sms-delivered-grouped-by-date",
-    "successful-delivery-rate-grouped-by-date",
-    "unique-deliveries-grouped-by-date",
-];
+pub use pinshift_core::scan::DAILY_KPIS;
 
 /// Attempts per call before a throttle or server error becomes a scan issue.
 const SCAN_ATTEMPTS: u32 = 10;
-
-/// KPIs cover 90 days, read in windows of at most 31 days (Pinpoint's limit per call).
-const KPI_DAYS: i64 = 90;
-const KPI_WINDOW_DAYS: i64 = 31;
 
 impl PinpointReader {
     /// `kpi_end`: the end of the KPI archive, in epoch seconds (usually now).
@@ -92,19 +75,10 @@ impl PinpointReader {
 
     /// The 31-day windows covering the last 90 days, oldest first.
     fn kpi_windows(&self) -> Vec<(DateTime, DateTime)> {
-        let day = 86_400;
-        // Whole days (UTC), so windows meet at midnight and no day is reported twice.
-        let start = self.kpi_end - self.kpi_end.rem_euclid(day) - KPI_DAYS * day;
-        let mut windows = Vec::new();
-        let mut from = start;
-        while from < self.kpi_end {
-            let to = (from + KPI_WINDOW_DAYS * day).min(self.kpi_end);
-            // Windows end a second before the next begins, so no day is counted twice.
-            let end = if to < self.kpi_end { to - 1 } else { to };
-            windows.push((DateTime::from_secs(from), DateTime::from_secs(end)));
-            from = to;
-        }
-        windows
+        pinshift_core::scan::kpi_windows(self.kpi_end)
+            .into_iter()
+            .map(|(from, to)| (DateTime::from_secs(from), DateTime::from_secs(to)))
+            .collect()
     }
 }
 

@@ -113,7 +113,8 @@ impl Reading<'_> {
                     _ => String::new(),
                 };
                 self.last = Some((path.clone(), wrapper, kind, operation.to_owned()));
-                let value = unwrap_payload(value, operation);
+                let mut value = unwrap_payload(value, operation);
+                as_on_the_wire(&mut value, operation);
                 if value["NextToken"].as_str().is_some_and(|t| !t.is_empty()) {
                     // The AWS CLI follows pages only for operations with a paginator; the rest stop at one.
                     self.issue(
@@ -166,6 +167,106 @@ impl Reading<'_> {
     fn record(&mut self, kind: ResourceKind, id: &str, version: &str, name: Option<&str>, raw: Value) {
         let record = self.target.record(&self.project, kind, (id, version), name, raw);
         self.read.records.push(record);
+    }
+}
+
+/// Members of the SMS and voice v2 and SES v2 shapes a scan reads whose type is a timestamp (from the
+/// botocore models; a test in the aws crate checks this list against them). Their wire form is epoch
+/// seconds; the AWS CLI prints them as ISO 8601 text.
+pub const WIRE_TIMESTAMPS: [&str; 33] = [
+    "ApprovedTimestamp",
+    "ArchivedTimestamp",
+    "AssociatedTimestamp",
+    "AwsReviewingTimestamp",
+    "CertificateExpiryTime",
+    "CompletedTimestamp",
+    "CreateDate",
+    "CreatedTimestamp",
+    "DeniedTimestamp",
+    "DiscardedTimestamp",
+    "DraftTimestamp",
+    "EndDate",
+    "EndTime",
+    "ExpirationTimestamp",
+    "FirstSeenDateTime",
+    "LastCheckedTimestamp",
+    "LastFreshStart",
+    "LastKeyGenerationTimestamp",
+    "LastSeenDateTime",
+    "LastSuccessTimestamp",
+    "LastUpdateTime",
+    "LastUpdatedTimestamp",
+    "ListingTime",
+    "OptedOutTimestamp",
+    "RequiresAuthenticationTimestamp",
+    "ReviewingTimestamp",
+    "RevokedTimestamp",
+    "StartDate",
+    "StartTime",
+    "SubmittedTimestamp",
+    "SubscriptionExpiryDate",
+    "SubscriptionStartDate",
+    "Timestamp",
+];
+
+/// What the AWS CLI prints (botocore's parsed output) turned back into what the service sent, so a dump
+/// scan stores the payloads a live scan stores: timestamps as the wire has them, and Pinpoint's one
+/// member whose JSON name differs from its model name (`SimpleCondition.segmentDimensions`).
+fn as_on_the_wire(value: &mut Value, operation: &str) {
+    fn epoch(text: &str) -> Option<f64> {
+        let timestamp = text.replacen(' ', "T", 1).parse::<jiff::Timestamp>().ok()?;
+        Some(timestamp.as_millisecond() as f64 / 1000.0)
+    }
+    fn walk(value: &mut Value, visit: &mut dyn FnMut(&mut serde_json::Map<String, Value>)) {
+        match value {
+            Value::Object(map) => {
+                visit(map);
+                for child in map.values_mut() {
+                    walk(child, visit);
+                }
+            }
+            Value::Array(items) => items.iter_mut().for_each(|item| walk(item, visit)),
+            _ => {}
+        }
+    }
+    if operation.starts_with("sms-voice:") || operation.starts_with("ses:") {
+        walk(value, &mut |map| {
+            for (key, member) in map.iter_mut() {
+                if let Some(seconds) =
+                    member.as_str().filter(|_| WIRE_TIMESTAMPS.contains(&key.as_str())).and_then(epoch)
+                {
+                    *member = Value::from(seconds);
+                }
+            }
+        });
+    } else if operation == "mobiletargeting:GetApplicationDateRangeKpi" {
+        // The window's times are ISO 8601 on the wire.
+        for key in ["StartTime", "EndTime"] {
+            if let Some(time) = value.get_mut(key)
+                && let Some(parsed) =
+                    time.as_str().and_then(|t| t.replacen(' ', "T", 1).parse::<jiff::Timestamp>().ok())
+            {
+                *time = Value::from(parsed.to_string());
+            }
+        }
+    } else if operation == "mobiletargeting:ListJourneys" {
+        walk(value, &mut |map| {
+            if let Some(dimensions) = map.remove("SegmentDimensions") {
+                map.insert("segmentDimensions".to_owned(), dimensions);
+            }
+        });
+        for journey in value["Item"].as_array_mut().into_iter().flatten() {
+            // JourneySchedule's times are ISO 8601 on the wire, as AWS formats them.
+            let Some(schedule) = journey.get_mut("Schedule").and_then(Value::as_object_mut) else { continue };
+            for key in ["StartTime", "EndTime"] {
+                let Some(time) = schedule.get_mut(key) else { continue };
+                if let Some(parsed) =
+                    time.as_str().and_then(|t| t.replacen(' ', "T", 1).parse::<jiff::Timestamp>().ok())
+                {
+                    *time = Value::from(parsed.to_string());
+                }
+            }
+        }
     }
 }
 
@@ -342,6 +443,31 @@ impl PinpointSource for DumpSource {
                 }
             }
         }
+        // KPIs: `kpis/<kpi>.<first day of the window>.json`, one file per KPI and 31-day window.
+        let mut files: Vec<String> = std::fs::read_dir(r.dir.join("kpis"))
+            .map(|entries| {
+                entries
+                    .filter_map(|e| e.ok()?.file_name().into_string().ok())
+                    .filter(|n| n.ends_with(".json"))
+                    .collect()
+            })
+            .unwrap_or_default();
+        files.sort();
+        if files.is_empty() {
+            let message = format!(
+                "{} holds no KPIs (dumps from before KPIs were added to `pinshift dump-commands` have none)",
+                r.dir.join("kpis").display()
+            );
+            r.issue(ResourceKind::Kpi, "mobiletargeting:GetApplicationDateRangeKpi", "MissingFromDump", message);
+        }
+        for file in files {
+            let operation = "mobiletargeting:GetApplicationDateRangeKpi";
+            if let Some(kpi) = r.file(&format!("kpis/{file}"), ResourceKind::Kpi, operation) {
+                let window = kpi["StartTime"].as_str().and_then(|t| t.get(..10)).unwrap_or_default().to_owned();
+                let name = text(&kpi, "KpiName").to_owned();
+                r.record(ResourceKind::Kpi, &name, &window, None, kpi);
+            }
+        }
         r.read
     }
 }
@@ -419,15 +545,22 @@ pub fn commands(regions: &[String]) -> String {
     let mut script = String::from(
         r#"#!/usr/bin/env bash
 # Written by `pinshift dump-commands`: dumps what `pinshift scan` reads, with the AWS CLI, for
-# `pinshift scan --from-dump pinshift-dump`. Needs the AWS CLI v2, jq, and the read-only policy
-# `pinshift policy` prints. Pages of up to 1,000 items; nothing is modified.
+# `pinshift scan --from-dump pinshift-dump`. Needs the AWS CLI, jq, and the read-only policy
+# `pinshift iam-policy scan` prints. Pages of up to 1,000 items; nothing is modified.
 set -euo pipefail
 ACCOUNT=$(aws sts get-caller-identity --query Account --output text)
 pp() { aws pinpoint "$@" --output json; }
 sms() { aws pinpoint-sms-voice-v2 "$@" --output json; }
 ses() { aws sesv2 "$@" --output json; }
+iso() { date -u -d "@$1" +%Y-%m-%dT%H:%M:%SZ 2>/dev/null || date -u -r "$1" +%Y-%m-%dT%H:%M:%SZ; }
+# KPI windows as a scan reads them: the last 90 whole UTC days and today, at most 31 days per call.
+DAY=86400; NOW=$(date -u +%s); FROM=$(( NOW - NOW % DAY - 90 * DAY )); WINDOWS=""
+while [ "$FROM" -lt "$NOW" ]; do TO=$(( FROM + 31 * DAY )); END=$(( TO - 1 ))
+  if [ "$TO" -ge "$NOW" ]; then TO=$NOW; END=$NOW; fi
+  WINDOWS="$WINDOWS $(iso "$FROM")/$(iso "$END")"; FROM=$TO; done
 "#,
     );
+    script.push_str(&format!("KPIS=\"{}\"\n", crate::scan::DAILY_KPIS.join(" ")));
     script.push_str(&format!("for REGION in {}; do\n", regions.join(" ")));
     script.push_str(
         r#"  D="pinshift-dump/$ACCOUNT/$REGION"; mkdir -p "$D/templates" "$D/apps" "$D/sms/pools" "$D/sms/opt-out-lists"
@@ -475,6 +608,9 @@ ses() { aws sesv2 "$@" --output json; }
     pp get-event-stream --region "$REGION" --application-id "$APP" > "$A/get-event-stream.json" 2>/dev/null || rm -f "$A/get-event-stream.json"
     pp get-import-jobs --region "$REGION" --application-id "$APP" --page-size 1000 > "$A/get-import-jobs.json"
     pp get-export-jobs --region "$REGION" --application-id "$APP" --page-size 1000 > "$A/get-export-jobs.json"
+    mkdir -p "$A/kpis"; for K in $KPIS; do for W in $WINDOWS; do S=${W%/*}; E=${W#*/}
+      pp get-application-date-range-kpi --region "$REGION" --application-id "$APP" --kpi-name "$K" \
+        --start-time "$S" --end-time "$E" > "$A/kpis/$K.${S:0:10}.json"; done; done
   done
 done
 echo "Wrote pinshift-dump/$ACCOUNT; scan it with: pinshift scan --from-dump pinshift-dump" >&2

@@ -41,6 +41,41 @@ pub const PINPOINT_REGIONS: [&str; 20] = [
     "ap-east-1",
 ];
 
+/// Daily application KPIs kept for every project (reference §1.3): what was sent, delivered, bounced,
+/// complained about and opened, per day.
+pub const DAILY_KPIS: [&str; 10] = [
+    "txn-emails-sent-grouped-by-date",
+    "txn-emails-delivered-grouped-by-date",
+    "txn-emails-hard-bounced-grouped-by-date",
+    "txn-emails-soft-bounced-grouped-by-date",
+    "txn-emails-with-complaints-grouped-by-date",
+    "txn-emails-opened-grouped-by-date",
+    "txn-sms-sent-grouped-by-date",
+    "txn-sms-delivered-grouped-by-date",
+    "successful-delivery-rate-grouped-by-date",
+    "unique-deliveries-grouped-by-date",
+];
+
+/// KPIs cover 90 days, read in windows of at most 31 days (Pinpoint's limit per call).
+pub const KPI_DAYS: i64 = 90;
+pub const KPI_WINDOW_DAYS: i64 = 31;
+
+/// The KPI windows (first and last second, epoch seconds) covering the 90 days before `end`, oldest
+/// first: whole UTC days, so windows meet at midnight, each ending a second before the next begins so no
+/// day is counted twice; the last ends at `end`. (`pinshift dump-commands` computes the same in bash.)
+pub fn kpi_windows(end: i64) -> Vec<(i64, i64)> {
+    let day = 86_400;
+    let start = end - end.rem_euclid(day) - KPI_DAYS * day;
+    let mut windows = Vec::new();
+    let mut from = start;
+    while from < end {
+        let to = (from + KPI_WINDOW_DAYS * day).min(end);
+        windows.push((from, if to < end { to - 1 } else { to }));
+        from = to;
+    }
+    windows
+}
+
 /// One account in one Region, reached through a connection.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct ScanTarget {

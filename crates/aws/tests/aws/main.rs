@@ -94,3 +94,26 @@ async fn every_call_a_scan_makes_is_in_the_read_only_policy() {
     }
     sandbox.stop().await;
 }
+
+/// The dump reader's list of timestamp members is the botocore models' list for SMS v2 and SES v2.
+#[test]
+fn the_dump_readers_timestamp_members_are_the_models() {
+    let models = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../sandbox/models");
+    let mut members = std::collections::BTreeSet::new();
+    for file in ["pinpoint-sms-voice-v2-2022-03-31.json", "sesv2-2019-09-27.json"] {
+        let model: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(models.join(file)).expect("model")).expect("json");
+        let shapes = model["shapes"].as_object().expect("shapes");
+        for shape in shapes.values().filter(|s| s["type"] == "structure") {
+            for (name, member) in shape["members"].as_object().into_iter().flatten() {
+                let target = member["shape"].as_str().unwrap_or_default();
+                if shapes.get(target).is_some_and(|s| s["type"] == "timestamp") {
+                    members.insert(name.clone());
+                }
+            }
+        }
+    }
+    let listed: std::collections::BTreeSet<String> =
+        pinshift_core::dump::WIRE_TIMESTAMPS.iter().map(|m| (*m).to_owned()).collect();
+    assert_eq!(listed, members);
+}
