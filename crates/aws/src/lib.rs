@@ -8,6 +8,7 @@
 //! - [`errors`]: SDK errors to core errors with codes and hints.
 //! - [`pinpoint`]: the live `PinpointSource` (aws-sdk-pinpoint), keeping raw payloads ([`raw`]).
 
+pub mod audience;
 pub mod config;
 pub mod errors;
 pub mod identity;

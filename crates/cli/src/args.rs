@@ -65,6 +65,8 @@ pub enum Command {
         /// With --resume: continue a stopped scan of that dump.
         #[arg(long, value_name = "DIR", conflicts_with_all = ["connections", "regions"])]
         from_dump: Option<std::path::PathBuf>,
+        #[command(flatten)]
+        audience: AudienceArgs,
     },
     /// Print the shell script (AWS CLI + jq) that dumps what a scan reads, for `scan --from-dump`.
     DumpCommands {
@@ -82,8 +84,43 @@ pub enum Command {
 
 #[derive(Debug, Subcommand)]
 pub enum IamPolicyCommand {
-    /// The read-only policy allowing exactly the calls a scan makes.
-    Scan,
+    /// The read-only policy allowing exactly the calls a scan makes; with --audience-bucket and
+    /// --audience-role, also what audience profiling needs (export jobs, passing that role, reading the
+    /// export back).
+    Scan {
+        #[arg(long, value_name = "BUCKET", requires = "audience_role")]
+        audience_bucket: Option<String>,
+        #[arg(long, value_name = "ROLE_ARN", requires = "audience_bucket")]
+        audience_role: Option<String>,
+        #[arg(long, value_name = "PREFIX", default_value = "")]
+        audience_prefix: String,
+    },
+}
+
+/// Audience profiling: opt-in, with a bucket of the customer's and a role Pinpoint can write there with.
+#[derive(Debug, Args)]
+pub struct AudienceArgs {
+    /// Profile each project's audience (counts per channel, attribute schema, opt-outs, missing UserIds,
+    /// addresses shared across projects) from a Pinpoint endpoint export written to this S3 bucket (in
+    /// the project's Region). Endpoints are read as a stream and not kept.
+    #[arg(long, value_name = "BUCKET", requires = "audience_role", conflicts_with_all = ["from_dump", "resume"])]
+    pub audience_bucket: Option<String>,
+    /// The IAM role Pinpoint assumes to write the export (arn:aws:iam::ACCOUNT:role/NAME).
+    #[arg(long, value_name = "ROLE_ARN", requires = "audience_bucket")]
+    pub audience_role: Option<String>,
+    /// Key prefix for the exports inside the bucket.
+    #[arg(long, value_name = "PREFIX", default_value = "", requires = "audience_bucket")]
+    pub audience_prefix: String,
+}
+
+impl AudienceArgs {
+    pub fn settings(&self) -> Option<pinshift_core::audience::ExportSettings> {
+        Some(pinshift_core::audience::ExportSettings {
+            bucket: self.audience_bucket.clone()?,
+            prefix: self.audience_prefix.clone(),
+            role_arn: self.audience_role.clone()?,
+        })
+    }
 }
 
 #[derive(Debug, Subcommand)]

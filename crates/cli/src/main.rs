@@ -68,9 +68,10 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let engagement = open_engagement(cli.engagement.as_deref())?;
             runtime()?.block_on(scan::from_dump(&engagement, &dir, concurrency, resume, json))
         }
-        Command::Scan { connections, regions, concurrency, resume, from_dump: None } => {
+        Command::Scan { connections, regions, concurrency, resume, from_dump: None, audience } => {
             let engagement = open_engagement(cli.engagement.as_deref())?;
-            runtime()?.block_on(scan::run(&engagement, &connections, &regions, concurrency, resume, json))
+            let scope = scan::Scope { connections: &connections, regions: &regions, audience: audience.settings() };
+            runtime()?.block_on(scan::run(&engagement, scope, concurrency, resume, json))
         }
         Command::DumpCommands { regions } => {
             for region in &regions {
@@ -83,7 +84,17 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             };
             ok(output::text(&pinshift_core::dump::commands(&regions)))
         }
-        Command::IamPolicy(IamPolicyCommand::Scan) => ok(output::json(&pinshift_core::policy::scan_policy())),
+        Command::IamPolicy(IamPolicyCommand::Scan { audience_bucket, audience_role, audience_prefix }) => {
+            match (audience_bucket, audience_role) {
+                (Some(bucket), Some(role_arn)) => {
+                    let settings =
+                        pinshift_core::audience::ExportSettings { bucket, prefix: audience_prefix, role_arn };
+                    settings.validate()?;
+                    ok(output::json(&pinshift_core::policy::audience_policy(&settings)))
+                }
+                _ => ok(output::json(&pinshift_core::policy::scan_policy())),
+            }
+        }
         Command::Estate(command) => {
             let engagement = open_engagement(cli.engagement.as_deref())?;
             ok(match command {

@@ -7,6 +7,7 @@
 use ts_rs::{Config, TS};
 
 use crate::app::AppInfo;
+use crate::audience::{AttributeProfile, AttributeType, AudienceProfile, ChannelCounts, ExportSettings, ExportStats};
 use crate::connections::{CallerIdentity, ConnectionKind, ConnectionSummary, NewConnection, SecretState};
 use crate::diff::{Change, FieldChange, ResourceChange};
 use crate::engagement::EngagementInfo;
@@ -49,6 +50,12 @@ pub fn typescript() -> String {
     declare::<FieldChange>(&cfg, &mut out);
     declare::<Change>(&cfg, &mut out);
     declare::<ResourceChange>(&cfg, &mut out);
+    declare::<ExportSettings>(&cfg, &mut out);
+    declare::<ExportStats>(&cfg, &mut out);
+    declare::<ChannelCounts>(&cfg, &mut out);
+    declare::<AttributeType>(&cfg, &mut out);
+    declare::<AttributeProfile>(&cfg, &mut out);
+    declare::<AudienceProfile>(&cfg, &mut out);
     out.truncate(out.trim_end().len());
     out.push('\n');
     out

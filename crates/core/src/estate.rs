@@ -46,10 +46,12 @@ pub enum ResourceKind {
     OptOutList,
     SmsConfigurationSet,
     Registration,
+    /// A project's audience, profiled from an endpoint export (opt-in): counts and schema, no endpoints.
+    AudienceProfile,
 }
 
 impl ResourceKind {
-    pub const ALL: [ResourceKind; 25] = [
+    pub const ALL: [ResourceKind; 26] = [
         ResourceKind::Project,
         ResourceKind::ProjectSettings,
         ResourceKind::Channel,
@@ -75,6 +77,7 @@ impl ResourceKind {
         ResourceKind::OptOutList,
         ResourceKind::SmsConfigurationSet,
         ResourceKind::Registration,
+        ResourceKind::AudienceProfile,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -104,6 +107,7 @@ impl ResourceKind {
             ResourceKind::OptOutList => "opt_out_list",
             ResourceKind::SmsConfigurationSet => "sms_configuration_set",
             ResourceKind::Registration => "registration",
+            ResourceKind::AudienceProfile => "audience_profile",
         }
     }
 

@@ -4,6 +4,7 @@
 //! ([`clock::Clock`], [`secrets::SecretStore`]).
 //!
 //! Index:
+//! - [`audience`]: audience profiling from endpoint exports (the `AudienceSource` port).
 //! - [`engagement`]: the engagement file (one SQLite database per engagement) and its schema.
 //! - [`connections`]: named ways to reach AWS accounts; secrets stay in the OS keychain.
 //! - [`dump`]: the offline dump folder (the second `PinpointSource`) and the script that writes one.
@@ -17,6 +18,7 @@
 //! - [`bindings`]: the TypeScript declarations of every type that crosses IPC.
 
 pub mod app;
+pub mod audience;
 pub mod bindings;
 pub mod clock;
 pub mod connections;

@@ -66,6 +66,44 @@ pub fn scan_policy() -> Value {
     })
 }
 
+/// What audience profiling adds (opt-in): an export job per project, written by Pinpoint with the
+/// export role to the customer's bucket, then read back.
+pub const AUDIENCE_ACTIONS: &[&str] = &["mobiletargeting:CreateExportJob", "mobiletargeting:GetExportJob"];
+
+/// The scan's policy with audience profiling: the read-only statement, the export job, passing the
+/// export role to Pinpoint only, and reading the export back from the bucket (below the prefix).
+pub fn audience_policy(settings: &crate::audience::ExportSettings) -> Value {
+    let mut policy = scan_policy();
+    let statements = policy["Statement"].as_array_mut().expect("the scan policy has statements");
+    statements.push(json!({
+        "Sid": "PinshiftAudienceExport",
+        "Effect": "Allow",
+        "Action": AUDIENCE_ACTIONS,
+        "Resource": "*",
+    }));
+    statements.push(json!({
+        "Sid": "PinshiftPassExportRoleToPinpoint",
+        "Effect": "Allow",
+        "Action": "iam:PassRole",
+        "Resource": settings.role_arn,
+        "Condition": { "StringEquals": { "iam:PassedToService": "pinpoint.amazonaws.com" } },
+    }));
+    statements.push(json!({
+        "Sid": "PinshiftListExports",
+        "Effect": "Allow",
+        "Action": "s3:ListBucket",
+        "Resource": format!("arn:aws:s3:::{}", settings.bucket),
+        "Condition": { "StringLike": { "s3:prefix": format!("{}pinshift-*", settings.key_prefix()) } },
+    }));
+    statements.push(json!({
+        "Sid": "PinshiftReadExports",
+        "Effect": "Allow",
+        "Action": "s3:GetObject",
+        "Resource": format!("arn:aws:s3:::{}/{}pinshift-*", settings.bucket, settings.key_prefix()),
+    }));
+    policy
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

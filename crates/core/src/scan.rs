@@ -191,11 +191,13 @@ pub struct ScanOptions {
     pub concurrency: usize,
     /// Set to stop the scan between reads; what was read is kept.
     pub cancel: Arc<AtomicBool>,
+    /// Audience profiling after the inventory (opt-in); stored with the scan so a resumed scan does it too.
+    pub audience: Option<crate::audience::ExportSettings>,
 }
 
 impl Default for ScanOptions {
     fn default() -> Self {
-        ScanOptions { concurrency: 8, cancel: Arc::new(AtomicBool::new(false)) }
+        ScanOptions { concurrency: 8, cancel: Arc::new(AtomicBool::new(false)), audience: None }
     }
 }
 
@@ -209,7 +211,7 @@ pub async fn scan(
     progress: &dyn Progress,
 ) -> Result<ScanSummary> {
     let scan_id = uuid::Uuid::new_v4().to_string();
-    let request = serde_json::json!({ "targets": targets });
+    let request = serde_json::json!({ "targets": targets, "audience": options.audience });
     engagement.begin_scan(&scan_id, &rfc3339(clock.now()), &request)?;
     run(engagement, source, &scan_id, targets, options, clock, progress).await
 }

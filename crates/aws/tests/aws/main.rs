@@ -2,6 +2,7 @@
 
 use std::collections::HashMap;
 
+mod audience;
 mod truth;
 
 use pinshift_aws::pinpoint::PinpointReader;

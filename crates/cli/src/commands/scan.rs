@@ -7,6 +7,7 @@ use std::sync::atomic::Ordering;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use pinshift_aws::pinpoint::PinpointReader;
+use pinshift_core::audience::ExportSettings;
 use pinshift_core::clock::{Clock, SystemClock};
 use pinshift_core::connections::validate_region;
 use pinshift_core::dump::{self, DumpSource};
@@ -44,14 +45,23 @@ impl Progress for Bar {
     }
 }
 
+/// What a new scan covers.
+pub struct Scope<'a> {
+    pub connections: &'a [String],
+    pub regions: &'a [String],
+    pub audience: Option<ExportSettings>,
+}
+
 pub async fn run(
     engagement: &Engagement,
-    connections: &[String],
-    regions: &[String],
+    Scope { connections, regions, audience }: Scope<'_>,
     concurrency: usize,
     resume: bool,
     json: bool,
 ) -> anyhow::Result<ExitCode> {
+    if let Some(settings) = &audience {
+        settings.validate()?;
+    }
     for region in regions {
         validate_region(region)?;
         if !PINPOINT_REGIONS.contains(&region.as_str()) {
@@ -120,8 +130,9 @@ pub async fn run(
         None => SystemClock.now().as_second(),
     };
     let reader = PinpointReader::new(configs, kpi_end).with_concurrency(concurrency);
-    let (options, bar) = prepare(concurrency, json);
-    let summary = match &resumed {
+    let (mut options, bar) = prepare(concurrency, json);
+    options.audience = audience;
+    let mut summary = match &resumed {
         Some((id, _)) => {
             if !json {
                 output::status(&format!("Resuming scan {id}"));
@@ -130,6 +141,15 @@ pub async fn run(
         }
         None => scan(engagement, &reader, &targets, &options, &SystemClock, &bar).await?,
     };
+    if summary.status != ScanStatus::Cancelled && pinshift_core::audience::requested(engagement, &summary.id)?.is_some()
+    {
+        if !json {
+            output::status("Profiling audiences: an endpoint export per project, streamed from S3 (not kept)");
+        }
+        let bar = progress_bar(json);
+        summary =
+            pinshift_core::audience::profile(engagement, &reader, &summary.id, &options, &SystemClock, &bar).await?;
+    }
     report(engagement, &summary, json)
 }
 
@@ -195,6 +215,10 @@ fn prepare(concurrency: usize, json: bool) -> (ScanOptions, Bar) {
             cancel.store(true, Ordering::Relaxed);
         }
     });
+    (options, progress_bar(json))
+}
+
+fn progress_bar(json: bool) -> Bar {
     let target = if json { ProgressDrawTarget::hidden() } else { ProgressDrawTarget::stderr() };
     let bar = ProgressBar::with_draw_target(Some(0), target);
     bar.set_style(
@@ -202,7 +226,32 @@ fn prepare(concurrency: usize, json: bool) -> (ScanOptions, Bar) {
             .unwrap_or_else(|_| ProgressStyle::default_bar())
             .progress_chars("=> "),
     );
-    (options, Bar(bar))
+    Bar(bar)
+}
+
+/// One line per profiled project: endpoints, opt-outs, missing UserIds, addresses shared with others.
+fn audience_summary(engagement: &Engagement, scan_id: &str) -> anyhow::Result<()> {
+    let profiles = engagement.scan_records(scan_id, Some(pinshift_core::estate::ResourceKind::AudienceProfile))?;
+    if profiles.is_empty() {
+        return Ok(());
+    }
+    let names: std::collections::HashMap<String, String> = engagement
+        .scan_records(scan_id, Some(pinshift_core::estate::ResourceKind::Project))?
+        .into_iter()
+        .map(|p| (p.id, p.name.unwrap_or_default()))
+        .collect();
+    let mut rows = Vec::new();
+    for record in profiles {
+        let Ok(p) = serde_json::from_value::<pinshift_core::audience::AudienceProfile>(record.raw) else { continue };
+        let name = names.get(&record.project_id).cloned().unwrap_or(record.project_id);
+        let shared: u64 = p.shared_with.values().sum();
+        let cells = [p.endpoints, p.opted_out, p.without_user_id, shared].map(|n| n.to_string());
+        rows.push(std::iter::once(name).chain(cells).collect());
+    }
+    rows.sort();
+    output::text("\n")?;
+    output::table(&["Audience", "Endpoints", "Opted out", "No UserId", "Shared with other projects"], &rows)?;
+    Ok(())
 }
 
 fn report(engagement: &Engagement, summary: &ScanSummary, json: bool) -> anyhow::Result<ExitCode> {
@@ -217,6 +266,7 @@ fn report(engagement: &Engagement, summary: &ScanSummary, json: bool) -> anyhow:
             ("Resources", summary.resources.to_string()),
             ("Issues", summary.issues.to_string()),
         ])?;
+        audience_summary(engagement, &summary.id)?;
         for issue in engagement.scan_issues(&summary.id)?.iter().take(20) {
             output::status(&format!(
                 "  {} {} {} {}: {} — {}",

@@ -306,3 +306,79 @@ fn a_killed_scan_resumes_to_the_same_estate() {
     assert!(changes.is_empty(), "{changes:#?}");
     runtime.block_on(sandbox.stop());
 }
+
+/// `pinshift scan --audience-bucket … --audience-role …` profiles every project's audience; an export
+/// that cannot be written is a gap named with its cause.
+#[test]
+fn a_scan_profiles_audiences_when_asked() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("aws-config"), "[profile northwind]\nregion = us-east-1\n").expect("config");
+    std::fs::write(
+        dir.path().join("aws-credentials"),
+        "[northwind]\naws_access_key_id = AKIADEMONORTHWIND001\naws_secret_access_key = demo/northwind/secret/key/00000000000001\n",
+    )
+    .expect("credentials");
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("runtime");
+    let sandbox = runtime.block_on(RunningSandbox::start(Estate::load("demo").expect("estate"), 0)).expect("sandbox");
+    let cmd = || {
+        let mut cmd = pinshift(dir.path());
+        cmd.env("PINSHIFT_ENGAGEMENT", dir.path().join("e.pinshift")).env("AWS_ENDPOINT_URL", sandbox.endpoint());
+        cmd
+    };
+    pinshift(dir.path()).args(["init", "e.pinshift"]).assert().success();
+    cmd().args(["connection", "add", "northwind", "--profile", "northwind"]).assert().success();
+    let role = "arn:aws:iam::444444444444:role/PinpointExport";
+
+    let bad = cmd().args(["scan", "--region", "eu-west-1", "--audience-role", role]).output().expect("usage");
+    assert_eq!(bad.status.code(), Some(2), "a role without a bucket is a usage error");
+    let bad = cmd()
+        .args(["scan", "--region", "eu-west-1", "--audience-bucket", "Bad_Bucket", "--audience-role", role])
+        .output()
+        .expect("bad bucket");
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(stderr(&bad).contains("export bucket"), "{}", stderr(&bad));
+
+    // eu-west-1's project, exported to a bucket in another Region: the job fails and says why.
+    let output = cmd()
+        .args([
+            "scan",
+            "--region",
+            "eu-west-1",
+            "--audience-bucket",
+            "northwind-pinshift-exports",
+            "--audience-role",
+            role,
+        ])
+        .output()
+        .expect("scan");
+    assert_eq!(output.status.code(), Some(3), "{}", stderr(&output));
+    assert!(
+        stdout(&output).contains("ExportJobFailed") || stderr(&output).contains("ExportJobFailed"),
+        "{}",
+        stdout(&output)
+    );
+
+    let output = cmd()
+        .args(["scan", "--region", "eu-west-1", "--audience-bucket", "northwind-pinshift-exports-eu"])
+        .args(["--audience-role", role, "--audience-prefix", "audits/"])
+        .output()
+        .expect("scan");
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(stdout(&output).contains("harbor-logistics-eu"), "the audience summary: {}", stdout(&output));
+    let shown = cmd().args(["--json", "estate", "show", "--kind", "audience_profile"]).output().expect("show");
+    let json: serde_json::Value = serde_json::from_slice(&shown.stdout).expect("json");
+    let profiles = json["resources"].as_array().expect("resources");
+    assert_eq!(profiles.len(), 1);
+    assert_eq!(profiles[0]["raw"]["endpoints"], 15_000);
+    assert_eq!(profiles[0]["raw"]["channels"]["SMS"]["endpoints"], 9_000);
+
+    let policy = cmd()
+        .args(["iam-policy", "scan", "--audience-bucket", "northwind-pinshift-exports-eu", "--audience-role", role])
+        .output()
+        .expect("policy");
+    let policy: serde_json::Value = serde_json::from_slice(&policy.stdout).expect("json");
+    let text = policy.to_string();
+    assert!(text.contains("mobiletargeting:CreateExportJob") && text.contains("iam:PassRole"), "{text}");
+    assert!(text.contains("arn:aws:s3:::northwind-pinshift-exports-eu/pinshift-*"), "{text}");
+    runtime.block_on(sandbox.stop());
+}

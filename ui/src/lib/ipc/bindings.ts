@@ -39,7 +39,7 @@ source: string, role_arn: string, external_id?: string, });
 
 export type CallerIdentity = { connection: string, account: string, arn: string, user_id: string, };
 
-export type ResourceKind = "project" | "project_settings" | "channel" | "segment" | "segment_version" | "campaign" | "campaign_version" | "campaign_activity" | "journey" | "journey_metrics" | "event_stream" | "import_job" | "export_job" | "kpi" | "template" | "template_version" | "recommender" | "email_identity" | "email_configuration_set" | "phone_number" | "sender_id" | "pool" | "opt_out_list" | "sms_configuration_set" | "registration";
+export type ResourceKind = "project" | "project_settings" | "channel" | "segment" | "segment_version" | "campaign" | "campaign_version" | "campaign_activity" | "journey" | "journey_metrics" | "event_stream" | "import_job" | "export_job" | "kpi" | "template" | "template_version" | "recommender" | "email_identity" | "email_configuration_set" | "phone_number" | "sender_id" | "pool" | "opt_out_list" | "sms_configuration_set" | "registration" | "audience_profile";
 
 export type ResourceRecord = { account_id: string, region: string, 
 /**
@@ -78,3 +78,80 @@ export type FieldChange = { path: string, before: unknown, after: unknown, };
 export type Change = { "type": "added" } | { "type": "removed" } | { "type": "changed", fields: Array<FieldChange>, };
 
 export type ResourceChange = { account_id: string, region: string, project_id: string, kind: ResourceKind, id: string, version: string, name?: string, change: Change, };
+
+export type ExportSettings = { bucket: string, 
+/**
+ * Key prefix inside the bucket; each export goes below `<prefix>pinshift-<scan>/<project>/`.
+ */
+prefix: string, role_arn: string, };
+
+export type ExportStats = { job_id: string, 
+/**
+ * Where the export was written (`s3://…/`).
+ */
+location: string, objects: number, 
+/**
+ * Compressed bytes read from S3.
+ */
+bytes: number, seconds: number, };
+
+export type ChannelCounts = { endpoints: number, active: number, opted_out: number, };
+
+export type AttributeType = "number" | "boolean" | "date" | "string";
+
+export type AttributeProfile = { 
+/**
+ * `Attributes`, `User.UserAttributes` or `Metrics`.
+ */
+source: string, name: string, type: AttributeType, 
+/**
+ * Endpoints with at least one value.
+ */
+filled: number, 
+/**
+ * `filled` over all endpoints (0–1).
+ */
+fill_rate: number, 
+/**
+ * Endpoints with more than one value (Customer Profiles attributes hold one).
+ */
+multi_valued: number, max_values: number, };
+
+export type AudienceProfile = { endpoints: number, 
+/**
+ * By `ChannelType` (EMAIL, SMS, APNS, …).
+ */
+channels: { [key in string]: ChannelCounts }, 
+/**
+ * `EndpointStatus` INACTIVE.
+ */
+inactive: number, 
+/**
+ * `OptOut` ALL.
+ */
+opted_out: number, 
+/**
+ * Endpoints without `User.UserId` (Customer Profiles needs a key: a synthetic one must be made).
+ */
+without_user_id: number, distinct_users: number, 
+/**
+ * Endpoints whose address another endpoint of the same project also has.
+ */
+duplicate_addresses: number, 
+/**
+ * Distinct addresses also found in other projects of this profiling run, by project id.
+ */
+shared_with: { [key in string]: number }, 
+/**
+ * How many projects the shared-address comparison covered (a resumed run compares only the projects
+ * it read itself).
+ */
+compared_projects: number, attributes: Array<AttributeProfile>, 
+/**
+ * Fill counts of the standard fields (`Demographic.*`, `Location.*`) the mapping uses.
+ */
+standard_fields: { [key in string]: number }, 
+/**
+ * Lines of the export that were not endpoints (not JSON objects), with the first one's position.
+ */
+unreadable_lines: number, export: ExportStats, };
