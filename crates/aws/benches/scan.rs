@@ -39,7 +39,8 @@ async fn main() {
     let engagement = Engagement::create(&dir.path().join("bench.pinshift"), None, &SystemClock).unwrap();
     let targets =
         [ScanTarget { connection: "bpo".into(), account_id: "777777777777".into(), region: "us-east-1".into() }];
-    let options = ScanOptions { concurrency, ..ScanOptions::default() };
+    // As the CLI runs it: four units in flight per request in flight.
+    let options = ScanOptions { concurrency: concurrency * 4, ..ScanOptions::default() };
 
     let started = Instant::now();
     let summary = scan(&engagement, &reader, &targets, &options, &SystemClock, &Silent).await.unwrap();

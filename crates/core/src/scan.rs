@@ -187,7 +187,7 @@ impl Progress for Silent {
 /// How a scan runs.
 #[derive(Debug, Clone)]
 pub struct ScanOptions {
-    /// Reads in flight at once.
+    /// Units (a target's project list or account-level read, a project) read at once.
     pub concurrency: usize,
     /// Set to stop the scan between reads; what was read is kept.
     pub cancel: Arc<AtomicBool>,
