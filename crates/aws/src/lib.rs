@@ -16,5 +16,6 @@ pub mod pace;
 pub mod pinpoint;
 pub mod raw;
 mod read;
+pub mod scan;
 mod ses;
 mod sms;

@@ -70,8 +70,14 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Scan { connections, regions, concurrency, resume, from_dump: None, audience } => {
             let engagement = open_engagement(cli.engagement.as_deref())?;
-            let scope = scan::Scope { connections: &connections, regions: &regions, audience: audience.settings() };
-            runtime()?.block_on(scan::run(&engagement, scope, concurrency, resume, json))
+            let request = pinshift_aws::scan::ScanRequest {
+                connections,
+                regions,
+                audience: audience.settings(),
+                concurrency,
+                resume,
+            };
+            runtime()?.block_on(scan::run(&engagement, request, json))
         }
         Command::DumpCommands { regions } => {
             for region in &regions {

@@ -169,6 +169,20 @@ pub enum ScanEvent {
     Finished {
         summary: ScanSummary,
     },
+    /// A connection reached its account (before the scan starts).
+    Connected {
+        connection: String,
+        account_id: String,
+        arn: String,
+    },
+    /// A stopped scan goes on.
+    Resuming {
+        scan_id: String,
+    },
+    /// The inventory is stored; audience profiling (an export per project) begins.
+    Profiling {
+        scan_id: String,
+    },
 }
 
 /// The `Progress` port: CLI progress bars, desktop events.
