@@ -9,6 +9,11 @@ const COMMANDS: &[&str] = &[
     "add_connection",
     "remove_connection",
     "test_connection",
+    "start_scan",
+    "cancel_scan",
+    "list_scans",
+    "scan_issues",
+    "iam_policy",
 ];
 
 fn main() {

@@ -3,12 +3,18 @@
 
 use std::path::PathBuf;
 
+use pinshift_aws::scan::ScanRequest;
 use pinshift_core::ErrorPayload;
 use pinshift_core::app::AppInfo;
+use pinshift_core::audience::ExportSettings;
+use pinshift_core::clock::SystemClock;
 use pinshift_core::connections::{CallerIdentity, ConnectionSummary, NewConnection};
 use pinshift_core::engagement::{Engagement, EngagementInfo, SCHEMA_VERSION};
+use pinshift_core::estate::{ScanIssue, ScanSummary};
+use pinshift_core::scan::{Progress, ScanEvent};
 use pinshift_core::secrets::Sensitive;
 use tauri::State;
+use tauri::ipc::Channel;
 
 use crate::state::AppState;
 
@@ -82,4 +88,101 @@ pub async fn test_connection(
     // Resolve under the lock, call AWS without it.
     let resolved = reply(state.with_engagement(|e| e.resolve_connection(&name, &state.secrets)))?;
     reply(pinshift_aws::identity::caller_identity(&resolved, region.as_deref()).await)
+}
+
+/// What the Scan screen starts: connections, Regions, optional audience profiling.
+#[derive(Debug, serde::Deserialize)]
+pub struct StartScan {
+    #[serde(default)]
+    pub connections: Vec<String>,
+    #[serde(default)]
+    pub regions: Vec<String>,
+    #[serde(default)]
+    pub audience: Option<ExportSettings>,
+    #[serde(default)]
+    pub resume: bool,
+}
+
+/// Starts a scan (or resumes the newest stopped one) on its own thread with its own connection to the
+/// engagement file; progress arrives on `events` until a `finished` or `failed` event. One scan at a time.
+#[tauri::command]
+pub fn start_scan(state: State<'_, AppState>, request: StartScan, events: Channel<ScanEvent>) -> Reply<()> {
+    let path = reply(state.with_engagement(|e| Ok(e.path().to_owned())))?;
+    let request = ScanRequest {
+        connections: request.connections,
+        regions: request.regions,
+        audience: request.audience,
+        concurrency: 16,
+        resume: request.resume,
+    };
+    if let Some(settings) = &request.audience {
+        reply(settings.validate())?;
+    }
+    reply(pinshift_aws::scan::check_regions(&request.regions))?;
+    let cancel = reply(state.begin_scan())?;
+    let secrets = state.secrets.clone();
+    let running = state.scan_slot();
+    std::thread::Builder::new()
+        .name("pinshift-scan".into())
+        .spawn(move || {
+            let progress = ChannelProgress(events.clone());
+            let outcome = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .map_err(|e| pinshift_core::Error::Internal(format!("could not start the scan's runtime: {e}")));
+            let outcome = outcome.and_then(|runtime| {
+                let engagement = Engagement::open(&path, &SystemClock)?;
+                runtime.block_on(pinshift_aws::scan::run(
+                    &engagement,
+                    &secrets,
+                    request,
+                    cancel,
+                    &SystemClock,
+                    &progress,
+                ))
+            });
+            if let Err(error) = outcome {
+                tracing::warn!(%error, "scan failed");
+                let _ = events.send(ScanEvent::Failed { error: error.payload() });
+            }
+            running.finish();
+        })
+        .map_err(|e| pinshift_core::Error::Internal(format!("could not start the scan: {e}")).payload())?;
+    Ok(())
+}
+
+/// Asks the running scan to stop between reads; what it read is kept and `resume` continues it.
+#[tauri::command]
+pub fn cancel_scan(state: State<'_, AppState>) -> Reply<bool> {
+    reply(state.cancel_scan())
+}
+
+#[tauri::command]
+pub fn list_scans(state: State<'_, AppState>) -> Reply<Vec<ScanSummary>> {
+    reply(state.with_engagement(Engagement::list_scans))
+}
+
+#[tauri::command]
+pub fn scan_issues(state: State<'_, AppState>, scan_id: String) -> Reply<Vec<ScanIssue>> {
+    reply(state.with_engagement(|e| e.scan_issues(&scan_id)))
+}
+
+/// The IAM policy to hand to the customer's admin (with audience profiling's statements when asked).
+#[tauri::command]
+pub fn iam_policy(audience: Option<ExportSettings>) -> Reply<serde_json::Value> {
+    match audience {
+        Some(settings) => reply(settings.validate().map(|()| pinshift_core::policy::audience_policy(&settings))),
+        None => Ok(pinshift_core::policy::scan_policy()),
+    }
+}
+
+/// Core's `Progress` port over a Tauri channel.
+struct ChannelProgress(Channel<ScanEvent>);
+
+impl Progress for ChannelProgress {
+    fn report(&self, event: ScanEvent) {
+        if let Err(error) = self.0.send(event) {
+            tracing::debug!(%error, "scan progress not delivered (window closed?)");
+        }
+    }
 }

@@ -41,6 +41,11 @@ pub fn run() {
             commands::add_connection,
             commands::remove_connection,
             commands::test_connection,
+            commands::start_scan,
+            commands::cancel_scan,
+            commands::list_scans,
+            commands::scan_issues,
+            commands::iam_policy,
         ])
         .build(tauri::generate_context!());
     match app {

@@ -1,7 +1,8 @@
 //! What the desktop holds between commands.
 
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, MutexGuard};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use pinshift_core::clock::SystemClock;
 use pinshift_core::engagement::{Engagement, EngagementInfo};
@@ -12,6 +13,8 @@ use tracing_appender::non_blocking::WorkerGuard;
 #[derive(Debug)]
 pub struct AppState {
     engagement: Mutex<Option<Engagement>>,
+    /// The running scan's cancel flag; `None` when no scan runs.
+    scan: ScanSlot,
     pub secrets: KeychainStore,
     pub clock: SystemClock,
     pub data_dir: PathBuf,
@@ -25,7 +28,15 @@ impl AppState {
             Ok(service) if !service.is_empty() => KeychainStore::with_service(service),
             _ => KeychainStore::new(),
         };
-        AppState { engagement: Mutex::new(None), secrets, clock: SystemClock, data_dir, log_dir, _log_guard: log_guard }
+        AppState {
+            engagement: Mutex::new(None),
+            scan: ScanSlot::default(),
+            secrets,
+            clock: SystemClock,
+            data_dir,
+            log_dir,
+            _log_guard: log_guard,
+        }
     }
 
     /// The open engagement, locked for the duration of one command.
@@ -49,6 +60,28 @@ impl AppState {
         Ok(info)
     }
 
+    /// Claims the scan slot: the new scan's cancel flag, or an error while another scan runs.
+    pub fn begin_scan(&self) -> Result<Arc<AtomicBool>> {
+        let mut slot = self.scan.0.lock().map_err(|_| Error::Internal("scan lock poisoned".into()))?;
+        if slot.is_some() {
+            return Err(Error::invalid("scan", "a scan is already running: wait for it or cancel it"));
+        }
+        let cancel = Arc::new(AtomicBool::new(false));
+        *slot = Some(cancel.clone());
+        Ok(cancel)
+    }
+
+    /// A handle the scan thread releases the slot with.
+    pub fn scan_slot(&self) -> ScanSlot {
+        self.scan.clone()
+    }
+
+    /// Sets the running scan's cancel flag; `false` when no scan runs.
+    pub fn cancel_scan(&self) -> Result<bool> {
+        let slot = self.scan.0.lock().map_err(|_| Error::Internal("scan lock poisoned".into()))?;
+        Ok(slot.as_ref().map(|cancel| cancel.store(true, Ordering::Relaxed)).is_some())
+    }
+
     pub fn close(&self) -> Result<()> {
         *self.engagement()? = None;
         Ok(())
@@ -62,5 +95,18 @@ impl AppState {
             Engagement::create(path, None, &self.clock)?
         };
         self.set(engagement)
+    }
+}
+
+/// The running scan, shared with its thread.
+#[derive(Debug, Clone, Default)]
+pub struct ScanSlot(Arc<Mutex<Option<Arc<AtomicBool>>>>);
+
+impl ScanSlot {
+    /// Frees the slot (the scan ended, however).
+    pub fn finish(&self) {
+        if let Ok(mut slot) = self.0.lock() {
+            *slot = None;
+        }
     }
 }

@@ -8,6 +8,7 @@
 //! the scan's in-flight permits (`--concurrency`), so readers can start many reads and stay bounded.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -68,6 +69,10 @@ pub fn default_https_client() -> SharedHttpClient {
 pub struct Pacer {
     buckets: Mutex<HashMap<String, (f64, Instant)>>,
     in_flight: Arc<tokio::sync::Semaphore>,
+    /// Attempts AWS answered with a throttle (429, or 400/503 with a throttling code's status), and with
+    /// a server error or no answer at all: the pressure a scan is under, for progress reports.
+    pub throttled: AtomicU64,
+    pub failed_attempts: AtomicU64,
 }
 
 impl Default for Pacer {
@@ -79,7 +84,12 @@ impl Default for Pacer {
 impl Pacer {
     /// At most `in_flight` requests at once (at least one).
     pub fn new(in_flight: usize) -> Self {
-        Pacer { buckets: Mutex::default(), in_flight: Arc::new(tokio::sync::Semaphore::new(in_flight.max(1))) }
+        Pacer {
+            throttled: AtomicU64::new(0),
+            failed_attempts: AtomicU64::new(0),
+            buckets: Mutex::default(),
+            in_flight: Arc::new(tokio::sync::Semaphore::new(in_flight.max(1))),
+        }
     }
 
     /// Takes a token for `key` at `rate` per second, or says how long until one is there.
@@ -159,6 +169,18 @@ impl HttpConnector for PacedConnector {
                     _ => {
                         let response = inner.call(request).await;
                         drop(permit);
+                        match &response {
+                            Ok(r) if r.status().as_u16() == 429 => {
+                                pacer.throttled.fetch_add(1, Ordering::Relaxed);
+                            }
+                            Ok(r) if r.status().is_server_error() => {
+                                pacer.failed_attempts.fetch_add(1, Ordering::Relaxed);
+                            }
+                            Ok(_) => {}
+                            Err(_) => {
+                                pacer.failed_attempts.fetch_add(1, Ordering::Relaxed);
+                            }
+                        }
                         return response;
                     }
                 }

@@ -11,7 +11,7 @@ use aws_sdk_pinpoint::error::ProvideErrorMetadata;
 use aws_sdk_pinpoint::primitives::DateTime;
 use aws_smithy_runtime_api::client::http::SharedHttpClient;
 use pinshift_core::estate::ResourceKind;
-use pinshift_core::scan::{PinpointSource, Read, ScanTarget};
+use pinshift_core::scan::{PinpointSource, Pressure, Read, ScanTarget};
 use serde_json::Value;
 
 use crate::pace::{PacedHttpClient, Pacer};
@@ -83,6 +83,14 @@ impl PinpointReader {
 }
 
 impl PinpointSource for PinpointReader {
+    fn pressure(&self) -> Pressure {
+        use std::sync::atomic::Ordering::Relaxed;
+        Pressure {
+            throttled: self.pacer.throttled.load(Relaxed),
+            failed_attempts: self.pacer.failed_attempts.load(Relaxed),
+        }
+    }
+
     async fn read_region(&self, target: &ScanTarget) -> Read {
         let Some(client) = self.client(target) else { return no_client(target) };
         let mut out = Collector::new(target, "");

@@ -516,6 +516,7 @@ async fn run(
             project: Some(project),
             resources: records.len() as u32,
             issues: issues.len() as u32,
+            pressure: crate::scan::Pressure::default(),
         });
         if cancelled() {
             break;

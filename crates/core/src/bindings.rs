@@ -13,7 +13,7 @@ use crate::diff::{Change, FieldChange, ResourceChange};
 use crate::engagement::EngagementInfo;
 use crate::error::{ErrorCode, ErrorPayload};
 use crate::estate::{ResourceKind, ResourceRecord, ScanIssue, ScanStatus, ScanSummary};
-use crate::scan::{ScanEvent, ScanTarget};
+use crate::scan::{Pressure, ScanEvent, ScanTarget};
 
 /// Path of the generated file, relative to the repository root.
 pub const BINDINGS_PATH: &str = "ui/src/lib/ipc/bindings.ts";
@@ -46,6 +46,7 @@ pub fn typescript() -> String {
     declare::<ScanStatus>(&cfg, &mut out);
     declare::<ScanSummary>(&cfg, &mut out);
     declare::<ScanTarget>(&cfg, &mut out);
+    declare::<Pressure>(&cfg, &mut out);
     declare::<ScanEvent>(&cfg, &mut out);
     declare::<FieldChange>(&cfg, &mut out);
     declare::<Change>(&cfg, &mut out);

@@ -142,6 +142,17 @@ pub trait PinpointSource: Sync {
     fn read_account(&self, target: &ScanTarget) -> impl Future<Output = Read> + Send;
     /// Everything inside one project.
     fn read_project(&self, target: &ScanTarget, project_id: &str) -> impl Future<Output = Read> + Send;
+    /// Attempts throttled and attempts failed (5xx, dropped) so far, all retried; zero for offline sources.
+    fn pressure(&self) -> Pressure {
+        Pressure::default()
+    }
+}
+
+/// What a scan has had to retry so far.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, TS)]
+pub struct Pressure {
+    pub throttled: u64,
+    pub failed_attempts: u64,
 }
 
 /// What a scan reports as it goes.
@@ -165,6 +176,8 @@ pub enum ScanEvent {
         project: Option<String>,
         resources: u32,
         issues: u32,
+        /// Retried so far in this run: throttles and failed attempts.
+        pressure: Pressure,
     },
     Finished {
         summary: ScanSummary,
@@ -182,6 +195,10 @@ pub enum ScanEvent {
     /// The inventory is stored; audience profiling (an export per project) begins.
     Profiling {
         scan_id: String,
+    },
+    /// The scan could not go on (a front end reports the error that ended it; what was read is kept).
+    Failed {
+        error: crate::ErrorPayload,
     },
 }
 
@@ -379,6 +396,7 @@ async fn run(
             project,
             resources: read.records.len() as u32,
             issues: read.issues.len() as u32,
+            pressure: source.pressure(),
         });
         if cancelled() {
             break;

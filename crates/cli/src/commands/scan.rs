@@ -44,7 +44,7 @@ impl Progress for Bar {
             }
             ScanEvent::Started { targets, .. } => bar.set_length(u64::from(targets)),
             ScanEvent::Planned { total } => bar.set_length(u64::from(total)),
-            ScanEvent::Progress { done, total, target, project, issues, .. } => {
+            ScanEvent::Progress { done, total, target, project, issues, pressure, .. } => {
                 bar.set_length(u64::from(total));
                 bar.set_position(u64::from(done));
                 let place = match project {
@@ -54,9 +54,14 @@ impl Progress for Bar {
                 if issues > 0 {
                     self.say(&format!("  {issues} issue(s) in {place}"));
                 }
-                bar.set_message(place);
+                let retried = match (pressure.throttled, pressure.failed_attempts) {
+                    (0, 0) => String::new(),
+                    (throttled, failed) => format!(" · retried {throttled} throttled, {failed} failed attempts"),
+                };
+                bar.set_message(format!("{place}{retried}"));
             }
             ScanEvent::Finished { .. } => bar.finish_and_clear(),
+            ScanEvent::Failed { .. } => bar.abandon(),
         }
     }
 }

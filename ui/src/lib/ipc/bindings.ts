@@ -71,7 +71,13 @@ export type ScanSummary = { id: string, started_at: string, finished_at?: string
 
 export type ScanTarget = { connection: string, account_id: string, region: string, };
 
-export type ScanEvent = { "event": "started", scan_id: string, targets: number, } | { "event": "planned", total: number, } | { "event": "progress", done: number, total: number, target: ScanTarget, project?: string, resources: number, issues: number, } | { "event": "finished", summary: ScanSummary, } | { "event": "connected", connection: string, account_id: string, arn: string, } | { "event": "resuming", scan_id: string, } | { "event": "profiling", scan_id: string, };
+export type Pressure = { throttled: number, failed_attempts: number, };
+
+export type ScanEvent = { "event": "started", scan_id: string, targets: number, } | { "event": "planned", total: number, } | { "event": "progress", done: number, total: number, target: ScanTarget, project?: string, resources: number, issues: number, 
+/**
+ * Retried so far in this run: throttles and failed attempts.
+ */
+pressure: Pressure, } | { "event": "finished", summary: ScanSummary, } | { "event": "connected", connection: string, account_id: string, arn: string, } | { "event": "resuming", scan_id: string, } | { "event": "profiling", scan_id: string, } | { "event": "failed", error: ErrorPayload, };
 
 export type FieldChange = { path: string, before: unknown, after: unknown, };
 
