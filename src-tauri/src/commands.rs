@@ -10,7 +10,7 @@ use pinshift_core::audience::ExportSettings;
 use pinshift_core::clock::SystemClock;
 use pinshift_core::connections::{CallerIdentity, ConnectionSummary, NewConnection};
 use pinshift_core::engagement::{Engagement, EngagementInfo, SCHEMA_VERSION};
-use pinshift_core::estate::{ScanIssue, ScanSummary};
+use pinshift_core::estate::{ExplainedIssue, ScanIssue, ScanSummary};
 use pinshift_core::scan::{Progress, ScanEvent};
 use pinshift_core::secrets::Sensitive;
 use tauri::State;
@@ -34,6 +34,7 @@ pub fn app_info(state: State<'_, AppState>) -> AppInfo {
         schema_version: SCHEMA_VERSION,
         data_dir: state.data_dir.display().to_string(),
         log_dir: state.log_dir.display().to_string(),
+        pinpoint_regions: pinshift_core::scan::PINPOINT_REGIONS.iter().map(|r| (*r).to_owned()).collect(),
     }
 }
 
@@ -163,8 +164,8 @@ pub fn list_scans(state: State<'_, AppState>) -> Reply<Vec<ScanSummary>> {
 }
 
 #[tauri::command]
-pub fn scan_issues(state: State<'_, AppState>, scan_id: String) -> Reply<Vec<ScanIssue>> {
-    reply(state.with_engagement(|e| e.scan_issues(&scan_id)))
+pub fn scan_issues(state: State<'_, AppState>, scan_id: String) -> Reply<Vec<ExplainedIssue>> {
+    reply(state.with_engagement(|e| Ok(e.scan_issues(&scan_id)?.iter().map(ScanIssue::explain).collect())))
 }
 
 /// The IAM policy to hand to the customer's admin (with audience profiling's statements when asked).

@@ -10,4 +10,6 @@ pub struct AppInfo {
     pub schema_version: u32,
     pub data_dir: String,
     pub log_dir: String,
+    /// The Regions Amazon Pinpoint ran in (what a scan covers by default).
+    pub pinpoint_regions: Vec<String>,
 }

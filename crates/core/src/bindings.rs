@@ -12,7 +12,7 @@ use crate::connections::{CallerIdentity, ConnectionKind, ConnectionSummary, NewC
 use crate::diff::{Change, FieldChange, ResourceChange};
 use crate::engagement::EngagementInfo;
 use crate::error::{ErrorCode, ErrorPayload};
-use crate::estate::{ResourceKind, ResourceRecord, ScanIssue, ScanStatus, ScanSummary};
+use crate::estate::{ExplainedIssue, ResourceKind, ResourceRecord, ScanIssue, ScanStatus, ScanSummary};
 use crate::scan::{Pressure, ScanEvent, ScanTarget};
 
 /// Path of the generated file, relative to the repository root.
@@ -43,6 +43,7 @@ pub fn typescript() -> String {
     declare::<ResourceKind>(&cfg, &mut out);
     declare::<ResourceRecord>(&cfg, &mut out);
     declare::<ScanIssue>(&cfg, &mut out);
+    declare::<ExplainedIssue>(&cfg, &mut out);
     declare::<ScanStatus>(&cfg, &mut out);
     declare::<ScanSummary>(&cfg, &mut out);
     declare::<ScanTarget>(&cfg, &mut out);

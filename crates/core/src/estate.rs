@@ -135,6 +135,62 @@ pub struct ResourceRecord {
     pub raw: serde_json::Value,
 }
 
+/// A scan issue in plain words: what happened, and what to do about it.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct ExplainedIssue {
+    #[serde(flatten)]
+    pub issue: ScanIssue,
+    pub what: String,
+    pub action: String,
+}
+
+impl ScanIssue {
+    /// What happened and what to do, for people who do not read AWS error codes.
+    pub fn explain(&self) -> ExplainedIssue {
+        let kind = self.kind.as_str().replace('_', " ");
+        let operation = &self.operation;
+        let (what, action) = match self.code.as_str() {
+            "AccessDenied" | "AccessDeniedException" | "ForbiddenException" | "UnauthorizedOperation" => (
+                format!("The connection may not call {operation}, so this {kind} was not read."),
+                "Ask the account's admin to attach the policy `pinshift iam-policy scan` prints (Connections shows it), then resume or scan again.".to_owned(),
+            ),
+            "NotFoundException" | "ResourceNotFoundException" | "NotFound" => (
+                format!("This {kind} disappeared while the scan ran."),
+                "Scan again to confirm it is gone.".to_owned(),
+            ),
+            "TooManyRequestsException" | "ThrottlingException" | "Throttling" | "SlowDown" => (
+                format!("AWS kept throttling {operation}, even after ten paced attempts."),
+                "Resume the scan later, or with a lower concurrency.".to_owned(),
+            ),
+            "Unreachable" | "InternalServerErrorException" | "InternalServerException" | "ServiceUnavailable" => (
+                format!("AWS did not answer {operation} after ten attempts."),
+                "Check the network and proxy, then resume the scan.".to_owned(),
+            ),
+            "MissingFromDump" => (
+                format!("The dump has no file for this {kind}."),
+                "Run the dump script again where the AWS CLI can reach the account, then scan the folder again.".to_owned(),
+            ),
+            "InvalidDumpFile" => (
+                "A file in the dump is damaged or not what the AWS CLI writes.".to_owned(),
+                "Re-create that file with the dump script; the message names it and the place in it.".to_owned(),
+            ),
+            "IncompleteDump" => (
+                "A file in the dump holds only the first page of a longer list.".to_owned(),
+                "Scan the account live, or write that list's remaining pages with --next-token.".to_owned(),
+            ),
+            "ExportJobFailed" | "ExportJobTimedOut" | "ExportUnreadable" => (
+                "Pinpoint could not export this project's endpoints for audience profiling.".to_owned(),
+                "Check that the bucket is in the project's Region and that the export role trusts pinpoint.amazonaws.com and may write to the bucket.".to_owned(),
+            ),
+            code => (
+                format!("AWS answered {code} to {operation}."),
+                "Read AWS's message; resume the scan once the cause is fixed.".to_owned(),
+            ),
+        };
+        ExplainedIssue { issue: self.clone(), what, action }
+    }
+}
+
 /// Something a scan could not read, and why, in AWS's words.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct ScanIssue {

@@ -305,6 +305,8 @@ async fn faults_do_not_change_the_estate() {
         failed(500)
     );
     assert_eq!(stormy.issues, 0, "{:?}", engagement.scan_issues(&stormy.id));
+    let pressure = pinshift_core::scan::PinpointSource::pressure(&reader);
+    assert!(pressure.throttled > 100 && pressure.failed_attempts > 5, "progress reports the retries: {pressure:?}");
 
     let before = engagement.scan_records(&calm.id, None).expect("records");
     let after = engagement.scan_records(&stormy.id, None).expect("records");

@@ -180,11 +180,20 @@ fn report(engagement: &Engagement, summary: &ScanSummary, json: bool) -> anyhow:
             ("Issues", summary.issues.to_string()),
         ])?;
         audience_summary(engagement, &summary.id)?;
-        for issue in engagement.scan_issues(&summary.id)?.iter().take(20) {
+        let issues = engagement.scan_issues(&summary.id)?;
+        for issue in issues.iter().take(20) {
             output::status(&format!(
                 "  {} {} {} {}: {} — {}",
                 issue.account_id, issue.region, issue.project_id, issue.operation, issue.code, issue.message
             ));
+        }
+        // What to do, once per distinct explanation.
+        let mut actions: Vec<String> = issues.iter().map(|i| i.explain().action).collect();
+        actions.dedup();
+        actions.sort();
+        actions.dedup();
+        for action in actions {
+            output::status(&format!("  → {action}"));
         }
         if summary.issues > 20 {
             output::status(&format!("  … and {} more: pinshift estate show {}", summary.issues - 20, summary.id));

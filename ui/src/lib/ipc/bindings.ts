@@ -5,7 +5,11 @@ export type ErrorCode = "not_found" | "already_exists" | "not_an_engagement" | "
 
 export type ErrorPayload = { code: ErrorCode, message: string, hint?: string, };
 
-export type AppInfo = { version: string, schema_version: number, data_dir: string, log_dir: string, };
+export type AppInfo = { version: string, schema_version: number, data_dir: string, log_dir: string, 
+/**
+ * The Regions Amazon Pinpoint ran in (what a scan covers by default).
+ */
+pinpoint_regions: Array<string>, };
 
 export type EngagementInfo = { id: string, name: string, path: string, 
 /**
@@ -56,6 +60,16 @@ version: string, name?: string,
 raw: unknown, };
 
 export type ScanIssue = { account_id: string, region: string, project_id: string, kind: ResourceKind, 
+/**
+ * The API call that failed, e.g. `mobiletargeting:ListJourneys`.
+ */
+operation: string, 
+/**
+ * AWS's error code (`AccessDeniedException`, `ForbiddenException`, …) or `Unreachable`.
+ */
+code: string, message: string, };
+
+export type ExplainedIssue = { what: string, action: string, account_id: string, region: string, project_id: string, kind: ResourceKind, 
 /**
  * The API call that failed, e.g. `mobiletargeting:ListJourneys`.
  */

@@ -6,8 +6,24 @@ import type {
   EngagementInfo,
   ErrorCode,
   ErrorPayload,
+  ExportSettings,
   NewConnection,
+  ScanEvent,
+  ExplainedIssue,
+  ScanSummary,
 } from './bindings';
+
+/** What the Scan panel starts. Empty lists mean every connection / every Pinpoint Region. */
+export interface ScanRequest {
+  connections: string[];
+  regions: string[];
+  audience: ExportSettings | null;
+  /** Continue the newest stopped scan instead (its connections, Regions and audience settings). */
+  resume: boolean;
+}
+
+/** The IAM policy document the back end generates (JSON, to show and copy as is). */
+export type PolicyDocument = Record<string, unknown>;
 
 export type * from './bindings';
 
@@ -23,6 +39,18 @@ export interface Backend {
   addConnection(connection: NewConnection, secret?: string): Promise<ConnectionSummary>;
   removeConnection(name: string): Promise<void>;
   testConnection(name: string, region?: string): Promise<CallerIdentity>;
+  /**
+   * Starts a scan; resolves once it runs. Events arrive on `onEvent` until `finished` or `failed`.
+   * Rejects (without events) when the request is invalid or another scan runs.
+   */
+  startScan(request: ScanRequest, onEvent: (event: ScanEvent) => void): Promise<void>;
+  /** Asks the running scan to stop between reads; `false` when none runs. */
+  cancelScan(): Promise<boolean>;
+  listScans(): Promise<ScanSummary[]>;
+  /** A scan's issues, each with what happened and what to do in plain words. */
+  scanIssues(scanId: string): Promise<ExplainedIssue[]>;
+  /** The read-only scan policy, with audience profiling's statements when `audience` is given. */
+  iamPolicy(audience: ExportSettings | null): Promise<PolicyDocument>;
   /** Native file dialogs; `null` when the user cancels. */
   chooseEngagementToOpen(): Promise<string | null>;
   chooseEngagementToCreate(): Promise<string | null>;

@@ -1,7 +1,8 @@
 // The Backend over Tauri IPC. The only module (with the dialog calls) that imports @tauri-apps/*.
-import { invoke } from '@tauri-apps/api/core';
+import { Channel, invoke } from '@tauri-apps/api/core';
 import { open, save } from '@tauri-apps/plugin-dialog';
 
+import type { ScanEvent } from './bindings';
 import { BackendError, type Backend } from './client';
 
 const FILTERS = [{ name: 'Pinshift engagement', extensions: ['pinshift'] }];
@@ -24,6 +25,15 @@ export const tauriBackend: Backend = {
   addConnection: (connection, secret) => call('add_connection', { connection, secret: secret ?? null }),
   removeConnection: (name) => call('remove_connection', { name }),
   testConnection: (name, region) => call('test_connection', { name, region: region ?? null }),
+  startScan(request, onEvent) {
+    const events = new Channel<ScanEvent>();
+    events.onmessage = onEvent;
+    return call('start_scan', { request, events });
+  },
+  cancelScan: () => call('cancel_scan'),
+  listScans: () => call('list_scans'),
+  scanIssues: (scanId) => call('scan_issues', { scanId }),
+  iamPolicy: (audience) => call('iam_policy', { audience }),
   async chooseEngagementToOpen() {
     const path = await open({
       title: 'Open engagement',

@@ -1,6 +1,15 @@
 // An in-memory Backend for unit tests: behaves like the real commands for the cases the UI handles.
-import { BackendError, type Backend } from '$lib/ipc/client';
-import type { CallerIdentity, ConnectionSummary, EngagementInfo, NewConnection } from '$lib/ipc/bindings';
+import { BackendError, type Backend, type PolicyDocument, type ScanRequest } from '$lib/ipc/client';
+import type {
+  CallerIdentity,
+  ConnectionSummary,
+  EngagementInfo,
+  ExplainedIssue,
+  ExportSettings,
+  NewConnection,
+  ScanEvent,
+  ScanSummary,
+} from '$lib/ipc/bindings';
 
 export class FakeBackend implements Backend {
   engagement: EngagementInfo | null = null;
@@ -13,7 +22,13 @@ export class FakeBackend implements Backend {
 
   async appInfo() {
     this.calls.push('app_info');
-    return { version: '0.1.0', schema_version: 1, data_dir: '/data', log_dir: '/logs' };
+    return {
+      version: '0.1.0',
+      schema_version: 1,
+      data_dir: '/data',
+      log_dir: '/logs',
+      pinpoint_regions: ['us-east-1', 'eu-west-1'],
+    };
   }
 
   async currentEngagement() {
@@ -98,6 +113,54 @@ export class FakeBackend implements Backend {
       });
     }
     return identity;
+  }
+
+  scans: ScanSummary[] = [];
+  issues = new Map<string, ExplainedIssue[]>();
+  lastScanRequest: ScanRequest | null = null;
+  cancelRequested = false;
+  private listener: ((event: ScanEvent) => void) | null = null;
+
+  async startScan(request: ScanRequest, onEvent: (event: ScanEvent) => void) {
+    this.calls.push('start_scan');
+    if (this.listener) {
+      throw new BackendError({ code: 'invalid_input', message: 'invalid scan: a scan is already running' });
+    }
+    this.lastScanRequest = request;
+    this.cancelRequested = false;
+    this.listener = onEvent;
+  }
+
+  /** Sends scan events to the running scan's listener, as the back end's channel would. */
+  emit(...events: ScanEvent[]) {
+    for (const event of events) {
+      this.listener?.(event);
+      if (event.event === 'finished') this.scans.unshift(event.summary);
+      if (event.event === 'finished' || event.event === 'failed') this.listener = null;
+    }
+  }
+
+  async cancelScan() {
+    this.calls.push('cancel_scan');
+    this.cancelRequested = this.listener !== null;
+    return this.cancelRequested;
+  }
+
+  async listScans() {
+    this.calls.push('list_scans');
+    return this.scans;
+  }
+
+  async scanIssues(scanId: string) {
+    this.calls.push('scan_issues');
+    return this.issues.get(scanId) ?? [];
+  }
+
+  async iamPolicy(audience: ExportSettings | null): Promise<PolicyDocument> {
+    this.calls.push('iam_policy');
+    const statements: unknown[] = [{ Sid: 'PinshiftReadOnlyInventory', Effect: 'Allow', Resource: '*' }];
+    if (audience) statements.push({ Sid: 'PinshiftAudienceExport', Effect: 'Allow', Resource: '*' });
+    return { Version: '2012-10-17', Statement: statements };
   }
 
   async chooseEngagementToOpen() {
