@@ -289,16 +289,23 @@ fn version_of(value: &Value) -> String {
     value["Version"].as_i64().map(|v| v.to_string()).unwrap_or_default()
 }
 
-impl PinpointSource for DumpSource {
-    async fn read_region(&self, target: &ScanTarget) -> Read {
-        let mut r = Reading {
+impl DumpSource {
+    /// A read of a target's folder (account-level files).
+    fn reading<'t>(&self, target: &'t ScanTarget) -> Reading<'t> {
+        Reading {
             target,
             dir: self.dir(target),
             target_dir: self.dir(target),
             project: String::new(),
             read: Read::default(),
             last: None,
-        };
+        }
+    }
+}
+
+impl PinpointSource for DumpSource {
+    async fn read_region(&self, target: &ScanTarget) -> Read {
+        let mut r = self.reading(target);
         if let Some(apps) = r.file("get-apps.json", ResourceKind::Project, "mobiletargeting:GetApps") {
             for app in r.items(&apps, "Item") {
                 r.record(ResourceKind::Project, text(&app, "Id"), "", app["Name"].as_str(), app.clone());
@@ -308,14 +315,7 @@ impl PinpointSource for DumpSource {
     }
 
     async fn read_account(&self, target: &ScanTarget) -> Read {
-        let mut r = Reading {
-            target,
-            dir: self.dir(target),
-            target_dir: self.dir(target),
-            project: String::new(),
-            read: Read::default(),
-            last: None,
-        };
+        let mut r = self.reading(target);
         if let Some(templates) = r.file("list-templates.json", ResourceKind::Template, "mobiletargeting:ListTemplates")
         {
             for t in r.items(&templates, "Item") {
