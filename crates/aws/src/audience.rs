@@ -125,6 +125,5 @@ impl AudienceSource for PinpointReader {
 
 /// An SDK failure named with its operation (`mobiletargeting:` unless another service's prefix is given).
 fn with_operation(operation: &str, (code, message): (String, String)) -> (String, String) {
-    let operation = if operation.contains(':') { operation.to_owned() } else { format!("mobiletargeting:{operation}") };
-    (code, format!("{operation}: {message}"))
+    (code, format!("{}: {message}", crate::read::qualified(operation)))
 }

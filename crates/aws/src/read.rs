@@ -99,8 +99,12 @@ pub(crate) fn issue(
     operation: &str,
     (code, message): (String, String),
 ) -> ScanIssue {
-    let operation = if operation.contains(':') { operation.to_owned() } else { format!("mobiletargeting:{operation}") };
-    target.issue(project, kind, &operation, (code, message))
+    target.issue(project, kind, &qualified(operation), (code, message))
+}
+
+/// An operation as an IAM action: `mobiletargeting:` unless it names its service already.
+pub(crate) fn qualified(operation: &str) -> String {
+    if operation.contains(':') { operation.to_owned() } else { format!("mobiletargeting:{operation}") }
 }
 
 /// Pages a list call to the end: `$call` is a closure from the page token to a request; each element of
