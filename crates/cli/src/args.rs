@@ -80,6 +80,134 @@ pub enum Command {
     /// Print least-privilege IAM policies (to hand to the customer's admin).
     #[command(subcommand, name = "iam-policy")]
     IamPolicy(IamPolicyCommand),
+    /// Assess a scan: clients, what each uses, how it maps to SES / End User Messaging / Connect, effort.
+    Assess {
+        /// A scan id (or its first characters); the newest finished scan by default.
+        #[arg(long)]
+        scan: Option<String>,
+        /// Only this client's findings, in detail.
+        #[arg(long)]
+        client: Option<String>,
+        /// Print the rule table (every capability Pinshift recognises and the fields it reads) instead.
+        #[arg(long)]
+        rules: bool,
+    },
+    /// Review the per-client blueprint: tenancy, attribution, decisions, versions and sign-off.
+    #[command(subcommand)]
+    Blueprint(BlueprintCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BlueprintCommand {
+    /// Show the blueprint (the current one, or a saved version).
+    Show {
+        #[arg(long)]
+        client: Option<String>,
+        /// A saved version instead of the current blueprint.
+        #[arg(long)]
+        version: Option<u32>,
+        #[arg(long)]
+        scan: Option<String>,
+    },
+    /// Give a client a display name.
+    Rename { client: String, name: String },
+    /// Move projects into a client (an existing one merges them; a new id splits them off).
+    Assign {
+        client: String,
+        /// Project names, ids or account/Region/id keys.
+        #[arg(required = true)]
+        projects: Vec<String>,
+    },
+    /// List account-level resources with their owners, proposals and the reasons for them.
+    Attributions {
+        /// Only resources nobody owns yet.
+        #[arg(long)]
+        unassigned: bool,
+    },
+    /// Set who owns an account-level resource (its name, id or key).
+    Attribute {
+        #[arg(required_unless_present = "accept_all")]
+        resource: Option<String>,
+        /// An owning client (repeatable: a shared resource).
+        #[arg(long = "client", value_name = "CLIENT", conflicts_with_all = ["accept", "accept_all"])]
+        clients: Vec<String>,
+        /// Confirm Pinshift's proposal as it is.
+        #[arg(long, conflicts_with = "accept_all")]
+        accept: bool,
+        /// Confirm every proposal nobody reviewed yet.
+        #[arg(long, conflicts_with = "resource")]
+        accept_all: bool,
+    },
+    /// Override parts of a client's plan.
+    Set {
+        client: String,
+        /// dedicated | shared | messaging-only
+        #[arg(long)]
+        topology: Option<String>,
+        /// standard | strict | none
+        #[arg(long)]
+        reputation: Option<String>,
+        /// The SES tenant name (1–64 letters, digits, '-' and '_').
+        #[arg(long)]
+        tenant_name: Option<String>,
+    },
+    /// List decisions.
+    Decisions {
+        #[arg(long)]
+        client: Option<String>,
+        /// Only open and in-progress ones.
+        #[arg(long)]
+        open: bool,
+    },
+    /// Record a decision's owner, status, due date, choice or note.
+    Decide {
+        /// The decision id (or a unique prefix of it).
+        id: String,
+        /// open | in-progress | decided | not-applicable
+        #[arg(long)]
+        status: Option<String>,
+        #[arg(long)]
+        owner: Option<String>,
+        /// YYYY-MM-DD (empty to clear).
+        #[arg(long)]
+        due: Option<String>,
+        #[arg(long)]
+        choice: Option<String>,
+        #[arg(long)]
+        note: Option<String>,
+        /// Who records it (defaults to $USER).
+        #[arg(long, env = "USER", hide_env_values = true)]
+        by: String,
+    },
+    /// Freeze the current blueprint as a new version (for sign-off).
+    Save {
+        #[arg(long, env = "USER", hide_env_values = true)]
+        by: String,
+        #[arg(long, default_value = "")]
+        note: String,
+    },
+    /// List saved versions and sign-offs.
+    Versions,
+    /// Sign off a client's blueprint (the newest saved version by default).
+    SignOff {
+        client: String,
+        /// Who signs off (a name; required).
+        #[arg(long)]
+        by: String,
+        #[arg(long)]
+        version: Option<u32>,
+        #[arg(long, default_value = "")]
+        note: String,
+    },
+    /// What changed since a client was signed off: resources, findings, plan.
+    Drift {
+        /// One client (all signed-off clients by default).
+        #[arg(long)]
+        client: Option<String>,
+        /// The later scan (the newest finished scan by default).
+        #[arg(long)]
+        scan: Option<String>,
+    },
 }
 
 #[derive(Debug, Subcommand)]

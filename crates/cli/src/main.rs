@@ -9,7 +9,7 @@ use std::process::ExitCode;
 use clap::Parser;
 
 use crate::args::{Cli, Command, ConnectionCommand, EstateCommand, IamPolicyCommand};
-use crate::commands::{connection, engagement, estate, open_engagement, scan};
+use crate::commands::{blueprint, connection, engagement, estate, open_engagement, scan};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -100,6 +100,17 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 }
                 _ => ok(output::json(&pinshift_core::policy::scan_policy())),
             }
+        }
+        Command::Assess { scan, client, rules } => {
+            if rules {
+                return ok(blueprint::assess_rules(json));
+            }
+            let engagement = open_engagement(cli.engagement.as_deref())?;
+            ok(blueprint::assess(&engagement, scan.as_deref(), client.as_deref(), json))
+        }
+        Command::Blueprint(command) => {
+            let engagement = open_engagement(cli.engagement.as_deref())?;
+            ok(blueprint::run(&engagement, command, json))
         }
         Command::Estate(command) => {
             let engagement = open_engagement(cli.engagement.as_deref())?;

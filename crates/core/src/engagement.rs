@@ -29,8 +29,11 @@ const SQLITE_HEADER: &[u8; 16] = b"SQLite format 3\0";
 
 /// Embedded migrations; index + 1 is the schema version each one produces. Append only: a released
 /// migration is never edited.
-const MIGRATIONS: &[&str] =
-    &[include_str!("engagement/migrations/0001_initial.sql"), include_str!("engagement/migrations/0002_estate.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("engagement/migrations/0001_initial.sql"),
+    include_str!("engagement/migrations/0002_estate.sql"),
+    include_str!("engagement/migrations/0003_blueprint.sql"),
+];
 
 /// The newest schema version this build writes and understands.
 pub const SCHEMA_VERSION: u32 = MIGRATIONS.len() as u32;

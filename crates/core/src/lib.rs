@@ -4,6 +4,7 @@
 //! ([`clock::Clock`], [`secrets::SecretStore`]).
 //!
 //! Index:
+//! - [`assess`]: clients, attribution and findings (the rule table) from an estate.
 //! - [`audience`]: audience profiling from endpoint exports (the `AudienceSource` port).
 //! - [`engagement`]: the engagement file (one SQLite database per engagement) and its schema.
 //! - [`connections`]: named ways to reach AWS accounts; secrets stay in the OS keychain.
@@ -13,13 +14,17 @@
 //! - [`policy`]: the least-privilege IAM policy the scan needs.
 //! - [`scan`]: the inventory scan over the `PinpointSource` and `Progress` ports.
 //! - [`secrets`]: [`secrets::Sensitive`] and the [`secrets::SecretStore`] port.
+//! - [`templates`]: message templates parsed as Handlebars: the helpers and variables they use.
 //! - [`clock`]: the [`clock::Clock`] port.
 //! - [`error`]: the error type and the stable codes that cross IPC and CLI boundaries.
+//! - [`blueprint`]: per-client tenancy plans, quota pre-flight, decisions, versions and sign-off.
 //! - [`bindings`]: the TypeScript declarations of every type that crosses IPC.
 
 pub mod app;
+pub mod assess;
 pub mod audience;
 pub mod bindings;
+pub mod blueprint;
 pub mod clock;
 pub mod connections;
 pub mod diff;
@@ -30,6 +35,7 @@ pub mod estate;
 pub mod policy;
 pub mod scan;
 pub mod secrets;
+pub mod templates;
 
 pub use error::{Error, ErrorCode, ErrorPayload, Result};
 

@@ -186,7 +186,7 @@ pub fn seed(world: &mut World, now: &str) -> Result<(), EstateError> {
             }
             seed_ses(ses, &scope, region, &base)
                 .and_then(|()| seed_sms(sms, &scope, region, &base))
-                .and_then(|()| seed_region(pinpoint, &scope, region, &base))
+                .and_then(|phones| seed_region(pinpoint, &scope, region, phones, &base))
                 .map_err(|(path, message)| EstateError::Invalid {
                     file: format!("estate {}", estate.name),
                     path,
@@ -236,8 +236,15 @@ fn call(
     state.handle(scope, &call).map_err(|e| (path.to_owned(), format!("{}: {}", e.code, e.message)))
 }
 
-fn seed_region(state: &mut PinpointState, scope: &Scope, region: &RegionEstate, base: &str) -> Result<(), SeedError> {
-    let mut recommenders = Map::new();
+/// `names` maps `phone:LABEL` to the number seeded under that label; recommenders join it as
+/// `recommender:NAME`, so `{{phone:…}}` and `{{recommender:…}}` in requests resolve from one map.
+fn seed_region(
+    state: &mut PinpointState,
+    scope: &Scope,
+    region: &RegionEstate,
+    mut names: Map<String, Value>,
+    base: &str,
+) -> Result<(), SeedError> {
     for (i, request) in region.recommenders.iter().enumerate() {
         let created = call(
             state,
@@ -247,14 +254,14 @@ fn seed_region(state: &mut PinpointState, scope: &Scope, region: &RegionEstate, 
             &format!("{base}.recommenders[{i}]"),
         )?;
         if let Some(name) = request["Name"].as_str() {
-            recommenders.insert(name.to_owned(), created["Id"].clone());
+            names.insert(format!("recommender:{name}"), created["Id"].clone());
         }
     }
     for (i, template) in region.templates.iter().enumerate() {
         let path = format!("{base}.templates[{i}]");
         let Some((infix, member)) = templates::kind(&template.kind) else { continue };
         for (v, version) in template.versions.iter().enumerate() {
-            let mut request = resolve(version, &Map::new(), &recommenders, &format!("{path}.versions[{v}]"))?;
+            let mut request = resolve(version, &Map::new(), &names, &format!("{path}.versions[{v}]"))?;
             if v == 0 && !template.tags.is_empty() {
                 request["tags"] = Value::Object(template.tags.clone());
             }
@@ -277,7 +284,7 @@ fn seed_region(state: &mut PinpointState, scope: &Scope, region: &RegionEstate, 
         }
     }
     for (p, project) in region.projects.iter().enumerate() {
-        seed_project(state, scope, project, &recommenders, &format!("{base}.projects[{p}]"))?;
+        seed_project(state, scope, project, &names, &format!("{base}.projects[{p}]"))?;
     }
     Ok(())
 }
@@ -425,11 +432,12 @@ fn resolve(
                     .get(name)
                     .cloned()
                     .ok_or_else(|| (path.to_owned(), format!("no segment named {name:?} in this project")))?
-            } else if let Some(name) = reference("{{recommender:") {
-                recommenders
-                    .get(name)
-                    .cloned()
-                    .ok_or_else(|| (path.to_owned(), format!("no recommender named {name:?} here")))?
+            } else if let Some(name) = reference("{{recommender:").or_else(|| reference("{{phone:")) {
+                let key = text.trim_start_matches("{{").trim_end_matches("}}");
+                recommenders.get(key).cloned().ok_or_else(|| {
+                    let kind = if key.starts_with("phone:") { "phone number labelled" } else { "recommender named" };
+                    (path.to_owned(), format!("no {kind} {name:?} here"))
+                })?
             } else {
                 value.clone()
             }
@@ -477,7 +485,13 @@ fn check_sms(sms: &crate::estate::SmsEstate, base: &str, problems: &mut Vec<Stri
     }
 }
 
-fn seed_sms(sms: &mut SmsState, scope: &Scope, region: &RegionEstate, base: &str) -> Result<(), SeedError> {
+/// Seeds the Region's SMS and voice v2 resources; returns `phone:LABEL` → the labelled number (E.164).
+fn seed_sms(
+    sms: &mut SmsState,
+    scope: &Scope,
+    region: &RegionEstate,
+    base: &str,
+) -> Result<Map<String, Value>, SeedError> {
     let now = jiff::Timestamp::now().as_millisecond() as f64 / 1000.0;
     let place = smsv2::Place { account_id: &scope.account_id, region: &scope.region, now };
     let run = |sms: &mut SmsState, operation: &str, input: Value, path: &str| -> Result<Value, SeedError> {
@@ -510,6 +524,7 @@ fn seed_sms(sms: &mut SmsState, scope: &Scope, region: &RegionEstate, base: &str
         run(sms, "RequestSenderId", sender.clone(), &format!("{base}.sms.sender_ids[{i}]"))?;
     }
     let mut phones = Map::new();
+    let mut numbers = Map::new();
     for (i, phone) in estate.phone_numbers.iter().enumerate() {
         let path = format!("{base}.sms.phone_numbers[{i}]");
         let created = run(sms, "RequestPhoneNumber", without(phone, &["Label", "Status"]), &path)?;
@@ -519,6 +534,7 @@ fn seed_sms(sms: &mut SmsState, scope: &Scope, region: &RegionEstate, base: &str
         }
         if let Some(label) = phone["Label"].as_str() {
             phones.insert(label.to_owned(), json!(id));
+            numbers.insert(format!("phone:{label}"), created["PhoneNumber"].clone());
         }
     }
     let phone_ref = |value: &Value, path: &str| -> Result<Value, SeedError> {
@@ -557,5 +573,5 @@ fn seed_sms(sms: &mut SmsState, scope: &Scope, region: &RegionEstate, base: &str
     for registration in &estate.registrations {
         sms.add_registration(&place, registration);
     }
-    Ok(())
+    Ok(numbers)
 }

@@ -1,0 +1,431 @@
+//! `pinshift assess` and `pinshift blueprint …`: thin wrappers over pinshift_core's assess and blueprint.
+
+use pinshift_core::assess::{Fit, RULES};
+use pinshift_core::blueprint::store::{DecisionUpdate, drift};
+use pinshift_core::blueprint::{Blueprint, ConnectTopology, DecisionStatus, PlanChoice, ReputationPolicy};
+use pinshift_core::clock::{Clock, SystemClock, rfc3339};
+use pinshift_core::engagement::Engagement;
+use pinshift_core::{Error, Result};
+
+use crate::args::BlueprintCommand;
+use crate::output;
+
+fn now() -> String {
+    rfc3339(SystemClock.now())
+}
+
+pub fn assess(engagement: &Engagement, scan: Option<&str>, client: Option<&str>, json: bool) -> anyhow::Result<()> {
+    let (blueprint, _) = engagement.current_blueprint(scan)?;
+    let a = &blueprint.assessment;
+    if let Some(client) = client {
+        let ca = a.client(client).ok_or_else(|| unknown_client(&blueprint, client))?;
+        let findings: Vec<_> = a.findings_of(client).collect();
+        if json {
+            return output::json(&serde_json::json!({ "client": ca, "findings": findings }));
+        }
+        output::fields(&[
+            ("Client", format!("{} ({})", ca.client.name, ca.client.id)),
+            (
+                "Projects",
+                ca.client.projects.iter().map(|p| format!("{} [{}]", p.name, p.region)).collect::<Vec<_>>().join(", "),
+            ),
+            ("Effort", format!("{} points ({})", ca.effort, ca.band.label())),
+        ])?;
+        let rows: Vec<Vec<String>> = findings
+            .iter()
+            .map(|f| {
+                vec![
+                    f.fit.label().to_owned(),
+                    f.capability.label().to_owned(),
+                    format!("{} {}", f.resource.kind.as_str(), f.resource.label()),
+                    f.evidence.iter().map(|e| e.field.clone()).collect::<Vec<_>>().join(", "),
+                    f.successor.clone(),
+                ]
+            })
+            .collect();
+        println_blank();
+        return output::table(&["FIT", "CAPABILITY", "RESOURCE", "FIELD", "SUCCESSOR"], &rows);
+    }
+    if json {
+        return output::json(a);
+    }
+    let rows: Vec<Vec<String>> = a
+        .clients
+        .iter()
+        .map(|c| {
+            let n = |fit| c.by_fit.get(&fit).copied().unwrap_or(0).to_string();
+            vec![
+                c.client.id.clone(),
+                c.client.name.clone(),
+                c.client.projects.len().to_string(),
+                c.findings.to_string(),
+                n(Fit::Direct),
+                n(Fit::Transform),
+                n(Fit::Rethink),
+                n(Fit::NoSuccessor),
+                format!("{} ({})", c.effort, c.band.label()),
+            ]
+        })
+        .collect();
+    output::table(
+        &["CLIENT", "NAME", "PROJECTS", "FINDINGS", "AS IS", "CHANGES", "REDESIGN", "NO SUCCESSOR", "EFFORT"],
+        &rows,
+    )?;
+    let unassigned = a.attributions.iter().filter(|x| x.clients.is_empty()).count();
+    let shared = a.attributions.iter().filter(|x| x.shared()).count();
+    output::status(&format!(
+        "{} clients, {} findings, effort {} points; {} account-level resources ({} shared, {} unassigned: \
+         `pinshift blueprint attributions`)",
+        a.clients.len(),
+        a.findings.len(),
+        a.effort,
+        a.attributions.len(),
+        shared,
+        unassigned
+    ));
+    Ok(())
+}
+
+fn println_blank() {
+    let _ = output::text("\n");
+}
+
+/// `pinshift assess --rules`: the rule table; needs no engagement.
+pub fn assess_rules(json: bool) -> anyhow::Result<()> {
+    if json {
+        let rules: Vec<_> = RULES
+            .iter()
+            .map(|r| {
+                serde_json::json!({
+                    "id": r.id, "kind": r.kind, "capability": r.capability, "reads": r.reads(),
+                    "service": r.service, "successor": r.successor, "fit": r.fit, "reason": r.reason,
+                    "action": r.action, "effort": r.effort,
+                })
+            })
+            .collect();
+        return output::json(&rules);
+    }
+    let rows: Vec<Vec<String>> = RULES
+        .iter()
+        .map(|r| {
+            vec![
+                r.id.to_owned(),
+                r.kind.as_str().to_owned(),
+                r.fit.label().to_owned(),
+                r.effort.to_string(),
+                r.reads().join(", "),
+            ]
+        })
+        .collect();
+    output::table(&["RULE", "KIND", "FIT", "EFFORT", "READS"], &rows)
+}
+
+fn unknown_client(blueprint: &Blueprint, client: &str) -> Error {
+    let known: Vec<&str> = blueprint.assessment.clients.iter().map(|c| c.client.id.as_str()).collect();
+    Error::invalid("client", format!("no client {client:?}; the clients are {}", known.join(", ")))
+}
+
+fn parse_topology(text: &str) -> Result<ConnectTopology> {
+    match text {
+        "dedicated" => Ok(ConnectTopology::Dedicated),
+        "shared" => Ok(ConnectTopology::Shared),
+        "messaging-only" | "messaging_only" => Ok(ConnectTopology::MessagingOnly),
+        _ => Err(Error::invalid("topology", format!("{text:?}: use dedicated, shared or messaging-only"))),
+    }
+}
+
+fn parse_reputation(text: &str) -> Result<ReputationPolicy> {
+    match text {
+        "standard" => Ok(ReputationPolicy::Standard),
+        "strict" => Ok(ReputationPolicy::Strict),
+        "none" => Ok(ReputationPolicy::None),
+        _ => Err(Error::invalid("reputation", format!("{text:?}: use standard, strict or none"))),
+    }
+}
+
+pub fn run(engagement: &Engagement, command: BlueprintCommand, json: bool) -> anyhow::Result<()> {
+    match command {
+        BlueprintCommand::Show { client, version, scan } => {
+            let blueprint = match version {
+                Some(v) => engagement.blueprint_version(v)?,
+                None => engagement.current_blueprint(scan.as_deref())?.0,
+            };
+            show(&blueprint, client.as_deref(), json)
+        }
+        BlueprintCommand::Rename { client, name } => {
+            let (blueprint, _) = engagement.current_blueprint(None)?;
+            engagement.rename_client(&blueprint, &client, &name, &now())?;
+            output::status(&format!("Client {client} is now called {name:?}."));
+            Ok(())
+        }
+        BlueprintCommand::Assign { client, projects } => {
+            let (blueprint, _) = engagement.current_blueprint(None)?;
+            engagement.assign_projects(&blueprint, &client, &projects, &now())?;
+            output::status(&format!("{} project(s) now belong to client {client}.", projects.len()));
+            Ok(())
+        }
+        BlueprintCommand::Attributions { unassigned } => {
+            let (blueprint, _) = engagement.current_blueprint(None)?;
+            let list: Vec<_> =
+                blueprint.assessment.attributions.iter().filter(|a| !unassigned || a.clients.is_empty()).collect();
+            if json {
+                return output::json(&list);
+            }
+            let rows: Vec<Vec<String>> = list
+                .iter()
+                .map(|a| {
+                    vec![
+                        a.resource.kind.as_str().to_owned(),
+                        a.resource.label().to_owned(),
+                        if a.clients.is_empty() { "—".into() } else { a.clients.join(", ") },
+                        format!("{:?}", a.status).to_lowercase(),
+                        a.proposals
+                            .iter()
+                            .map(|p| format!("{}: {}", p.client, p.reason))
+                            .collect::<Vec<_>>()
+                            .join("; "),
+                    ]
+                })
+                .collect();
+            output::table(&["KIND", "RESOURCE", "OWNERS", "STATUS", "WHY"], &rows)
+        }
+        BlueprintCommand::Attribute { resource, clients, accept, accept_all } => {
+            let (blueprint, _) = engagement.current_blueprint(None)?;
+            if accept_all {
+                let n = engagement.accept_all_proposals(&blueprint, &now())?;
+                output::status(&format!("Confirmed {n} proposal(s)."));
+                return Ok(());
+            }
+            let resource = resource.unwrap_or_default();
+            if !accept && clients.is_empty() {
+                return Err(
+                    Error::invalid("client", "name the owning client(s) with --client, or pass --accept").into()
+                );
+            }
+            engagement.attribute(&blueprint, &resource, &clients, accept, &now())?;
+            output::status(&format!("Recorded the owners of {resource}."));
+            Ok(())
+        }
+        BlueprintCommand::Set { client, topology, reputation, tenant_name } => {
+            let (blueprint, records) = engagement.current_blueprint(None)?;
+            let change = PlanChoice {
+                topology: topology.as_deref().map(parse_topology).transpose()?,
+                reputation: reputation.as_deref().map(parse_reputation).transpose()?,
+                tenant_name,
+            };
+            engagement.set_plan_choice(&blueprint, &client, change, &records, &now())?;
+            output::status(&format!("Updated the plan of {client}."));
+            Ok(())
+        }
+        BlueprintCommand::Decisions { client, open } => {
+            let (blueprint, _) = engagement.current_blueprint(None)?;
+            let list: Vec<_> = blueprint
+                .decisions
+                .iter()
+                .filter(|d| client.as_deref().is_none_or(|c| d.client == c))
+                .filter(|d| !open || d.status.is_open())
+                .collect();
+            if json {
+                return output::json(&list);
+            }
+            let rows: Vec<Vec<String>> = list
+                .iter()
+                .map(|d| {
+                    vec![
+                        d.id.clone(),
+                        if d.client.is_empty() { "(all)".into() } else { d.client.clone() },
+                        d.status.as_str().replace('_', "-"),
+                        d.owner.clone(),
+                        d.due.clone(),
+                        d.title.clone(),
+                    ]
+                })
+                .collect();
+            output::table(&["DECISION", "CLIENT", "STATUS", "OWNER", "DUE", "TITLE"], &rows)
+        }
+        BlueprintCommand::Decide { id, status, owner, due, choice, note, by } => {
+            let (blueprint, _) = engagement.current_blueprint(None)?;
+            let update = DecisionUpdate {
+                status: status.as_deref().map(|s| DecisionStatus::parse("status", s)).transpose()?,
+                owner,
+                due,
+                choice,
+                note,
+            };
+            engagement.record_decision(&blueprint, &id, update, &by, &now())?;
+            output::status(&format!("Recorded decision {id}."));
+            Ok(())
+        }
+        BlueprintCommand::Save { by, note } => {
+            let (blueprint, _) = engagement.current_blueprint(None)?;
+            let version = engagement.save_blueprint(&blueprint, &by, &note, &now())?;
+            if json {
+                return output::json(&serde_json::json!({ "version": version }));
+            }
+            output::status(&format!("Saved blueprint version {version} (scan {}).", blueprint.scan_id));
+            Ok(())
+        }
+        BlueprintCommand::Versions => {
+            let versions = engagement.blueprint_versions()?;
+            let sign_offs = engagement.sign_offs()?;
+            if json {
+                return output::json(&serde_json::json!({ "versions": versions, "sign_offs": sign_offs }));
+            }
+            let rows: Vec<Vec<String>> = versions
+                .iter()
+                .map(|v| {
+                    let signed: Vec<String> = sign_offs
+                        .iter()
+                        .filter(|s| s.version == v.version)
+                        .map(|s| format!("{} by {}", s.client, s.signed_by))
+                        .collect();
+                    vec![
+                        v.version.to_string(),
+                        v.created_at.clone(),
+                        v.created_by.clone(),
+                        v.scan_id.chars().take(8).collect(),
+                        signed.join(", "),
+                        v.note.clone(),
+                    ]
+                })
+                .collect();
+            output::table(&["VERSION", "SAVED", "BY", "SCAN", "SIGNED OFF", "NOTE"], &rows)
+        }
+        BlueprintCommand::SignOff { client, by, version, note } => {
+            let version = match version {
+                Some(v) => v,
+                None => engagement.blueprint_versions()?.last().map(|v| v.version).ok_or_else(|| {
+                    Error::invalid("version", "no saved blueprint yet: run `pinshift blueprint save` first")
+                })?,
+            };
+            let signed = engagement.sign_off(&client, version, &by, &note, &now())?;
+            if json {
+                return output::json(&signed);
+            }
+            output::status(&format!("{client} signed off by {} on blueprint version {version}.", signed.signed_by));
+            if signed.open_decisions > 0 {
+                output::status(&format!(
+                    "note: {} decision(s) of {client} were still open (`pinshift blueprint decisions --client {client} --open`).",
+                    signed.open_decisions
+                ));
+            }
+            Ok(())
+        }
+        BlueprintCommand::Drift { client, scan } => {
+            let (current, current_records) = engagement.current_blueprint(scan.as_deref())?;
+            let sign_offs = engagement.sign_offs()?;
+            let mut latest: std::collections::BTreeMap<String, u32> = Default::default();
+            for s in sign_offs.iter().filter(|s| client.as_deref().is_none_or(|c| s.client == c)) {
+                let v = latest.entry(s.client.clone()).or_default();
+                *v = (*v).max(s.version);
+            }
+            if latest.is_empty() {
+                return Err(Error::invalid(
+                    "client",
+                    "nothing is signed off yet: `pinshift blueprint sign-off CLIENT --by NAME`",
+                )
+                .into());
+            }
+            let mut drifts = Vec::new();
+            for (client, version) in latest {
+                let signed = engagement.blueprint_version(version)?;
+                let signed_records = engagement.scan_records(&signed.scan_id, None)?;
+                drifts.push(drift(&client, version, &signed, &signed_records, &current, &current_records));
+            }
+            if json {
+                return output::json(&drifts);
+            }
+            for d in &drifts {
+                if d.is_empty() {
+                    output::text(&format!("{}: no change since version {}\n", d.client, d.signed_version))?;
+                    continue;
+                }
+                output::text(&format!("{}: changed since version {}\n", d.client, d.signed_version))?;
+                for r in &d.resources {
+                    output::text(&format!(
+                        "  {:?} {} {}\n",
+                        r.change,
+                        r.kind.as_str(),
+                        r.name.as_deref().unwrap_or(&r.id)
+                    ))?;
+                }
+                for f in &d.findings_added {
+                    output::text(&format!("  + finding {} ({})\n", f.rule, f.resource.label()))?;
+                }
+                for f in &d.findings_removed {
+                    output::text(&format!("  - finding {} ({})\n", f.rule, f.resource.label()))?;
+                }
+                for p in &d.plan_changes {
+                    output::text(&format!("  plan: {p}\n"))?;
+                }
+            }
+            Ok(())
+        }
+    }
+}
+
+fn show(blueprint: &Blueprint, client: Option<&str>, json: bool) -> anyhow::Result<()> {
+    let plans: Vec<_> = match client {
+        Some(c) => vec![blueprint.client(c).ok_or_else(|| unknown_client(blueprint, c))?],
+        None => blueprint.clients.iter().collect(),
+    };
+    if json {
+        return match client {
+            Some(_) => output::json(&plans),
+            None => output::json(blueprint),
+        };
+    }
+    for p in plans {
+        output::text(&format!("{} ({}) — effort {} ({})\n", p.name, p.client, p.effort, p.band.label()))?;
+        for s in &p.ses {
+            output::text(&format!(
+                "  SES {}: tenant {} · {} reputation policy ({}) · configuration set {}{} · identities {:?} · templates {:?}\n",
+                s.region,
+                s.tenant_name,
+                s.reputation_policy.as_str(),
+                s.reputation_reason,
+                s.configuration_set,
+                if s.configuration_set_exists { " (existing)" } else { "" },
+                s.identities,
+                s.templates
+            ))?;
+        }
+        for s in &p.sms {
+            let pools: Vec<String> =
+                s.pools.iter().map(|p| format!("{} {:?} {:?}", p.name, p.numbers, p.sender_ids)).collect();
+            output::text(&format!(
+                "  SMS {}: pools [{}] · configuration set {} · opt-out list {} (carrying {:?})\n",
+                s.region,
+                pools.join("; "),
+                s.configuration_set,
+                s.opt_out_list,
+                s.carried_opt_out_lists
+            ))?;
+        }
+        let c = &p.connect;
+        output::text(&format!("  Connect: {} — {}\n", c.topology.label(), c.reason))?;
+        if let Some(d) = &c.profiles_domain {
+            output::text(&format!("    profiles domain {} (expiry {} days)\n", d.name, d.default_expiration_days))?;
+        }
+        for t in &c.campaigns {
+            output::text(&format!("    {} campaign {} [{}]\n", t.campaign_type, t.name, t.channels.join(", ")))?;
+        }
+        for n in &c.not_created {
+            output::text(&format!("    not created: {n}\n"))?;
+        }
+        for a in &p.analytics {
+            output::text(&format!("  Analytics: {} → {}\n", a.source, a.destination))?;
+        }
+    }
+    let breaches: Vec<_> =
+        blueprint.quotas.iter().filter(|q| q.status != pinshift_core::blueprint::quota::QuotaStatus::Ok).collect();
+    for q in breaches {
+        output::text(&format!(
+            "Quota {:?}: {} in {} — needed {}, default {:?}: {}\n",
+            q.status, q.quota, q.scope, q.needed, q.limit, q.note
+        ))?;
+    }
+    let open = blueprint.decisions.iter().filter(|d| d.status.is_open()).count();
+    output::status(&format!("{open} open decision(s): `pinshift blueprint decisions --open`"));
+    Ok(())
+}

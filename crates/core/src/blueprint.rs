@@ -1,0 +1,61 @@
+//! The blueprint: per client, the target tenancy (SES tenant, SMS pools, Connect topology, Customer
+//! Profiles domain, campaigns and flows to create, analytics destinations, tags), the quota pre-flight
+//! for the whole engagement, and the decisions people must make — all derived deterministically from an
+//! [`Assessment`](crate::assess::Assessment) and the user's choices, following AWS's guidance for
+//! multi-tenant (BPO) Pinpoint migrations.
+//!
+//! - [`plan`]: the per-client tenancy plan and its rules (which Connect topology, which reputation policy).
+//! - [`quota`]: what the whole blueprint needs against the target accounts' default quotas.
+//! - [`decisions`]: the judgement calls, each with owner, status, due date and note.
+//! - [`store`]: choices, versions, decisions and sign-offs in the engagement file; drift since sign-off.
+
+pub mod decisions;
+pub mod plan;
+pub mod quota;
+pub mod store;
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+pub use decisions::{Decision, DecisionKind, DecisionStatus};
+pub use plan::{ClientPlan, ConnectTopology, PlanChoice, ReputationPolicy};
+pub use quota::QuotaCheck;
+
+use crate::assess::{self, Assessment, TenancyChoices};
+use crate::estate::ResourceRecord;
+
+/// The blueprint format this build writes; older saved versions are upgraded on read, newer refused.
+pub const FORMAT: u32 = 1;
+
+/// Everything reviewers sign off, for one scan.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct Blueprint {
+    pub format: u32,
+    pub scan_id: String,
+    pub clients: Vec<ClientPlan>,
+    pub quotas: Vec<QuotaCheck>,
+    /// Generated decisions merged with what people recorded on them.
+    pub decisions: Vec<Decision>,
+    pub assessment: Assessment,
+}
+
+impl Blueprint {
+    pub fn client(&self, id: &str) -> Option<&ClientPlan> {
+        self.clients.iter().find(|c| c.client == id)
+    }
+}
+
+/// Builds the blueprint of one scan: assessment, per-client plans, quota pre-flight and decisions.
+/// `recorded` is what people already recorded on decisions (owner, status…), merged by decision id.
+pub fn build(
+    scan_id: &str,
+    records: &[ResourceRecord],
+    choices: &TenancyChoices,
+    recorded: &[decisions::Recorded],
+) -> crate::Result<Blueprint> {
+    let assessment = assess::assess(scan_id, records, choices)?;
+    let clients = plan::plan(records, &assessment, choices)?;
+    let quotas = quota::preflight(&clients, &assessment);
+    let decisions = decisions::generate(&assessment, &clients, &quotas, recorded);
+    Ok(Blueprint { format: FORMAT, scan_id: scan_id.to_owned(), clients, quotas, decisions, assessment })
+}
