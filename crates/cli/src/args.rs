@@ -95,6 +95,25 @@ pub enum Command {
     /// Review the per-client blueprint: tenancy, attribution, decisions, versions and sign-off.
     #[command(subcommand)]
     Blueprint(BlueprintCommand),
+    /// Write a report of the blueprint: html (self-contained, prints to PDF), xlsx, md, json, or csv and
+    /// cloudformation (folders of files).
+    Report {
+        /// html | xlsx | csv | json | md | cloudformation
+        #[arg(long)]
+        format: String,
+        /// The file to write (a folder for csv and cloudformation).
+        #[arg(long, value_name = "PATH")]
+        out: PathBuf,
+        /// A saved blueprint version (the current blueprint by default).
+        #[arg(long)]
+        version: Option<u32>,
+        /// The scan for the current blueprint (the newest finished scan by default).
+        #[arg(long, conflicts_with = "version")]
+        scan: Option<String>,
+        /// Replace an existing file or folder.
+        #[arg(long)]
+        force: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -212,6 +231,12 @@ pub enum BlueprintCommand {
 
 #[derive(Debug, Subcommand)]
 pub enum IamPolicyCommand {
+    /// The write policy the current blueprint's migration needs: only the successors it uses, the reads to
+    /// verify, and an explicit deny on every Pinpoint write.
+    Migrate {
+        #[arg(long)]
+        scan: Option<String>,
+    },
     /// The read-only policy allowing exactly the calls a scan makes; with --audience-bucket and
     /// --audience-role, also what audience profiling needs (export jobs, passing that role, reading the
     /// export back).

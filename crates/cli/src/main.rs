@@ -9,7 +9,7 @@ use std::process::ExitCode;
 use clap::Parser;
 
 use crate::args::{Cli, Command, ConnectionCommand, EstateCommand, IamPolicyCommand};
-use crate::commands::{blueprint, connection, engagement, estate, open_engagement, scan};
+use crate::commands::{blueprint, connection, engagement, estate, open_engagement, report, scan};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -107,6 +107,15 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
             let engagement = open_engagement(cli.engagement.as_deref())?;
             ok(blueprint::assess(&engagement, scan.as_deref(), client.as_deref(), json))
+        }
+        Command::Report { format, out, version, scan, force } => {
+            let engagement = open_engagement(cli.engagement.as_deref())?;
+            ok(report::write(&engagement, &format, &out, version, scan.as_deref(), force, json))
+        }
+        Command::IamPolicy(IamPolicyCommand::Migrate { scan }) => {
+            let engagement = open_engagement(cli.engagement.as_deref())?;
+            let (blueprint, _) = engagement.current_blueprint(scan.as_deref())?;
+            ok(output::json(&pinshift_core::policy::migrate_policy(&blueprint)))
         }
         Command::Blueprint(command) => {
             let engagement = open_engagement(cli.engagement.as_deref())?;

@@ -12,6 +12,7 @@
 //! - [`diff`]: what changed between two estates, with field paths.
 //! - [`estate`]: what a scan found (raw payloads beside indexed columns) and what it could not read.
 //! - [`policy`]: the least-privilege IAM policy the scan needs.
+//! - [`report`]: HTML, XLSX, CSV, JSON, Markdown and CloudFormation reports of a blueprint.
 //! - [`scan`]: the inventory scan over the `PinpointSource` and `Progress` ports.
 //! - [`secrets`]: [`secrets::Sensitive`] and the [`secrets::SecretStore`] port.
 //! - [`templates`]: message templates parsed as Handlebars: the helpers and variables they use.
@@ -33,6 +34,7 @@ pub mod engagement;
 pub mod error;
 pub mod estate;
 pub mod policy;
+pub mod report;
 pub mod scan;
 pub mod secrets;
 pub mod templates;

@@ -104,6 +104,128 @@ pub fn audience_policy(settings: &crate::audience::ExportSettings) -> Value {
     policy
 }
 
+/// What a migration run may write, per successor. Every create is tagged with the client and run id, and
+/// rollback deletes only what carries that tag.
+const SES_WRITE: &[&str] = &[
+    "ses:CreateTenant",
+    "ses:GetTenant",
+    "ses:ListTenants",
+    "ses:DeleteTenant",
+    "ses:CreateTenantResourceAssociation",
+    "ses:DeleteTenantResourceAssociation",
+    "ses:ListTenantResources",
+    "ses:GetReputationEntity",
+    "ses:UpdateReputationEntityPolicy",
+    "ses:CreateConfigurationSet",
+    "ses:GetConfigurationSet",
+    "ses:DeleteConfigurationSet",
+    "ses:CreateConfigurationSetEventDestination",
+    "ses:GetConfigurationSetEventDestinations",
+    "ses:CreateEmailTemplate",
+    "ses:GetEmailTemplate",
+    "ses:UpdateEmailTemplate",
+    "ses:DeleteEmailTemplate",
+    "ses:TestRenderEmailTemplate",
+    "ses:GetEmailIdentity",
+    "ses:PutSuppressedDestination",
+    "ses:GetSuppressedDestination",
+    "ses:TagResource",
+];
+const SMS_WRITE: &[&str] = &[
+    "sms-voice:CreatePool",
+    "sms-voice:UpdatePool",
+    "sms-voice:DeletePool",
+    "sms-voice:DescribePools",
+    "sms-voice:AssociateOriginationIdentity",
+    "sms-voice:DisassociateOriginationIdentity",
+    "sms-voice:ListPoolOriginationIdentities",
+    "sms-voice:CreateOptOutList",
+    "sms-voice:DeleteOptOutList",
+    "sms-voice:PutOptedOutNumber",
+    "sms-voice:DescribeOptedOutNumbers",
+    "sms-voice:CreateConfigurationSet",
+    "sms-voice:DeleteConfigurationSet",
+    "sms-voice:SetDefaultSenderId",
+    "sms-voice:CreateEventDestination",
+    "sms-voice:SendTextMessage",
+    "sms-voice:TagResource",
+];
+const CONNECT_WRITE: &[&str] = &[
+    "connect:CreateInstance",
+    "connect:DescribeInstance",
+    "connect:ListInstances",
+    "connect:UpdateInstanceAttribute",
+    "connect:CreateContactFlow",
+    "connect:DescribeContactFlow",
+    "connect:CreateIntegrationAssociation",
+    "connect:ImportPhoneNumber",
+    "connect:TagResource",
+    "ds:CheckAlias",
+    "ds:CreateAlias",
+    "ds:CreateIdentityPoolDirectory",
+    "ds:DescribeDirectories",
+    "ds:AuthorizeApplication",
+    "iam:CreateServiceLinkedRole",
+    "profile:CreateDomain",
+    "profile:GetDomain",
+    "profile:PutProfileObjectType",
+    "profile:CreateSegmentDefinition",
+    "profile:CreateSegmentEstimate",
+    "profile:GetSegmentEstimate",
+    "profile:CreateUploadJob",
+    "profile:GetUploadJobPath",
+    "profile:StartUploadJob",
+    "profile:GetUploadJob",
+    "profile:TagResource",
+    "connect-campaigns:CreateCampaign",
+    "connect-campaigns:DescribeCampaign",
+    "connect-campaigns:DeleteCampaign",
+    "connect-campaigns:StartInstanceOnboardingJob",
+    "connect-campaigns:GetInstanceOnboardingJobStatus",
+    "connect-campaigns:PutConnectInstanceIntegration",
+    "connect-campaigns:PutInstanceCommunicationLimits",
+    "connect-campaigns:TagResource",
+    "wisdom:CreateKnowledgeBase",
+    "wisdom:CreateMessageTemplate",
+    "wisdom:GetMessageTemplate",
+    "wisdom:RenderMessageTemplate",
+    "wisdom:TagResource",
+];
+
+/// The write policy a blueprint's migration needs: only the successors it uses, plus the scan's reads
+/// (to verify) and an explicit deny on every Pinpoint write, so the source cannot be modified even by
+/// mistake (endpoint exports excepted: they write to the customer's bucket, not to Pinpoint).
+pub fn migrate_policy(blueprint: &crate::blueprint::Blueprint) -> Value {
+    let mut statements = vec![json!({
+        "Sid": "PinshiftReadSource",
+        "Effect": "Allow",
+        "Action": SCAN_ACTIONS,
+        "Resource": "*",
+    })];
+    let uses = |f: &dyn Fn(&crate::blueprint::ClientPlan) -> bool| blueprint.clients.iter().any(f);
+    if uses(&|p| !p.ses.is_empty()) {
+        statements.push(json!({ "Sid": "PinshiftWriteSes", "Effect": "Allow", "Action": SES_WRITE, "Resource": "*" }));
+    }
+    if uses(&|p| !p.sms.is_empty()) {
+        statements.push(json!({ "Sid": "PinshiftWriteSms", "Effect": "Allow", "Action": SMS_WRITE, "Resource": "*" }));
+    }
+    if uses(&|p| p.connect.topology != crate::blueprint::ConnectTopology::MessagingOnly) {
+        statements.push(
+            json!({ "Sid": "PinshiftWriteConnect", "Effect": "Allow", "Action": CONNECT_WRITE, "Resource": "*" }),
+        );
+    }
+    statements.push(json!({
+        "Sid": "PinshiftNeverWritePinpoint",
+        "Effect": "Deny",
+        "Action": ["mobiletargeting:Delete*", "mobiletargeting:Update*", "mobiletargeting:Put*",
+                   "mobiletargeting:Remove*", "mobiletargeting:Send*", "mobiletargeting:CreateApp",
+                   "mobiletargeting:CreateCampaign", "mobiletargeting:CreateSegment", "mobiletargeting:CreateJourney",
+                   "mobiletargeting:CreateImportJob", "mobiletargeting:Create*Template"],
+        "Resource": "*",
+    }));
+    json!({ "Version": "2012-10-17", "Statement": statements })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

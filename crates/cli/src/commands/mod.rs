@@ -4,6 +4,7 @@ pub mod blueprint;
 pub mod connection;
 pub mod engagement;
 pub mod estate;
+pub mod report;
 pub mod scan;
 
 use std::path::{Path, PathBuf};

@@ -332,12 +332,12 @@ pub static RULES: &[Rule] = &[
         K::Channel,
         C::Email,
         When::All(&[When::Is("Platform", &["EMAIL"]), When::Above("MessagesPerSecond", 0.0)]),
-        S::None,
-        "none (no per-tenant send rate in SES)",
-        Rethink,
-        1,
-        "SES has no per-tenant throttle; the account's rate is shared by every client.",
-        "Throttle in the sending application if the client needs a ceiling."
+        S::Ses,
+        "the SES account's sending quota, shared by every tenant",
+        Direct,
+        0,
+        "Pinpoint reports the SES account's sending rate here (it is not a project setting); after the move every client's tenant shares it.",
+        "Check that the account's sending quota covers all clients' peaks together."
     ),
     rule!(
         "channel.sms",

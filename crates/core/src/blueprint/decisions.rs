@@ -21,6 +21,8 @@ pub enum DecisionKind {
     Attribution,
     SharedNumber,
     SmsRegistration,
+    /// A client sends SMS but owns no number or sender ID.
+    OriginationIdentity,
     ShortCode,
     SandboxExit,
     PushCredentials,
@@ -180,6 +182,17 @@ pub fn generate(
                  review takes weeks: start now.",
                 &["existing registrations cover it", "register with the client's brand data", "not needed"],
             ));
+            if sms.pools.is_empty() {
+                drafts.push(draft(
+                    format!("origination/{c}/{place}"),
+                    DecisionKind::OriginationIdentity,
+                    c,
+                    format!("Which numbers or sender IDs does {} send SMS from in {}?", plan.name, sms.region),
+                    "The client sends SMS, but no phone number or sender ID in this Region is attributed to it alone, \
+                     so its pools would be empty. Attribute an existing one, or request a number (and register it).",
+                    &["attribute an existing number", "request a new number", "shared pool by exception"],
+                ));
+            }
             sandbox_places.insert((place, "sms"));
         }
         for ses in &plan.ses {
@@ -269,7 +282,10 @@ pub fn generate(
             ),
             _ if f.fit == Fit::NoSuccessor => (
                 DecisionKind::NoSuccessor,
-                format!("No successor: {} ({label})", f.successor),
+                format!(
+                    "{label}: {}",
+                    f.successor.strip_prefix("none (").and_then(|s| s.strip_suffix(')')).unwrap_or(&f.successor)
+                ),
                 &["drop it", "replace it outside AWS", "rebuild differently"],
             ),
             _ => continue,
@@ -330,6 +346,7 @@ fn kind_slug(kind: DecisionKind) -> &'static str {
         DecisionKind::Attribution => "attribution",
         DecisionKind::SharedNumber => "shared-number",
         DecisionKind::SmsRegistration => "sms-registration",
+        DecisionKind::OriginationIdentity => "origination",
         DecisionKind::ShortCode => "short-code",
         DecisionKind::SandboxExit => "sandbox-exit",
         DecisionKind::PushCredentials => "push",

@@ -675,3 +675,41 @@ pub fn plan(records: &[ResourceRecord], assessment: &Assessment, choices: &Tenan
     }
     Ok(plans)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reputation_policy_follows_the_sending_record() {
+        let new = EmailHealth::default();
+        assert_eq!(reputation(&new, None).0, ReputationPolicy::Strict, "a new sender starts strict");
+        let clean = EmailHealth {
+            sent: 10_000,
+            hard_bounced: 100,
+            complaints: 2,
+            bounce_rate: 0.01,
+            complaint_rate: 0.0002,
+            ..Default::default()
+        };
+        assert_eq!(reputation(&clean, None).0, ReputationPolicy::Standard);
+        let bouncy = EmailHealth { sent: 10_000, hard_bounced: 600, bounce_rate: 0.06, ..Default::default() };
+        let (policy, reason) = reputation(&bouncy, None);
+        assert_eq!(policy, ReputationPolicy::Strict);
+        assert!(reason.contains("6.00%"), "{reason}");
+        assert_eq!(
+            reputation(&bouncy, Some(ReputationPolicy::None)).0,
+            ReputationPolicy::None,
+            "a reviewer's choice wins"
+        );
+    }
+
+    #[test]
+    fn tenant_names_follow_ses_rules() {
+        assert!(check_tenant_name("t", "acme_Corp-1").is_ok());
+        for bad in ["", "acme corp", "ç", &"a".repeat(65)] {
+            let e = check_tenant_name("clients.acme.tenant_name", bad).expect_err(bad);
+            assert!(e.to_string().contains("clients.acme.tenant_name"), "{e}");
+        }
+    }
+}

@@ -74,14 +74,14 @@ const SES_TEMPLATES: Quota = Quota {
 };
 const CAMPAIGNS: Quota = Quota {
     slug: "outbound-campaigns",
-    name: "Outbound campaigns per Connect instance",
+    name: "Outbound campaigns (all instances in the Region)",
     per_region: true,
     default: None,
     remedy: "read the connect-campaigns quotas in Service Quotas before applying",
 };
 const MESSAGE_TEMPLATES: Quota = Quota {
     slug: "message-templates",
-    name: "Q in Connect message templates per knowledge base",
+    name: "Q in Connect message templates (all knowledge bases in the Region)",
     per_region: true,
     default: None,
     remedy: "read the Amazon Q in Connect quotas in Service Quotas before applying",

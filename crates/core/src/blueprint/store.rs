@@ -555,3 +555,21 @@ impl Engagement {
         Ok((blueprint, records))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn blueprints_of_newer_or_unknown_formats_are_refused_by_name() {
+        let newer = parse_blueprint(r#"{"format": 99}"#, "blueprint version 3").expect_err("newer");
+        assert!(
+            newer.to_string().contains("blueprint version 3") && newer.to_string().contains("format 99"),
+            "{newer}"
+        );
+        let foreign = parse_blueprint(r#"{"clients": []}"#, "report.json").expect_err("foreign");
+        assert!(foreign.to_string().contains("report.json") && foreign.to_string().contains("no blueprint format"));
+        let garbage = parse_blueprint("not json", "x").expect_err("garbage");
+        assert!(garbage.to_string().contains("not a blueprint document"), "{garbage}");
+    }
+}

@@ -1,0 +1,218 @@
+//! Reports for people who sign off: rendered from the same blueprint the CLI and the desktop show, in
+//! HTML (self-contained, print-ready), XLSX, CSV, JSON, Markdown, and CloudFormation templates of the
+//! target topology per client. Rendering returns bytes; front ends decide where they go.
+//!
+//! Reports never contain secrets (the blueprint holds none) nor endpoint addresses (profiling keeps
+//! counts only).
+
+mod cloudformation;
+mod csv_files;
+mod html;
+mod markdown;
+mod xlsx;
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+use ts_rs::TS;
+
+use crate::assess::Fit;
+use crate::blueprint::Blueprint;
+use crate::blueprint::store::SignOff;
+use crate::estate::{ResourceKind, ResourceRecord};
+use crate::{Error, Result};
+
+/// Amazon Pinpoint's end of support.
+pub const END_OF_SUPPORT: &str = "2026-10-30";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum Format {
+    Html,
+    Xlsx,
+    Csv,
+    Json,
+    Md,
+    #[serde(rename = "cloudformation")]
+    CloudFormation,
+}
+
+impl Format {
+    pub const ALL: [Format; 6] =
+        [Format::Html, Format::Xlsx, Format::Csv, Format::Json, Format::Md, Format::CloudFormation];
+
+    pub fn parse(text: &str) -> Result<Format> {
+        Format::ALL.into_iter().find(|f| f.as_str() == text).ok_or_else(|| {
+            let known: Vec<&str> = Format::ALL.iter().map(|f| f.as_str()).collect();
+            Error::invalid("format", format!("{text:?}: use one of {}", known.join(", ")))
+        })
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Format::Html => "html",
+            Format::Xlsx => "xlsx",
+            Format::Csv => "csv",
+            Format::Json => "json",
+            Format::Md => "md",
+            Format::CloudFormation => "cloudformation",
+        }
+    }
+
+    /// Whether the format is several files (written into a folder).
+    pub fn is_folder(self) -> bool {
+        matches!(self, Format::Csv | Format::CloudFormation)
+    }
+}
+
+/// What a report is made from.
+#[derive(Debug)]
+pub struct ReportInput<'a> {
+    pub engagement: &'a str,
+    /// RFC 3339.
+    pub generated_at: &'a str,
+    pub blueprint: &'a Blueprint,
+    /// The saved version the blueprint is, if it is one.
+    pub version: Option<u32>,
+    pub sign_offs: &'a [SignOff],
+    /// The scan's records (inventory and KPI archive).
+    pub records: &'a [ResourceRecord],
+}
+
+/// One file of a report.
+#[derive(Debug, Clone)]
+pub struct Artifact {
+    /// File name (inside the output folder for folder formats).
+    pub name: String,
+    pub bytes: Vec<u8>,
+}
+
+/// The headline numbers every format shows.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct Summary {
+    pub engagement: String,
+    pub generated_at: String,
+    pub scan_id: String,
+    #[ts(optional)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub version: Option<u32>,
+    pub clients: u32,
+    pub projects: u32,
+    pub resources: u32,
+    pub findings: u32,
+    pub by_fit: BTreeMap<Fit, u32>,
+    pub effort: u32,
+    pub open_decisions: u32,
+    pub decided: u32,
+    pub signed_off: u32,
+    pub end_of_support: String,
+    /// Days since (positive) or until (negative) Pinpoint's end of support.
+    pub days_past_end_of_support: i64,
+}
+
+impl Summary {
+    pub fn of(input: &ReportInput) -> Summary {
+        let bp = input.blueprint;
+        let mut by_fit = BTreeMap::new();
+        let mut seen = std::collections::BTreeSet::new();
+        for f in bp.assessment.findings.iter().filter(|f| seen.insert(f.id.as_str())) {
+            *by_fit.entry(f.fit).or_insert(0) += 1;
+        }
+        let today = input.generated_at.get(..10).and_then(|d| jiff::civil::Date::strptime("%Y-%m-%d", d).ok());
+        let eos = jiff::civil::date(2026, 10, 30);
+        let days = today.map_or(0, |t| (t - eos).get_days() as i64);
+        let signed: std::collections::BTreeSet<&str> = input.sign_offs.iter().map(|s| s.client.as_str()).collect();
+        Summary {
+            engagement: input.engagement.to_owned(),
+            generated_at: input.generated_at.to_owned(),
+            scan_id: bp.scan_id.clone(),
+            version: input.version,
+            clients: bp.clients.len() as u32,
+            projects: bp.assessment.clients.iter().map(|c| c.client.projects.len() as u32).sum(),
+            resources: input.records.iter().filter(|r| r.kind != ResourceKind::Kpi).count() as u32,
+            findings: seen.len() as u32,
+            by_fit,
+            effort: bp.assessment.effort,
+            open_decisions: bp.decisions.iter().filter(|d| d.status.is_open()).count() as u32,
+            decided: bp.decisions.iter().filter(|d| !d.status.is_open()).count() as u32,
+            signed_off: bp.clients.iter().filter(|c| signed.contains(c.client.as_str())).count() as u32,
+            end_of_support: END_OF_SUPPORT.to_owned(),
+            days_past_end_of_support: days,
+        }
+    }
+
+    /// The deadline in words.
+    pub fn deadline(&self) -> String {
+        match self.days_past_end_of_support {
+            d if d > 0 => format!("Pinpoint reached end of support on {} ({d} days ago).", self.end_of_support),
+            0 => format!("Pinpoint reaches end of support today ({}).", self.end_of_support),
+            d => format!("Pinpoint reaches end of support on {} (in {} days).", self.end_of_support, -d),
+        }
+    }
+}
+
+/// Which clients own each record (projects' records: the project's client; account-level: attribution).
+pub(crate) fn owners(blueprint: &Blueprint) -> impl Fn(&ResourceRecord) -> Vec<String> + '_ {
+    let projects: BTreeMap<String, String> = blueprint
+        .assessment
+        .clients
+        .iter()
+        .flat_map(|c| c.client.projects.iter().map(move |p| (p.key(), c.client.id.clone())))
+        .collect();
+    let owned: BTreeMap<String, Vec<String>> =
+        blueprint.assessment.attributions.iter().map(|a| (a.resource.key(), a.clients.clone())).collect();
+    move |r: &ResourceRecord| {
+        if r.project_id.is_empty() {
+            owned.get(&crate::assess::ResourceRef::of(r).key()).cloned().unwrap_or_default()
+        } else {
+            projects.get(&format!("{}/{}/{}", r.account_id, r.region, r.project_id)).cloned().into_iter().collect()
+        }
+    }
+}
+
+/// Daily KPI values per client: (client, KPI name) → date → value.
+pub(crate) fn daily_kpis(input: &ReportInput) -> BTreeMap<(String, String), BTreeMap<String, f64>> {
+    let owners = owners(input.blueprint);
+    let mut out: BTreeMap<(String, String), BTreeMap<String, f64>> = BTreeMap::new();
+    for r in input.records.iter().filter(|r| r.kind == ResourceKind::Kpi) {
+        let Some(client) = owners(r).into_iter().next() else { continue };
+        for row in r.raw["KpiResult"]["Rows"].as_array().into_iter().flatten() {
+            let date = row["GroupedBys"]
+                .as_array()
+                .and_then(|g| g.iter().find(|g| g["Key"] == "Date"))
+                .and_then(|g| g["Value"].as_str())
+                .unwrap_or_default()
+                .to_owned();
+            let value: f64 = row["Values"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|v| crate::assess::path::number(&v["Value"]))
+                .sum();
+            if !date.is_empty() {
+                *out.entry((client.clone(), r.id.clone())).or_default().entry(date).or_default() += value;
+            }
+        }
+    }
+    out
+}
+
+/// Renders a report.
+pub fn render(input: &ReportInput, format: Format) -> Result<Vec<Artifact>> {
+    Ok(match format {
+        Format::Json => {
+            let doc = serde_json::json!({
+                "summary": Summary::of(input),
+                "sign_offs": input.sign_offs,
+                "blueprint": input.blueprint,
+            });
+            let bytes = serde_json::to_vec_pretty(&doc).map_err(|e| Error::Internal(e.to_string()))?;
+            vec![Artifact { name: "report.json".into(), bytes }]
+        }
+        Format::Md => vec![Artifact { name: "report.md".into(), bytes: markdown::render(input).into_bytes() }],
+        Format::Html => vec![Artifact { name: "report.html".into(), bytes: html::render(input)?.into_bytes() }],
+        Format::Xlsx => vec![Artifact { name: "report.xlsx".into(), bytes: xlsx::render(input)? }],
+        Format::Csv => csv_files::render(input)?,
+        Format::CloudFormation => cloudformation::render(input)?,
+    })
+}

@@ -1,0 +1,216 @@
+//! The Markdown report: the summary, a table of clients, then a section per client.
+
+use std::fmt::Write;
+
+use super::{ReportInput, Summary};
+use crate::assess::{Capability, Fit};
+
+fn cell(text: &str) -> String {
+    text.replace('|', "\\|").replace('\n', " ")
+}
+
+pub fn render(input: &ReportInput) -> String {
+    let s = Summary::of(input);
+    let bp = input.blueprint;
+    let mut md = String::new();
+    let _ = writeln!(md, "# Pinpoint migration blueprint — {}\n", cell(&s.engagement));
+    let version = s.version.map_or_else(|| "current (not saved)".to_owned(), |v| format!("version {v}"));
+    let _ = writeln!(md, "Generated {} · blueprint {version} · scan `{}`\n", s.generated_at, s.scan_id);
+    let _ = writeln!(md, "> {}\n", s.deadline());
+    let _ = writeln!(md, "## Summary\n");
+    let _ = writeln!(md, "| | |\n|---|---|");
+    let _ = writeln!(md, "| Clients | {} ({} signed off) |", s.clients, s.signed_off);
+    let _ = writeln!(md, "| Projects / resources | {} / {} |", s.projects, s.resources);
+    let _ = writeln!(md, "| Findings | {} |", s.findings);
+    for fit in [Fit::Direct, Fit::Transform, Fit::Rethink, Fit::NoSuccessor] {
+        let _ = writeln!(md, "| — {} | {} |", fit.label(), s.by_fit.get(&fit).copied().unwrap_or(0));
+    }
+    let _ = writeln!(md, "| Effort | {} points ({}) |", s.effort, bp.assessment.band.label());
+    let _ = writeln!(md, "| Decisions | {} open, {} made |\n", s.open_decisions, s.decided);
+
+    let _ = writeln!(md, "## Clients\n");
+    let _ = writeln!(
+        md,
+        "| Client | Projects | Effort | Connect | Email reputation | Signed off |\n|---|---|---|---|---|---|"
+    );
+    for plan in &bp.clients {
+        let ca = bp.assessment.client(&plan.client);
+        let projects = ca
+            .map(|c| {
+                c.client.projects.iter().map(|p| format!("{} ({})", p.name, p.region)).collect::<Vec<_>>().join(", ")
+            })
+            .unwrap_or_default();
+        let reputation = plan.ses.iter().map(|x| x.reputation_policy.as_str()).collect::<Vec<_>>().join(", ");
+        let signed = input
+            .sign_offs
+            .iter()
+            .filter(|x| x.client == plan.client)
+            .map(|x| format!("v{} by {}", x.version, x.signed_by))
+            .collect::<Vec<_>>()
+            .join("; ");
+        let _ = writeln!(
+            md,
+            "| {} | {} | {} ({}) | {} | {} | {} |",
+            cell(&plan.name),
+            cell(&projects),
+            plan.effort,
+            plan.band.label(),
+            plan.connect.topology.label(),
+            if reputation.is_empty() { "—".into() } else { reputation },
+            if signed.is_empty() { "—".into() } else { cell(&signed) }
+        );
+    }
+
+    for plan in &bp.clients {
+        let _ = writeln!(md, "\n## {} (`{}`)\n", cell(&plan.name), plan.client);
+        if let Some(ca) = bp.assessment.client(&plan.client) {
+            let _ = writeln!(md, "| Capability | Fit |\n|---|---|");
+            for cap in Capability::ALL {
+                if let Some(fit) = ca.fits.get(&cap) {
+                    let _ = writeln!(md, "| {} | {} |", cap.label(), fit.label());
+                }
+            }
+        }
+        let _ = writeln!(md, "\n### Target\n");
+        for ses in &plan.ses {
+            let _ = writeln!(
+                md,
+                "- **SES** ({}): tenant `{}`, {} reputation policy — {}; suppression scope {}; configuration set `{}`{}; identities {}; templates {}",
+                ses.region,
+                ses.tenant_name,
+                ses.reputation_policy.as_str(),
+                ses.reputation_reason,
+                ses.suppression_scope,
+                ses.configuration_set,
+                if ses.configuration_set_exists { " (existing)" } else { "" },
+                list(&ses.identities),
+                list(&ses.templates)
+            );
+        }
+        for sms in &plan.sms {
+            let pools: Vec<String> = sms
+                .pools
+                .iter()
+                .map(|p| {
+                    format!(
+                        "`{}` ({}: {})",
+                        p.name,
+                        p.message_type,
+                        list(&[p.numbers.clone(), p.sender_ids.clone()].concat())
+                    )
+                })
+                .collect();
+            let _ = writeln!(
+                md,
+                "- **SMS** ({}): pools {}; configuration set `{}`; opt-out list `{}` (carrying {})",
+                sms.region,
+                if pools.is_empty() { "none yet".into() } else { pools.join(", ") },
+                sms.configuration_set,
+                sms.opt_out_list,
+                list(&sms.carried_opt_out_lists)
+            );
+        }
+        let c = &plan.connect;
+        let _ = writeln!(md, "- **Connect**: {} — {}", c.topology.label(), c.reason);
+        if let Some(d) = &c.profiles_domain {
+            let _ = writeln!(
+                md,
+                "  - Customer Profiles domain `{}`, data kept {} days{}",
+                d.name,
+                d.default_expiration_days,
+                if d.shared { " (shared, partitioned by client)" } else { "" }
+            );
+        }
+        for t in &c.campaigns {
+            let _ = writeln!(
+                md,
+                "  - {} campaign `{}` ({}){}",
+                t.campaign_type,
+                t.name,
+                t.channels.join(", "),
+                t.flow.as_ref().map(|f| format!(", flow `{f}` as draft")).unwrap_or_default()
+            );
+        }
+        for n in &c.not_created {
+            let _ = writeln!(md, "  - not created: {n}");
+        }
+        for a in &plan.analytics {
+            let _ = writeln!(md, "- **Analytics**: {} → {}", a.source, a.destination);
+        }
+        let findings: Vec<_> = bp.assessment.findings_of(&plan.client).filter(|f| f.fit != Fit::Direct).collect();
+        if !findings.is_empty() {
+            let _ = writeln!(md, "\n### What needs work\n");
+            let _ = writeln!(md, "| Fit | Resource | Field | Why | What to do |\n|---|---|---|---|---|");
+            for f in findings {
+                let fields: Vec<&str> = f.evidence.iter().map(|e| e.field.as_str()).collect();
+                let _ = writeln!(
+                    md,
+                    "| {} | {} {} | `{}` | {} | {} |",
+                    f.fit.label(),
+                    f.resource.kind.as_str().replace('_', " "),
+                    cell(f.resource.label()),
+                    cell(&fields.join(", ")),
+                    cell(&f.reason),
+                    cell(&f.action)
+                );
+            }
+        }
+        let decisions: Vec<_> = bp.decisions.iter().filter(|d| d.client == plan.client).collect();
+        if !decisions.is_empty() {
+            let _ = writeln!(md, "\n### Decisions\n");
+            let _ = writeln!(md, "| Decision | Status | Owner | Due | Choice / note |\n|---|---|---|---|---|");
+            for d in decisions {
+                let _ = writeln!(
+                    md,
+                    "| {} | {} | {} | {} | {} |",
+                    cell(&d.title),
+                    d.status.as_str().replace('_', " "),
+                    cell(&d.owner),
+                    d.due,
+                    cell(
+                        &[d.choice.as_str(), d.note.as_str()]
+                            .iter()
+                            .filter(|s| !s.is_empty())
+                            .copied()
+                            .collect::<Vec<_>>()
+                            .join(" — ")
+                    )
+                );
+            }
+        }
+    }
+    let shared: Vec<_> =
+        bp.decisions.iter().filter(|d| d.client.is_empty() || d.client == crate::assess::UNASSIGNED).collect();
+    if !shared.is_empty() {
+        let _ = writeln!(md, "\n## Engagement-wide decisions\n");
+        let _ = writeln!(md, "| Decision | Status | Owner | Due |\n|---|---|---|---|");
+        for d in shared {
+            let _ = writeln!(
+                md,
+                "| {} | {} | {} | {} |",
+                cell(&d.title),
+                d.status.as_str().replace('_', " "),
+                cell(&d.owner),
+                d.due
+            );
+        }
+    }
+    let _ = writeln!(md, "\n## Quota pre-flight\n");
+    let _ = writeln!(md, "| Quota | Scope | Needed | Default | Status |\n|---|---|---|---|---|");
+    for q in &bp.quotas {
+        let _ = writeln!(
+            md,
+            "| {} | {} | {} | {} | {:?} |",
+            q.quota,
+            q.scope,
+            q.needed,
+            q.limit.map_or("—".into(), |l| l.to_string()),
+            q.status
+        );
+    }
+    md
+}
+
+fn list(items: &[String]) -> String {
+    if items.is_empty() { "none".into() } else { items.iter().map(|i| format!("`{i}`")).collect::<Vec<_>>().join(", ") }
+}
