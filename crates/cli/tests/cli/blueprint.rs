@@ -2,9 +2,7 @@
 //! them: the per-client blueprint (snapshot), edits that break a constraint refused with the field named,
 //! decisions recorded, a version saved and signed off, and drift reported after the estate changes.
 
-use pinshift_sandbox::{Estate, RunningSandbox};
-
-use super::{pinshift, stderr, stdout};
+use super::{Northwind, stderr, stdout};
 
 fn json(output: &std::process::Output) -> serde_json::Value {
     serde_json::from_slice(&output.stdout).unwrap_or_else(|e| panic!("{e}: {}{}", stdout(output), stderr(output)))
@@ -12,28 +10,15 @@ fn json(output: &std::process::Output) -> serde_json::Value {
 
 #[test]
 fn a_reviewer_assesses_edits_signs_off_and_sees_drift() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    std::fs::write(dir.path().join("aws-config"), "[profile northwind]\nregion = us-east-1\n").expect("config");
-    std::fs::write(
-        dir.path().join("aws-credentials"),
-        "[northwind]\naws_access_key_id = AKIADEMONORTHWIND001\naws_secret_access_key = demo/northwind/secret/key/00000000000001\n",
-    )
-    .expect("credentials");
-    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("runtime");
-    let sandbox = runtime.block_on(RunningSandbox::start(Estate::load("demo").expect("estate"), 0)).expect("sandbox");
-    let cmd = || {
-        let mut cmd = pinshift(dir.path());
-        cmd.env("PINSHIFT_ENGAGEMENT", dir.path().join("e.pinshift")).env("AWS_ENDPOINT_URL", sandbox.endpoint());
-        cmd
-    };
-    pinshift(dir.path()).args(["init", "e.pinshift"]).assert().success();
+    let northwind = Northwind::start(None);
+    let (dir, sandbox) = (&northwind.dir, &northwind.sandbox);
+    let cmd = || northwind.cmd();
 
     // Before any scan, the blueprint says what to do first.
     let early = cmd().args(["assess"]).output().expect("assess");
     assert_eq!(early.status.code(), Some(1));
     assert!(stderr(&early).contains("run `pinshift scan` first"), "{}", stderr(&early));
 
-    cmd().args(["connection", "add", "northwind", "--profile", "northwind"]).assert().success();
     let scan = cmd().args(["scan", "--region", "us-east-1"]).output().expect("scan");
     assert_eq!(scan.status.code(), Some(0), "{}", stderr(&scan));
 

@@ -36,3 +36,49 @@ pub fn stdout(output: &std::process::Output) -> String {
 pub fn stderr(output: &std::process::Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
+
+/// A consultant's setup against the sandbox's demo estate: an AWS profile `northwind` (the BPO account's
+/// keys) in a temp home, the sandbox running, `e.pinshift` created with a `northwind` connection.
+#[derive(Debug)]
+pub struct Northwind {
+    pub dir: tempfile::TempDir,
+    pub sandbox: pinshift_sandbox::RunningSandbox,
+    // Owns the sandbox's tasks; dropped last.
+    _runtime: tokio::runtime::Runtime,
+}
+
+impl Northwind {
+    pub fn start(faults: Option<&str>) -> Northwind {
+        let dir = tempfile::tempdir().expect("tempdir");
+        std::fs::write(dir.path().join("aws-config"), "[profile northwind]\nregion = us-east-1\n").expect("config");
+        std::fs::write(
+            dir.path().join("aws-credentials"),
+            "[northwind]\naws_access_key_id = AKIADEMONORTHWIND001\naws_secret_access_key = demo/northwind/secret/key/00000000000001\n",
+        )
+        .expect("credentials");
+        let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("runtime");
+        let estate = pinshift_sandbox::Estate::load("demo").expect("estate");
+        let faults = faults.map_or_else(Default::default, |f| f.parse().expect("faults"));
+        let sandbox =
+            runtime.block_on(pinshift_sandbox::RunningSandbox::start_with(estate, 0, faults)).expect("sandbox");
+        let northwind = Northwind { dir, sandbox, _runtime: runtime };
+        pinshift(northwind.dir.path()).args(["init", "e.pinshift"]).assert().success();
+        northwind.cmd().args(["connection", "add", "northwind", "--profile", "northwind"]).assert().success();
+        northwind
+    }
+
+    /// `pinshift` on `e.pinshift`, pointed at the sandbox.
+    pub fn cmd(&self) -> Command {
+        let mut cmd = pinshift(self.dir.path());
+        cmd.env("PINSHIFT_ENGAGEMENT", self.dir.path().join("e.pinshift"))
+            .env("AWS_ENDPOINT_URL", self.sandbox.endpoint());
+        cmd
+    }
+
+    /// Stops the sandbox (its requests finish first).
+    pub fn stop(self) {
+        let Northwind { sandbox, _runtime: runtime, dir } = self;
+        runtime.block_on(sandbox.stop());
+        drop(dir);
+    }
+}

@@ -3,7 +3,7 @@
 
 use pinshift_sandbox::{Estate, RunningSandbox};
 
-use crate::{pinshift, stderr, stdout};
+use crate::{Northwind, pinshift, stderr, stdout};
 
 const HUB_KEY: &str = "AKIADEMOHUB000000001";
 const HUB_SECRET: &str = "demo/hub/secret/key/000000000000000000001";
@@ -221,26 +221,10 @@ fn a_killed_scan_resumes_to_the_same_estate() {
     use pinshift_core::engagement::Engagement;
     use pinshift_core::estate::ResourceKind;
 
-    let dir = tempfile::tempdir().expect("tempdir");
-    std::fs::write(dir.path().join("aws-config"), "[profile northwind]\nregion = us-east-1\n").expect("config");
-    std::fs::write(
-        dir.path().join("aws-credentials"),
-        "[northwind]\naws_access_key_id = AKIADEMONORTHWIND001\naws_secret_access_key = demo/northwind/secret/key/00000000000001\n",
-    )
-    .expect("credentials");
-    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("runtime");
     // Slow enough that the kill lands mid-scan.
-    let faults = "latency_ms=40..60".parse().expect("faults");
-    let sandbox = runtime
-        .block_on(RunningSandbox::start_with(Estate::load("demo").expect("estate"), 0, faults))
-        .expect("sandbox");
-    let cmd = || {
-        let mut cmd = pinshift(dir.path());
-        cmd.env("PINSHIFT_ENGAGEMENT", dir.path().join("e.pinshift")).env("AWS_ENDPOINT_URL", sandbox.endpoint());
-        cmd
-    };
-    pinshift(dir.path()).args(["init", "e.pinshift"]).assert().success();
-    cmd().args(["connection", "add", "northwind", "--profile", "northwind"]).assert().success();
+    let northwind = Northwind::start(Some("latency_ms=40..60"));
+    let (dir, sandbox) = (&northwind.dir, &northwind.sandbox);
+    let cmd = || northwind.cmd();
     let scan_args = ["scan", "--region", "us-east-1", "--region", "eu-west-1", "--concurrency", "2"];
 
     let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("pinshift"))
@@ -304,29 +288,15 @@ fn a_killed_scan_resumes_to_the_same_estate() {
         })
         .collect();
     assert!(changes.is_empty(), "{changes:#?}");
-    runtime.block_on(sandbox.stop());
+    northwind.stop();
 }
 
 /// `pinshift scan --audience-bucket … --audience-role …` profiles every project's audience; an export
 /// that cannot be written is a gap named with its cause.
 #[test]
 fn a_scan_profiles_audiences_when_asked() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    std::fs::write(dir.path().join("aws-config"), "[profile northwind]\nregion = us-east-1\n").expect("config");
-    std::fs::write(
-        dir.path().join("aws-credentials"),
-        "[northwind]\naws_access_key_id = AKIADEMONORTHWIND001\naws_secret_access_key = demo/northwind/secret/key/00000000000001\n",
-    )
-    .expect("credentials");
-    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("runtime");
-    let sandbox = runtime.block_on(RunningSandbox::start(Estate::load("demo").expect("estate"), 0)).expect("sandbox");
-    let cmd = || {
-        let mut cmd = pinshift(dir.path());
-        cmd.env("PINSHIFT_ENGAGEMENT", dir.path().join("e.pinshift")).env("AWS_ENDPOINT_URL", sandbox.endpoint());
-        cmd
-    };
-    pinshift(dir.path()).args(["init", "e.pinshift"]).assert().success();
-    cmd().args(["connection", "add", "northwind", "--profile", "northwind"]).assert().success();
+    let northwind = Northwind::start(None);
+    let cmd = || northwind.cmd();
     let role = "arn:aws:iam::444444444444:role/PinpointExport";
 
     let bad = cmd().args(["scan", "--region", "eu-west-1", "--audience-role", role]).output().expect("usage");
@@ -380,5 +350,5 @@ fn a_scan_profiles_audiences_when_asked() {
     let text = policy.to_string();
     assert!(text.contains("mobiletargeting:CreateExportJob") && text.contains("iam:PassRole"), "{text}");
     assert!(text.contains("arn:aws:s3:::northwind-pinshift-exports-eu/pinshift-*"), "{text}");
-    runtime.block_on(sandbox.stop());
+    northwind.stop();
 }
