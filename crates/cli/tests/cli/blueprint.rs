@@ -197,23 +197,15 @@ fn a_reviewer_assesses_edits_signs_off_and_sees_drift() {
     // No change yet, then the estate changes behind Pinshift's back: drift names it.
     let calm = stdout(&cmd().args(["blueprint", "drift"]).output().expect("drift"));
     assert!(calm.contains("aurora-books: no change since version 1"), "{calm}");
-    let projects = json(&cmd().args(["--json", "estate", "show", "--kind", "project"]).output().expect("projects"));
-    let aurora =
-        projects["resources"].as_array().expect("list").iter().find(|p| p["name"] == "aurora-books").expect("aurora");
-    let scope = pinshift_sandbox::services::pinpoint::Scope {
-        account_id: "444444444444".into(),
-        region: "us-east-1".into(),
-        now: "2026-11-23T00:00:00.000Z".into(),
-    };
-    let call = pinshift_sandbox::model::Call {
-        operation: "CreateSegment".into(),
-        input: serde_json::json!({ "ApplicationId": aurora["id"], "WriteSegmentRequest": {
+    crate::add_segment(
+        sandbox,
+        "aurora-books",
+        serde_json::json!({
             "Name": "near-shops",
-            "Dimensions": { "Location": { "GPSPoint": { "Coordinates": { "Latitude": 51.5, "Longitude": -0.1 }, "RangeInKilometers": 5 } } }
-        } }),
-        status: http::StatusCode::CREATED,
-    };
-    sandbox.state.world().pinpoint.handle(&scope, &call).expect("segment created");
+            "Dimensions": { "Location": { "GPSPoint": {
+                "Coordinates": { "Latitude": 51.5, "Longitude": -0.1 }, "RangeInKilometers": 5 } } }
+        }),
+    );
     let second = cmd().args(["scan", "--region", "us-east-1"]).output().expect("scan 2");
     assert_eq!(second.status.code(), Some(0), "{}", stderr(&second));
     let drift =

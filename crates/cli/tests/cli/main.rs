@@ -82,3 +82,30 @@ impl Northwind {
         drop(dir);
     }
 }
+
+/// Changes the estate behind Pinshift's back: creates a segment in the demo BPO account's project named
+/// `project` (us-east-1), as if someone used the Pinpoint console between two scans.
+pub fn add_segment(sandbox: &pinshift_sandbox::RunningSandbox, project: &str, request: serde_json::Value) {
+    let scope = pinshift_sandbox::services::pinpoint::Scope {
+        account_id: "444444444444".into(),
+        region: "us-east-1".into(),
+        now: "2026-11-23T00:00:00.000Z".into(),
+    };
+    let list = pinshift_sandbox::model::Call {
+        operation: "GetApps".into(),
+        input: serde_json::json!({}),
+        status: http::StatusCode::OK,
+    };
+    let mut world = sandbox.state.world();
+    let apps = world.pinpoint.handle(&scope, &list).expect("apps");
+    let app = apps["Item"]
+        .as_array()
+        .and_then(|items| items.iter().find(|a| a["Name"] == project))
+        .unwrap_or_else(|| panic!("no project {project} in {apps}"));
+    let call = pinshift_sandbox::model::Call {
+        operation: "CreateSegment".into(),
+        input: serde_json::json!({ "ApplicationId": app["Id"], "WriteSegmentRequest": request }),
+        status: http::StatusCode::CREATED,
+    };
+    world.pinpoint.handle(&scope, &call).expect("segment created");
+}

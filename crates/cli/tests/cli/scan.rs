@@ -99,22 +99,7 @@ fn a_scan_stores_every_project_with_raw_payloads_and_reports_gaps() {
     assert!(stdout(&list).contains("complete with gaps"), "{}", stdout(&list));
 
     // Change the estate behind Pinshift's back, scan again, and ask what changed.
-    let projects = cmd().args(["--json", "estate", "show", "--kind", "project"]).output().expect("projects");
-    let json: serde_json::Value = serde_json::from_slice(&projects.stdout).expect("json");
-    let aurora =
-        json["resources"].as_array().expect("list").iter().find(|p| p["name"] == "aurora-books").expect("aurora");
-    let app_id = aurora["id"].as_str().expect("id");
-    let scope = pinshift_sandbox::services::pinpoint::Scope {
-        account_id: "444444444444".into(),
-        region: "us-east-1".into(),
-        now: "2026-11-23T00:00:00.000Z".into(),
-    };
-    let call = pinshift_sandbox::model::Call {
-        operation: "CreateSegment".into(),
-        input: serde_json::json!({ "ApplicationId": app_id, "WriteSegmentRequest": { "Name": "added-later" } }),
-        status: http::StatusCode::CREATED,
-    };
-    sandbox.state.world().pinpoint.handle(&scope, &call).expect("segment created");
+    crate::add_segment(&sandbox, "aurora-books", serde_json::json!({ "Name": "added-later" }));
     let second = cmd().args(["scan", "--connection", "northwind", "--region", "us-east-1"]).output().expect("scan 2");
     assert_eq!(second.status.code(), Some(0), "{}", stderr(&second));
     let scans = cmd().args(["--json", "estate", "list"]).output().expect("list");
