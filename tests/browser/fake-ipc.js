@@ -3,7 +3,35 @@
 // unmodified production build runs in Chromium.
 // eslint-disable-next-line no-unused-vars
 function installFakePinshift(mockIPC) {
-  const state = { engagement: null, connections: [], secrets: {} };
+  const state = { engagement: null, connections: [], secrets: {}, scans: [], issues: {}, scan: null };
+  const REGIONS = ['us-east-1', 'us-east-2', 'us-west-2', 'ap-south-1', 'ap-northeast-2', 'ap-southeast-1', 'ap-southeast-2', 'ap-northeast-1', 'ca-central-1', 'eu-central-1', 'eu-west-1', 'eu-west-2'];
+  const PROJECTS = ['aurora-books', 'bluebird-telecom', 'cobalt-games', 'dahlia-health', 'ember-fashion', 'fjord-travel', 'granite-bank', 'harbor-logistics', 'iris-insurance', 'juniper-pharmacy', 'kestrel-energy'];
+  const target = { connection: 'northwind', account_id: '444444444444', region: 'us-east-1' };
+  // A scripted scan: reads the project list, the account-level resources and the first six projects, then
+  // waits for the test to call `window.__fakeScan.finish()` (or for cancel_scan).
+  const scanSummary = (status, issues) => ({
+    id: state.scan.id, started_at: '2026-11-23T10:00:00Z', finished_at: '2026-11-23T10:03:12Z', status,
+    accounts: 1, projects: status === 'cancelled' ? 6 : 11, resources: status === 'cancelled' ? 250 : 507, issues,
+  });
+  const endScan = (summary) => {
+    state.scans.unshift(summary);
+    state.scan.channel.onmessage({ event: 'finished', summary });
+    state.scan = null;
+  };
+  window.__fakeScan = {
+    lastRequest: null,
+    finish() {
+      const send = (event) => state.scan.channel.onmessage(event);
+      PROJECTS.slice(6).forEach((project, i) => send({ event: 'progress', done: 9 + i, total: 13, target, project, resources: 40, issues: project === 'iris-insurance' ? 1 : 0, pressure: { throttled: 37, failed_attempts: 2 } }));
+      state.issues[state.scan.id] = [{
+        what: 'The connection may not call mobiletargeting:ListJourneys, so this journey was not read.',
+        action: 'Ask the account\'s admin to attach the policy `pinshift iam-policy scan` prints (Connections shows it), then resume or scan again.',
+        account_id: '444444444444', region: 'us-east-1', project_id: '9bed3bdc2ba4ee57b07a721822e4c0aa', kind: 'journey',
+        operation: 'mobiletargeting:ListJourneys', code: 'ForbiddenException', message: 'User is not authorized',
+      }];
+      endScan(scanSummary('complete_with_gaps', 1));
+    },
+  };
   const fail = (code, message, hint) => {
     throw hint ? { code, message, hint } : { code, message };
   };
@@ -20,7 +48,36 @@ function installFakePinshift(mockIPC) {
   mockIPC((cmd, args) => {
     switch (cmd) {
       case 'app_info':
-        return { version: '0.1.0', schema_version: 1, data_dir: '/home/consultant/.local/share/dev.pinshift.desktop', log_dir: '/home/consultant/.local/share/dev.pinshift.desktop/logs' };
+        return { version: '0.1.0', schema_version: 1, data_dir: '/home/consultant/.local/share/dev.pinshift.desktop', log_dir: '/home/consultant/.local/share/dev.pinshift.desktop/logs', pinpoint_regions: REGIONS };
+      case 'list_scans':
+        return state.scans;
+      case 'scan_issues':
+        return state.issues[args.scanId] ?? [];
+      case 'iam_policy':
+        return { Version: '2012-10-17', Statement: [{ Sid: 'PinshiftReadOnlyInventory', Effect: 'Allow', Action: ['mobiletargeting:GetApps'], Resource: '*' }] };
+      case 'start_scan': {
+        if (state.scan) fail('invalid_input', 'invalid scan: a scan is already running in this window', 'wait for it to finish, or stop it');
+        window.__fakeScan.lastRequest = args.request;
+        // A resumed scan keeps its id (and replaces its row); a new one gets the next.
+        const resumed = args.request.resume ? state.scans.find((x) => x.status === 'cancelled') : undefined;
+        const id = resumed?.id ?? `c0ffee00-5ca1-4e00-8000-00000000000${state.scans.length + 1}`;
+        state.scans = state.scans.filter((x) => x.id !== id);
+        state.scan = { id, channel: args.events };
+        const send = (event) => state.scan?.channel.onmessage(event);
+        setTimeout(() => {
+          send(resumed ? { event: 'resuming', scan_id: id } : { event: 'started', scan_id: id, targets: 1 });
+          send({ event: 'connected', connection: 'northwind', account_id: '444444444444', arn: 'arn:aws:iam::444444444444:user/consultant' });
+          send({ event: 'planned', total: 1 });
+          send({ event: 'progress', done: 1, total: 13, target, resources: 0, issues: 0, pressure: { throttled: 0, failed_attempts: 0 } });
+          send({ event: 'progress', done: 2, total: 13, target, resources: 171, issues: 0, pressure: { throttled: 4, failed_attempts: 0 } });
+          PROJECTS.slice(0, 6).forEach((project, i) => send({ event: 'progress', done: 3 + i, total: 13, target, project, resources: 30 + i, issues: 0, pressure: { throttled: 12 + i, failed_attempts: 1 } }));
+        }, 50);
+        return null;
+      }
+      case 'cancel_scan':
+        if (!state.scan) return false;
+        setTimeout(() => endScan(scanSummary('cancelled', 0)), 50);
+        return true;
       case 'current_engagement':
         return state.engagement;
       case 'plugin:dialog|save':

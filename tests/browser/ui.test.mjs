@@ -137,3 +137,60 @@ test('the frame in the dark theme', async () => {
   await page.screenshot({ path: join(ARTIFACTS, 'browser-frame-dark.png') });
   assert.deepEqual(errors, []);
 });
+
+test('scan: choose Regions and audience profiling, watch progress, read the issues, stop and resume', async () => {
+  const { page, errors } = await openApp();
+  await page.getByRole('button', { name: 'Open engagement…' }).click();
+  const nav = page.getByRole('navigation', { name: 'Sections' });
+  await nav.getByRole('button', { name: 'Connections' }).click();
+  await page.getByRole('button', { name: 'Add a connection' }).click();
+  await page.getByLabel('Name', { exact: true }).fill('northwind');
+  await page.getByLabel('Profile name').fill('bpo-audit');
+  await page.getByRole('button', { name: 'Add connection' }).click();
+  await page.getByRole('cell', { name: 'northwind', exact: true }).waitFor();
+
+  await nav.getByRole('button', { name: 'Estate' }).click();
+  await page.getByRole('heading', { name: 'Scan AWS accounts' }).waitFor();
+  assert.ok(await page.getByRole('checkbox', { name: 'northwind' }).isChecked(), 'every connection by default');
+  await page.getByRole('radio', { name: 'Only these Regions' }).check();
+  const start = page.getByRole('button', { name: 'Start scan' });
+  assert.ok(await start.isDisabled(), 'no Region chosen yet');
+  await page.getByRole('checkbox', { name: 'us-east-1' }).check();
+  await page.getByRole('checkbox', { name: /Profile each project's endpoints/ }).check();
+  await page.getByLabel('S3 bucket').fill('Bad_Bucket');
+  await page.getByLabel('Export role ARN').fill('arn:aws:iam::444444444444:role/PinpointExport');
+  await page.getByText('An S3 bucket name: 3–63 lowercase letters').waitFor();
+  assert.ok(await start.isDisabled(), 'a bad bucket name blocks the start');
+  await page.getByLabel('S3 bucket').fill('northwind-pinshift-exports');
+  await page.screenshot({ path: join(ARTIFACTS, 'browser-scan-setup.png') });
+  await start.click();
+
+  await page.getByText('8 of 13 units').waitFor();
+  await page.getByText('AWS throttled 17 requests').waitFor();
+  await page.getByRole('cell', { name: '444444444444' }).waitFor();
+  await page.screenshot({ path: join(ARTIFACTS, 'browser-scan-running.png') });
+  const request = await page.evaluate(() => window.__fakeScan.lastRequest);
+  assert.deepEqual(request, {
+    connections: [],
+    regions: ['us-east-1'],
+    audience: { bucket: 'northwind-pinshift-exports', role_arn: 'arn:aws:iam::444444444444:role/PinpointExport', prefix: '' },
+    resume: false,
+  });
+
+  await page.evaluate(() => window.__fakeScan.finish());
+  await page.getByText('Complete with gaps').first().waitFor();
+  await page.getByText('The connection may not call mobiletargeting:ListJourneys').waitFor();
+  await page.getByText(/Ask the account's admin to attach the policy/).waitFor();
+  await page.screenshot({ path: join(ARTIFACTS, 'browser-scan-done.png') });
+
+  // A second scan, stopped half way, is offered for resuming.
+  await page.getByRole('button', { name: 'New scan' }).click();
+  await page.getByRole('button', { name: 'Start scan' }).click();
+  await page.getByText('8 of 13 units').waitFor();
+  await page.getByRole('button', { name: 'Stop' }).click();
+  await page.getByText('You stopped the scan').waitFor();
+  await page.getByRole('button', { name: 'Resume' }).click();
+  await page.getByText('8 of 13 units').waitFor();
+  assert.equal((await page.evaluate(() => window.__fakeScan.lastRequest)).resume, true);
+  assert.deepEqual(errors, []);
+});

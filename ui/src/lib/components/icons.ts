@@ -18,6 +18,9 @@ export const ICONS = {
   shield: 'M12 22s8-4 8-10V5l-8-3-8 3v7c0 6 8 10 8 10Z',
   file: 'M14 2H6a2 2 0 0 0-2 2v16a2 2 0 0 0 2 2h12a2 2 0 0 0 2-2V8l-6-6Z M14 2v6h6',
   logout: 'M9 21H5a2 2 0 0 1-2-2V5a2 2 0 0 1 2-2h4 M16 17l5-5-5-5 M21 12H9',
+  play: 'M6 4l14 8-14 8V4Z',
+  stop: 'M6 6h12v12H6z',
+  refresh: 'M21 12a9 9 0 1 1-3-6.7L21 8 M21 3v5h-5',
 } as const;
 
 export type IconName = keyof typeof ICONS;
