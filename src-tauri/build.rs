@@ -14,6 +14,15 @@ const COMMANDS: &[&str] = &[
     "list_scans",
     "scan_issues",
     "iam_policy",
+    "blueprint",
+    "rename_client",
+    "attribute",
+    "set_plan",
+    "record_decision",
+    "save_blueprint",
+    "blueprint_versions",
+    "sign_off",
+    "export_report",
 ];
 
 fn main() {

@@ -18,9 +18,9 @@ use tauri::ipc::Channel;
 
 use crate::state::AppState;
 
-type Reply<T> = Result<T, ErrorPayload>;
+pub(crate) type Reply<T> = Result<T, ErrorPayload>;
 
-fn reply<T>(result: pinshift_core::Result<T>) -> Reply<T> {
+pub(crate) fn reply<T>(result: pinshift_core::Result<T>) -> Reply<T> {
     result.map_err(|error| {
         tracing::warn!(code = ?error.code(), %error, "command failed");
         error.payload()

@@ -1,6 +1,7 @@
 //! The Pinshift desktop app: a thin Tauri adapter over pinshift-core and pinshift-aws.
 //!
 //! - [`commands`]: the IPC commands; each takes state, calls core, maps the error to `{code, message, hint}`.
+//! - [`review`]: the blueprint, reviewers' edits, versions, sign-off and report export.
 //! - [`state`]: what the app holds between commands (the open engagement, the keychain).
 //! - [`logging`]: the rolling log file in the app's log directory.
 //!
@@ -8,6 +9,7 @@
 
 mod commands;
 mod logging;
+mod review;
 mod state;
 
 use tauri::Manager;
@@ -46,6 +48,15 @@ pub fn run() {
             commands::list_scans,
             commands::scan_issues,
             commands::iam_policy,
+            review::blueprint,
+            review::rename_client,
+            review::attribute,
+            review::set_plan,
+            review::record_decision,
+            review::save_blueprint,
+            review::blueprint_versions,
+            review::sign_off,
+            review::export_report,
         ])
         .build(tauri::generate_context!());
     match app {

@@ -3,7 +3,9 @@
 // unmodified production build runs in Chromium.
 // eslint-disable-next-line no-unused-vars
 function installFakePinshift(mockIPC) {
-  const state = { engagement: null, connections: [], secrets: {}, scans: [], issues: {}, scan: null };
+  // `window.__SCANNED__` starts the engagement with the demo estate's finished scan.
+  const demoScan = { id: '6cb96a65-07c1-434b-ba5c-1be3363a86bb', started_at: '2026-11-23T10:00:00Z', finished_at: '2026-11-23T10:02:00Z', status: 'complete', accounts: 1, projects: 11, resources: 507, issues: 0 };
+  const state = { engagement: null, connections: [], secrets: {}, scans: window.__SCANNED__ ? [demoScan] : [], issues: {}, scan: null };
   const REGIONS = ['us-east-1', 'us-east-2', 'us-west-2', 'ap-south-1', 'ap-northeast-2', 'ap-southeast-1', 'ap-southeast-2', 'ap-northeast-1', 'ca-central-1', 'eu-central-1', 'eu-west-1', 'eu-west-2'];
   const PROJECTS = ['aurora-books', 'bluebird-telecom', 'cobalt-games', 'dahlia-health', 'ember-fashion', 'fjord-travel', 'granite-bank', 'harbor-logistics', 'iris-insurance', 'juniper-pharmacy', 'kestrel-energy'];
   const target = { connection: 'northwind', account_id: '444444444444', region: 'us-east-1' };
@@ -45,6 +47,25 @@ function installFakePinshift(mockIPC) {
     connections: state.connections.length,
     size_bytes: 24576,
   });
+  // The demo estate's real blueprint (injected by the test as window.__DEMO_BLUEPRINT__), optionally
+  // multiplied to `window.__BLUEPRINT_CLIENTS__` clients to see how the screens cope with a large BPO.
+  let cached = null;
+  const blueprint = () => {
+    if (cached) return cached;
+    cached = structuredClone(window.__DEMO_BLUEPRINT__);
+    const want = window.__BLUEPRINT_CLIENTS__ ?? cached.assessment.clients.length;
+    const base = cached.assessment.clients;
+    const findings = cached.assessment.findings;
+    cached.assessment.clients = [];
+    cached.assessment.findings = [];
+    for (let i = 0; i < want; i++) {
+      const from = base[i % base.length];
+      const id = i < base.length ? from.client.id : `${from.client.id}-${String(i).padStart(3, '0')}`;
+      cached.assessment.clients.push({ ...structuredClone(from), client: { ...structuredClone(from.client), id, name: i < base.length ? from.client.name : id } });
+      for (const f of findings.filter((x) => x.client === from.client.id)) cached.assessment.findings.push({ ...f, client: id });
+    }
+    return cached;
+  };
   mockIPC((cmd, args) => {
     switch (cmd) {
       case 'app_info':
@@ -55,6 +76,21 @@ function installFakePinshift(mockIPC) {
         return state.issues[args.scanId] ?? [];
       case 'iam_policy':
         return { Version: '2012-10-17', Statement: [{ Sid: 'PinshiftReadOnlyInventory', Effect: 'Allow', Action: ['mobiletargeting:GetApps'], Resource: '*' }] };
+      case 'blueprint':
+        if (!state.scans.some((x) => x.status === 'complete' || x.status === 'complete_with_gaps')) {
+          fail('invalid_input', 'invalid scan: this engagement has no finished scan yet: run `pinshift scan` first');
+        }
+        return blueprint();
+      case 'attribute': {
+        const a = blueprint().assessment.attributions.find((x) => x.key === args.resource);
+        if (!a) fail('invalid_input', `invalid resource: no account-level resource "${args.resource}" in this scan`);
+        if (a.resource.kind === 'phone_number' && args.clients.length > 1) {
+          fail('invalid_input', `invalid clients: phone number ${a.resource.name} can be in only one pool, so only one client can own it (asked: ${args.clients.join(', ')})`);
+        }
+        a.status = args.accept ? 'confirmed' : 'overridden';
+        if (!args.accept) a.clients = [...args.clients].sort();
+        return null;
+      }
       case 'start_scan': {
         if (state.scan) fail('invalid_input', 'invalid scan: a scan is already running in this window', 'wait for it to finish, or stop it');
         window.__fakeScan.lastRequest = args.request;

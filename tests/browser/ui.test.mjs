@@ -32,7 +32,9 @@ after(async () => {
   await server?.stop();
 });
 
-async function openApp({ colorScheme = 'light' } = {}) {
+const DEMO_BLUEPRINT = readFileSync(join(ROOT, 'ui', 'src', 'lib', 'testing', 'demo-blueprint.json'), 'utf8');
+
+async function openApp({ colorScheme = 'light', clients, scanned = false } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'pinshift-chromium-'));
   const context = await chromium.launchPersistentContext(dir, {
     executablePath: CHROMIUM,
@@ -43,7 +45,8 @@ async function openApp({ colorScheme = 'light' } = {}) {
   });
   contexts.push({ context, dir });
   const fake = readFileSync(join(ROOT, 'tests', 'browser', 'fake-ipc.js'), 'utf8');
-  await context.addInitScript({ content: `${mockIpcSource()}\n${fake}\ninstallFakePinshift(mockIPC);` });
+  const data = `window.__DEMO_BLUEPRINT__ = ${DEMO_BLUEPRINT};${clients ? `window.__BLUEPRINT_CLIENTS__ = ${clients};` : ''}${scanned ? 'window.__SCANNED__ = true;' : ''}`;
+  await context.addInitScript({ content: `${data}\n${mockIpcSource()}\n${fake}\ninstallFakePinshift(mockIPC);` });
   const page = context.pages()[0] ?? (await context.newPage());
   const errors = [];
   page.on('pageerror', (error) => errors.push(error.message));
@@ -192,5 +195,60 @@ test('scan: choose Regions and audience profiling, watch progress, read the issu
   await page.getByRole('button', { name: 'Resume' }).click();
   await page.getByText('8 of 13 units').waitFor();
   assert.equal((await page.evaluate(() => window.__fakeScan.lastRequest)).resume, true);
+  assert.deepEqual(errors, []);
+});
+
+test('clients: the mapping matrix, a client\'s flow diagram, and owners of shared resources', async () => {
+  const { page, errors } = await openApp({ scanned: true });
+  await page.getByRole('button', { name: 'Open engagement…' }).click();
+  await page.getByRole('navigation', { name: 'Sections' }).getByRole('button', { name: 'Clients' }).click();
+  const matrix = page.getByRole('grid', { name: 'Clients by capability' });
+  await matrix.waitFor();
+  assert.equal(await matrix.getByRole('row').count(), 12, 'a header and 11 clients');
+  const iris = matrix.getByRole('row').filter({ hasText: 'iris-insurance' });
+  assert.match(await iris.textContent(), /None/, 'fit shown in words, not only colour');
+  await iris.click();
+  await page.getByRole('heading', { name: 'iris-insurance' }).waitFor();
+  await page.getByRole('img', { name: 'Where each capability moves' }).waitFor();
+  await page.screenshot({ path: join(ARTIFACTS, 'browser-clients.png') });
+  await page.getByRole('region', { name: 'iris-insurance' }).screenshot({ path: join(ARTIFACTS, 'browser-client-flow.png') });
+
+  // Keyboard: arrow keys move the selection.
+  await matrix.getByRole('row').filter({ hasText: 'iris-insurance' }).focus();
+  await page.keyboard.press('ArrowDown');
+  await page.getByRole('heading', { name: 'juniper-pharmacy' }).waitFor();
+
+  await matrix.getByRole('row').filter({ hasText: 'ember-fashion' }).click();
+  const shared = page.getByRole('row').filter({ hasText: 'shared-newsletter' });
+  assert.match(await shared.textContent(), /shared/);
+  await shared.getByRole('button', { name: 'Accept' }).click();
+  await shared.getByText('Confirmed').waitFor();
+  await shared.getByRole('button', { name: 'Change…' }).click();
+  await shared.getByRole('checkbox', { name: 'ember-fashion' }).uncheck();
+  await shared.getByRole('button', { name: 'Save owners' }).click();
+  await shared.getByText('Set by a person').waitFor();
+  assert.deepEqual(errors, []);
+});
+
+test('clients: the mapping matrix stays quick with 300 clients', async () => {
+  const { page, errors } = await openApp({ clients: 300, scanned: true });
+  await page.getByRole('button', { name: 'Open engagement…' }).click();
+  const started = await page.evaluate(() => performance.now());
+  await page.getByRole('navigation', { name: 'Sections' }).getByRole('button', { name: 'Clients' }).click();
+  await page.getByRole('grid', { name: 'Clients by capability' }).getByRole('row').nth(1).waitFor();
+  const shown = await page.evaluate(() => performance.now());
+  const rows = await page.getByRole('row').count();
+  assert.ok(rows < 60, `only the rows in view are rendered (${rows})`);
+  const scrolled = await page.evaluate(async () => {
+    const body = document.querySelector('.matrix .body');
+    const t0 = performance.now();
+    body.scrollTop = body.scrollHeight;
+    body.dispatchEvent(new Event('scroll'));
+    await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+    return performance.now() - t0;
+  });
+  await page.getByText('kestrel-energy-296').waitFor();
+  console.log(`# mapping matrix, 300 clients: first rows after ${Math.round(shown - started)} ms (blueprint IPC + render); scroll to the end ${Math.round(scrolled)} ms`);
+  await page.screenshot({ path: join(ARTIFACTS, 'browser-clients-300.png') });
   assert.deepEqual(errors, []);
 });

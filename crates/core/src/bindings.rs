@@ -7,12 +7,25 @@
 use ts_rs::{Config, TS};
 
 use crate::app::AppInfo;
+use crate::assess::{
+    Assessment, Attribution, AttributionStatus, Band, Basis, Capability, Client, ClientAssessment, Confidence,
+    Evidence, Finding, Fit, ProjectRef, Proposal, ResourceRef, Service,
+};
 use crate::audience::{AttributeProfile, AttributeType, AudienceProfile, ChannelCounts, ExportSettings, ExportStats};
+use crate::blueprint::Blueprint;
+use crate::blueprint::decisions::{Decision, DecisionKind, DecisionStatus};
+use crate::blueprint::plan::{
+    AnalyticsPlan, ClientPlan, ConnectPlan, ConnectTopology, DomainPlan, EmailHealth, PlanChoice, PoolPlan,
+    ReputationPolicy, SesPlan, SmsPlan, TargetCampaign,
+};
+use crate::blueprint::quota::{QuotaCheck, QuotaStatus};
+use crate::blueprint::store::{DecisionUpdate, SignOff, VersionSummary, Versions};
 use crate::connections::{CallerIdentity, ConnectionKind, ConnectionSummary, NewConnection, SecretState};
 use crate::diff::{Change, FieldChange, ResourceChange};
 use crate::engagement::EngagementInfo;
 use crate::error::{ErrorCode, ErrorPayload};
 use crate::estate::{ExplainedIssue, ResourceKind, ResourceRecord, ScanIssue, ScanStatus, ScanSummary};
+use crate::report::Format;
 use crate::scan::{Pressure, ScanEvent, ScanTarget};
 
 /// Path of the generated file, relative to the repository root.
@@ -58,6 +71,45 @@ pub fn typescript() -> String {
     declare::<AttributeType>(&cfg, &mut out);
     declare::<AttributeProfile>(&cfg, &mut out);
     declare::<AudienceProfile>(&cfg, &mut out);
+    declare::<Fit>(&cfg, &mut out);
+    declare::<Capability>(&cfg, &mut out);
+    declare::<Service>(&cfg, &mut out);
+    declare::<Band>(&cfg, &mut out);
+    declare::<ResourceRef>(&cfg, &mut out);
+    declare::<Evidence>(&cfg, &mut out);
+    declare::<Finding>(&cfg, &mut out);
+    declare::<ProjectRef>(&cfg, &mut out);
+    declare::<Client>(&cfg, &mut out);
+    declare::<ClientAssessment>(&cfg, &mut out);
+    declare::<Basis>(&cfg, &mut out);
+    declare::<Confidence>(&cfg, &mut out);
+    declare::<Proposal>(&cfg, &mut out);
+    declare::<AttributionStatus>(&cfg, &mut out);
+    declare::<Attribution>(&cfg, &mut out);
+    declare::<Assessment>(&cfg, &mut out);
+    declare::<ReputationPolicy>(&cfg, &mut out);
+    declare::<ConnectTopology>(&cfg, &mut out);
+    declare::<PlanChoice>(&cfg, &mut out);
+    declare::<EmailHealth>(&cfg, &mut out);
+    declare::<SesPlan>(&cfg, &mut out);
+    declare::<PoolPlan>(&cfg, &mut out);
+    declare::<SmsPlan>(&cfg, &mut out);
+    declare::<DomainPlan>(&cfg, &mut out);
+    declare::<TargetCampaign>(&cfg, &mut out);
+    declare::<ConnectPlan>(&cfg, &mut out);
+    declare::<AnalyticsPlan>(&cfg, &mut out);
+    declare::<ClientPlan>(&cfg, &mut out);
+    declare::<QuotaStatus>(&cfg, &mut out);
+    declare::<QuotaCheck>(&cfg, &mut out);
+    declare::<DecisionKind>(&cfg, &mut out);
+    declare::<DecisionStatus>(&cfg, &mut out);
+    declare::<Decision>(&cfg, &mut out);
+    declare::<DecisionUpdate>(&cfg, &mut out);
+    declare::<Blueprint>(&cfg, &mut out);
+    declare::<VersionSummary>(&cfg, &mut out);
+    declare::<SignOff>(&cfg, &mut out);
+    declare::<Versions>(&cfg, &mut out);
+    declare::<Format>(&cfg, &mut out);
     out.truncate(out.trim_end().len());
     out.push('\n');
     out

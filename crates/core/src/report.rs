@@ -12,6 +12,8 @@ mod markdown;
 mod xlsx;
 
 use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 use ts_rs::TS;
@@ -215,4 +217,78 @@ pub fn render(input: &ReportInput, format: Format) -> Result<Vec<Artifact>> {
         Format::Csv => csv_files::render(input)?,
         Format::CloudFormation => cloudformation::render(input)?,
     })
+}
+
+/// Writes a rendered report to `out` (a file, or a folder for [`Format::is_folder`] formats). Refuses to
+/// replace an existing file or a non-empty folder unless `force`; each file is written next to its target
+/// and renamed into place, so a reader never sees half a report and a failure leaves the old one as it was.
+pub fn write(artifacts: &[Artifact], format: Format, out: &Path, force: bool) -> Result<Vec<PathBuf>> {
+    let mut written = Vec::new();
+    if format.is_folder() {
+        if out.is_file() {
+            return Err(Error::invalid(
+                "out",
+                format!("{} is a file; {} reports are folders", out.display(), format.as_str()),
+            ));
+        }
+        let occupied = out.read_dir().map(|mut d| d.next().is_some()).unwrap_or(false);
+        if occupied && !force {
+            return Err(Error::FileExists { path: out.to_owned() });
+        }
+        std::fs::create_dir_all(out).map_err(|source| Error::Io { path: out.to_owned(), source })?;
+        for a in artifacts {
+            let path = out.join(&a.name);
+            atomic_write(&path, &a.bytes)?;
+            written.push(path);
+        }
+    } else {
+        if out.exists() && !force {
+            return Err(Error::FileExists { path: out.to_owned() });
+        }
+        for a in artifacts {
+            atomic_write(out, &a.bytes)?;
+            written.push(out.to_owned());
+        }
+    }
+    Ok(written)
+}
+
+fn atomic_write(path: &Path, bytes: &[u8]) -> Result<()> {
+    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let io = |source| Error::Io { path: path.to_owned(), source };
+    let mut file = tempfile::NamedTempFile::new_in(dir).map_err(io)?;
+    file.write_all(bytes).map_err(io)?;
+    file.persist(path).map_err(|e| io(e.error))?;
+    Ok(())
+}
+
+/// Renders a report of an engagement's blueprint: a saved `version`, or the current blueprint of `scan`
+/// (the newest finished scan by default), with the sign-offs that apply to it.
+pub fn render_engagement(
+    engagement: &crate::engagement::Engagement,
+    format: Format,
+    version: Option<u32>,
+    scan: Option<&str>,
+    generated_at: &str,
+) -> Result<Vec<Artifact>> {
+    let (blueprint, records) = match version {
+        Some(v) => {
+            let blueprint = engagement.blueprint_version(v)?;
+            let records = engagement.scan_records(&blueprint.scan_id, None)?;
+            (blueprint, records)
+        }
+        None => engagement.current_blueprint(scan)?,
+    };
+    let sign_offs: Vec<SignOff> =
+        engagement.sign_offs()?.into_iter().filter(|s| version.is_none_or(|v| s.version == v)).collect();
+    let info = engagement.info()?;
+    let input = ReportInput {
+        engagement: &info.name,
+        generated_at,
+        blueprint: &blueprint,
+        version,
+        sign_offs: &sign_offs,
+        records: &records,
+    };
+    render(&input, format)
 }

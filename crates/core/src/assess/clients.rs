@@ -88,6 +88,8 @@ pub enum AttributionStatus {
 /// Who owns an account-level resource.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct Attribution {
+    /// The resource's key (`account/Region/kind/id`), what edits name it by.
+    pub key: String,
     pub resource: ResourceRef,
     /// The owners in effect (empty when unassigned).
     pub clients: Vec<String>,
@@ -262,7 +264,13 @@ pub fn resolve(records: &[ResourceRecord], choices: &TenancyChoices) -> Result<T
             None => (auto, AttributionStatus::Proposed),
         };
         owners.insert(resource_key, clients_in_effect.clone());
-        attributions.push(Attribution { resource, clients: clients_in_effect, status, proposals: proposed });
+        attributions.push(Attribution {
+            key: resource.key(),
+            resource,
+            clients: clients_in_effect,
+            status,
+            proposals: proposed,
+        });
     }
     Ok(Tenancy { clients, attributions, project_client, owners })
 }

@@ -30,6 +30,13 @@ pub struct VersionSummary {
     pub digest: String,
 }
 
+/// Saved versions and sign-offs, as the desktop's version list shows them.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct Versions {
+    pub versions: Vec<VersionSummary>,
+    pub sign_offs: Vec<SignOff>,
+}
+
 /// Who signed off which client on which version.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct SignOff {

@@ -175,3 +175,217 @@ standard_fields: { [key in string]: number },
  * Lines of the export that were not endpoints (not JSON objects), with the first one's position.
  */
 unreadable_lines: number, export: ExportStats, };
+
+export type Fit = "direct" | "transform" | "rethink" | "no_successor";
+
+export type Capability = "email" | "sms" | "voice" | "push" | "in_app" | "custom_channel" | "templates" | "segments" | "campaigns" | "journeys" | "cadence" | "audience" | "analytics" | "recommenders" | "origination";
+
+export type Service = "ses" | "end_user_messaging" | "connect" | "customer_profiles" | "outbound_campaigns" | "q_in_connect" | "analytics" | "none";
+
+export type Band = "low" | "medium" | "high" | "very_high";
+
+export type ResourceRef = { account_id: string, region: string, 
+/**
+ * Empty for account-level resources.
+ */
+project_id: string, kind: ResourceKind, id: string, name?: string, };
+
+export type Evidence = { 
+/**
+ * The concrete path in the raw payload, e.g. `AdditionalTreatments[0]` or `Schedule.Frequency`.
+ */
+field: string, value: string, };
+
+export type Finding = { 
+/**
+ * `rule@resource key`: stable across runs of the same estate.
+ */
+id: string, rule: string, client: string, 
+/**
+ * The resource is attributed to more than one client (counted once in the engagement's effort).
+ */
+shared: boolean, capability: Capability, resource: ResourceRef, evidence: Array<Evidence>, service: Service, 
+/**
+ * The successor resource, e.g. `Outbound Campaigns v2 campaign (MANAGED)`.
+ */
+successor: string, fit: Fit, reason: string, action: string, effort: number, };
+
+export type ProjectRef = { account_id: string, region: string, project_id: string, name: string, };
+
+export type Client = { 
+/**
+ * Stable, lowercase letters, digits and hyphens (used in target resource names and tags).
+ */
+id: string, name: string, projects: Array<ProjectRef>, tags: { [key in string]: string }, };
+
+export type ClientAssessment = { client: Client, findings: number, effort: number, band: Band, 
+/**
+ * The worst fit per capability the client uses (a row of the mapping matrix).
+ */
+fits: { [key in Capability]?: Fit }, 
+/**
+ * Findings per fit, for the summary.
+ */
+by_fit: { [key in Fit]?: number }, };
+
+export type Basis = "reference" | "tag" | "name_prefix";
+
+export type Confidence = "high" | "medium";
+
+export type Proposal = { client: string, basis: Basis, confidence: Confidence, reason: string, };
+
+export type AttributionStatus = "proposed" | "confirmed" | "overridden" | "unassigned";
+
+export type Attribution = { 
+/**
+ * The resource's key (`account/Region/kind/id`), what edits name it by.
+ */
+key: string, resource: ResourceRef, 
+/**
+ * The owners in effect (empty when unassigned).
+ */
+clients: Array<string>, status: AttributionStatus, proposals: Array<Proposal>, };
+
+export type Assessment = { scan_id: string, clients: Array<ClientAssessment>, attributions: Array<Attribution>, findings: Array<Finding>, 
+/**
+ * Engagement effort: every finding once (a shared resource's findings count once).
+ */
+effort: number, band: Band, };
+
+export type ReputationPolicy = "standard" | "strict" | "none";
+
+export type ConnectTopology = "dedicated" | "shared" | "messaging_only";
+
+export type PlanChoice = { topology?: ConnectTopology, reputation?: ReputationPolicy, tenant_name?: string, };
+
+export type EmailHealth = { sent: number, delivered: number, hard_bounced: number, complaints: number, 
+/**
+ * Hard bounces / sent (0 when nothing was sent).
+ */
+bounce_rate: number, complaint_rate: number, };
+
+export type SesPlan = { account_id: string, region: string, tenant_name: string, reputation_policy: ReputationPolicy, reputation_reason: string, 
+/**
+ * Suppression list scope: `TENANT` keeps one client's bounces from suppressing another's.
+ */
+suppression_scope: string, suppressed_reasons: Array<string>, configuration_set: string, 
+/**
+ * `true` when the configuration set exists already (it is associated, not created).
+ */
+configuration_set_exists: boolean, event_destinations: Array<string>, identities: Array<string>, templates: Array<string>, };
+
+export type PoolPlan = { name: string, 
+/**
+ * `TRANSACTIONAL` or `PROMOTIONAL` (immutable on a pool).
+ */
+message_type: string, 
+/**
+ * Numbers (E.164) that move into the pool: only numbers this client owns alone.
+ */
+numbers: Array<string>, sender_ids: Array<string>, };
+
+export type SmsPlan = { account_id: string, region: string, pools: Array<PoolPlan>, configuration_set: string, configuration_set_exists: boolean, default_sender_id?: string, opt_out_list: string, 
+/**
+ * Existing opt-out lists whose numbers are copied into the client's list.
+ */
+carried_opt_out_lists: Array<string>, event_destinations: Array<string>, };
+
+export type DomainPlan = { name: string, 
+/**
+ * Always explicit: Customer Profiles' defaults would silently expire data.
+ */
+default_expiration_days: number, shared: boolean, };
+
+export type TargetCampaign = { source_kind: ResourceKind, source_id: string, name: string, 
+/**
+ * `MANAGED` or `JOURNEY`.
+ */
+campaign_type: string, 
+/**
+ * The CAMPAIGN flow drafted for a journey.
+ */
+flow?: string, channels: Array<string>, };
+
+export type ConnectPlan = { topology: ConnectTopology, reason: string, 
+/**
+ * A person chose the topology.
+ */
+overridden: boolean, instance_alias?: string, 
+/**
+ * For a shared instance: the profile attribute that carries the client id.
+ */
+partition_attribute?: string, profiles_domain?: DomainPlan, campaigns: Array<TargetCampaign>, 
+/**
+ * Q in Connect message templates to create.
+ */
+message_templates: Array<string>, 
+/**
+ * Instance communication limits from the project settings.
+ */
+communication_limits: Array<string>, 
+/**
+ * Campaigns and journeys that are not created (no successor), with why.
+ */
+not_created: Array<string>, };
+
+export type AnalyticsPlan = { source: string, destination: string, };
+
+export type ClientPlan = { client: string, name: string, ses: Array<SesPlan>, sms: Array<SmsPlan>, connect: ConnectPlan, analytics: Array<AnalyticsPlan>, tags: { [key in string]: string }, email_health: EmailHealth, effort: number, band: Band, };
+
+export type QuotaStatus = "ok" | "breach" | "verify";
+
+export type QuotaCheck = { 
+/**
+ * Stable id, e.g. `connect-instances/111122223333`.
+ */
+id: string, quota: string, 
+/**
+ * `account` or `account/Region`.
+ */
+scope: string, limit?: number, needed: number, status: QuotaStatus, 
+/**
+ * Which clients need it, and what to do on a breach.
+ */
+note: string, };
+
+export type DecisionKind = "attribution" | "shared_number" | "sms_registration" | "origination_identity" | "short_code" | "sandbox_exit" | "push_credentials" | "domain_association" | "dns_verification" | "ab_redesign" | "unsubscribe" | "no_successor" | "quota_increase";
+
+export type DecisionStatus = "open" | "in_progress" | "decided" | "not_applicable";
+
+export type Decision = { id: string, kind: DecisionKind, 
+/**
+ * The client it concerns; empty for engagement-wide decisions.
+ */
+client: string, title: string, detail: string, 
+/**
+ * Suggested answers (free text is allowed too).
+ */
+options: Array<string>, 
+/**
+ * Finding ids, resource keys or quota ids it comes from.
+ */
+related: Array<string>, status: DecisionStatus, owner: string, due: string, choice: string, note: string, updated_at: string, updated_by: string, };
+
+export type DecisionUpdate = { status?: DecisionStatus, owner?: string, 
+/**
+ * `YYYY-MM-DD`, or empty to clear.
+ */
+due?: string, choice?: string, note?: string, };
+
+export type Blueprint = { format: number, scan_id: string, clients: Array<ClientPlan>, quotas: Array<QuotaCheck>, 
+/**
+ * Generated decisions merged with what people recorded on them.
+ */
+decisions: Array<Decision>, assessment: Assessment, };
+
+export type VersionSummary = { version: number, scan_id: string, created_at: string, created_by: string, note: string, digest: string, };
+
+export type SignOff = { client: string, version: number, signed_by: string, signed_at: string, note: string, 
+/**
+ * Decisions of the client still open when it was signed off (recorded in the note too).
+ */
+open_decisions: number, };
+
+export type Versions = { versions: Array<VersionSummary>, sign_offs: Array<SignOff>, };
+
+export type Format = "html" | "xlsx" | "csv" | "json" | "md" | "cloudformation";

@@ -1,6 +1,12 @@
 // The typed client every feature uses. Only this folder knows about Tauri; tests pass a fake Backend.
 import type {
   AppInfo,
+  Blueprint,
+  DecisionUpdate,
+  Format,
+  PlanChoice,
+  SignOff,
+  Versions,
   CallerIdentity,
   ConnectionSummary,
   EngagementInfo,
@@ -51,6 +57,21 @@ export interface Backend {
   scanIssues(scanId: string): Promise<ExplainedIssue[]>;
   /** The read-only scan policy, with audience profiling's statements when `audience` is given. */
   iamPolicy(audience: ExportSettings | null): Promise<PolicyDocument>;
+  /** The current blueprint of the newest finished scan (assessment, plans, quotas, decisions). */
+  blueprint(): Promise<Blueprint>;
+  renameClient(client: string, name: string): Promise<void>;
+  /** Sets the owners of an account-level resource, or (`accept`) confirms Pinshift's proposal. */
+  attribute(resource: string, clients: string[], accept: boolean): Promise<void>;
+  setPlan(client: string, choice: PlanChoice): Promise<void>;
+  recordDecision(id: string, update: DecisionUpdate, by: string): Promise<void>;
+  /** Freezes the current blueprint as a new version; resolves to its number. */
+  saveBlueprint(by: string, note: string): Promise<number>;
+  blueprintVersions(): Promise<Versions>;
+  signOff(client: string, version: number, by: string, note: string): Promise<SignOff>;
+  /** Writes a report (a saved `version`, or the current blueprint) to `path`; resolves to the files. */
+  exportReport(format: Format, path: string, version: number | null): Promise<string[]>;
+  /** Where to save a report: a file, or a folder for csv and cloudformation; `null` on cancel. */
+  chooseReportPath(format: Format): Promise<string | null>;
   /** Native file dialogs; `null` when the user cancels. */
   chooseEngagementToOpen(): Promise<string | null>;
   chooseEngagementToCreate(): Promise<string | null>;

@@ -34,6 +34,28 @@ export const tauriBackend: Backend = {
   listScans: () => call('list_scans'),
   scanIssues: (scanId) => call('scan_issues', { scanId }),
   iamPolicy: (audience) => call('iam_policy', { audience }),
+  blueprint: () => call('blueprint', { scan: null }),
+  renameClient: (client, name) => call('rename_client', { client, name }),
+  attribute: (resource, clients, accept) => call('attribute', { resource, clients, accept }),
+  setPlan: (client, choice) => call('set_plan', { client, choice }),
+  recordDecision: (id, update, by) => call('record_decision', { id, update, by }),
+  saveBlueprint: (by, note) => call('save_blueprint', { by, note }),
+  blueprintVersions: () => call('blueprint_versions'),
+  signOff: (client, version, by, note) => call('sign_off', { client, version, by, note }),
+  exportReport: (format, path, version) => call('export_report', { format, path, version }),
+  async chooseReportPath(format) {
+    if (format === 'csv' || format === 'cloudformation') {
+      const path = await open({ title: 'Choose a folder for the report', directory: true, multiple: false });
+      return typeof path === 'string' ? path : null;
+    }
+    const extension = format === 'md' ? 'md' : format;
+    const path = await save({
+      title: 'Save report',
+      defaultPath: `blueprint.${extension}`,
+      filters: [{ name: format.toUpperCase(), extensions: [extension] }],
+    });
+    return path ?? null;
+  },
   async chooseEngagementToOpen() {
     const path = await open({
       title: 'Open engagement',

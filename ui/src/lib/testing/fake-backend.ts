@@ -1,6 +1,12 @@
 // An in-memory Backend for unit tests: behaves like the real commands for the cases the UI handles.
 import { BackendError, type Backend, type PolicyDocument, type ScanRequest } from '$lib/ipc/client';
 import type {
+  Blueprint,
+  DecisionUpdate,
+  Format,
+  PlanChoice,
+  SignOff,
+  VersionSummary,
   CallerIdentity,
   ConnectionSummary,
   EngagementInfo,
@@ -10,6 +16,20 @@ import type {
   ScanEvent,
   ScanSummary,
 } from '$lib/ipc/bindings';
+
+import demo from './demo-blueprint.json';
+
+/** The finished scan the demo blueprint was built from. */
+export const DEMO_SCAN: ScanSummary = {
+  id: '6cb96a65-07c1-434b-ba5c-1be3363a86bb',
+  started_at: '2026-11-23T10:00:00Z',
+  finished_at: '2026-11-23T10:02:00Z',
+  status: 'complete',
+  accounts: 1,
+  projects: 11,
+  resources: 507,
+  issues: 0,
+};
 
 export class FakeBackend implements Backend {
   engagement: EngagementInfo | null = null;
@@ -161,6 +181,105 @@ export class FakeBackend implements Backend {
     const statements: unknown[] = [{ Sid: 'PinshiftReadOnlyInventory', Effect: 'Allow', Resource: '*' }];
     if (audience) statements.push({ Sid: 'PinshiftAudienceExport', Effect: 'Allow', Resource: '*' });
     return { Version: '2012-10-17', Statement: statements };
+  }
+
+  /** The demo estate's blueprint, as `pinshift --json blueprint show` printed it (a deep copy per fake). */
+  current: Blueprint = structuredClone(demo) as Blueprint;
+  versions: VersionSummary[] = [];
+  signOffs: SignOff[] = [];
+  reports: { format: Format; path: string; version: number | null }[] = [];
+
+  async blueprint() {
+    this.calls.push('blueprint');
+    return structuredClone(this.current);
+  }
+
+  async renameClient(client: string, name: string) {
+    this.calls.push('rename_client');
+    const c = this.current.assessment.clients.find((x) => x.client.id === client);
+    if (!c)
+      throw new BackendError({ code: 'invalid_input', message: `invalid client: no client "${client}"` });
+    c.client.name = name;
+  }
+
+  async attribute(resource: string, clients: string[], accept: boolean) {
+    this.calls.push('attribute');
+    const a = this.current.assessment.attributions.find((x) => x.key === resource);
+    if (!a)
+      throw new BackendError({
+        code: 'invalid_input',
+        message: `invalid resource: no resource "${resource}"`,
+      });
+    if (a.resource.kind === 'phone_number' && clients.length > 1) {
+      throw new BackendError({
+        code: 'invalid_input',
+        message: `invalid clients: phone number ${a.resource.name} can be in only one pool, so only one client can own it`,
+      });
+    }
+    a.status = accept ? 'confirmed' : 'overridden';
+    if (!accept) a.clients = [...clients].sort();
+  }
+
+  async setPlan(client: string, choice: PlanChoice) {
+    this.calls.push('set_plan');
+    const plan = this.current.clients.find((x) => x.client === client);
+    if (plan && choice.topology) {
+      plan.connect.topology = choice.topology;
+      plan.connect.overridden = true;
+    }
+  }
+
+  async recordDecision(id: string, update: DecisionUpdate, by: string) {
+    this.calls.push('record_decision');
+    const d = this.current.decisions.find((x) => x.id === id);
+    if (!d)
+      throw new BackendError({ code: 'invalid_input', message: `invalid decision: no decision "${id}"` });
+    Object.assign(d, Object.fromEntries(Object.entries(update).filter(([, v]) => v !== undefined)));
+    d.updated_by = by;
+    d.updated_at = '2026-11-23T12:00:00Z';
+  }
+
+  async saveBlueprint(by: string, note: string) {
+    this.calls.push('save_blueprint');
+    const version = this.versions.length + 1;
+    this.versions.push({
+      version,
+      scan_id: this.current.scan_id,
+      created_at: '2026-11-23T12:00:00Z',
+      created_by: by,
+      note,
+      digest: 'f'.repeat(64),
+    });
+    return version;
+  }
+
+  async blueprintVersions() {
+    this.calls.push('blueprint_versions');
+    return { versions: this.versions, sign_offs: this.signOffs };
+  }
+
+  async signOff(client: string, version: number, by: string, note: string) {
+    this.calls.push('sign_off');
+    const signed = {
+      client,
+      version,
+      signed_by: by,
+      signed_at: '2026-11-23T12:00:00Z',
+      note,
+      open_decisions: 0,
+    };
+    this.signOffs.push(signed);
+    return signed;
+  }
+
+  async exportReport(format: Format, path: string, version: number | null) {
+    this.calls.push('export_report');
+    this.reports.push({ format, path, version });
+    return [path];
+  }
+
+  async chooseReportPath() {
+    return this.nextDialogPath;
   }
 
   async chooseEngagementToOpen() {

@@ -1,0 +1,159 @@
+import {
+  BackendError,
+  type Attribution,
+  type Backend,
+  type Blueprint,
+  type Capability,
+  type ClientAssessment,
+  type Finding,
+  type Fit,
+  type Service,
+} from '$lib/ipc';
+
+/** Columns of the mapping matrix, in the order core lists them. */
+export const CAPABILITIES: readonly { id: Capability; label: string }[] = [
+  { id: 'email', label: 'Email' },
+  { id: 'sms', label: 'SMS' },
+  { id: 'voice', label: 'Voice' },
+  { id: 'push', label: 'Push' },
+  { id: 'in_app', label: 'In-app' },
+  { id: 'custom_channel', label: 'Custom channel' },
+  { id: 'templates', label: 'Templates' },
+  { id: 'segments', label: 'Segments' },
+  { id: 'campaigns', label: 'Campaigns' },
+  { id: 'journeys', label: 'Journeys' },
+  { id: 'cadence', label: 'Limits & quiet time' },
+  { id: 'audience', label: 'Audience & opt-outs' },
+  { id: 'analytics', label: 'Events & KPIs' },
+  { id: 'recommenders', label: 'Recommenders' },
+  { id: 'origination', label: 'Numbers & sender IDs' },
+];
+
+/** Fit in plain words (the cell label) and a short form for dense views; colour is never the only cue. */
+export const FIT: Record<Fit, { label: string; short: string }> = {
+  direct: { label: 'Moves as is', short: 'As is' },
+  transform: { label: 'Moves with changes', short: 'Changes' },
+  rethink: { label: 'Needs redesign', short: 'Redesign' },
+  no_successor: { label: 'No successor', short: 'None' },
+};
+
+export const SERVICE: Record<Service, string> = {
+  ses: 'Amazon SES',
+  end_user_messaging: 'End User Messaging SMS',
+  connect: 'Amazon Connect',
+  customer_profiles: 'Customer Profiles',
+  outbound_campaigns: 'Outbound Campaigns',
+  q_in_connect: 'Q in Connect templates',
+  analytics: 'Kinesis / Firehose / archive',
+  none: 'No successor',
+};
+
+const FIT_ORDER: Fit[] = ['direct', 'transform', 'rethink', 'no_successor'];
+
+export function worse(a: Fit, b: Fit): Fit {
+  return FIT_ORDER.indexOf(a) >= FIT_ORDER.indexOf(b) ? a : b;
+}
+
+/** One edge of a client's flow diagram: a capability it uses to the successor service, at its worst fit. */
+export interface Flow {
+  capability: Capability;
+  service: Service;
+  fit: Fit;
+  findings: number;
+}
+
+/** The blueprint as reviewers see it: the mapping per client and the attribution of shared resources. */
+export class BlueprintState {
+  blueprint = $state<Blueprint | null>(null);
+  loading = $state(false);
+  error = $state<BackendError | null>(null);
+  selected = $state<string | null>(null);
+  filter = $state('');
+
+  constructor(private readonly backend: Backend) {}
+
+  /** No finished scan yet: nothing to assess. */
+  noScan = $state(false);
+
+  async load(): Promise<void> {
+    this.loading = true;
+    this.error = null;
+    try {
+      const scans = await this.backend.listScans();
+      this.noScan = !scans.some((s) => s.status === 'complete' || s.status === 'complete_with_gaps');
+      if (this.noScan) {
+        this.blueprint = null;
+        return;
+      }
+      this.blueprint = await this.backend.blueprint();
+      if (this.selected && !this.blueprint.assessment.clients.some((c) => c.client.id === this.selected)) {
+        this.selected = null;
+      }
+    } catch (error) {
+      this.error = BackendError.from(error);
+    } finally {
+      this.loading = false;
+    }
+  }
+
+  /** Clients whose id or name contains the filter text. */
+  get clients(): ClientAssessment[] {
+    const all = this.blueprint?.assessment.clients ?? [];
+    const needle = this.filter.trim().toLowerCase();
+    if (!needle) return all;
+    return all.filter((c) => c.client.id.includes(needle) || c.client.name.toLowerCase().includes(needle));
+  }
+
+  get client(): ClientAssessment | undefined {
+    return this.blueprint?.assessment.clients.find((c) => c.client.id === this.selected);
+  }
+
+  findingsOf(client: string): Finding[] {
+    return this.blueprint?.assessment.findings.filter((f) => f.client === client) ?? [];
+  }
+
+  /** Capability → service edges for the flow diagram, each at the worst fit among its findings. */
+  flows(client: string): Flow[] {
+    const edges: Record<string, Flow> = {};
+    for (const f of this.findingsOf(client)) {
+      const key = `${f.capability}|${f.service}`;
+      const edge = edges[key];
+      if (edge) {
+        edge.fit = worse(edge.fit, f.fit);
+        edge.findings += 1;
+      } else {
+        edges[key] = { capability: f.capability, service: f.service, fit: f.fit, findings: 1 };
+      }
+    }
+    const order = (c: Capability) => CAPABILITIES.findIndex((x) => x.id === c);
+    return Object.values(edges).sort((a, b) => order(a.capability) - order(b.capability));
+  }
+
+  /** Shared or unowned resources that concern `client` (or nobody yet). */
+  attributionsFor(client: string): Attribution[] {
+    return (this.blueprint?.assessment.attributions ?? []).filter(
+      (a) =>
+        a.clients.includes(client) ||
+        a.proposals.some((p) => p.client === client) ||
+        a.status === 'unassigned',
+    );
+  }
+
+  async accept(resourceKey: string): Promise<void> {
+    await this.edit(() => this.backend.attribute(resourceKey, [], true));
+  }
+
+  async override(resourceKey: string, clients: string[]): Promise<void> {
+    await this.edit(() => this.backend.attribute(resourceKey, clients, false));
+  }
+
+  private async edit(change: () => Promise<void>): Promise<void> {
+    this.error = null;
+    try {
+      await change();
+      await this.load();
+    } catch (error) {
+      this.error = BackendError.from(error);
+    }
+  }
+}

@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+
+import { DEMO_SCAN, FakeBackend } from '$lib/testing/fake-backend';
+
+import { BlueprintState } from './blueprint.svelte';
+
+async function loaded() {
+  const backend = new FakeBackend();
+  backend.scans = [DEMO_SCAN];
+  const review = new BlueprintState(backend);
+  await review.load();
+  return { backend, review };
+}
+
+describe('BlueprintState', () => {
+  it('waits for a finished scan before assessing', async () => {
+    const backend = new FakeBackend();
+    const review = new BlueprintState(backend);
+    await review.load();
+    expect(review.noScan).toBe(true);
+    expect(backend.calls).not.toContain('blueprint');
+  });
+
+  it('loads the demo estate as one client per project', async () => {
+    const { review } = await loaded();
+    expect(review.clients).toHaveLength(11);
+    review.filter = 'GRANITE';
+    expect(review.clients.map((c) => c.client.id)).toEqual(['granite-bank']);
+  });
+
+  it('draws each capability to its successor at the worst fit among its findings', async () => {
+    const { review } = await loaded();
+    const flows = review.flows('iris-insurance');
+    const campaigns = flows.filter((f) => f.capability === 'campaigns');
+    expect(campaigns.map((f) => f.service)).toContain('none');
+    expect(campaigns.find((f) => f.service === 'none')?.fit).toBe('no_successor');
+    const email = flows.find((f) => f.capability === 'email' && f.service === 'ses');
+    expect(email?.fit).toBe('direct');
+    expect(flows.reduce((n, f) => n + f.findings, 0)).toBe(review.findingsOf('iris-insurance').length);
+  });
+
+  it('lists the shared template under both clients and accepts or overrides owners', async () => {
+    const { backend, review } = await loaded();
+    const shared = review
+      .attributionsFor('ember-fashion')
+      .find((a) => a.resource.name === 'shared-newsletter');
+    expect(shared?.clients).toEqual(['ember-fashion', 'fjord-travel']);
+    expect(review.attributionsFor('fjord-travel').some((a) => a.key === shared?.key)).toBe(true);
+    await review.accept(shared?.key ?? '');
+    expect(backend.calls).toContain('attribute');
+    expect(review.blueprint?.assessment.attributions.find((a) => a.key === shared?.key)?.status).toBe(
+      'confirmed',
+    );
+    await review.override(shared?.key ?? '', ['fjord-travel']);
+    expect(review.blueprint?.assessment.attributions.find((a) => a.key === shared?.key)?.clients).toEqual([
+      'fjord-travel',
+    ]);
+  });
+
+  it('keeps a refused edit as an error naming the field', async () => {
+    const { review } = await loaded();
+    const number = review.blueprint?.assessment.attributions.find((a) => a.resource.kind === 'phone_number');
+    await review.override(number?.key ?? '', ['bluebird-telecom', 'granite-bank']);
+    expect(review.error?.message).toMatch(/invalid clients: .*only one pool/);
+  });
+});
