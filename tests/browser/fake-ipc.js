@@ -91,6 +91,26 @@ function installFakePinshift(mockIPC) {
         if (!args.accept) a.clients = [...args.clients].sort();
         return null;
       }
+      case 'record_decision': {
+        const d = blueprint().decisions.find((x) => x.id === args.id);
+        if (!d) fail('invalid_input', `invalid decision: no decision "${args.id}"`);
+        if (args.update.due && !/^\d{4}-\d{2}-\d{2}$/.test(args.update.due)) fail('invalid_input', `invalid due: "${args.update.due}" is not a date like 2026-12-15`);
+        Object.assign(d, args.update, { updated_by: args.by, updated_at: '2026-11-23T12:00:00Z' });
+        return null;
+      }
+      case 'save_blueprint':
+        state.versions = [...(state.versions ?? []), { version: (state.versions?.length ?? 0) + 1, scan_id: demoScan.id, created_at: '2026-11-23T12:00:00Z', created_by: args.by, note: args.note, digest: 'f'.repeat(64) }];
+        return state.versions.length;
+      case 'blueprint_versions':
+        return { versions: state.versions ?? [], sign_offs: state.signOffs ?? [] };
+      case 'sign_off': {
+        const signed = { client: args.client, version: args.version, signed_by: args.by, signed_at: '2026-11-23T12:05:00Z', note: args.note, open_decisions: 0 };
+        state.signOffs = [...(state.signOffs ?? []), signed];
+        return signed;
+      }
+      case 'export_report':
+        window.__fakeReports = [...(window.__fakeReports ?? []), args];
+        return [args.path];
       case 'start_scan': {
         if (state.scan) fail('invalid_input', 'invalid scan: a scan is already running in this window', 'wait for it to finish, or stop it');
         window.__fakeScan.lastRequest = args.request;
@@ -116,8 +136,10 @@ function installFakePinshift(mockIPC) {
         return true;
       case 'current_engagement':
         return state.engagement;
-      case 'plugin:dialog|save':
-        return '/home/consultant/engagements/acme-retail.pinshift';
+      case 'plugin:dialog|save': {
+        const suggested = args.options?.defaultPath ?? '';
+        return suggested.startsWith('blueprint.') ? `/home/consultant/reports/${suggested}` : '/home/consultant/engagements/acme-retail.pinshift';
+      }
       case 'plugin:dialog|open':
         return '/home/consultant/engagements/acme-retail.pinshift';
       case 'create_engagement':

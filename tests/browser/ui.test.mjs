@@ -252,3 +252,41 @@ test('clients: the mapping matrix stays quick with 300 clients', async () => {
   await page.screenshot({ path: join(ARTIFACTS, 'browser-clients-300.png') });
   assert.deepEqual(errors, []);
 });
+
+test('blueprint: record a decision, save a version, sign off a client, export the HTML report', async () => {
+  const { page, errors } = await openApp({ scanned: true });
+  await page.getByRole('button', { name: 'Open engagement…' }).click();
+  await page.getByRole('navigation', { name: 'Sections' }).getByRole('button', { name: 'Blueprint' }).click();
+  await page.getByRole('navigation', { name: 'Clients' }).getByRole('button', { name: 'granite-bank' }).click();
+  await page.getByRole('heading', { name: 'granite-bank' }).waitFor();
+  await page.getByText(/strict reputation policy/).waitFor();
+
+  await page.getByLabel('Your name').fill('Ann Reviewer');
+  await page.getByRole('button', { name: /Edit decision: SMS registrations for granite-bank/ }).click();
+  await page.getByLabel('Status').selectOption('in_progress');
+  await page.getByLabel('Owner').fill('Dana (ops)');
+  await page.getByLabel('Due').fill('2026-12-15');
+  await page.getByLabel('Note', { exact: true }).fill('10DLC brand submitted');
+  await page.getByRole('button', { name: 'Save', exact: true }).click();
+  await page.getByText('Dana (ops)').waitFor();
+
+  await page.getByRole('button', { name: 'No successor' }).click();
+  assert.equal(await page.getByRole('row').filter({ hasText: 'Moves as is' }).count(), 0, 'the fit filter applies');
+
+  const signOff = page.getByRole('button', { name: /Sign off granite-bank/ });
+  assert.ok(await signOff.isDisabled(), 'a version must be saved first');
+  await page.getByLabel('Version note').fill('first review');
+  await page.getByRole('button', { name: 'Save version' }).click();
+  await page.getByText('Saved version 1').waitFor();
+  await page.getByRole('button', { name: 'Sign off granite-bank on version 1' }).click();
+  await page.getByText(/Signed off by Ann Reviewer on version 1/).waitFor();
+  await page.getByRole('button', { name: 'All', exact: true }).click();
+  await page.evaluate(() => document.querySelector('main.content')?.scrollTo(0, 0));
+  await page.screenshot({ path: join(ARTIFACTS, 'browser-blueprint.png') });
+
+  await page.getByRole('button', { name: 'HTML', exact: true }).click();
+  await page.getByText('Wrote /home/consultant/reports/blueprint.html').waitFor();
+  const reports = await page.evaluate(() => window.__fakeReports);
+  assert.deepEqual(reports, [{ format: 'html', path: '/home/consultant/reports/blueprint.html', version: null }]);
+  assert.deepEqual(errors, []);
+});

@@ -5,6 +5,10 @@ import {
   type Blueprint,
   type Capability,
   type ClientAssessment,
+  type Decision,
+  type DecisionUpdate,
+  type Format,
+  type Versions,
   type Finding,
   type Fit,
   type Service,
@@ -145,6 +149,74 @@ export class BlueprintState {
 
   async override(resourceKey: string, clients: string[]): Promise<void> {
     await this.edit(() => this.backend.attribute(resourceKey, clients, false));
+  }
+
+  /** Who records decisions and signs off (remembered for the session). */
+  reviewer = $state('');
+  versions = $state<Versions>({ versions: [], sign_offs: [] });
+  /** Files the last export wrote. */
+  exported = $state<string[]>([]);
+  busy = $state(false);
+
+  decisionsOf(client: string): Decision[] {
+    return (this.blueprint?.decisions ?? []).filter((d) => d.client === client);
+  }
+
+  /** Engagement-wide decisions and owners nobody claimed yet. */
+  get sharedDecisions(): Decision[] {
+    return (this.blueprint?.decisions ?? []).filter((d) => d.client === '' || d.client === 'unassigned');
+  }
+
+  get latestVersion(): number | null {
+    return this.versions.versions.at(-1)?.version ?? null;
+  }
+
+  signOffsOf(client: string) {
+    return this.versions.sign_offs.filter((s) => s.client === client);
+  }
+
+  async loadVersions(): Promise<void> {
+    try {
+      this.versions = await this.backend.blueprintVersions();
+    } catch (error) {
+      this.error = BackendError.from(error);
+    }
+  }
+
+  async decide(id: string, update: DecisionUpdate): Promise<void> {
+    await this.edit(() => this.backend.recordDecision(id, update, this.reviewer.trim()));
+  }
+
+  async saveVersion(note: string): Promise<void> {
+    await this.edit(async () => {
+      await this.backend.saveBlueprint(this.reviewer.trim(), note);
+      await this.loadVersions();
+    });
+  }
+
+  async signOff(client: string, note: string): Promise<void> {
+    const version = this.latestVersion;
+    if (version === null) return;
+    await this.edit(async () => {
+      await this.backend.signOff(client, version, this.reviewer.trim(), note);
+      await this.loadVersions();
+    });
+  }
+
+  /** Asks where to save, then writes the report; `exported` lists the files. */
+  async export(format: Format): Promise<void> {
+    this.error = null;
+    this.exported = [];
+    try {
+      const path = await this.backend.chooseReportPath(format);
+      if (!path) return;
+      this.busy = true;
+      this.exported = await this.backend.exportReport(format, path, null);
+    } catch (error) {
+      this.error = BackendError.from(error);
+    } finally {
+      this.busy = false;
+    }
   }
 
   private async edit(change: () => Promise<void>): Promise<void> {

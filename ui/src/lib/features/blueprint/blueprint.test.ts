@@ -63,4 +63,31 @@ describe('BlueprintState', () => {
     await review.override(number?.key ?? '', ['bluebird-telecom', 'granite-bank']);
     expect(review.error?.message).toMatch(/invalid clients: .*only one pool/);
   });
+
+  it('records decisions as the reviewer, saves a version, signs off on it, and exports', async () => {
+    const { backend, review } = await loaded();
+    review.reviewer = 'Ann Reviewer';
+    const decision = review.decisionsOf('granite-bank')[0];
+    await review.decide(decision?.id ?? '', { status: 'decided', owner: 'Dana', due: '2026-12-15' });
+    const after = review.decisionsOf('granite-bank').find((d) => d.id === decision?.id);
+    expect([after?.status, after?.owner, after?.updated_by]).toEqual(['decided', 'Dana', 'Ann Reviewer']);
+
+    expect(review.latestVersion).toBeNull();
+    await review.signOff('granite-bank', '');
+    expect(backend.calls).not.toContain('sign_off');
+    await review.saveVersion('first review');
+    expect(review.latestVersion).toBe(1);
+    await review.signOff('granite-bank', 'ok');
+    expect(review.signOffsOf('granite-bank').map((s) => [s.version, s.signed_by])).toEqual([
+      [1, 'Ann Reviewer'],
+    ]);
+
+    backend.nextDialogPath = null;
+    await review.export('html');
+    expect(backend.reports).toEqual([]);
+    backend.nextDialogPath = '/reports/blueprint.html';
+    await review.export('html');
+    expect(review.exported).toEqual(['/reports/blueprint.html']);
+    expect(backend.reports).toEqual([{ format: 'html', path: '/reports/blueprint.html', version: null }]);
+  });
 });
