@@ -10,7 +10,9 @@ use pinshift_core::audience::ExportSettings;
 use pinshift_core::clock::SystemClock;
 use pinshift_core::connections::{CallerIdentity, ConnectionSummary, NewConnection};
 use pinshift_core::engagement::{Engagement, EngagementInfo, SCHEMA_VERSION};
-use pinshift_core::estate::{ExplainedIssue, ScanIssue, ScanSummary};
+use pinshift_core::estate::{
+    EstateBranch, EstatePage, EstateQuery, ExplainedIssue, ResourceRecord, ResourceSummary, ScanIssue, ScanSummary,
+};
 use pinshift_core::scan::{Progress, ScanEvent};
 use pinshift_core::secrets::Sensitive;
 use tauri::State;
@@ -166,6 +168,28 @@ pub fn list_scans(state: State<'_, AppState>) -> Reply<Vec<ScanSummary>> {
 #[tauri::command]
 pub fn scan_issues(state: State<'_, AppState>, scan_id: String) -> Reply<Vec<ExplainedIssue>> {
     reply(state.with_engagement(|e| Ok(e.scan_issues(&scan_id)?.iter().map(ScanIssue::explain).collect())))
+}
+
+/// The explorer's tree of a scan: account × Region × project with counts per kind.
+#[tauri::command]
+pub fn estate_tree(state: State<'_, AppState>, scan_id: String) -> Reply<Vec<EstateBranch>> {
+    reply(state.with_engagement(|e| e.estate_tree(&scan_id)))
+}
+
+/// A page of a scan's resources (no payloads).
+#[tauri::command]
+pub fn estate_page(state: State<'_, AppState>, scan_id: String, query: EstateQuery) -> Reply<EstatePage> {
+    reply(state.with_engagement(|e| e.estate_page(&scan_id, &query)))
+}
+
+/// One resource with the payload AWS returned.
+#[tauri::command]
+pub fn estate_resource(
+    state: State<'_, AppState>,
+    scan_id: String,
+    resource: ResourceSummary,
+) -> Reply<ResourceRecord> {
+    reply(state.with_engagement(|e| e.estate_resource(&scan_id, &resource)))
 }
 
 /// The IAM policy to hand to the customer's admin (with audience profiling's statements when asked).

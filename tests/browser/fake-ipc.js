@@ -66,6 +66,15 @@ function installFakePinshift(mockIPC) {
     }
     return cached;
   };
+  // The demo's resources as the blueprint names them (findings and attributions), for the explorer.
+  const resources = () => {
+    const seen = new Map();
+    for (const r of [...blueprint().assessment.findings.map((f) => f.resource), ...blueprint().assessment.attributions.map((a) => a.resource)]) {
+      const key = `${r.account_id}/${r.region}/${r.project_id}/${r.kind}/${r.id}`;
+      if (!seen.has(key)) seen.set(key, { ...r, version: '' });
+    }
+    return [...seen.values()].sort((a, b) => (a.project_id + a.kind + a.id).localeCompare(b.project_id + b.kind + b.id));
+  };
   mockIPC((cmd, args) => {
     switch (cmd) {
       case 'app_info':
@@ -76,6 +85,32 @@ function installFakePinshift(mockIPC) {
         return state.issues[args.scanId] ?? [];
       case 'iam_policy':
         return { Version: '2012-10-17', Statement: [{ Sid: 'PinshiftReadOnlyInventory', Effect: 'Allow', Action: ['mobiletargeting:GetApps'], Resource: '*' }] };
+      case 'estate_tree': {
+        const branches = [];
+        for (const r of resources()) {
+          let b = branches.find((x) => x.account_id === r.account_id && x.region === r.region && x.project_id === r.project_id);
+          if (!b) {
+            const p = blueprint().assessment.clients.flatMap((c) => c.client.projects).find((x) => x.project_id === r.project_id);
+            b = { account_id: r.account_id, region: r.region, project_id: r.project_id, project_name: p?.name ?? '', counts: {} };
+            branches.push(b);
+          }
+          b.counts[r.kind] = (b.counts[r.kind] ?? 0) + 1;
+        }
+        return branches;
+      }
+      case 'estate_page': {
+        const q = args.query;
+        const needle = q.search.toLowerCase();
+        const matches = resources().filter((r) => (q.account_id === undefined || r.account_id === q.account_id) && (q.region === undefined || r.region === q.region)
+          && (q.project_id === undefined || r.project_id === q.project_id) && (q.kind === undefined || r.kind === q.kind)
+          && (r.id.toLowerCase().includes(needle) || (r.name ?? '').toLowerCase().includes(needle)));
+        return { total: matches.length, items: matches.slice(q.offset, q.offset + q.limit) };
+      }
+      case 'estate_resource': {
+        const r = args.resource;
+        const evidence = blueprint().assessment.findings.filter((f) => f.resource.id === r.id && f.resource.kind === r.kind).flatMap((f) => f.evidence);
+        return { ...r, raw: { Id: r.id, Name: r.name, ...Object.fromEntries(evidence.map((e) => [e.field, e.value])) } };
+      }
       case 'blueprint':
         if (!state.scans.some((x) => x.status === 'complete' || x.status === 'complete_with_gaps')) {
           fail('invalid_input', 'invalid scan: this engagement has no finished scan yet: run `pinshift scan` first');

@@ -290,3 +290,22 @@ test('blueprint: record a decision, save a version, sign off a client, export th
   assert.deepEqual(reports, [{ format: 'html', path: '/home/consultant/reports/blueprint.html', version: null }]);
   assert.deepEqual(errors, []);
 });
+
+test('estate: browse accounts, Regions and projects, search, and read a payload as AWS returned it', async () => {
+  const { page, errors } = await openApp({ scanned: true });
+  await page.getByRole('button', { name: 'Open engagement…' }).click();
+  await page.getByRole('tab', { name: 'Explore' }).waitFor();
+  const tree = page.getByRole('navigation', { name: 'Accounts, Regions and projects' });
+  await tree.getByRole('button', { name: /granite-bank/ }).click();
+  await page.getByText(/\d+ resources?$/).waitFor();
+  await page.getByPlaceholder('Search ids and names').fill('card');
+  await page.getByText('1 resource', { exact: true }).waitFor();
+  assert.equal(await page.getByRole('row').count(), 2, 'a header and the one match');
+  await page.getByRole('cell', { name: 'granite-card-offer' }).click();
+  await page.getByRole('heading', { name: 'granite-card-offer' }).waitFor();
+  await page.getByText('As AWS returned it').waitFor();
+  await page.screenshot({ path: join(ARTIFACTS, 'browser-estate.png') });
+  await page.getByRole('tab', { name: 'Scan' }).click();
+  await page.getByRole('heading', { name: 'Scan AWS accounts' }).waitFor();
+  assert.deepEqual(errors, []);
+});

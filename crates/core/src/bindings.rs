@@ -24,7 +24,10 @@ use crate::connections::{CallerIdentity, ConnectionKind, ConnectionSummary, NewC
 use crate::diff::{Change, FieldChange, ResourceChange};
 use crate::engagement::EngagementInfo;
 use crate::error::{ErrorCode, ErrorPayload};
-use crate::estate::{ExplainedIssue, ResourceKind, ResourceRecord, ScanIssue, ScanStatus, ScanSummary};
+use crate::estate::{
+    EstateBranch, EstatePage, EstateQuery, ExplainedIssue, ResourceKind, ResourceRecord, ResourceSummary, ScanIssue,
+    ScanStatus, ScanSummary,
+};
 use crate::report::Format;
 use crate::scan::{Pressure, ScanEvent, ScanTarget};
 
@@ -59,6 +62,10 @@ pub fn typescript() -> String {
     declare::<ExplainedIssue>(&cfg, &mut out);
     declare::<ScanStatus>(&cfg, &mut out);
     declare::<ScanSummary>(&cfg, &mut out);
+    declare::<EstateBranch>(&cfg, &mut out);
+    declare::<EstateQuery>(&cfg, &mut out);
+    declare::<ResourceSummary>(&cfg, &mut out);
+    declare::<EstatePage>(&cfg, &mut out);
     declare::<ScanTarget>(&cfg, &mut out);
     declare::<Pressure>(&cfg, &mut out);
     declare::<ScanEvent>(&cfg, &mut out);

@@ -7,7 +7,10 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::engagement::Engagement;
+
+mod explore;
 use crate::{Error, Result};
+pub use explore::{EstateBranch, EstatePage, EstateQuery, ResourceSummary};
 
 /// What kind of resource a record is. Project-level kinds carry their project's id.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, TS)]

@@ -4,6 +4,7 @@
 mod bindings;
 mod connections;
 mod engagement;
+mod explore;
 mod keychain;
 mod scan;
 

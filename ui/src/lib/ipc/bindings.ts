@@ -83,6 +83,22 @@ export type ScanStatus = "running" | "complete" | "complete_with_gaps" | "cancel
 
 export type ScanSummary = { id: string, started_at: string, finished_at?: string, status: ScanStatus, accounts: number, projects: number, resources: number, issues: number, };
 
+export type EstateBranch = { account_id: string, region: string, project_id: string, 
+/**
+ * The project's name; empty for account-level resources.
+ */
+project_name: string, counts: { [key in ResourceKind]?: number }, };
+
+export type EstateQuery = { account_id?: string, region?: string, 
+/**
+ * `Some("")` selects account-level resources.
+ */
+project_id?: string, kind?: ResourceKind, search: string, offset: number, limit: number, };
+
+export type ResourceSummary = { account_id: string, region: string, project_id: string, kind: ResourceKind, id: string, version: string, name?: string, };
+
+export type EstatePage = { total: number, items: Array<ResourceSummary>, };
+
 export type ScanTarget = { connection: string, account_id: string, region: string, };
 
 export type Pressure = { throttled: number, failed_attempts: number, };

@@ -3,6 +3,11 @@ import type {
   AppInfo,
   Blueprint,
   DecisionUpdate,
+  EstateBranch,
+  EstatePage,
+  EstateQuery,
+  ResourceRecord,
+  ResourceSummary,
   Format,
   PlanChoice,
   SignOff,
@@ -57,6 +62,10 @@ export interface Backend {
   scanIssues(scanId: string): Promise<ExplainedIssue[]>;
   /** The read-only scan policy, with audience profiling's statements when `audience` is given. */
   iamPolicy(audience: ExportSettings | null): Promise<PolicyDocument>;
+  /** The explorer: a scan's tree with counts, pages of resources, one resource with its payload. */
+  estateTree(scanId: string): Promise<EstateBranch[]>;
+  estatePage(scanId: string, query: EstateQuery): Promise<EstatePage>;
+  estateResource(scanId: string, resource: ResourceSummary): Promise<ResourceRecord>;
   /** The current blueprint of the newest finished scan (assessment, plans, quotas, decisions). */
   blueprint(): Promise<Blueprint>;
   renameClient(client: string, name: string): Promise<void>;

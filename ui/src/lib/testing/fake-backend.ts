@@ -2,6 +2,11 @@
 import { BackendError, type Backend, type PolicyDocument, type ScanRequest } from '$lib/ipc/client';
 import type {
   Blueprint,
+  EstateBranch,
+  EstateQuery,
+  ResourceKind,
+  ResourceRecord,
+  ResourceSummary,
   DecisionUpdate,
   Format,
   PlanChoice,
@@ -188,6 +193,69 @@ export class FakeBackend implements Backend {
   versions: VersionSummary[] = [];
   signOffs: SignOff[] = [];
   reports: { format: Format; path: string; version: number | null }[] = [];
+
+  /** The demo's resources as the blueprint names them (findings and attributions), for the explorer. */
+  resources(): ResourceSummary[] {
+    const seen = new Map<string, ResourceSummary>();
+    const refs = [
+      ...this.current.assessment.findings.map((f) => f.resource),
+      ...this.current.assessment.attributions.map((a) => a.resource),
+    ];
+    for (const r of refs) {
+      const key = `${r.account_id}/${r.region}/${r.project_id}/${r.kind}/${r.id}`;
+      if (!seen.has(key)) seen.set(key, { ...r, version: '' });
+    }
+    return [...seen.values()].sort((a, b) =>
+      (a.project_id + a.kind + a.id).localeCompare(b.project_id + b.kind + b.id),
+    );
+  }
+
+  async estateTree(): Promise<EstateBranch[]> {
+    this.calls.push('estate_tree');
+    const branches: EstateBranch[] = [];
+    for (const r of this.resources()) {
+      let branch = branches.find(
+        (b) => b.account_id === r.account_id && b.region === r.region && b.project_id === r.project_id,
+      );
+      if (!branch) {
+        const client = this.current.assessment.clients
+          .flatMap((c) => c.client.projects)
+          .find((p) => p.project_id === r.project_id);
+        branch = {
+          account_id: r.account_id,
+          region: r.region,
+          project_id: r.project_id,
+          project_name: client?.name ?? '',
+          counts: {},
+        };
+        branches.push(branch);
+      }
+      branch.counts[r.kind] = (branch.counts[r.kind] ?? 0) + 1;
+    }
+    return branches;
+  }
+
+  async estatePage(_scanId: string, query: EstateQuery) {
+    this.calls.push('estate_page');
+    const needle = query.search.toLowerCase();
+    const matches = this.resources().filter(
+      (r) =>
+        (query.account_id === undefined || r.account_id === query.account_id) &&
+        (query.region === undefined || r.region === query.region) &&
+        (query.project_id === undefined || r.project_id === query.project_id) &&
+        (query.kind === undefined || r.kind === query.kind) &&
+        (r.id.toLowerCase().includes(needle) || (r.name ?? '').toLowerCase().includes(needle)),
+    );
+    return { total: matches.length, items: matches.slice(query.offset, query.offset + query.limit) };
+  }
+
+  async estateResource(_scanId: string, resource: ResourceSummary): Promise<ResourceRecord> {
+    this.calls.push('estate_resource');
+    return {
+      ...resource,
+      raw: { Id: resource.id, Name: resource.name, Kind: resource.kind as ResourceKind },
+    };
+  }
 
   async blueprint() {
     this.calls.push('blueprint');
