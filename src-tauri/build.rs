@@ -17,6 +17,7 @@ const COMMANDS: &[&str] = &[
     "estate_tree",
     "estate_page",
     "estate_resource",
+    "project_kpis",
     "blueprint",
     "rename_client",
     "attribute",

@@ -11,7 +11,8 @@ use pinshift_core::clock::SystemClock;
 use pinshift_core::connections::{CallerIdentity, ConnectionSummary, NewConnection};
 use pinshift_core::engagement::{Engagement, EngagementInfo, SCHEMA_VERSION};
 use pinshift_core::estate::{
-    EstateBranch, EstatePage, EstateQuery, ExplainedIssue, ResourceRecord, ResourceSummary, ScanIssue, ScanSummary,
+    EstateBranch, EstatePage, EstateQuery, ExplainedIssue, KpiSeries, ResourceRecord, ResourceSummary, ScanIssue,
+    ScanSummary,
 };
 use pinshift_core::scan::{Progress, ScanEvent};
 use pinshift_core::secrets::Sensitive;
@@ -190,6 +191,18 @@ pub fn estate_resource(
     resource: ResourceSummary,
 ) -> Reply<ResourceRecord> {
     reply(state.with_engagement(|e| e.estate_resource(&scan_id, &resource)))
+}
+
+/// A project's daily KPIs over the scan's 90 days.
+#[tauri::command]
+pub fn project_kpis(
+    state: State<'_, AppState>,
+    scan_id: String,
+    account_id: String,
+    region: String,
+    project_id: String,
+) -> Reply<Vec<KpiSeries>> {
+    reply(state.with_engagement(|e| e.project_kpis(&scan_id, &account_id, &region, &project_id)))
 }
 
 /// The IAM policy to hand to the customer's admin (with audience profiling's statements when asked).

@@ -51,6 +51,7 @@ pub fn run() {
             commands::estate_tree,
             commands::estate_page,
             commands::estate_resource,
+            commands::project_kpis,
             review::blueprint,
             review::rename_client,
             review::attribute,

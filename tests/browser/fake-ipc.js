@@ -106,6 +106,16 @@ function installFakePinshift(mockIPC) {
           && (r.id.toLowerCase().includes(needle) || (r.name ?? '').toLowerCase().includes(needle)));
         return { total: matches.length, items: matches.slice(q.offset, q.offset + q.limit) };
       }
+      case 'project_kpis': {
+        const days = Array.from({ length: 90 }, (_, i) => new Date(Date.UTC(2026, 7, 26 + i)).toISOString().slice(0, 10));
+        const sent = days.map((_, i) => 8000 + ((i * 7919) % 2500) + (i % 7 === 5 ? -3000 : 0));
+        return [
+          { kpi: 'txn-emails-sent-grouped-by-date', points: days.map((d, i) => [d, sent[i]]) },
+          { kpi: 'txn-emails-delivered-grouped-by-date', points: days.map((d, i) => [d, Math.round(sent[i] * 0.97)]) },
+          { kpi: 'txn-emails-hard-bounced-grouped-by-date', points: days.map((d, i) => [d, Math.round(sent[i] * (args.projectId.startsWith('9bed35') ? 0.061 : 0.012))]) },
+          { kpi: 'txn-emails-with-complaints-grouped-by-date', points: days.map((d, i) => [d, (i * 31) % 5]) },
+        ];
+      }
       case 'estate_resource': {
         const r = args.resource;
         const evidence = blueprint().assessment.findings.filter((f) => f.resource.id === r.id && f.resource.kind === r.kind).flatMap((f) => f.evidence);

@@ -298,6 +298,9 @@ test('estate: browse accounts, Regions and projects, search, and read a payload 
   const tree = page.getByRole('navigation', { name: 'Accounts, Regions and projects' });
   await tree.getByRole('button', { name: /granite-bank/ }).click();
   await page.getByText(/\d+ resources?$/).waitFor();
+  const kpis = page.getByRole('region', { name: 'Key figures over 90 days' });
+  await kpis.getByText('Hard bounces').waitFor();
+  assert.match(await kpis.textContent(), /Emails sent/);
   await page.getByPlaceholder('Search ids and names').fill('card');
   await page.getByText('1 resource', { exact: true }).waitFor();
   assert.equal(await page.getByRole('row').count(), 2, 'a header and the one match');

@@ -25,8 +25,8 @@ use crate::diff::{Change, FieldChange, ResourceChange};
 use crate::engagement::EngagementInfo;
 use crate::error::{ErrorCode, ErrorPayload};
 use crate::estate::{
-    EstateBranch, EstatePage, EstateQuery, ExplainedIssue, ResourceKind, ResourceRecord, ResourceSummary, ScanIssue,
-    ScanStatus, ScanSummary,
+    EstateBranch, EstatePage, EstateQuery, ExplainedIssue, KpiSeries, ResourceKind, ResourceRecord, ResourceSummary,
+    ScanIssue, ScanStatus, ScanSummary,
 };
 use crate::report::Format;
 use crate::scan::{Pressure, ScanEvent, ScanTarget};
@@ -66,6 +66,7 @@ pub fn typescript() -> String {
     declare::<EstateQuery>(&cfg, &mut out);
     declare::<ResourceSummary>(&cfg, &mut out);
     declare::<EstatePage>(&cfg, &mut out);
+    declare::<KpiSeries>(&cfg, &mut out);
     declare::<ScanTarget>(&cfg, &mut out);
     declare::<Pressure>(&cfg, &mut out);
     declare::<ScanEvent>(&cfg, &mut out);

@@ -10,7 +10,7 @@ use crate::engagement::Engagement;
 
 mod explore;
 use crate::{Error, Result};
-pub use explore::{EstateBranch, EstatePage, EstateQuery, ResourceSummary};
+pub use explore::{EstateBranch, EstatePage, EstateQuery, KpiSeries, ResourceSummary};
 
 /// What kind of resource a record is. Project-level kinds carry their project's id.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, TS)]

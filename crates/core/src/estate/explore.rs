@@ -190,3 +190,55 @@ impl Engagement {
         })
     }
 }
+
+/// One KPI of one project over the scan's 90 days: a value per day.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct KpiSeries {
+    /// Pinpoint's KPI name, e.g. `txn-emails-sent-grouped-by-date`.
+    pub kpi: String,
+    /// (`YYYY-MM-DD`, value), oldest first.
+    pub points: Vec<(String, f64)>,
+}
+
+impl Engagement {
+    /// A project's daily KPIs from a scan, one series per KPI, days in order.
+    pub fn project_kpis(
+        &self,
+        scan_id: &str,
+        account_id: &str,
+        region: &str,
+        project_id: &str,
+    ) -> Result<Vec<KpiSeries>> {
+        let mut stmt = self.conn().prepare(
+            "SELECT id, raw FROM scan_resource WHERE scan_id = ?1 AND kind = 'kpi'
+             AND account_id = ?2 AND region = ?3 AND project_id = ?4 ORDER BY id, version",
+        )?;
+        let rows = stmt.query_map(params![scan_id, account_id, region, project_id], |row| {
+            Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?))
+        })?;
+        let mut series: std::collections::BTreeMap<String, std::collections::BTreeMap<String, f64>> =
+            Default::default();
+        for row in rows {
+            let (kpi, raw) = row?;
+            let raw: serde_json::Value =
+                serde_json::from_str(&raw).map_err(|e| Error::Internal(format!("stored payload: {e}")))?;
+            let days = series.entry(kpi).or_default();
+            for r in raw["KpiResult"]["Rows"].as_array().into_iter().flatten() {
+                let date = r["GroupedBys"]
+                    .as_array()
+                    .and_then(|g| g.iter().find(|g| g["Key"] == "Date"))
+                    .and_then(|g| g["Value"].as_str());
+                let value: f64 = r["Values"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|v| crate::assess::path::number(&v["Value"]))
+                    .sum();
+                if let Some(date) = date {
+                    *days.entry(date.to_owned()).or_default() += value;
+                }
+            }
+        }
+        Ok(series.into_iter().map(|(kpi, days)| KpiSeries { kpi, points: days.into_iter().collect() }).collect())
+    }
+}

@@ -62,6 +62,17 @@ fn the_tree_pages_and_payloads_of_a_scan() {
         .expect("account level");
     assert_eq!(account_level.total, 2, "the project record and the template");
 
+    let mut kpi = record("p1", ResourceKind::Kpi, "txn-emails-sent-grouped-by-date", "sent");
+    kpi.version = "2026-09-01".into();
+    kpi.raw = json!({ "KpiResult": { "Rows": [
+        { "GroupedBys": [{ "Key": "Date", "Value": "2026-09-02" }], "Values": [{ "Key": "Count", "Value": "7" }] },
+        { "GroupedBys": [{ "Key": "Date", "Value": "2026-09-01" }], "Values": [{ "Key": "Count", "Value": "5" }] }
+    ] } });
+    e.store_scan_results("s1", "k", &[kpi], &[]).expect("kpi");
+    let kpis = e.project_kpis("s1", "444444444444", "us-east-1", "p1").expect("kpis");
+    assert_eq!(kpis.len(), 1);
+    assert_eq!(kpis[0].points, [("2026-09-01".to_owned(), 5.0), ("2026-09-02".to_owned(), 7.0)], "days in order");
+
     let full = e.estate_resource("s1", &found.items[0]).expect("resource");
     assert_eq!(full.raw["Name"], "winback_50%");
     let mut missing = found.items[0].clone();

@@ -99,6 +99,16 @@ export type ResourceSummary = { account_id: string, region: string, project_id: 
 
 export type EstatePage = { total: number, items: Array<ResourceSummary>, };
 
+export type KpiSeries = { 
+/**
+ * Pinpoint's KPI name, e.g. `txn-emails-sent-grouped-by-date`.
+ */
+kpi: string, 
+/**
+ * (`YYYY-MM-DD`, value), oldest first.
+ */
+points: Array<[string, number]>, };
+
 export type ScanTarget = { connection: string, account_id: string, region: string, };
 
 export type Pressure = { throttled: number, failed_attempts: number, };

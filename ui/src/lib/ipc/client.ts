@@ -6,6 +6,7 @@ import type {
   EstateBranch,
   EstatePage,
   EstateQuery,
+  KpiSeries,
   ResourceRecord,
   ResourceSummary,
   Format,
@@ -66,6 +67,8 @@ export interface Backend {
   estateTree(scanId: string): Promise<EstateBranch[]>;
   estatePage(scanId: string, query: EstateQuery): Promise<EstatePage>;
   estateResource(scanId: string, resource: ResourceSummary): Promise<ResourceRecord>;
+  /** A project's daily KPIs over the scan's 90 days. */
+  projectKpis(scanId: string, accountId: string, region: string, projectId: string): Promise<KpiSeries[]>;
   /** The current blueprint of the newest finished scan (assessment, plans, quotas, decisions). */
   blueprint(): Promise<Blueprint>;
   renameClient(client: string, name: string): Promise<void>;

@@ -37,6 +37,8 @@ export const tauriBackend: Backend = {
   estateTree: (scanId) => call('estate_tree', { scanId }),
   estatePage: (scanId, query) => call('estate_page', { scanId, query }),
   estateResource: (scanId, resource) => call('estate_resource', { scanId, resource }),
+  projectKpis: (scanId, accountId, region, projectId) =>
+    call('project_kpis', { scanId, accountId, region, projectId }),
   blueprint: () => call('blueprint', { scan: null }),
   renameClient: (client, name) => call('rename_client', { client, name }),
   attribute: (resource, clients, accept) => call('attribute', { resource, clients, accept }),

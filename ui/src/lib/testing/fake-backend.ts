@@ -4,6 +4,7 @@ import type {
   Blueprint,
   EstateBranch,
   EstateQuery,
+  KpiSeries,
   ResourceKind,
   ResourceRecord,
   ResourceSummary,
@@ -257,6 +258,11 @@ export class FakeBackend implements Backend {
     };
   }
 
+  async projectKpis(): Promise<KpiSeries[]> {
+    this.calls.push('project_kpis');
+    return demoKpis();
+  }
+
   async blueprint() {
     this.calls.push('blueprint');
     return structuredClone(this.current);
@@ -376,4 +382,25 @@ function info(path: string, name?: string): EngagementInfo {
     connections: 0,
     size_bytes: 24576,
   };
+}
+
+/** 90 days of plausible email KPIs (deterministic), as a scan stores them. */
+export function demoKpis(): KpiSeries[] {
+  const days = Array.from({ length: 90 }, (_, i) => {
+    const d = new Date(Date.UTC(2026, 7, 26 + i));
+    return d.toISOString().slice(0, 10);
+  });
+  const sent = days.map((_, i) => 8000 + ((i * 7919) % 2500) + (i % 7 === 5 ? -3000 : 0));
+  return [
+    { kpi: 'txn-emails-sent-grouped-by-date', points: days.map((d, i) => [d, sent[i] ?? 0]) },
+    {
+      kpi: 'txn-emails-delivered-grouped-by-date',
+      points: days.map((d, i) => [d, Math.round((sent[i] ?? 0) * 0.97)]),
+    },
+    {
+      kpi: 'txn-emails-hard-bounced-grouped-by-date',
+      points: days.map((d, i) => [d, Math.round((sent[i] ?? 0) * 0.012)]),
+    },
+    { kpi: 'txn-emails-with-complaints-grouped-by-date', points: days.map((d, i) => [d, (i * 31) % 5]) },
+  ];
 }

@@ -3,6 +3,7 @@ import {
   type Backend,
   type EstateBranch,
   type EstateQuery,
+  type KpiSeries,
   type ResourceKind,
   type ResourceRecord,
   type ResourceSummary,
@@ -28,6 +29,8 @@ export class ExplorerState {
   total = $state(0);
   items = $state<ResourceSummary[]>([]);
   selected = $state<ResourceRecord | null>(null);
+  /** The selected project's daily KPIs (empty elsewhere). */
+  kpis = $state<KpiSeries[]>([]);
   loading = $state(false);
   error = $state<BackendError | null>(null);
 
@@ -80,6 +83,19 @@ export class ExplorerState {
 
   async go(place: Place): Promise<void> {
     this.place = place;
+    this.kpis = [];
+    if (this.scanId && place.accountId && place.region && place.projectId) {
+      try {
+        this.kpis = await this.backend.projectKpis(
+          this.scanId,
+          place.accountId,
+          place.region,
+          place.projectId,
+        );
+      } catch (error) {
+        this.error = BackendError.from(error);
+      }
+    }
     if (this.kind && !this.kinds.includes(this.kind)) this.kind = null;
     await this.query(0);
   }

@@ -17,6 +17,10 @@ describe('ExplorerState', () => {
     const granite = branches.find((b) => b.project_name === 'granite-bank');
     await explorer.go({ accountId: '444444444444', region: 'us-east-1', projectId: granite?.project_id });
     expect(explorer.total).toBeLessThan(everything);
+    expect(explorer.kpis.map((k) => k.kpi)).toContain('txn-emails-sent-grouped-by-date');
+    await explorer.go({});
+    expect(explorer.kpis).toEqual([]);
+    await explorer.go({ accountId: '444444444444', region: 'us-east-1', projectId: granite?.project_id });
     expect(explorer.kinds).toContain('campaign');
     explorer.kind = 'campaign';
     await explorer.query(0);
