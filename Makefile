@@ -61,7 +61,7 @@ desktop: ui
 
 test-desktop: desktop
 	PINSHIFT_DESKTOP_BINARY=$(CARGO_TARGET_DIR)/debug/pinshift-desktop \
-	  $(XVFB) dbus-run-session -- node --test --test-timeout=120000 tests/desktop/
+	  $(XVFB) scripts/with-keychain.sh node --test --test-timeout=300000 tests/desktop/
 
 # Benchmarks print figures; they assert nothing and are not part of `make test`.
 bench:

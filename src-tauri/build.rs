@@ -5,6 +5,7 @@ const COMMANDS: &[&str] = &[
     "create_engagement",
     "open_engagement",
     "close_engagement",
+    "try_demo",
     "list_connections",
     "add_connection",
     "remove_connection",

@@ -58,6 +58,12 @@ pub fn open_engagement(state: State<'_, AppState>, path: PathBuf) -> Reply<Engag
     reply(opened.and_then(|e| state.set(e)))
 }
 
+/// Starts the local sandbox with the demo BPO estate (once per run) and opens the demo engagement.
+#[tauri::command]
+pub fn try_demo(state: State<'_, AppState>) -> Reply<EngagementInfo> {
+    reply(crate::demo::open(&state))
+}
+
 #[tauri::command]
 pub fn close_engagement(state: State<'_, AppState>) -> Reply<()> {
     reply(state.close())

@@ -1,6 +1,7 @@
 //! The Pinshift desktop app: a thin Tauri adapter over pinshift-core and pinshift-aws.
 //!
 //! - [`commands`]: the IPC commands; each takes state, calls core, maps the error to `{code, message, hint}`.
+//! - [`demo`]: "Try the demo estate" — the sandbox inside the app and an engagement connected to it.
 //! - [`review`]: the blueprint, reviewers' edits, versions, sign-off and report export.
 //! - [`state`]: what the app holds between commands (the open engagement, the keychain).
 //! - [`logging`]: the rolling log file in the app's log directory.
@@ -8,6 +9,7 @@
 //! `pinshift-desktop [FILE]` opens the engagement FILE at start (creating it when it does not exist).
 
 mod commands;
+mod demo;
 mod logging;
 mod review;
 mod state;
@@ -39,6 +41,7 @@ pub fn run() {
             commands::create_engagement,
             commands::open_engagement,
             commands::close_engagement,
+            commands::try_demo,
             commands::list_connections,
             commands::add_connection,
             commands::remove_connection,

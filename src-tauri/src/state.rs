@@ -13,6 +13,8 @@ use tracing_appender::non_blocking::WorkerGuard;
 #[derive(Debug)]
 pub struct AppState {
     engagement: Mutex<Option<Engagement>>,
+    /// The demo sandbox, once "Try the demo estate" started it.
+    demo: Mutex<Option<crate::demo::Demo>>,
     /// The running scan's cancel flag; `None` when no scan runs.
     scan: ScanSlot,
     pub secrets: KeychainStore,
@@ -30,12 +32,25 @@ impl AppState {
         };
         AppState {
             engagement: Mutex::new(None),
+            demo: Mutex::new(None),
             scan: ScanSlot::default(),
             secrets,
             clock: SystemClock,
             data_dir,
             log_dir,
             _log_guard: log_guard,
+        }
+    }
+
+    /// Runs `f` on the demo sandbox, starting it first if needed.
+    pub fn with_demo<T>(&self, f: impl FnOnce(&crate::demo::Demo) -> Result<T>) -> Result<T> {
+        let mut demo = self.demo.lock().map_err(|_| Error::Internal("demo lock poisoned".into()))?;
+        if demo.is_none() {
+            *demo = Some(crate::demo::Demo::start()?);
+        }
+        match demo.as_ref() {
+            Some(demo) => f(demo),
+            None => Err(Error::Internal("the demo sandbox is not running".into())),
         }
     }
 

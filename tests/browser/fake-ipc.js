@@ -191,6 +191,13 @@ function installFakePinshift(mockIPC) {
       case 'open_engagement':
         state.engagement = engagementInfo(args.path);
         return state.engagement;
+      case 'try_demo':
+        state.engagement = { ...engagementInfo('/home/consultant/.local/share/dev.pinshift.desktop/demo.pinshift'), name: 'Demo BPO' };
+        if (!state.connections.some((c) => c.name === 'demo-bpo')) {
+          state.connections.push({ name: 'demo-bpo', kind: 'access_key', access_key_id: 'AKIADEMONORTHWIND001', region: 'us-east-1', endpoint_url: 'http://127.0.0.1:40123', created_at: '2026-11-23T09:00:00Z' });
+          state.secrets['demo-bpo'] = true;
+        }
+        return state.engagement;
       case 'close_engagement':
         state.engagement = null;
         return null;

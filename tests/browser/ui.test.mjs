@@ -312,3 +312,12 @@ test('estate: browse accounts, Regions and projects, search, and read a payload 
   await page.getByRole('heading', { name: 'Scan AWS accounts' }).waitFor();
   assert.deepEqual(errors, []);
 });
+
+test('welcome: try the demo estate opens the demo engagement with its connection', async () => {
+  const { page, errors } = await openApp();
+  await page.getByRole('button', { name: 'Try the demo estate' }).click();
+  await page.getByRole('heading', { name: 'Scan AWS accounts' }).waitFor();
+  assert.ok(await page.getByRole('checkbox', { name: 'demo-bpo' }).isChecked());
+  assert.match(await page.title(), /Demo BPO/);
+  assert.deepEqual(errors, []);
+});

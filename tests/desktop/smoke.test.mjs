@@ -33,6 +33,7 @@ async function webdriver(method, path, body) {
 const find = async (xpath) => (await webdriver('POST', `/session/${session}/element`, { using: 'xpath', value: xpath }))[ELEMENT];
 const text = async (id) => webdriver('GET', `/session/${session}/element/${id}/text`);
 const click = async (id) => webdriver('POST', `/session/${session}/element/${id}/click`, {});
+const type = async (id, value) => webdriver('POST', `/session/${session}/element/${id}/value`, { text: value });
 
 /** Retries `action` until it stops throwing (the webview renders asynchronously). */
 async function eventually(action, timeoutMs = 20_000) {
@@ -117,4 +118,37 @@ test('the app starts, renders the frame, and commands round-trip', async () => {
   await click(await find("//button[normalize-space()='Connections']"));
   await eventually(() => find("//h2[text()='No connections yet']"));
   await screenshot('desktop-connections.png');
+});
+
+test('try the demo estate: scan it, read a client\'s mapping, record a decision, sign off', async () => {
+  await click(await find("//button[normalize-space()='Close']"));
+  await click(await eventually(() => find("//button[normalize-space()='Try the demo estate']")));
+  // Rust started the sandbox in the app and connected the demo engagement to it.
+  await eventually(() => find("//h2[text()='Scan AWS accounts']"), 60_000);
+  await eventually(() => find("//label[contains(., 'demo-bpo')]"));
+  await click(await find("//label[contains(., 'Only these Regions')]/input"));
+  await click(await eventually(() => find("//label[span[text()='us-east-1']]/input")));
+  await click(await find("//button[normalize-space()='Start scan']"));
+  const outcome = await eventually(() => find("//h2[contains(., 'Scan finished')]"), 240_000);
+  assert.match(await text(outcome), /Complete/);
+  await screenshot('desktop-scan-done.png');
+
+  await click(await find("//nav[@aria-label='Sections']//button[normalize-space()='Clients']"));
+  await click(await eventually(() => find("//*[@role='row'][.//*[text()='iris-insurance']]"), 60_000));
+  await eventually(() => find("//h2[text()='iris-insurance']"));
+  await eventually(() => find("//*[name()='svg' and @aria-label='Where each capability moves']"));
+  await screenshot('desktop-clients.png');
+
+  await click(await find("//nav[@aria-label='Sections']//button[normalize-space()='Blueprint']"));
+  await type(await eventually(() => find("//label[contains(., 'Your name')]/input")), 'Ann Reviewer');
+  await click(await eventually(() => find("(//button[starts-with(@aria-label, 'Edit decision')])[1]")));
+  await click(await find("//label[contains(., 'Status')]/select/option[@value='decided']"));
+  await type(await find("//label[contains(., 'Owner')]/input"), 'Dana');
+  await click(await find("//button[normalize-space()='Save']"));
+  await eventually(() => find("//*[contains(@class, 'meta')][contains(., 'Dana')]"));
+  await click(await find("//button[normalize-space()='Save version']"));
+  await eventually(() => find("//*[text()='Saved version 1']"));
+  await click(await find("//button[starts-with(normalize-space(), 'Sign off')]"));
+  await eventually(() => find("//*[contains(., 'Signed off by') and contains(., 'Ann Reviewer')]"));
+  await screenshot('desktop-blueprint.png');
 });

@@ -12,8 +12,9 @@ pub const FALLBACK_REGION: &str = "us-east-1";
 
 /// SDK configuration for `connection`: its base credentials, then each role assumed in turn.
 ///
-/// Everything else — endpoint overrides, retry and timeout settings, proxies — comes from the standard
-/// AWS environment and config files, like every AWS tool.
+/// A connection's own endpoint (the sandbox of "Try the demo estate") wins over the environment's.
+/// Everything else — retry and timeout settings, proxies, other endpoint overrides — comes from the
+/// standard AWS environment and config files, like every AWS tool.
 pub async fn sdk_config(connection: &ResolvedConnection, region: Option<&str>) -> SdkConfig {
     let mut loader = aws_config::defaults(BehaviorVersion::latest());
     loader = match &connection.base {
@@ -24,6 +25,9 @@ pub async fn sdk_config(connection: &ResolvedConnection, region: Option<&str>) -
     };
     if let Some(region) = region.or(connection.region.as_deref()) {
         loader = loader.region(Region::new(region.to_owned()));
+    }
+    if let Some(url) = &connection.endpoint_url {
+        loader = loader.endpoint_url(url);
     }
     let mut config = loader.load().await;
     if config.region().is_none() {

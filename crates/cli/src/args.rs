@@ -349,4 +349,8 @@ pub struct AddConnection {
     /// Default Region for this connection.
     #[arg(long)]
     pub region: Option<String>,
+    /// Send this connection's AWS calls to another endpoint (a VPC or FIPS endpoint, or the local
+    /// sandbox); otherwise the standard AWS environment (`AWS_ENDPOINT_URL`, …) decides.
+    #[arg(long, value_name = "URL")]
+    pub endpoint_url: Option<String>,
 }

@@ -73,6 +73,10 @@ pub struct ConnectionSummary {
     #[ts(optional)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
+    /// Where its AWS calls go when not the standard endpoints (e.g. the local sandbox).
+    #[ts(optional)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub endpoint_url: Option<String>,
     pub secret: SecretState,
     pub created_at: String,
 }
@@ -108,6 +112,8 @@ pub struct ResolvedConnection {
     pub base: BaseCredentials,
     pub roles: Vec<RoleHop>,
     pub region: Option<String>,
+    /// An endpoint every AWS call goes to instead of the standard ones (the first along the chain).
+    pub endpoint_url: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -212,6 +218,7 @@ impl Engagement {
             name: new.name.clone(),
             kind: new.kind.clone(),
             region: new.region.clone(),
+            endpoint_url: None,
             secret: if secret.is_some() { SecretState::Present } else { SecretState::NotNeeded },
             created_at,
         })
@@ -220,13 +227,14 @@ impl Engagement {
     /// All connections, sorted by name, with whether each secret is present in `secrets`.
     pub fn list_connections(&self, secrets: &dyn SecretStore) -> Result<Vec<ConnectionSummary>> {
         let mut stmt = self.conn().prepare(
-            "SELECT name, kind, access_key_id, profile, source_connection, role_arn, external_id, region, created_at
+            "SELECT name, kind, access_key_id, profile, source_connection, role_arn, external_id, region, created_at,
+                    endpoint_url
              FROM connection ORDER BY name",
         )?;
         let rows = stmt.query_map([], row_to_stored)?;
         let mut out = Vec::new();
         for row in rows {
-            let (name, kind, region, created_at) = row?;
+            let (name, kind, region, created_at, endpoint_url) = row?;
             let kind = kind.map_err(|detail| Error::Corrupt { path: self.path().to_owned(), detail })?;
             let secret = match kind {
                 ConnectionKind::AccessKey { .. } => match secrets.get(&secret_key(self, &name)) {
@@ -239,15 +247,29 @@ impl Engagement {
                 },
                 _ => SecretState::NotNeeded,
             };
-            out.push(ConnectionSummary { name, kind, region, secret, created_at });
+            out.push(ConnectionSummary { name, kind, region, endpoint_url, secret, created_at });
         }
         Ok(out)
+    }
+
+    /// Points a connection's AWS calls at `endpoint_url` (`None`: the standard endpoints again).
+    pub fn set_connection_endpoint(&self, name: &str, endpoint_url: Option<&str>) -> Result<()> {
+        if let Some(url) = endpoint_url {
+            validate_endpoint_url(url)?;
+        }
+        let changed = self
+            .conn()
+            .execute("UPDATE connection SET endpoint_url = ?2 WHERE name = ?1", params![name, endpoint_url])?;
+        if changed == 0 {
+            return Err(Error::ConnectionNotFound { name: name.to_owned() });
+        }
+        Ok(())
     }
 
     /// Removes a connection and its keychain secret. Refused while another connection assumes a role
     /// through it.
     pub fn remove_connection(&self, name: &str, secrets: &dyn SecretStore) -> Result<()> {
-        let Some((kind, _)) = self.find_connection(name)? else {
+        let Some((kind, _, _)) = self.find_connection(name)? else {
             return Err(Error::ConnectionNotFound { name: name.to_owned() });
         };
         let mut stmt = self.conn().prepare("SELECT name FROM connection WHERE source_connection = ?1 ORDER BY name")?;
@@ -267,12 +289,14 @@ impl Engagement {
     pub fn resolve_connection(&self, name: &str, secrets: &dyn SecretStore) -> Result<ResolvedConnection> {
         let mut roles = Vec::new();
         let mut region = None;
+        let mut endpoint_url = None;
         let mut current = name.to_owned();
         loop {
-            let Some((kind, own_region)) = self.find_connection(&current)? else {
+            let Some((kind, own_region, own_endpoint)) = self.find_connection(&current)? else {
                 return Err(Error::ConnectionNotFound { name: current });
             };
             region = region.or(own_region);
+            endpoint_url = endpoint_url.or(own_endpoint);
             match kind {
                 ConnectionKind::AssumeRole { source, role_arn, external_id } => {
                     if roles.len() >= MAX_ROLE_CHAIN {
@@ -291,6 +315,7 @@ impl Engagement {
                         base: BaseCredentials::Profile { profile },
                         roles,
                         region,
+                        endpoint_url,
                     });
                 }
                 ConnectionKind::AccessKey { access_key_id } => {
@@ -303,17 +328,19 @@ impl Engagement {
                         base: BaseCredentials::AccessKey { access_key_id, secret_access_key },
                         roles,
                         region,
+                        endpoint_url,
                     });
                 }
             }
         }
     }
 
-    fn find_connection(&self, name: &str) -> Result<Option<(ConnectionKind, Option<String>)>> {
+    fn find_connection(&self, name: &str) -> Result<Option<(ConnectionKind, Option<String>, Option<String>)>> {
         let row = self
             .conn()
             .query_row(
-                "SELECT name, kind, access_key_id, profile, source_connection, role_arn, external_id, region, created_at
+                "SELECT name, kind, access_key_id, profile, source_connection, role_arn, external_id, region, created_at,
+                        endpoint_url
                  FROM connection WHERE name = ?1",
                 [name],
                 row_to_stored,
@@ -321,15 +348,15 @@ impl Engagement {
             .optional()?;
         match row {
             None => Ok(None),
-            Some((_, kind, region, _)) => {
+            Some((_, kind, region, _, endpoint_url)) => {
                 let kind = kind.map_err(|detail| Error::Corrupt { path: self.path().to_owned(), detail })?;
-                Ok(Some((kind, region)))
+                Ok(Some((kind, region, endpoint_url)))
             }
         }
     }
 }
 
-type StoredRow = (String, std::result::Result<ConnectionKind, String>, Option<String>, String);
+type StoredRow = (String, std::result::Result<ConnectionKind, String>, Option<String>, String, Option<String>);
 
 fn row_to_stored(row: &rusqlite::Row<'_>) -> rusqlite::Result<StoredRow> {
     let name: String = row.get(0)?;
@@ -352,7 +379,7 @@ fn row_to_stored(row: &rusqlite::Row<'_>) -> rusqlite::Result<StoredRow> {
         },
         other => Err(format!("connection {name:?} has unknown kind {other:?}")),
     };
-    Ok((name, parsed, row.get(7)?, row.get(8)?))
+    Ok((name, parsed, row.get(7)?, row.get(8)?, row.get(9)?))
 }
 
 fn kind_column(kind: &ConnectionKind) -> &'static str {
@@ -428,6 +455,14 @@ fn validate_external_id(external_id: &str) -> Result<()> {
 }
 
 /// Region names look like `us-east-1`, `ap-southeast-2`, `us-gov-west-1`.
+/// An endpoint URL: `http://` or `https://`, a host, no spaces or credentials.
+pub fn validate_endpoint_url(url: &str) -> Result<()> {
+    let rest = url.strip_prefix("https://").or_else(|| url.strip_prefix("http://"));
+    let host = rest.map(|r| r.split('/').next().unwrap_or_default()).unwrap_or_default();
+    let ok = !host.is_empty() && !host.contains('@') && !url.chars().any(char::is_whitespace) && url.len() <= 512;
+    if ok { Ok(()) } else { Err(Error::invalid("endpoint URL", format!("{url:?} is not like https://host[:port]"))) }
+}
+
 pub fn validate_region(region: &str) -> Result<()> {
     let parts: Vec<&str> = region.split('-').collect();
     let ok = parts.len() >= 3

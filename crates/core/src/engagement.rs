@@ -33,6 +33,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("engagement/migrations/0001_initial.sql"),
     include_str!("engagement/migrations/0002_estate.sql"),
     include_str!("engagement/migrations/0003_blueprint.sql"),
+    include_str!("engagement/migrations/0004_connection_endpoint.sql"),
 ];
 
 /// The newest schema version this build writes and understands.

@@ -33,6 +33,9 @@ pub fn add(engagement: &Engagement, args: AddConnection, json: bool) -> anyhow::
             .into());
         }
     };
+    if let Some(url) = &args.endpoint_url {
+        pinshift_core::connections::validate_endpoint_url(url)?;
+    }
     if let ConnectionKind::Profile { profile } = &kind {
         pinshift_aws::config::check_profile(&args.name, profile)?;
     }
@@ -41,7 +44,11 @@ pub fn add(engagement: &Engagement, args: AddConnection, json: bool) -> anyhow::
         _ => None,
     };
     let new = NewConnection { name: args.name, kind, region: args.region };
-    let summary = engagement.add_connection(&new, secret.as_ref(), &keychain(), &SystemClock)?;
+    let mut summary = engagement.add_connection(&new, secret.as_ref(), &keychain(), &SystemClock)?;
+    if let Some(url) = &args.endpoint_url {
+        engagement.set_connection_endpoint(&summary.name, Some(url))?;
+        summary.endpoint_url = Some(url.clone());
+    }
     if json {
         return output::json(&summary);
     }
@@ -87,7 +94,10 @@ pub fn list(engagement: &Engagement, json: bool) -> anyhow::Result<()> {
                 c.kind.label().to_owned(),
                 secret.to_owned(),
                 c.region.clone().unwrap_or_else(|| "-".into()),
-                c.kind.detail(),
+                match &c.endpoint_url {
+                    Some(url) => format!("{} → {url}", c.kind.detail()),
+                    None => c.kind.detail(),
+                },
             ]
         })
         .collect();

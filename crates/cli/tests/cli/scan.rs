@@ -337,3 +337,33 @@ fn a_scan_profiles_audiences_when_asked() {
     assert!(text.contains("arn:aws:s3:::northwind-pinshift-exports-eu/pinshift-*"), "{text}");
     northwind.stop();
 }
+
+/// A connection with its own endpoint reaches the sandbox with no `AWS_ENDPOINT_URL` in the environment
+/// (how the desktop's "Try the demo estate" works); a malformed URL is refused by name.
+#[test]
+fn a_connection_with_its_own_endpoint_scans_without_the_environment() {
+    let northwind = Northwind::start(None);
+    let dir = northwind.dir.path();
+    let cmd = || {
+        let mut cmd = pinshift(dir);
+        cmd.env("PINSHIFT_ENGAGEMENT", dir.join("e.pinshift"));
+        cmd
+    };
+    let bad = cmd()
+        .args(["connection", "add", "sandbox", "--profile", "northwind", "--endpoint-url", "ftp://nowhere"])
+        .output()
+        .expect("bad");
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(stderr(&bad).contains("invalid endpoint URL"), "{}", stderr(&bad));
+    cmd()
+        .args(["connection", "add", "sandbox", "--profile", "northwind", "--endpoint-url"])
+        .arg(northwind.sandbox.endpoint())
+        .assert()
+        .success();
+    let listed = stdout(&cmd().args(["connection", "list"]).output().expect("list"));
+    assert!(listed.contains(&northwind.sandbox.endpoint()), "{listed}");
+    let scan = cmd().args(["scan", "--connection", "sandbox", "--region", "us-east-1"]).output().expect("scan");
+    assert_eq!(scan.status.code(), Some(0), "{}", stderr(&scan));
+    assert!(stdout(&scan).contains("Projects   11"), "{}", stdout(&scan));
+    northwind.stop();
+}

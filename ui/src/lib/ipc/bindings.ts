@@ -35,7 +35,11 @@ source: string, role_arn: string, external_id?: string, });
 
 export type SecretState = "present" | "missing" | "not_needed" | "unknown";
 
-export type ConnectionSummary = { name: string, region?: string, secret: SecretState, created_at: string, } & ({ "kind": "access_key", access_key_id: string, } | { "kind": "profile", profile: string, } | { "kind": "assume_role", 
+export type ConnectionSummary = { name: string, region?: string, 
+/**
+ * Where its AWS calls go when not the standard endpoints (e.g. the local sandbox).
+ */
+endpoint_url?: string, secret: SecretState, created_at: string, } & ({ "kind": "access_key", access_key_id: string, } | { "kind": "profile", profile: string, } | { "kind": "assume_role", 
 /**
  * The connection whose credentials call `sts:AssumeRole`.
  */

@@ -46,6 +46,8 @@ export interface Backend {
   createEngagement(path: string, name?: string): Promise<EngagementInfo>;
   openEngagement(path: string): Promise<EngagementInfo>;
   closeEngagement(): Promise<void>;
+  /** Starts the local sandbox with the demo estate and opens the demo engagement connected to it. */
+  tryDemo(): Promise<EngagementInfo>;
   listConnections(): Promise<ConnectionSummary[]>;
   /** `secret` is write-only: it goes to the OS keychain and never comes back. */
   addConnection(connection: NewConnection, secret?: string): Promise<ConnectionSummary>;

@@ -21,6 +21,7 @@ export const tauriBackend: Backend = {
   createEngagement: (path, name) => call('create_engagement', { path, name: name ?? null }),
   openEngagement: (path) => call('open_engagement', { path }),
   closeEngagement: () => call('close_engagement'),
+  tryDemo: () => call('try_demo'),
   listConnections: () => call('list_connections'),
   addConnection: (connection, secret) => call('add_connection', { connection, secret: secret ?? null }),
   removeConnection: (name) => call('remove_connection', { name }),

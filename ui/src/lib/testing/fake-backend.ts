@@ -92,6 +92,23 @@ export class FakeBackend implements Backend {
     this.engagement = null;
   }
 
+  async tryDemo() {
+    this.calls.push('try_demo');
+    this.engagement = info('/data/demo.pinshift', 'Demo BPO');
+    if (!this.connections.some((c) => c.name === 'demo-bpo')) {
+      this.connections.push({
+        name: 'demo-bpo',
+        kind: 'access_key',
+        access_key_id: 'AKIADEMONORTHWIND001',
+        region: 'us-east-1',
+        endpoint_url: 'http://127.0.0.1:40123',
+        secret: 'present',
+        created_at: '2026-11-23T09:00:00Z',
+      });
+    }
+    return this.engagement;
+  }
+
   async listConnections() {
     this.calls.push('list_connections');
     return this.connections.map((c) => ({

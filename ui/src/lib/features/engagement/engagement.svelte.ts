@@ -25,6 +25,11 @@ export class EngagementState {
     if (path) await this.run(() => this.backend.createEngagement(path));
   }
 
+  /** Opens the demo engagement against the local sandbox (started by the back end). */
+  async tryDemo(): Promise<void> {
+    await this.run(() => this.backend.tryDemo());
+  }
+
   async close(): Promise<void> {
     await this.run(async () => {
       await this.backend.closeEngagement();

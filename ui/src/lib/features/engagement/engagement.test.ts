@@ -48,4 +48,15 @@ describe('EngagementState', () => {
     await state.close();
     expect(state.info).toBeNull();
   });
+
+  it('opens the demo engagement with its sandbox connection', async () => {
+    const backend = new FakeBackend();
+    const state = new EngagementState(backend);
+    await state.tryDemo();
+    expect(state.info?.name).toBe('Demo BPO');
+    const connections = await backend.listConnections();
+    expect(connections.map((c) => [c.name, c.endpoint_url])).toEqual([
+      ['demo-bpo', 'http://127.0.0.1:40123'],
+    ]);
+  });
 });
