@@ -335,7 +335,7 @@ impl Engagement {
         }
     }
 
-    fn find_connection(&self, name: &str) -> Result<Option<(ConnectionKind, Option<String>, Option<String>)>> {
+    fn find_connection(&self, name: &str) -> Result<Option<Found>> {
         let row = self
             .conn()
             .query_row(
@@ -355,6 +355,9 @@ impl Engagement {
         }
     }
 }
+
+/// A stored connection's kind, Region and endpoint.
+type Found = (ConnectionKind, Option<String>, Option<String>);
 
 type StoredRow = (String, std::result::Result<ConnectionKind, String>, Option<String>, String, Option<String>);
 
