@@ -27,6 +27,7 @@ const COMMANDS: &[&str] = &[
     "save_blueprint",
     "blueprint_versions",
     "sign_off",
+    "blueprint_drift",
     "export_report",
 ];
 

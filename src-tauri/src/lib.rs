@@ -63,6 +63,7 @@ pub fn run() {
             review::save_blueprint,
             review::blueprint_versions,
             review::sign_off,
+            review::blueprint_drift,
             review::export_report,
         ])
         .build(tauri::generate_context!());

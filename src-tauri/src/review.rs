@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use pinshift_core::blueprint::store::{DecisionUpdate, SignOff, Versions};
+use pinshift_core::blueprint::store::{DecisionUpdate, Drift, SignOff, Versions};
 use pinshift_core::blueprint::{Blueprint, PlanChoice};
 use pinshift_core::clock::{Clock, rfc3339};
 use pinshift_core::report::{Format, render_engagement};
@@ -79,4 +79,10 @@ pub fn export_report(
         let written = pinshift_core::report::write(&artifacts, format, &path, true)?;
         Ok(written.iter().map(|p| p.display().to_string()).collect())
     }))
+}
+
+/// What changed for a signed-off client since its sign-off (empty when it is not signed off).
+#[tauri::command]
+pub fn blueprint_drift(state: State<'_, AppState>, client: String) -> Reply<Vec<Drift>> {
+    reply(state.with_engagement(|e| e.drift_since_sign_off(Some(&client), None)))
 }

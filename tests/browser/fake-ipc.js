@@ -153,6 +153,10 @@ function installFakePinshift(mockIPC) {
         state.signOffs = [...(state.signOffs ?? []), signed];
         return signed;
       }
+      case 'blueprint_drift': {
+        const signed = (state.signOffs ?? []).filter((x) => x.client === args.client).at(-1);
+        return signed ? [{ client: args.client, signed_version: signed.version, signed_scan: demoScan.id, current_scan: demoScan.id, resources: [], findings_added: [], findings_removed: [], plan_changes: [] }] : [];
+      }
       case 'export_report':
         window.__fakeReports = [...(window.__fakeReports ?? []), args];
         return [args.path];

@@ -280,6 +280,7 @@ test('blueprint: record a decision, save a version, sign off a client, export th
   await page.getByText('Saved version 1').waitFor();
   await page.getByRole('button', { name: 'Sign off granite-bank on version 1' }).click();
   await page.getByText(/Signed off by Ann Reviewer on version 1/).waitFor();
+  await page.getByText('No change since the sign-off of version 1.').waitFor();
   await page.getByRole('button', { name: 'All', exact: true }).click();
   await page.evaluate(() => document.querySelector('main.content')?.scrollTo(0, 0));
   await page.screenshot({ path: join(ARTIFACTS, 'browser-blueprint.png') });

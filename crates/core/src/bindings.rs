@@ -19,7 +19,7 @@ use crate::blueprint::plan::{
     ReputationPolicy, SesPlan, SmsPlan, TargetCampaign,
 };
 use crate::blueprint::quota::{QuotaCheck, QuotaStatus};
-use crate::blueprint::store::{DecisionUpdate, SignOff, VersionSummary, Versions};
+use crate::blueprint::store::{DecisionUpdate, Drift, SignOff, VersionSummary, Versions};
 use crate::connections::{CallerIdentity, ConnectionKind, ConnectionSummary, NewConnection, SecretState};
 use crate::diff::{Change, FieldChange, ResourceChange};
 use crate::engagement::EngagementInfo;
@@ -117,6 +117,7 @@ pub fn typescript() -> String {
     declare::<VersionSummary>(&cfg, &mut out);
     declare::<SignOff>(&cfg, &mut out);
     declare::<Versions>(&cfg, &mut out);
+    declare::<Drift>(&cfg, &mut out);
     declare::<Format>(&cfg, &mut out);
     out.truncate(out.trim_end().len());
     out.push('\n');

@@ -1,7 +1,7 @@
 //! `pinshift assess` and `pinshift blueprint …`: thin wrappers over pinshift_core's assess and blueprint.
 
 use pinshift_core::assess::{Fit, RULES};
-use pinshift_core::blueprint::store::{DecisionUpdate, drift};
+use pinshift_core::blueprint::store::DecisionUpdate;
 use pinshift_core::blueprint::{Blueprint, ConnectTopology, DecisionStatus, PlanChoice, ReputationPolicy};
 use pinshift_core::clock::{Clock, SystemClock, rfc3339};
 use pinshift_core::engagement::Engagement;
@@ -312,25 +312,13 @@ pub fn run(engagement: &Engagement, command: BlueprintCommand, json: bool) -> an
             Ok(())
         }
         BlueprintCommand::Drift { client, scan } => {
-            let (current, current_records) = engagement.current_blueprint(scan.as_deref())?;
-            let sign_offs = engagement.sign_offs()?;
-            let mut latest: std::collections::BTreeMap<String, u32> = Default::default();
-            for s in sign_offs.iter().filter(|s| client.as_deref().is_none_or(|c| s.client == c)) {
-                let v = latest.entry(s.client.clone()).or_default();
-                *v = (*v).max(s.version);
-            }
-            if latest.is_empty() {
+            let drifts = engagement.drift_since_sign_off(client.as_deref(), scan.as_deref())?;
+            if drifts.is_empty() {
                 return Err(Error::invalid(
                     "client",
                     "nothing is signed off yet: `pinshift blueprint sign-off CLIENT --by NAME`",
                 )
                 .into());
-            }
-            let mut drifts = Vec::new();
-            for (client, version) in latest {
-                let signed = engagement.blueprint_version(version)?;
-                let signed_records = engagement.scan_records(&signed.scan_id, None)?;
-                drifts.push(drift(&client, version, &signed, &signed_records, &current, &current_records));
             }
             if json {
                 return output::json(&drifts);

@@ -563,6 +563,29 @@ impl Engagement {
     }
 }
 
+impl Engagement {
+    /// What changed for each signed-off client (or only `client`) between its newest signed-off version
+    /// and the blueprint of `scan` (the newest finished scan by default).
+    pub fn drift_since_sign_off(&self, client: Option<&str>, scan: Option<&str>) -> Result<Vec<Drift>> {
+        let mut latest: std::collections::BTreeMap<String, u32> = Default::default();
+        for s in self.sign_offs()?.iter().filter(|s| client.is_none_or(|c| s.client == c)) {
+            let v = latest.entry(s.client.clone()).or_default();
+            *v = (*v).max(s.version);
+        }
+        if latest.is_empty() {
+            return Ok(Vec::new());
+        }
+        let (current, current_records) = self.current_blueprint(scan)?;
+        let mut drifts = Vec::new();
+        for (client, version) in latest {
+            let signed = self.blueprint_version(version)?;
+            let signed_records = self.scan_records(&signed.scan_id, None)?;
+            drifts.push(drift(&client, version, &signed, &signed_records, &current, &current_records));
+        }
+        Ok(drifts)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -418,4 +418,14 @@ open_decisions: number, };
 
 export type Versions = { versions: Array<VersionSummary>, sign_offs: Array<SignOff>, };
 
+export type Drift = { client: string, signed_version: number, signed_scan: string, current_scan: string, 
+/**
+ * Resources of the client added, removed or changed (field paths).
+ */
+resources: Array<ResourceChange>, findings_added: Array<Finding>, findings_removed: Array<Finding>, 
+/**
+ * Plan parts that differ (`connect.topology: dedicated → shared`, …).
+ */
+plan_changes: Array<string>, };
+
 export type Format = "html" | "xlsx" | "csv" | "json" | "md" | "cloudformation";

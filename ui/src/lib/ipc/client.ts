@@ -3,6 +3,7 @@ import type {
   AppInfo,
   Blueprint,
   DecisionUpdate,
+  Drift,
   EstateBranch,
   EstatePage,
   EstateQuery,
@@ -82,6 +83,8 @@ export interface Backend {
   saveBlueprint(by: string, note: string): Promise<number>;
   blueprintVersions(): Promise<Versions>;
   signOff(client: string, version: number, by: string, note: string): Promise<SignOff>;
+  /** What changed for a signed-off client since its sign-off (empty when not signed off). */
+  blueprintDrift(client: string): Promise<Drift[]>;
   /** Writes a report (a saved `version`, or the current blueprint) to `path`; resolves to the files. */
   exportReport(format: Format, path: string, version: number | null): Promise<string[]>;
   /** Where to save a report: a file, or a folder for csv and cloudformation; `null` on cancel. */

@@ -48,6 +48,7 @@ export const tauriBackend: Backend = {
   saveBlueprint: (by, note) => call('save_blueprint', { by, note }),
   blueprintVersions: () => call('blueprint_versions'),
   signOff: (client, version, by, note) => call('sign_off', { client, version, by, note }),
+  blueprintDrift: (client) => call('blueprint_drift', { client }),
   exportReport: (format, path, version) => call('export_report', { format, path, version }),
   async chooseReportPath(format) {
     if (format === 'csv' || format === 'cloudformation') {

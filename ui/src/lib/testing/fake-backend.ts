@@ -9,6 +9,7 @@ import type {
   ResourceRecord,
   ResourceSummary,
   DecisionUpdate,
+  Drift,
   Format,
   PlanChoice,
   SignOff,
@@ -361,6 +362,22 @@ export class FakeBackend implements Backend {
     };
     this.signOffs.push(signed);
     return signed;
+  }
+
+  /** What `blueprintDrift` answers for signed-off clients (no change by default). */
+  drift: Omit<Drift, 'client' | 'signed_version'> = {
+    signed_scan: DEMO_SCAN.id,
+    current_scan: DEMO_SCAN.id,
+    resources: [],
+    findings_added: [],
+    findings_removed: [],
+    plan_changes: [],
+  };
+
+  async blueprintDrift(client: string): Promise<Drift[]> {
+    this.calls.push('blueprint_drift');
+    const signed = this.signOffs.filter((s) => s.client === client).at(-1);
+    return signed ? [{ ...this.drift, client, signed_version: signed.version }] : [];
   }
 
   async exportReport(format: Format, path: string, version: number | null) {

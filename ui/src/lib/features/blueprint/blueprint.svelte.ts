@@ -7,6 +7,7 @@ import {
   type ClientAssessment,
   type Decision,
   type DecisionUpdate,
+  type Drift,
   type Format,
   type Versions,
   type Finding,
@@ -158,6 +159,18 @@ export class BlueprintState {
   exported = $state<string[]>([]);
   busy = $state(false);
 
+  /** The selected client's changes since its sign-off; `null` until checked or when not signed off. */
+  drift = $state<Drift | null>(null);
+
+  async loadDrift(client: string): Promise<void> {
+    this.drift = null;
+    try {
+      this.drift = (await this.backend.blueprintDrift(client))[0] ?? null;
+    } catch (error) {
+      this.error = BackendError.from(error);
+    }
+  }
+
   decisionsOf(client: string): Decision[] {
     return (this.blueprint?.decisions ?? []).filter((d) => d.client === client);
   }
@@ -200,6 +213,7 @@ export class BlueprintState {
     await this.edit(async () => {
       await this.backend.signOff(client, version, this.reviewer.trim(), note);
       await this.loadVersions();
+      await this.loadDrift(client);
     });
   }
 

@@ -82,6 +82,13 @@ describe('BlueprintState', () => {
       [1, 'Ann Reviewer'],
     ]);
 
+    expect(review.drift).toMatchObject({ client: 'granite-bank', signed_version: 1, findings_added: [] });
+    backend.drift = { ...backend.drift, plan_changes: ['connect.topology: Shared → Dedicated'] };
+    await review.loadDrift('granite-bank');
+    expect(review.drift?.plan_changes).toEqual(['connect.topology: Shared → Dedicated']);
+    await review.loadDrift('aurora-books');
+    expect(review.drift).toBeNull();
+
     backend.nextDialogPath = null;
     await review.export('html');
     expect(backend.reports).toEqual([]);
