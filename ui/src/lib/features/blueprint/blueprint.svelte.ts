@@ -34,13 +34,7 @@ export const CAPABILITIES: readonly { id: Capability; label: string }[] = [
   { id: 'origination', label: 'Numbers & sender IDs' },
 ];
 
-/** Fit in plain words (the cell label) and a short form for dense views; colour is never the only cue. */
-export const FIT: Record<Fit, { label: string; short: string }> = {
-  direct: { label: 'Moves as is', short: 'As is' },
-  transform: { label: 'Moves with changes', short: 'Changes' },
-  rethink: { label: 'Needs redesign', short: 'Redesign' },
-  no_successor: { label: 'No successor', short: 'None' },
-};
+export { FIT } from '$lib/components/FitChip.svelte';
 
 export const SERVICE: Record<Service, string> = {
   ses: 'Amazon SES',
