@@ -43,6 +43,15 @@ impl Blueprint {
     pub fn client(&self, id: &str) -> Option<&ClientPlan> {
         self.clients.iter().find(|c| c.client == id)
     }
+
+    /// An error naming `field` and the known clients unless `client` is one of them.
+    pub fn require_client(&self, field: &str, client: &str) -> crate::Result<()> {
+        if self.assessment.client(client).is_some() {
+            return Ok(());
+        }
+        let known: Vec<&str> = self.assessment.clients.iter().map(|c| c.client.id.as_str()).collect();
+        Err(crate::Error::invalid(field, format!("no client {client:?}; the clients are {}", known.join(", "))))
+    }
 }
 
 /// Builds the blueprint of one scan: assessment, per-client plans, quota pre-flight and decisions.

@@ -138,6 +138,32 @@ pub struct ResourceRecord {
     pub raw: serde_json::Value,
 }
 
+impl ResourceRecord {
+    /// `account/Region/project id` of the project a project-level record belongs to (its client's key).
+    pub fn project_key(&self) -> String {
+        format!("{}/{}/{}", self.account_id, self.region, self.project_id)
+    }
+}
+
+/// A KPI payload's daily values: (`YYYY-MM-DD`, the row's values summed), in the order AWS listed them.
+pub fn kpi_days(raw: &serde_json::Value) -> Vec<(String, f64)> {
+    raw["KpiResult"]["Rows"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|row| {
+            let date = row["GroupedBys"].as_array()?.iter().find(|g| g["Key"] == "Date")?["Value"].as_str()?;
+            let value = row["Values"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|v| crate::assess::path::number(&v["Value"]))
+                .sum();
+            Some((date.to_owned(), value))
+        })
+        .collect()
+}
+
 /// A scan issue in plain words: what happened, and what to do about it.
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct ExplainedIssue {

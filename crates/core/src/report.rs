@@ -167,7 +167,7 @@ pub(crate) fn owners(blueprint: &Blueprint) -> impl Fn(&ResourceRecord) -> Vec<S
         if r.project_id.is_empty() {
             owned.get(&crate::assess::ResourceRef::of(r).key()).cloned().unwrap_or_default()
         } else {
-            projects.get(&format!("{}/{}/{}", r.account_id, r.region, r.project_id)).cloned().into_iter().collect()
+            projects.get(&r.project_key()).cloned().into_iter().collect()
         }
     }
 }
@@ -178,22 +178,9 @@ pub(crate) fn daily_kpis(input: &ReportInput) -> BTreeMap<(String, String), BTre
     let mut out: BTreeMap<(String, String), BTreeMap<String, f64>> = BTreeMap::new();
     for r in input.records.iter().filter(|r| r.kind == ResourceKind::Kpi) {
         let Some(client) = owners(r).into_iter().next() else { continue };
-        for row in r.raw["KpiResult"]["Rows"].as_array().into_iter().flatten() {
-            let date = row["GroupedBys"]
-                .as_array()
-                .and_then(|g| g.iter().find(|g| g["Key"] == "Date"))
-                .and_then(|g| g["Value"].as_str())
-                .unwrap_or_default()
-                .to_owned();
-            let value: f64 = row["Values"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .filter_map(|v| crate::assess::path::number(&v["Value"]))
-                .sum();
-            if !date.is_empty() {
-                *out.entry((client.clone(), r.id.clone())).or_default().entry(date).or_default() += value;
-            }
+        let days = out.entry((client, r.id.clone())).or_default();
+        for (date, value) in crate::estate::kpi_days(&r.raw) {
+            *days.entry(date).or_default() += value;
         }
     }
     out

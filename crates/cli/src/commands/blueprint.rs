@@ -18,7 +18,8 @@ pub fn assess(engagement: &Engagement, scan: Option<&str>, client: Option<&str>,
     let (blueprint, _) = engagement.current_blueprint(scan)?;
     let a = &blueprint.assessment;
     if let Some(client) = client {
-        let ca = a.client(client).ok_or_else(|| unknown_client(&blueprint, client))?;
+        blueprint.require_client("client", client)?;
+        let Some(ca) = a.client(client) else { return Ok(()) };
         let findings: Vec<_> = a.findings_of(client).collect();
         if json {
             return output::json(&serde_json::json!({ "client": ca, "findings": findings }));
@@ -118,11 +119,6 @@ pub fn assess_rules(json: bool) -> anyhow::Result<()> {
         })
         .collect();
     output::table(&["RULE", "KIND", "FIT", "EFFORT", "READS"], &rows)
-}
-
-fn unknown_client(blueprint: &Blueprint, client: &str) -> Error {
-    let known: Vec<&str> = blueprint.assessment.clients.iter().map(|c| c.client.id.as_str()).collect();
-    Error::invalid("client", format!("no client {client:?}; the clients are {}", known.join(", ")))
 }
 
 fn parse_topology(text: &str) -> Result<ConnectTopology> {
@@ -354,7 +350,10 @@ pub fn run(engagement: &Engagement, command: BlueprintCommand, json: bool) -> an
 
 fn show(blueprint: &Blueprint, client: Option<&str>, json: bool) -> anyhow::Result<()> {
     let plans: Vec<_> = match client {
-        Some(c) => vec![blueprint.client(c).ok_or_else(|| unknown_client(blueprint, c))?],
+        Some(c) => {
+            blueprint.require_client("client", c)?;
+            blueprint.client(c).into_iter().collect()
+        }
         None => blueprint.clients.iter().collect(),
     };
     if json {

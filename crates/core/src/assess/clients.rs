@@ -170,8 +170,7 @@ pub struct Tenancy {
 impl Tenancy {
     /// The client of a project-level record.
     pub fn client_of_project(&self, record: &ResourceRecord) -> Option<String> {
-        let key = format!("{}/{}/{}", record.account_id, record.region, record.project_id);
-        self.project_client.get(&key).cloned()
+        self.project_client.get(&record.project_key()).cloned()
     }
 
     /// The owners of an account-level record ([`UNASSIGNED`] when nobody owns it).
@@ -429,7 +428,7 @@ fn propose(
         let key = key(&record.account_id, &record.region, "", record.kind, &record.id);
         out.entry(key).or_default().insert(Proposal { client: client.to_owned(), basis, confidence, reason });
     };
-    let client_of = |r: &ResourceRecord| project_client.get(&format!("{}/{}/{}", r.account_id, r.region, r.project_id));
+    let client_of = |r: &ResourceRecord| project_client.get(&r.project_key());
     let same_place = |a: &ResourceRecord, b: &ResourceRecord| a.account_id == b.account_id && a.region == b.region;
 
     // 1. Direct references from the client's projects.

@@ -252,7 +252,8 @@ fn template_type(r: &ResourceRecord) -> String {
 fn kpi_total(h: &Holdings, name: &str) -> u64 {
     h.of_kind(ResourceKind::Kpi)
         .filter(|k| k.id == name)
-        .flat_map(|k| find(&k.raw, "KpiResult.Rows[].Values[].Value").into_iter().filter_map(|(_, v)| number(v)))
+        .flat_map(|k| crate::estate::kpi_days(&k.raw))
+        .map(|(_, value)| value)
         .sum::<f64>() as u64
 }
 
@@ -403,10 +404,7 @@ pub fn plan(records: &[ResourceRecord], assessment: &Assessment, choices: &Tenan
         let holdings = Holdings {
             project: records
                 .iter()
-                .filter(|r| {
-                    !r.project_id.is_empty()
-                        && projects.contains(&format!("{}/{}/{}", r.account_id, r.region, r.project_id))
-                })
+                .filter(|r| !r.project_id.is_empty() && projects.contains(&r.project_key()))
                 .collect(),
             owned: assessment
                 .attributions

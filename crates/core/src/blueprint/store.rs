@@ -114,7 +114,7 @@ impl Engagement {
 
     /// Renames a client (display name only; the id stays).
     pub fn rename_client(&self, blueprint: &Blueprint, client: &str, name: &str, now: &str) -> Result<()> {
-        known_client(blueprint, "client", client)?;
+        blueprint.require_client("client", client)?;
         let name = name.trim();
         if name.is_empty() || name.chars().count() > 100 {
             return Err(Error::invalid("name", "a client name is 1–100 characters"));
@@ -188,7 +188,7 @@ impl Engagement {
             return Err(Error::invalid("resource", "nothing is proposed for it: name its clients instead"));
         }
         for (i, c) in owners.iter().enumerate() {
-            known_client(blueprint, &format!("clients[{i}]"), c)?;
+            blueprint.require_client(&format!("clients[{i}]"), c)?;
         }
         if attribution.resource.kind == ResourceKind::PhoneNumber && owners.len() > 1 {
             return Err(Error::invalid(
@@ -233,7 +233,7 @@ impl Engagement {
         records: &[ResourceRecord],
         now: &str,
     ) -> Result<()> {
-        known_client(blueprint, "client", client)?;
+        blueprint.require_client("client", client)?;
         let mut choices = self.tenancy_choices()?;
         let entry = choices.plans.entry(client.to_owned()).or_default();
         if change.topology.is_some() {
@@ -382,7 +382,7 @@ impl Engagement {
     /// Records that `by` signed off `client` on `version`.
     pub fn sign_off(&self, client: &str, version: u32, by: &str, note: &str, now: &str) -> Result<SignOff> {
         let blueprint = self.blueprint_version(version)?;
-        known_client(&blueprint, "client", client)?;
+        blueprint.require_client("client", client)?;
         if by.trim().is_empty() {
             return Err(Error::invalid("by", "say who signs off"));
         }
@@ -420,14 +420,6 @@ impl Engagement {
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
-}
-
-fn known_client(blueprint: &Blueprint, field: &str, client: &str) -> Result<()> {
-    if blueprint.assessment.client(client).is_some() {
-        return Ok(());
-    }
-    let known: Vec<&str> = blueprint.assessment.clients.iter().map(|c| c.client.id.as_str()).collect();
-    Err(Error::invalid(field, format!("no client {client:?}; the clients are {}", known.join(", "))))
 }
 
 /// Reads a blueprint document, upgrading older formats and refusing newer ones.
@@ -477,7 +469,7 @@ pub fn drift(
                 if r.project_id.is_empty() {
                     owned.contains(&crate::assess::ResourceRef::of(r).key())
                 } else {
-                    projects.contains(&format!("{}/{}/{}", r.account_id, r.region, r.project_id))
+                    projects.contains(&r.project_key())
                 }
             })
             .cloned()

@@ -223,20 +223,8 @@ impl Engagement {
             let raw: serde_json::Value =
                 serde_json::from_str(&raw).map_err(|e| Error::Internal(format!("stored payload: {e}")))?;
             let days = series.entry(kpi).or_default();
-            for r in raw["KpiResult"]["Rows"].as_array().into_iter().flatten() {
-                let date = r["GroupedBys"]
-                    .as_array()
-                    .and_then(|g| g.iter().find(|g| g["Key"] == "Date"))
-                    .and_then(|g| g["Value"].as_str());
-                let value: f64 = r["Values"]
-                    .as_array()
-                    .into_iter()
-                    .flatten()
-                    .filter_map(|v| crate::assess::path::number(&v["Value"]))
-                    .sum();
-                if let Some(date) = date {
-                    *days.entry(date.to_owned()).or_default() += value;
-                }
+            for (date, value) in super::kpi_days(&raw) {
+                *days.entry(date).or_default() += value;
             }
         }
         Ok(series.into_iter().map(|(kpi, days)| KpiSeries { kpi, points: days.into_iter().collect() }).collect())
