@@ -11,7 +11,7 @@ say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 PACKAGES=(
   libwebkit2gtk-4.1-dev libgtk-3-dev librsvg2-dev libayatana-appindicator3-dev libxdo-dev libssl-dev
   pkg-config build-essential file xvfb xauth webkit2gtk-driver dbus dbus-x11 gnome-keyring keyutils
-  libsecret-1-dev libdbus-1-dev chromium jq
+  libsecret-1-dev libdbus-1-dev chromium jq xdotool
 )
 # The boto3 tests need venv with pip; Debian's own python3 ships them separately.
 if ! python3 -c "import ensurepip, venv" >/dev/null 2>&1; then

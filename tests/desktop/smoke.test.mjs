@@ -2,7 +2,9 @@
 // through tauri-driver + WebKitWebDriver under Xvfb. Run it through `make test-desktop`, which provides the
 // X display, the D-Bus session and the built binary.
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -34,6 +36,23 @@ const find = async (xpath) => (await webdriver('POST', `/session/${session}/elem
 const text = async (id) => webdriver('GET', `/session/${session}/element/${id}/text`);
 const click = async (id) => webdriver('POST', `/session/${session}/element/${id}/click`, {});
 const type = async (id, value) => webdriver('POST', `/session/${session}/element/${id}/value`, { text: value });
+const run = async (script, args = []) => webdriver('POST', `/session/${session}/execute/sync`, { script, args });
+
+// A secret no other part of the run could produce: after it is typed into Connections it must be found
+// in no file under the app's data, config, cache and log dirs and in no IPC response.
+const CANARY = `canary${randomBytes(12).toString('hex')}`;
+
+/** Every file under `dir`, recursively. */
+function filesUnder(dir) {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? filesUnder(path) : [path];
+  });
+}
+
+/** Runs xdotool on the test's X display (the native save dialog is not part of the webview). */
+const xdotool = (...args) => execFileSync('xdotool', args, { encoding: 'utf8' }).trim();
 
 /** Retries `action` until it stops throwing (the webview renders asynchronously). */
 async function eventually(action, timeoutMs = 20_000) {
@@ -120,6 +139,32 @@ test('the app starts, renders the frame, and commands round-trip', async () => {
   await screenshot('desktop-connections.png');
 });
 
+test('a secret typed into Connections goes to the keychain only', async () => {
+  // Record everything Rust sends the page from here on: command replies, errors, channel and event
+  // payloads all arrive through the callbacks Tauri registers (its `invoke` itself is read-only). The page
+  // is a single-page app, so the hook stays for the rest of the run.
+  await run(`
+    const callbacks = window.__TAURI_INTERNALS__.callbacks;
+    const set = callbacks.set.bind(callbacks);
+    window.__ipcReplies = [];
+    callbacks.set = (id, callback) => set(id, (data) => {
+      window.__ipcReplies.push(JSON.stringify(data) ?? String(data));
+      return callback(data);
+    });`);
+  await click(await find("//button[normalize-space()='Add a connection']"));
+  await click(await eventually(() => find("//label[contains(., 'Access keys')]")));
+  await type(await find("//input[@id='conn-name']"), 'client-keys');
+  await type(await find("//input[@id='conn-key']"), 'AKIAIOSFODNN7CANARY1');
+  await type(await find("//input[@id='conn-secret']"), CANARY);
+  await click(await find("//button[normalize-space()='Add connection']"));
+  const row = await eventually(() => find("//tr[td[text()='client-keys']]"));
+  const shown = await text(row);
+  assert.match(shown, /In keychain/, 'the secret went to the keychain');
+  assert.ok(!shown.includes(CANARY), 'the secret is not shown back');
+  const page = await webdriver('GET', `/session/${session}/source`);
+  assert.ok(!page.includes(CANARY), 'the secret is nowhere in the page after adding');
+});
+
 test('try the demo estate: scan it, read a client\'s mapping, record a decision, sign off', async () => {
   await click(await find("//button[normalize-space()='Close']"));
   await click(await eventually(() => find("//button[normalize-space()='Try the demo estate']")));
@@ -151,4 +196,37 @@ test('try the demo estate: scan it, read a client\'s mapping, record a decision,
   await click(await find("//button[starts-with(normalize-space(), 'Sign off')]"));
   await eventually(() => find("//*[contains(., 'Signed off by') and contains(., 'Ann Reviewer')]"));
   await screenshot('desktop-blueprint.png');
+});
+
+test('the HTML report is exported through the save dialog', async () => {
+  const report = join(home, 'exports', 'client-review.html');
+  execFileSync('mkdir', ['-p', join(home, 'exports')]);
+  await click(await find("//section[@aria-labelledby='export-title']//button[normalize-space()='HTML']"));
+  // The GTK save dialog: find it, focus it, type the full path into its name field, confirm.
+  const dialog = await eventually(() => xdotool('search', '--sync', '--onlyvisible', '--name', '^Save report$').split('\n')[0]);
+  xdotool('windowfocus', '--sync', dialog);
+  xdotool('key', '--window', dialog, '--clearmodifiers', 'ctrl+a');
+  xdotool('type', '--window', dialog, '--delay', '20', report);
+  xdotool('key', '--window', dialog, 'Return');
+  const wrote = await eventually(() => find(`//*[@role='status'][contains(., 'Wrote ${report}')]`), 60_000);
+  await run('arguments[0].scrollIntoView({ block: "center" });', [{ [ELEMENT]: wrote }]);
+  const html = readFileSync(report, 'utf8');
+  assert.match(html, /<html/);
+  assert.ok(html.includes('iris-insurance'), 'the report covers the demo clients');
+  assert.ok(html.includes('Ann Reviewer'), 'the report shows the sign-off');
+  assert.ok(!/<script/i.test(html), 'the report is self-contained and runs no scripts');
+  await screenshot('desktop-exported.png');
+});
+
+test('the canary secret is in no file and no IPC reply', async () => {
+  const replies = await run('return window.__ipcReplies ?? null;');
+  assert.ok(Array.isArray(replies) && replies.length > 20, `IPC replies were recorded (${replies?.length})`);
+  const leaking = replies.filter((r) => r.includes(CANARY));
+  assert.deepEqual(leaking, [], 'no IPC reply carries the secret');
+  const dirs = ['data', 'config', 'cache'].map((d) => join(home, d));
+  const files = [...dirs.flatMap(filesUnder), ...filesUnder(home).filter((f) => f.startsWith(engagementFile))];
+  assert.ok(files.some((f) => f.endsWith('.log')) && files.some((f) => f.endsWith('.pinshift')), `scanned files: ${files}`);
+  const canary = Buffer.from(CANARY);
+  const holding = files.filter((f) => readFileSync(f).includes(canary));
+  assert.deepEqual(holding, [], 'no file under the data, config, cache or log dirs holds the secret');
 });
