@@ -21,6 +21,7 @@ const COMMANDS: &[&str] = &[
     "project_kpis",
     "blueprint",
     "rename_client",
+    "assign_projects",
     "attribute",
     "set_plan",
     "record_decision",

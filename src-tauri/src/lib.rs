@@ -57,6 +57,7 @@ pub fn run() {
             commands::project_kpis,
             review::blueprint,
             review::rename_client,
+            review::assign_projects,
             review::attribute,
             review::set_plan,
             review::record_decision,

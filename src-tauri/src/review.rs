@@ -24,6 +24,14 @@ pub fn rename_client(state: State<'_, AppState>, client: String, name: String) -
     reply(state.with_engagement(|e| e.rename_client(&e.current_blueprint(None)?.0, &client, &name, &now)))
 }
 
+/// Moves projects (keys `account/Region/project id`) into client `into`: an existing client merges them,
+/// a new id splits them off into a client of their own.
+#[tauri::command]
+pub fn assign_projects(state: State<'_, AppState>, into: String, projects: Vec<String>) -> Reply<()> {
+    let now = rfc3339(state.clock.now());
+    reply(state.with_engagement(|e| e.assign_projects(&e.current_blueprint(None)?.0, &into, &projects, &now)))
+}
+
 /// Sets the owners of an account-level resource, or (`accept`) confirms the proposal.
 #[tauri::command]
 pub fn attribute(state: State<'_, AppState>, resource: String, clients: Vec<String>, accept: bool) -> Reply<()> {

@@ -126,6 +126,50 @@ function installFakePinshift(mockIPC) {
           fail('invalid_input', 'invalid scan: this engagement has no finished scan yet: run `pinshift scan` first');
         }
         return blueprint();
+      case 'rename_client': {
+        const c = blueprint().assessment.clients.find((x) => x.client.id === args.client);
+        if (!c) fail('invalid_input', `invalid client: no client "${args.client}"`);
+        c.client.name = args.name;
+        for (const plan of blueprint().clients.filter((x) => x.client === args.client)) plan.name = args.name;
+        return null;
+      }
+      case 'assign_projects': {
+        if (!/^[a-z0-9][a-z0-9-]{0,47}$/.test(args.into)) fail('invalid_input', `invalid client: "${args.into}" must be 1–48 lowercase letters, digits and hyphens (it names target resources)`);
+        const bp = blueprint();
+        for (const key of args.projects) {
+          const keyOf = (p) => `${p.account_id}/${p.region}/${p.project_id}`;
+          const from = bp.assessment.clients.find((c) => c.client.projects.some((p) => keyOf(p) === key));
+          if (!from) fail('invalid_input', `invalid project: no project "${key}" in this scan`);
+          const project = from.client.projects.find((p) => keyOf(p) === key);
+          from.client.projects = from.client.projects.filter((p) => p !== project);
+          let into = bp.assessment.clients.find((c) => c.client.id === args.into);
+          if (!into) {
+            into = structuredClone(from);
+            into.client = { ...into.client, id: args.into, name: args.into, projects: [] };
+            bp.assessment.clients.push(into);
+            const plan = bp.clients.find((p) => p.client === from.client.id);
+            if (plan) bp.clients.push({ ...structuredClone(plan), client: args.into, name: args.into });
+          }
+          into.client.projects.push(project);
+          if (from.client.projects.length === 0) {
+            bp.assessment.clients = bp.assessment.clients.filter((c) => c !== from);
+            bp.clients = bp.clients.filter((p) => p.client !== from.client.id);
+          }
+        }
+        return null;
+      }
+      case 'set_plan': {
+        const plan = blueprint().clients.find((x) => x.client === args.client);
+        if (!plan) fail('invalid_input', `invalid client: no client "${args.client}"`);
+        const c = args.choice;
+        if (c.tenant_name !== undefined && !/^[A-Za-z0-9_-]{1,64}$/.test(c.tenant_name)) fail('invalid_input', `invalid tenant_name: "${c.tenant_name}" must be 1–64 letters, digits, hyphens and underscores`);
+        if (c.topology) Object.assign(plan.connect, { topology: c.topology, overridden: true, reason: 'chosen by a reviewer' });
+        for (const ses of plan.ses) {
+          if (c.reputation) Object.assign(ses, { reputation_policy: c.reputation, reputation_reason: 'chosen by a reviewer' });
+          if (c.tenant_name) ses.tenant_name = c.tenant_name;
+        }
+        return null;
+      }
       case 'attribute': {
         const a = blueprint().assessment.attributions.find((x) => x.key === args.resource);
         if (!a) fail('invalid_input', `invalid resource: no account-level resource "${args.resource}" in this scan`);

@@ -198,6 +198,45 @@ test('try the demo estate: scan it, read a client\'s mapping, record a decision,
   await screenshot('desktop-blueprint.png');
 });
 
+test('a reviewer renames a client, merges a project into it and overrides its plan', async () => {
+  await click(await find("//nav[@aria-label='Sections']//button[normalize-space()='Clients']"));
+  const filter = await eventually(() => find("//input[@placeholder='Filter clients']"), 60_000);
+  await type(filter, 'kestrel');
+  // (The row is wider than the window; click its name cell.)
+  await click(await eventually(() => find("//*[@role='row']//*[text()='kestrel-energy']")));
+  await click(await eventually(() => find("//button[normalize-space()='Rename…']")));
+  const name = await find("//label[contains(., 'Display name')]/input");
+  await webdriver('POST', `/session/${session}/element/${name}/clear`, {});
+  await type(name, 'Kestrel Energy plc');
+  await click(await find("//button[normalize-space()='Save name']"));
+  await eventually(() => find("//h2[text()='Kestrel Energy plc']"), 60_000);
+
+  // Merge: juniper-pharmacy's project moves into Kestrel; juniper-pharmacy is no longer a client.
+  await webdriver('POST', `/session/${session}/element/${filter}/clear`, {});
+  await type(filter, 'juniper');
+  await click(await eventually(() => find("//*[@role='row']//*[text()='juniper-pharmacy']")));
+  await eventually(() => find("//h2[text()='juniper-pharmacy']"));
+  await click(await find("(//button[normalize-space()='Move…'])[1]"));
+  await click(await find("//label[contains(., 'Move to')]/select/option[normalize-space()='Kestrel Energy plc']"));
+  await click(await find("//button[normalize-space()='Move']"));
+  await eventually(() => find("//h2[text()='Kestrel Energy plc']"), 60_000);
+  await eventually(() => find("//table[@aria-labelledby='projects-title']//td[starts-with(., 'juniper-pharmacy')]"));
+  await assert.rejects(find("//*[@role='row'][.//*[text()='juniper-pharmacy']]"), 'the merged client left the matrix');
+  await webdriver('POST', `/session/${session}/element/${filter}/clear`, {});
+
+  // Override: a dedicated Connect instance and a strict reputation policy, checked by core.
+  await click(await find("//nav[@aria-label='Sections']//button[normalize-space()='Blueprint']"));
+  await click(await eventually(() => find("//nav[@aria-label='Clients']//button[normalize-space()='Kestrel Energy plc']")));
+  await click(await eventually(() => find("//button[normalize-space()='Adjust plan…']")));
+  await click(await find("//label[contains(., 'Dedicated Connect instance')]/input"));
+  await click(await find("//label[contains(., 'SES reputation policy')]/select/option[@value='strict']"));
+  await click(await find("//button[normalize-space()='Apply to plan']"));
+  await eventually(() => find("//dd[b[text()='dedicated'] and contains(., 'chosen by a reviewer')]"), 60_000);
+  await eventually(() => find("//dd[b[text()='strict'] and contains(., 'chosen by a reviewer')]"));
+  await eventually(() => find("//span[contains(@class, 'mono') and text()='kestrel-energy-engage']"));
+  await screenshot('desktop-plan-adjusted.png');
+});
+
 test('the HTML report is exported through the save dialog', async () => {
   const report = join(home, 'exports', 'client-review.html');
   execFileSync('mkdir', ['-p', join(home, 'exports')]);

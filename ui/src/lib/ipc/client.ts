@@ -75,6 +75,8 @@ export interface Backend {
   /** The current blueprint of the newest finished scan (assessment, plans, quotas, decisions). */
   blueprint(): Promise<Blueprint>;
   renameClient(client: string, name: string): Promise<void>;
+  /** Moves projects (`account/Region/project id`) into a client: an existing one (merge) or a new id (split). */
+  assignProjects(into: string, projects: string[]): Promise<void>;
   /** Sets the owners of an account-level resource, or (`accept`) confirms Pinshift's proposal. */
   attribute(resource: string, clients: string[], accept: boolean): Promise<void>;
   setPlan(client: string, choice: PlanChoice): Promise<void>;

@@ -42,6 +42,7 @@ export const tauriBackend: Backend = {
     call('project_kpis', { scanId, accountId, region, projectId }),
   blueprint: () => call('blueprint', { scan: null }),
   renameClient: (client, name) => call('rename_client', { client, name }),
+  assignProjects: (into, projects) => call('assign_projects', { into, projects }),
   attribute: (resource, clients, accept) => call('attribute', { resource, clients, accept }),
   setPlan: (client, choice) => call('set_plan', { client, choice }),
   recordDecision: (id, update, by) => call('record_decision', { id, update, by }),

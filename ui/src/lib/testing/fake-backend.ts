@@ -292,6 +292,46 @@ export class FakeBackend implements Backend {
     if (!c)
       throw new BackendError({ code: 'invalid_input', message: `invalid client: no client "${client}"` });
     c.client.name = name;
+    for (const plan of this.current.clients.filter((x) => x.client === client)) plan.name = name;
+  }
+
+  /** Moves projects between clients the way core's tenancy choice does (a new id splits one off). */
+  async assignProjects(into: string, projects: string[]) {
+    this.calls.push('assign_projects');
+    if (!/^[a-z0-9][a-z0-9-]{0,47}$/.test(into)) {
+      throw new BackendError({
+        code: 'invalid_input',
+        message: `invalid client: "${into}" must be 1–48 lowercase letters, digits and hyphens (it names target resources)`,
+      });
+    }
+    const clients = this.current.assessment.clients;
+    for (const key of projects) {
+      const from = clients.find((c) =>
+        c.client.projects.some((p) => `${p.account_id}/${p.region}/${p.project_id}` === key),
+      );
+      if (!from)
+        throw new BackendError({
+          code: 'invalid_input',
+          message: `invalid project: no project "${key}" in this scan`,
+        });
+      const project = from.client.projects.find(
+        (p) => `${p.account_id}/${p.region}/${p.project_id}` === key,
+      )!;
+      from.client.projects = from.client.projects.filter((p) => p !== project);
+      let target = clients.find((c) => c.client.id === into);
+      if (!target) {
+        target = structuredClone(from);
+        target.client = { ...target.client, id: into, name: into, projects: [] };
+        clients.push(target);
+        const plan = this.current.clients.find((p) => p.client === from.client.id);
+        if (plan) this.current.clients.push({ ...structuredClone(plan), client: into, name: into });
+      }
+      target.client.projects.push(project);
+      if (from.client.projects.length === 0) {
+        this.current.assessment.clients = clients.filter((c) => c !== from);
+        this.current.clients = this.current.clients.filter((p) => p.client !== from.client.id);
+      }
+    }
   }
 
   async attribute(resource: string, clients: string[], accept: boolean) {
@@ -315,9 +355,25 @@ export class FakeBackend implements Backend {
   async setPlan(client: string, choice: PlanChoice) {
     this.calls.push('set_plan');
     const plan = this.current.clients.find((x) => x.client === client);
-    if (plan && choice.topology) {
+    if (!plan)
+      throw new BackendError({ code: 'invalid_input', message: `invalid client: no client "${client}"` });
+    if (choice.tenant_name !== undefined && !/^[A-Za-z0-9_-]{1,64}$/.test(choice.tenant_name)) {
+      throw new BackendError({
+        code: 'invalid_input',
+        message: `invalid tenant_name: "${choice.tenant_name}" must be 1–64 letters, digits, hyphens and underscores`,
+      });
+    }
+    if (choice.topology) {
       plan.connect.topology = choice.topology;
       plan.connect.overridden = true;
+      plan.connect.reason = 'chosen by a reviewer';
+    }
+    for (const ses of plan.ses) {
+      if (choice.reputation) {
+        ses.reputation_policy = choice.reputation;
+        ses.reputation_reason = 'chosen by a reviewer';
+      }
+      if (choice.tenant_name) ses.tenant_name = choice.tenant_name;
     }
   }
 

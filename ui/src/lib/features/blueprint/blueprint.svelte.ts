@@ -9,6 +9,7 @@ import {
   type DecisionUpdate,
   type Drift,
   type Format,
+  type PlanChoice,
   type Versions,
   type Finding,
   type Fit,
@@ -60,6 +61,12 @@ export interface Flow {
   fit: Fit;
   findings: number;
 }
+
+/**
+ * The reviewer's name, shared by every screen that records decisions or sign-offs and kept while the app
+ * runs (it is not a secret, but it is not stored on disk either: the engagement records it with each act).
+ */
+const reviewerName = $state({ value: '' });
 
 /** The blueprint as reviewers see it: the mapping per client and the attribution of shared resources. */
 export class BlueprintState {
@@ -146,8 +153,33 @@ export class BlueprintState {
     await this.edit(() => this.backend.attribute(resourceKey, clients, false));
   }
 
+  /** Renames a client (display name only); true when core accepted it. */
+  async rename(client: string, name: string): Promise<boolean> {
+    return this.edit(() => this.backend.renameClient(client, name.trim()));
+  }
+
+  /**
+   * Moves a project (`account/Region/project id`) into client `into` — an existing one (merge) or a new
+   * id (split off) — and selects that client; true when core accepted it.
+   */
+  async moveProject(into: string, project: string): Promise<boolean> {
+    const done = await this.edit(() => this.backend.assignProjects(into, [project]));
+    if (done) this.selected = into;
+    return done;
+  }
+
+  /** Overrides parts of a client's plan (only the fields given); true when core accepted it. */
+  async adjustPlan(client: string, choice: PlanChoice): Promise<boolean> {
+    return this.edit(() => this.backend.setPlan(client, choice));
+  }
+
   /** Who records decisions and signs off (remembered for the session). */
-  reviewer = $state('');
+  get reviewer(): string {
+    return reviewerName.value;
+  }
+  set reviewer(name: string) {
+    reviewerName.value = name;
+  }
   versions = $state<Versions>({ versions: [], sign_offs: [] });
   /** Files the last export wrote. */
   exported = $state<string[]>([]);
@@ -227,13 +259,16 @@ export class BlueprintState {
     }
   }
 
-  private async edit(change: () => Promise<void>): Promise<void> {
+  /** Applies an edit and reloads the blueprint; false (with `error` set) when core refused it. */
+  private async edit(change: () => Promise<unknown>): Promise<boolean> {
     this.error = null;
     try {
       await change();
-      await this.load();
     } catch (error) {
       this.error = BackendError.from(error);
+      return false;
     }
+    await this.load();
+    return true;
   }
 }

@@ -64,9 +64,51 @@ describe('BlueprintState', () => {
     expect(review.error?.message).toMatch(/invalid clients: .*only one pool/);
   });
 
+  it('renames a client, merges a project into another, splits one off, and selects where it went', async () => {
+    const { backend, review } = await loaded();
+    expect(await review.rename('kestrel-energy', '  Kestrel Energy plc ')).toBe(true);
+    expect(
+      review.blueprint?.assessment.clients.find((c) => c.client.id === 'kestrel-energy')?.client.name,
+    ).toBe('Kestrel Energy plc');
+    const juniper = review.blueprint?.assessment.clients.find((c) => c.client.id === 'juniper-pharmacy');
+    const project = juniper?.client.projects[0];
+    const key = `${project?.account_id}/${project?.region}/${project?.project_id}`;
+
+    expect(await review.moveProject('Not An Id', key)).toBe(false);
+    expect(review.error?.message).toMatch(/lowercase letters, digits and hyphens/);
+    expect(review.clients).toHaveLength(11);
+
+    expect(await review.moveProject('kestrel-energy', key)).toBe(true);
+    expect(backend.calls).toContain('assign_projects');
+    expect(review.clients).toHaveLength(10);
+    expect(review.selected).toBe('kestrel-energy');
+    expect(review.client?.client.projects.map((p) => p.project_id)).toContain(project?.project_id);
+
+    expect(await review.moveProject('juniper-eu', key)).toBe(true);
+    expect(review.clients).toHaveLength(11);
+    expect(review.client?.client.projects.map((p) => p.project_id)).toEqual([project?.project_id]);
+  });
+
+  it('overrides a plan and keeps a refused override as an error naming the field', async () => {
+    const { backend, review } = await loaded();
+    expect(await review.adjustPlan('granite-bank', { topology: 'dedicated', reputation: 'strict' })).toBe(
+      true,
+    );
+    expect(backend.calls).toContain('set_plan');
+    const plan = review.blueprint?.clients.find((c) => c.client === 'granite-bank');
+    expect([plan?.connect.topology, plan?.connect.overridden, plan?.ses[0]?.reputation_policy]).toEqual([
+      'dedicated',
+      true,
+      'strict',
+    ]);
+    expect(await review.adjustPlan('granite-bank', { tenant_name: 'granite bank!' })).toBe(false);
+    expect(review.error?.message).toMatch(/invalid tenant_name/);
+  });
+
   it('records decisions as the reviewer, saves a version, signs off on it, and exports', async () => {
     const { backend, review } = await loaded();
     review.reviewer = 'Ann Reviewer';
+    expect(new BlueprintState(backend).reviewer).toBe('Ann Reviewer'); // kept when the screen is left
     const decision = review.decisionsOf('granite-bank')[0];
     await review.decide(decision?.id ?? '', { status: 'decided', owner: 'Dana', due: '2026-12-15' });
     const after = review.decisionsOf('granite-bank').find((d) => d.id === decision?.id);
