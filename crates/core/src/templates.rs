@@ -9,6 +9,84 @@ use handlebars::template::{HelperTemplate, Parameter, Template, TemplateElement}
 use serde::Serialize;
 use ts_rs::TS;
 
+/// The kinds of helper on Pinpoint's "Using message template helpers" page, in its order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HelperCategory {
+    /// Handlebars built-ins the page lists (`each`, `if`).
+    Default,
+    Conditional,
+    String,
+    MathAndEncoding,
+}
+
+/// Every helper Pinpoint documents, with its category, exactly as the user guide page "Using message
+/// template helpers" lists them (source: `awsdocs/amazon-pinpoint-user-guide`,
+/// `doc-source/message-template-helpers.md`). `if` is listed under both Default and Conditional there; it
+/// appears once here, as Default. Inline partials (`{{#* inline}}` / `{{> name}}`) are on the page too but
+/// are not helpers: the parser reports them as partials.
+pub const PINPOINT_HELPERS: &[(&str, HelperCategory)] = &[
+    ("each", HelperCategory::Default),
+    ("if", HelperCategory::Default),
+    ("and", HelperCategory::Conditional),
+    ("eq", HelperCategory::Conditional),
+    ("gt", HelperCategory::Conditional),
+    ("gte", HelperCategory::Conditional),
+    ("lt", HelperCategory::Conditional),
+    ("lte", HelperCategory::Conditional),
+    ("neq", HelperCategory::Conditional),
+    ("not", HelperCategory::Conditional),
+    ("or", HelperCategory::Conditional),
+    ("abbreviate", HelperCategory::String),
+    ("capitalize", HelperCategory::String),
+    ("capitalizeFirst", HelperCategory::String),
+    ("center", HelperCategory::String),
+    ("cut", HelperCategory::String),
+    ("dateFormat", HelperCategory::String),
+    ("inflect", HelperCategory::String),
+    ("join", HelperCategory::String),
+    ("ljust", HelperCategory::String),
+    ("lower", HelperCategory::String),
+    ("now", HelperCategory::String),
+    ("ordinalize", HelperCategory::String),
+    ("replace", HelperCategory::String),
+    ("rjust", HelperCategory::String),
+    ("slugify", HelperCategory::String),
+    ("stripTags", HelperCategory::String),
+    ("substring", HelperCategory::String),
+    ("upper", HelperCategory::String),
+    ("yesno", HelperCategory::String),
+    ("add", HelperCategory::MathAndEncoding),
+    ("ceiling", HelperCategory::MathAndEncoding),
+    ("decode64", HelperCategory::MathAndEncoding),
+    ("divide", HelperCategory::MathAndEncoding),
+    ("encode64", HelperCategory::MathAndEncoding),
+    ("floor", HelperCategory::MathAndEncoding),
+    ("md5", HelperCategory::MathAndEncoding),
+    ("modulo", HelperCategory::MathAndEncoding),
+    ("multiply", HelperCategory::MathAndEncoding),
+    ("round", HelperCategory::MathAndEncoding),
+    ("sha256", HelperCategory::MathAndEncoding),
+    ("sha512", HelperCategory::MathAndEncoding),
+    ("subtract", HelperCategory::MathAndEncoding),
+    ("uuid", HelperCategory::MathAndEncoding),
+];
+
+/// Handlebars.js built-ins the Pinpoint page does not list but which Handlebars itself provides (the page
+/// points to handlebarsjs.com for "the full list").
+pub const HANDLEBARS_BUILT_INS: &[&str] = &["each", "if", "unless", "with", "lookup", "log"];
+
+/// The category of a helper Pinpoint documents; `None` for a Handlebars built-in the page does not list
+/// and for names Pinpoint does not know (which a converter must flag, never drop).
+pub fn pinpoint_helper(name: &str) -> Option<HelperCategory> {
+    PINPOINT_HELPERS.iter().find(|(n, _)| *n == name).map(|(_, c)| *c)
+}
+
+/// Whether Pinpoint renders `name`: a documented helper or a Handlebars built-in.
+pub fn pinpoint_knows(name: &str) -> bool {
+    pinpoint_helper(name).is_some() || HANDLEBARS_BUILT_INS.contains(&name)
+}
+
 /// Where something is in a template part: 1-based line and column.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, TS)]
 pub struct Position {
@@ -151,6 +229,19 @@ mod tests {
         let u = usage("line one\n  {{#with User}}{{UserId}}{{/with}}").expect("parses");
         assert_eq!(u.helpers[0].name, "with");
         assert_eq!(u.helpers[0].position, Position { line: 2, column: 3 });
+    }
+
+    #[test]
+    fn the_documented_helpers_are_known_once_each_and_others_are_not() {
+        assert_eq!(PINPOINT_HELPERS.len(), 44, "2 default + 9 conditional + 19 string + 14 math and encoding");
+        let mut names: Vec<_> = PINPOINT_HELPERS.iter().map(|(n, _)| *n).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), PINPOINT_HELPERS.len(), "no helper is listed twice");
+        assert_eq!(pinpoint_helper("capitalizeFirst"), Some(HelperCategory::String));
+        assert_eq!(pinpoint_helper("sha256"), Some(HelperCategory::MathAndEncoding));
+        assert!(pinpoint_knows("with") && pinpoint_knows("unless"), "Handlebars built-ins render in Pinpoint");
+        assert!(!pinpoint_knows("formatCurrency") && !pinpoint_knows("Capitalize"), "names are exact");
     }
 
     #[test]
