@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -239,7 +239,7 @@ test('a reviewer renames a client, merges a project into it and overrides its pl
 
 test('the HTML report is exported through the save dialog', async () => {
   const report = join(home, 'exports', 'client-review.html');
-  execFileSync('mkdir', ['-p', join(home, 'exports')]);
+  mkdirSync(join(home, 'exports'), { recursive: true });
   await click(await find("//section[@aria-labelledby='export-title']//button[normalize-space()='HTML']"));
   // The GTK save dialog: find it, focus it, type the full path into its name field, confirm.
   const dialog = await eventually(() => xdotool('search', '--sync', '--onlyvisible', '--name', '^Save report$').split('\n')[0]);

@@ -7,20 +7,15 @@ use serde::Serialize;
 use serde_json::Value;
 use ts_rs::TS;
 
-use crate::estate::{ResourceKind, ResourceRecord};
+use crate::estate::{ResourceKind, ResourceRecord, ResourceSummary};
 
 /// One resource's change.
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct ResourceChange {
-    pub account_id: String,
-    pub region: String,
-    pub project_id: String,
-    pub kind: ResourceKind,
-    pub id: String,
-    pub version: String,
-    #[ts(optional)]
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    /// Which resource (serialised inline: `account_id`, `kind`, `id`, … next to `change`).
+    #[serde(flatten)]
+    #[ts(flatten)]
+    pub resource: ResourceSummary,
     pub change: Change,
 }
 
@@ -70,17 +65,8 @@ pub fn diff(before: &[ResourceRecord], after: &[ResourceRecord]) -> Vec<Resource
             }
             (None, None) => continue,
         };
-        let record = new.get(k).or_else(|| old.get(k)).copied();
-        changes.push(ResourceChange {
-            account_id: k.0.clone(),
-            region: k.1.clone(),
-            project_id: k.2.clone(),
-            kind: k.3,
-            id: k.4.clone(),
-            version: k.5.clone(),
-            name: record.and_then(|r| r.name.clone()),
-            change,
-        });
+        let Some(record) = new.get(k).or_else(|| old.get(k)) else { continue };
+        changes.push(ResourceChange { resource: record.summary(), change });
     }
     changes
 }
@@ -160,7 +146,7 @@ mod tests {
         assert_eq!(paths, ["AdditionalTreatments[1]", "HoldoutPercent", "Schedule.Frequency"]);
         assert_eq!(fields[2].before, Some(json!("ONCE")));
         assert_eq!(changes[1].change, Change::Removed);
-        assert_eq!(changes[1].id, "gone");
+        assert_eq!(changes[1].resource.id, "gone");
         assert_eq!(changes[2].change, Change::Added);
         assert!(diff(&after, &after).is_empty(), "an estate equals itself");
     }

@@ -139,6 +139,19 @@ pub struct ResourceRecord {
 }
 
 impl ResourceRecord {
+    /// The record without its payload, as lists and changes show it.
+    pub fn summary(&self) -> ResourceSummary {
+        ResourceSummary {
+            account_id: self.account_id.clone(),
+            region: self.region.clone(),
+            project_id: self.project_id.clone(),
+            kind: self.kind,
+            id: self.id.clone(),
+            version: self.version.clone(),
+            name: self.name.clone(),
+        }
+    }
+
     /// `account/Region/project id` of the project a project-level record belongs to (its client's key).
     pub fn project_key(&self) -> String {
         format!("{}/{}/{}", self.account_id, self.region, self.project_id)

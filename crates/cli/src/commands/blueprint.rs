@@ -329,8 +329,8 @@ pub fn run(engagement: &Engagement, command: BlueprintCommand, json: bool) -> an
                     output::text(&format!(
                         "  {:?} {} {}\n",
                         r.change,
-                        r.kind.as_str(),
-                        r.name.as_deref().unwrap_or(&r.id)
+                        r.resource.kind.as_str(),
+                        r.resource.name.as_deref().unwrap_or(&r.resource.id)
                     ))?;
                 }
                 for f in &d.findings_added {

@@ -117,13 +117,8 @@ pub fn diff(
     }
     let mut rows = Vec::new();
     for c in &changes {
-        let place = format!(
-            "{} {} {} {}",
-            c.account_id,
-            c.region,
-            c.kind.as_str(),
-            c.name.clone().unwrap_or_else(|| c.id.clone())
-        );
+        let r = &c.resource;
+        let place = format!("{} {} {} {}", r.account_id, r.region, r.kind.as_str(), r.name.as_deref().unwrap_or(&r.id));
         match &c.change {
             pinshift_core::diff::Change::Added => rows.push(vec!["added".into(), place, String::new()]),
             pinshift_core::diff::Change::Removed => rows.push(vec!["removed".into(), place, String::new()]),

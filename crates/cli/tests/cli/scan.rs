@@ -266,9 +266,9 @@ fn a_killed_scan_resumes_to_the_same_estate() {
     let changes: Vec<_> = diff(&before, &after)
         .into_iter()
         .filter(|c| match &c.change {
-            Change::Changed { fields } => !fields
-                .iter()
-                .all(|f| f.path == "LastEvaluatedTime" || (c.kind == ResourceKind::Kpi && f.path == "EndTime")),
+            Change::Changed { fields } => !fields.iter().all(|f| {
+                f.path == "LastEvaluatedTime" || (c.resource.kind == ResourceKind::Kpi && f.path == "EndTime")
+            }),
             _ => true,
         })
         .collect();

@@ -127,7 +127,7 @@ export type FieldChange = { path: string, before: unknown, after: unknown, };
 
 export type Change = { "type": "added" } | { "type": "removed" } | { "type": "changed", fields: Array<FieldChange>, };
 
-export type ResourceChange = { account_id: string, region: string, project_id: string, kind: ResourceKind, id: string, version: string, name?: string, change: Change, };
+export type ResourceChange = { change: Change, account_id: string, region: string, project_id: string, kind: ResourceKind, id: string, version: string, name?: string, };
 
 export type ExportSettings = { bucket: string, 
 /**
