@@ -34,10 +34,12 @@ pub mod engagement;
 pub mod error;
 pub mod estate;
 pub mod policy;
+pub mod profile;
 pub mod report;
 pub mod scan;
 pub mod secrets;
 pub mod templates;
+pub mod translate;
 
 pub use error::{Error, ErrorCode, ErrorPayload, Result};
 

@@ -5,8 +5,16 @@
 //! Parsing is the `handlebars` crate's (the same grammar Pinpoint's Handlebars.js accepts for the
 //! constructs that matter here), never regexes.
 
+pub mod convert;
+pub mod helpers;
+pub mod proof;
+pub mod render;
+pub mod syntax;
+pub mod translation;
+pub mod value;
+
 use handlebars::template::{HelperTemplate, Parameter, Template, TemplateElement};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 /// The kinds of helper on Pinpoint's "Using message template helpers" page, in its order.
@@ -88,7 +96,7 @@ pub fn pinpoint_knows(name: &str) -> bool {
 }
 
 /// Where something is in a template part: 1-based line and column.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, TS)]
 pub struct Position {
     pub line: u32,
     pub column: u32,
