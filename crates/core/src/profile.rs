@@ -96,6 +96,15 @@ impl Variable {
         matches!(self, Variable::UserAttribute(_) | Variable::EndpointAttribute(_))
     }
 
+    /// Pinpoint keeps these as numbers (metrics, latitude and longitude).
+    pub fn is_number(&self) -> bool {
+        match self {
+            Variable::Metric(_) => true,
+            Variable::Location(f) => f == "Latitude" || f == "Longitude",
+            _ => false,
+        }
+    }
+
     /// The value at this variable in an endpoint.
     pub fn value_in<'v>(&self, endpoint: &'v Value) -> Option<&'v Value> {
         match self {

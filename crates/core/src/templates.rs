@@ -171,7 +171,9 @@ fn walk(template: &Template, usage: &mut Usage) {
 }
 
 fn expression(h: &HelperTemplate, position: Position, block: bool, usage: &mut Usage) {
-    let is_helper = block || !h.params.is_empty() || !h.hash.is_empty();
+    // `{{uuid}}` and `{{now}}` call helpers without arguments
+    let bare_helper = matches!(&h.name, Parameter::Path(p) if pinpoint_helper(path_text(p)).is_some());
+    let is_helper = block || bare_helper || !h.params.is_empty() || !h.hash.is_empty();
     match &h.name {
         Parameter::Name(name) if is_helper => {
             usage.helpers.push(HelperUse { name: name.clone(), position, block });

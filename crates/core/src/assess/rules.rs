@@ -164,7 +164,8 @@ const PARTS: &[&str] = &[
     "Baidu.Title",
 ];
 /// Helpers SES templates support: Handlebars built-ins only.
-const SES_HELPERS: &[&str] = &["if", "each", "unless"];
+/// SES renders Handlebars' built-in helpers (its "Advanced email personalization" page points to them).
+const SES_HELPERS: &[&str] = crate::templates::HANDLEBARS_BUILT_INS;
 const PUSH_PLATFORMS: &[&str] = &["APNS", "APNS_SANDBOX", "APNS_VOIP", "APNS_VOIP_SANDBOX", "GCM", "BAIDU", "ADM"];
 const RECURRING: &[&str] = &["HOURLY", "DAILY", "WEEKLY", "MONTHLY"];
 
@@ -1037,7 +1038,7 @@ pub static RULES: &[Rule] = &[
         Transform,
         1,
         "Connect templates do not support `with`.",
-        "Pinshift rewrites the block with full paths."
+        "Pinshift rewrites a with block without else into full paths; one with an else needs a person."
     ),
     rule!(
         "template.default-substitutions",

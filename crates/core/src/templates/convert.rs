@@ -7,7 +7,6 @@ use std::collections::BTreeMap;
 
 use handlebars::template::{BlockParam, HelperTemplate, Parameter, TemplateElement};
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 use ts_rs::TS;
 
 use super::render::{Engine, name_of, parse, raw_path};
@@ -105,6 +104,8 @@ enum Role {
     Compare,
     Iterate,
     Join,
+    Lookup,
+    Math,
     Argument,
 }
 
@@ -236,10 +237,7 @@ impl Converter<'_> {
                     self.edits.push((tag.start, tag.end, format!("{open}{keyword}{new_body}{close}")));
                 }
                 let guard = match helper.params.as_slice() {
-                    [Parameter::Path(p)] if name == "if" => {
-                        let p = self.unwith(PathExpr::parse(raw_path(p)));
-                        p.is_rooted(self.depth).then(|| p.dotted())
-                    }
+                    [Parameter::Path(p)] if name == "if" => Some(guard_key(&self.unwith(PathExpr::parse(raw_path(p))))),
                     _ => None,
                 };
                 if chained {
@@ -402,7 +400,9 @@ impl Converter<'_> {
             "if" | "unless" | "and" | "or" | "not" => Role::Condition,
             "eq" | "neq" | "gt" | "gte" | "lt" | "lte" => Role::Compare,
             "join" => Role::Join,
-            "with" | "lookup" => Role::Iterate,
+            "with" => Role::Iterate,
+            "lookup" => Role::Lookup,
+            "add" | "subtract" | "multiply" | "divide" | "modulo" | "ceiling" | "floor" | "round" => Role::Math,
             _ => Role::Argument,
         };
         let mut changed = false;
@@ -595,7 +595,19 @@ impl Converter<'_> {
             }
             _ => {}
         }
+        if v.is_number() && matches!(role, Role::Condition | Role::Compare) {
+            self.loss(Severity::Warning, format!("variable {raw}"), at, format!("{path} is a number in Pinpoint and text in {}: 0 is false in Pinpoint but \"0\" is true, and text compares with text letter by letter", if profiled { "a profile" } else { "TemplateData" }))
+                .suggestion = Some("compare with numbers, or keep the metric out of conditions".into());
+        }
         if !profiled {
+            if v.is_list() && rest == ["length"] {
+                self.loss(
+                    Severity::Warning,
+                    format!("variable {raw}"),
+                    at,
+                    "SES prints nothing for a guarded value of 0, where Pinpoint printed 0 for an empty list's length",
+                );
+            }
             return;
         }
         if v.is_list() {
@@ -640,6 +652,18 @@ impl Converter<'_> {
                         self.loss(Severity::Warning, format!("variable {raw}"), at, format!("Pinpoint compared the whole list {path} (never equal to a text); the profile compares its text"))
                             .suggestion = Some(format!("compare {raw}.[0] in the original to keep its meaning"));
                     }
+                    Role::Math => {
+                        self.loss(Severity::Warning, format!("variable {raw}"), at, format!("Pinpoint computes with the whole list {path} (an empty list counts as 0); the profile holds no value for it"))
+                            .suggestion = Some(format!("compute with {raw}.[0] in the original to keep its meaning"));
+                    }
+                    Role::Lookup => {
+                        self.loss(
+                            Severity::Loss,
+                            format!("variable {raw}"),
+                            at,
+                            format!("looks up an item of {path}, which becomes one text value in a profile"),
+                        );
+                    }
                     Role::Join if multi != Some(false) => {
                         self.loss(
                             Severity::Warning,
@@ -660,10 +684,6 @@ impl Converter<'_> {
             );
         }
         match (v, role) {
-            (Variable::Metric(_), Role::Condition | Role::Compare) => {
-                self.loss(Severity::Warning, format!("variable {raw}"), at, format!("{path} is a number in Pinpoint and text in a profile: 0 is false in Pinpoint but \"0\" is true, and text compares with text letter by letter"))
-                    .suggestion = Some("compare with numbers, or keep the metric out of conditions".into());
-            }
             (Variable::Demographic(_), _) | (Variable::Location(_), _)
                 if !matches!(
                     self.ctx.mapping.field(v, self.ctx.channel),
@@ -684,71 +704,41 @@ impl Converter<'_> {
     /// Wraps an output expression when the target needs it: SES gets the Pinpoint default inline; Connect
     /// gets a guard where no default exists, since it keeps a missing value's placeholder in the text.
     fn wrap_output(&mut self, h: &HelperTemplate, new: &str, escaped: bool, at: Position) -> Option<String> {
+        let _ = at;
         let name = name_of(h);
         let expr = self.unwith(PathExpr::parse(&name));
-        if !expr.is_rooted(self.depth) || expr.segments.is_empty() {
-            return None;
+        if expr.segments.is_empty() || expr.data {
+            return None; // `this`, `@index`: always there
         }
-        let segs: Vec<&str> = expr.segments.iter().map(|s| s.name.as_str()).collect();
-        let (variable, _) = Variable::parse(&segs)?;
-        let default = super::render::default_value(self.ctx.defaults, &expr);
+        let rooted = expr.is_rooted(self.depth);
+        let default = if rooted { super::render::default_value(self.ctx.defaults, &expr) } else { None };
+        let guarded = self.open.iter().any(|o| !o.inverse && o.guard.as_deref() == Some(guard_key(&expr).as_str()));
         let (open, body, close) = delimiters(new);
         let (lead, trail) = (if open.contains('~') { "~" } else { "" }, if close.contains('~') { "~" } else { "" });
         let inner = format!("{}{}{}", open.replace('~', ""), body, close.replace('~', ""));
         let cond = body.trim().to_owned();
+        let guard = || format!("{{{{{lead}#if {cond}}}}}{inner}{{{{/if{trail}}}}}");
         match (self.ctx.target, default) {
             (Target::Ses(_), Some(d)) => {
                 let d = if escaped && self.ctx.html { escape_html(d) } else { d.clone() };
                 let d = d.replace("{{", "\\{{");
                 Some(format!("{{{{{lead}#if {cond}}}}}{inner}{{{{else}}}}{d}{{{{/if{trail}}}}}"))
             }
-            (Target::Connect, d) if d.is_none_or(|d| d.is_empty()) => {
+            // SES fails the whole send when an output's value is missing: guard every one
+            (Target::Ses(_), None) if !guarded => Some(guard()),
+            // Connect keeps a missing value's placeholder in the text: guard what has no default
+            (Target::Connect, d) if rooted && d.is_none_or(|d| d.is_empty()) && !guarded => {
+                let segs: Vec<&str> = expr.segments.iter().map(|s| s.name.as_str()).collect();
+                let (variable, _) = Variable::parse(&segs)?;
                 self.ctx.mapping.field(&variable, self.ctx.channel)?;
-                let guarded = self.open.iter().any(|o| !o.inverse && o.guard.as_deref() == Some(&expr.dotted()));
-                if guarded {
-                    return None;
-                }
-                let _ = at;
-                Some(format!("{{{{{lead}#if {cond}}}}}{inner}{{{{/if{trail}}}}}"))
+                Some(guard())
             }
             _ => None,
         }
     }
 }
 
-/// Values the sending code must put in SES's TemplateData so every path a part reads resolves: the
-/// endpoint's (or profile's) value, or an empty text where it has none.
-pub fn ensure_paths(data: &mut Value, reads: &[Vec<String>]) {
-    for path in reads {
-        ensure(data, path);
-    }
-}
-
-fn ensure(data: &mut Value, path: &[String]) {
-    let Some((first, rest)) = path.split_first() else { return };
-    let index = first.parse::<usize>().ok();
-    match (data, index) {
-        (Value::Array(items), Some(i)) => {
-            while items.len() <= i {
-                items.push(Value::String(String::new()));
-            }
-            ensure(&mut items[i], rest);
-        }
-        (Value::Object(map), _) => {
-            let entry = map.entry(first.clone()).or_insert_with(|| {
-                if rest.is_empty() {
-                    Value::String(String::new())
-                } else if rest[0].parse::<usize>().is_ok() {
-                    Value::Array(Vec::new())
-                } else {
-                    Value::Object(serde_json::Map::new())
-                }
-            });
-            if entry.is_null() && rest.is_empty() {
-                *entry = Value::String(String::new());
-            }
-            ensure(entry, rest);
-        }
-        _ => {}
-    }
+/// How a guard (`{{#if P}}`) and the outputs it protects are matched: P after unrolling, with its depth.
+fn guard_key(expr: &PathExpr) -> String {
+    format!("{}|{}", expr.up, expr.dotted())
 }

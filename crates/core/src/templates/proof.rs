@@ -17,10 +17,10 @@ use serde::Serialize;
 use serde_json::{Value, json};
 use ts_rs::TS;
 
-use super::convert::{SesPaths, Target, ensure_paths};
+use super::convert::Target;
 use super::helpers::Env;
 use super::render::{Engine, Input, render};
-use super::translation::{TemplateTranslation, connect_render_defaults, defaults_of};
+use super::translation::{TemplateTranslation, connect_render_defaults, defaults_of, ses_template_data};
 use super::value::reader_view;
 use crate::profile::{Channel, ProfileMapping, Variable};
 
@@ -58,7 +58,7 @@ pub struct Proof {
     pub identical: usize,
     pub differs: usize,
     pub cannot_render: usize,
-    /// All of at least [`PROOF_SAMPLE`] endpoints rendered identically.
+    /// Nothing was lost and all of at least [`PROOF_SAMPLE`] endpoints rendered identically.
     pub proven: bool,
     /// The first few endpoints that did not render identically.
     pub examples: Vec<Difference>,
@@ -108,30 +108,25 @@ pub fn prove(
     for (i, endpoint) in endpoints.iter().enumerate() {
         let target_data = match t.target {
             Target::Connect => json!({"Attributes": {"Customer": mapping.profile(endpoint, &variables, channel)}}),
-            Target::Ses(SesPaths::Keep) => {
-                let mut d = endpoint.clone();
-                ensure_paths(&mut d, &t.reads);
-                d
-            }
-            Target::Ses(SesPaths::Rewrite) => {
-                let mut d = mapping.profile(endpoint, &variables, channel);
-                ensure_paths(&mut d, &t.reads);
-                d
-            }
+            Target::Ses(paths) => ses_template_data(endpoint, paths, mapping, &variables, channel),
         };
         let id = endpoint.get("Id").and_then(Value::as_str).map_or_else(|| format!("#{}", i + 1), str::to_owned);
         let mut outcome = Outcome::Identical;
         let mut example = None;
-        for (part, html, original, converted) in &parts {
+        for super::translation::ParsedPart { part, html, original, converted } in &parts {
             let seed = i as u64;
             let mut env = Env::new(now, seed);
-            let before = render(
-                Engine::Pinpoint,
-                original,
-                *html,
-                Input { data: endpoint, defaults: &pinpoint_defaults },
-                &mut env,
-            );
+            let before = match original {
+                Ok(original) => render(
+                    Engine::Pinpoint,
+                    original,
+                    *html,
+                    Input { data: endpoint, defaults: &pinpoint_defaults },
+                    &mut env,
+                )
+                .map_err(|e| e.to_string()),
+                Err(e) => Err(e.clone()),
+            };
             let mut env = Env::new(now, seed);
             let after = match converted {
                 Some(c) => render(engine, c, *html, Input { data: &target_data, defaults: &target_defaults }, &mut env)
@@ -146,7 +141,13 @@ pub fn prove(
                     }
                     (Outcome::Differs, inline_diff(a, b), a.clone(), b.clone())
                 }
-                (Err(_), Err(_)) => continue, // both refuse: the same behaviour
+                // neither renders it: nothing is proven about it
+                (Err(a), Err(b)) => (
+                    Outcome::CannotRender,
+                    format!("Pinpoint: {a}; {}: {b}", engine.label()),
+                    String::new(),
+                    String::new(),
+                ),
                 (Ok(a), Err(e)) => (Outcome::CannotRender, e.clone(), a.clone(), String::new()),
                 (Err(e), Ok(b)) => (
                     Outcome::Differs,
@@ -178,7 +179,7 @@ pub fn prove(
             proof.examples.push(e);
         }
     }
-    proof.proven = proof.endpoints >= PROOF_SAMPLE && proof.identical == proof.endpoints;
+    proof.proven = t.lossless() && proof.endpoints >= PROOF_SAMPLE && proof.identical == proof.endpoints;
     proof
 }
 

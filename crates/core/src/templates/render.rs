@@ -261,11 +261,7 @@ impl Renderer<'_, '_> {
         }
     }
 
-    fn args(
-        &mut self,
-        h: &HelperTemplate,
-        at: Position,
-    ) -> Result<Args, RenderError> {
+    fn args(&mut self, h: &HelperTemplate, at: Position) -> Result<Args, RenderError> {
         let mut params = Vec::with_capacity(h.params.len());
         for p in &h.params {
             params.push(self.param(p, at)?);

@@ -211,7 +211,7 @@ pub fn scan(source: &str) -> Vec<Tag> {
         } else if after.starts_with(b"!") {
             find(bytes, i + 2, b"}}").map_or(bytes.len(), |p| p + 2)
         } else {
-            mustache_end(bytes, i + 2)
+            mustache_end(bytes, i + 2, after.starts_with(b"{"))
         };
         tags.push(Tag { start, end });
         i = end;
@@ -223,8 +223,9 @@ fn find(bytes: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
     bytes.get(from..)?.windows(needle.len()).position(|w| w == needle).map(|p| p + from)
 }
 
-/// The end of a mustache opened before `from`, skipping string literals and bracketed segments.
-fn mustache_end(bytes: &[u8], from: usize) -> usize {
+/// The end of a mustache opened before `from` (with three braces when `triple`), skipping string
+/// literals and bracketed segments.
+fn mustache_end(bytes: &[u8], from: usize, triple: bool) -> usize {
     let mut i = from;
     while i < bytes.len() {
         match bytes[i] {
@@ -244,11 +245,9 @@ fn mustache_end(bytes: &[u8], from: usize) -> usize {
                 }
                 i += 1;
             }
-            b'}' if bytes[i..].starts_with(b"}}}") => {
-                // `{{{x}}}` closes with three braces; `{{x}}}` cannot be valid, so three means triple
-                return i + 3;
-            }
-            b'}' if bytes[i..].starts_with(b"}}") => return i + 2,
+            b'}' if triple && bytes[i..].starts_with(b"}}}") => return i + 3,
+            b'}' if triple && bytes[i..].starts_with(b"}~}}") => return i + 4,
+            b'}' if !triple && bytes[i..].starts_with(b"}}") => return i + 2,
             _ => i += 1,
         }
     }
@@ -441,12 +440,20 @@ mod tests {
 
     #[test]
     fn tags_skip_strings_escapes_and_raw_blocks() {
-        let src =
-            r#"a \{{not}} {{x}} {{{y}}} {{eq a "}}" b}} {{!-- c }} --}} {{{{raw}}}}{{z}}{{{{/raw}}}} {{~#if q~}}"#;
+        let src = r#"a \{{not}} {{x}} {{{y}}} {{eq a "}}" b}} {{!-- c }} --}} {{{{raw}}}}{{z}}{{{{/raw}}}} {{~#if q~}}} {{~{w}~}}"#;
         let texts: Vec<&str> = scan(src).into_iter().map(|t| t.text(src)).collect();
         assert_eq!(
             texts,
-            ["{{x}}", "{{{y}}}", r#"{{eq a "}}" b}}"#, "{{!-- c }} --}}", "{{{{raw}}}}", "{{{{/raw}}}}", "{{~#if q~}}"]
+            [
+                "{{x}}",
+                "{{{y}}}",
+                r#"{{eq a "}}" b}}"#,
+                "{{!-- c }} --}}",
+                "{{{{raw}}}}",
+                "{{{{/raw}}}}",
+                "{{~#if q~}}",
+                "{{~{w}~}}"
+            ]
         );
     }
 

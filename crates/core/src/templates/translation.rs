@@ -28,6 +28,39 @@ pub struct PartTranslation {
     pub converted: Option<String>,
 }
 
+/// The TemplateData the sending code passes SES for one endpoint under `paths`: the endpoint itself with
+/// numbers as text (keep), or the endpoint's profile (rewrite). Missing values may be left out: the
+/// converted template guards every value it prints.
+pub fn ses_template_data(
+    endpoint: &Value,
+    paths: SesPaths,
+    mapping: &ProfileMapping,
+    variables: &[Variable],
+    channel: Channel,
+) -> Value {
+    fn texts(v: &Value) -> Value {
+        match v {
+            Value::Number(_) => Value::String(super::value::text(Some(v))),
+            Value::Array(a) => Value::Array(a.iter().map(texts).collect()),
+            Value::Object(m) => Value::Object(m.iter().map(|(k, v)| (k.clone(), texts(v))).collect()),
+            other => other.clone(),
+        }
+    }
+    match paths {
+        SesPaths::Keep => texts(endpoint),
+        SesPaths::Rewrite => mapping.profile(endpoint, variables, channel),
+    }
+}
+
+/// A part of a translation, parsed for rendering.
+#[derive(Debug, Clone)]
+pub struct ParsedPart {
+    pub part: String,
+    pub html: bool,
+    pub original: Result<Parsed, String>,
+    pub converted: Option<Parsed>,
+}
+
 /// A value the sending code must put in SES's TemplateData.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct TemplateDataField {
@@ -51,7 +84,7 @@ pub struct TemplateTranslation {
     /// without the knowledge base id).
     #[ts(type = "unknown")]
     pub content: Value,
-    /// SES only: what TemplateData must hold (every path, with an empty text where there is no value).
+    /// SES only: what the sending code puts in TemplateData (values may be missing; numbers as text).
     pub template_data: Vec<TemplateDataField>,
     pub variables: Vec<VariableUse>,
     pub losses: Vec<Loss>,
@@ -62,16 +95,23 @@ pub struct TemplateTranslation {
 }
 
 impl TemplateTranslation {
-    /// The parts with both texts, parsed for rendering: `(name, html, original, converted)`.
-    pub fn parsed_parts(&self) -> Vec<(String, bool, Parsed, Option<Parsed>)> {
+    /// The parts with both texts, parsed for rendering (an original that does not parse is the parser's
+    /// message).
+    pub fn parsed_parts(&self) -> Vec<ParsedPart> {
         self.parts
             .iter()
-            .filter_map(|p| {
-                let original = parse(&p.original).ok()?;
-                let converted = p.converted.as_deref().and_then(|c| parse(c).ok());
-                Some((p.part.clone(), p.html, original, converted))
+            .map(|p| ParsedPart {
+                part: p.part.clone(),
+                html: p.html,
+                original: parse(&p.original).map_err(|e| e.to_string()),
+                converted: p.converted.as_deref().and_then(|c| parse(c).ok()),
             })
             .collect()
+    }
+
+    /// Whether nothing was lost (warnings and notes may remain).
+    pub fn lossless(&self) -> bool {
+        self.translated && !self.losses.iter().any(|l| l.severity == Severity::Loss)
     }
 }
 
@@ -473,9 +513,14 @@ fn template_data(
         let segs: Vec<&str> = r.iter().map(String::as_str).collect();
         let source = match paths {
             SesPaths::Keep => match Variable::parse(&segs) {
-                Some((v, _)) if v.is_list() => format!("the endpoint's {} (a list; \"\" when missing)", v.path()),
-                Some((Variable::Unknown(_), _)) | None => "not an endpoint value: send \"\"".to_owned(),
-                Some((v, _)) => format!("the endpoint's {} (\"\" when missing)", v.path()),
+                Some((v, _)) if v.is_list() => format!("the endpoint's {} (a list of texts)", v.path()),
+                Some((Variable::Unknown(_), _)) | None => {
+                    "not an endpoint value (Pinpoint rendered nothing)".to_owned()
+                }
+                Some((v @ (Variable::Metric(_) | Variable::Location(_)), _)) => {
+                    format!("the endpoint's {}, as text", v.path())
+                }
+                Some((v, _)) => format!("the endpoint's {}", v.path()),
             },
             SesPaths::Rewrite => {
                 let field = match segs.as_slice() {
@@ -489,8 +534,8 @@ fn template_data(
                 };
                 let _ = (mapping, channel);
                 match field {
-                    Some(ProfileField::Custom(n)) => format!("the profile's custom attribute {n} (\"\" when missing)"),
-                    Some(ProfileField::Standard(p)) => format!("the profile's {p} (\"\" when missing)"),
+                    Some(ProfileField::Custom(n)) => format!("the profile's custom attribute {n}"),
+                    Some(ProfileField::Standard(p)) => format!("the profile's {p}"),
                     None => String::new(),
                 }
             }

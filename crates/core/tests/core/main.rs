@@ -7,6 +7,8 @@ mod engagement;
 mod explore;
 mod keychain;
 mod scan;
+mod template_properties;
+mod templates;
 
 use jiff::Timestamp;
 use pinshift_core::clock::FixedClock;

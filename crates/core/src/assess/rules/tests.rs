@@ -282,5 +282,6 @@ fn helper_evidence_gives_the_position() {
     let raw = json!({"TemplateType": "EMAIL", "HtmlPart": "<p>\n{{now}} {{capitalize User.UserAttributes.City}}</p>"});
     let evidence = rule.when.evaluate(&raw).expect("fires");
     let helpers: Vec<_> = evidence.iter().filter(|e| e.field == "HtmlPart").map(|e| e.value.as_str()).collect();
-    assert_eq!(helpers, ["{{capitalize}} at line 2, column 9"]);
+    // `now` takes no argument but is a Pinpoint helper all the same
+    assert_eq!(helpers, ["{{now}} at line 2, column 1", "{{capitalize}} at line 2, column 9"]);
 }
