@@ -95,6 +95,11 @@ pub enum Command {
     /// Review the per-client blueprint: tenancy, attribution, decisions, versions and sign-off.
     #[command(subcommand)]
     Blueprint(BlueprintCommand),
+    /// Translate a message template, segment, campaign or journey into its successor's definition, with
+    /// what did not carry over (each construct and where it is) and the proof: templates must render the
+    /// same for 1,000 endpoints, segments select about as many.
+    #[command(subcommand)]
+    Translate(TranslateCommand),
     /// Write a report of the blueprint: html (self-contained, prints to PDF), xlsx, md, json, or csv and
     /// cloudformation (folders of files).
     Report {
@@ -114,6 +119,94 @@ pub enum Command {
         #[arg(long)]
         force: bool,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TranslateCommand {
+    /// A message template → an SES email template or a Connect (Q in Connect) message template.
+    Template {
+        /// The template's name.
+        name: String,
+        /// ses | connect
+        #[arg(long, value_enum)]
+        target: TemplateTarget,
+        /// For SES: keep Pinpoint's variable paths (the sender builds TemplateData shaped like an
+        /// endpoint) or rewrite them to the customer profile's (the sender passes the profile).
+        #[arg(long, value_enum, default_value = "keep")]
+        ses_paths: SesPathsArg,
+        #[command(flatten)]
+        common: TranslateArgs,
+    },
+    /// A segment → a Customer Profiles segment definition (or an upload-job plan for an imported one),
+    /// with both sizes on one sample of endpoints.
+    Segment {
+        /// The segment's id or name.
+        id: String,
+        /// connect (Customer Profiles)
+        #[arg(long, value_enum, default_value = "connect")]
+        target: ConnectTarget,
+        #[command(flatten)]
+        common: TranslateArgs,
+    },
+    /// A campaign → an Outbound Campaigns v2 definition (type MANAGED, created unstarted).
+    Campaign {
+        /// The campaign's id or name.
+        id: String,
+        /// connect (Outbound Campaigns v2)
+        #[arg(long, value_enum, default_value = "connect")]
+        target: ConnectTarget,
+        #[command(flatten)]
+        common: TranslateArgs,
+    },
+    /// A journey → a Connect flow of type CAMPAIGN (a draft) and a JOURNEY campaign that runs it.
+    Journey {
+        /// The journey's id or name.
+        id: String,
+        /// connect (Outbound Campaigns v2)
+        #[arg(long, value_enum, default_value = "connect")]
+        target: ConnectTarget,
+        #[command(flatten)]
+        common: TranslateArgs,
+    },
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum TemplateTarget {
+    Ses,
+    Connect,
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum SesPathsArg {
+    Keep,
+    Rewrite,
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum ConnectTarget {
+    Connect,
+}
+
+#[derive(Debug, Args)]
+pub struct TranslateArgs {
+    /// Only resources of this account (when a name is in several).
+    #[arg(long)]
+    pub account: Option<String>,
+    /// Only resources of this Region.
+    #[arg(long)]
+    pub region: Option<String>,
+    /// A scan id (the newest finished scan by default).
+    #[arg(long)]
+    pub scan: Option<String>,
+    /// Prove with real endpoints: a Pinpoint endpoint export (JSON lines, gzip or not).
+    #[arg(long, value_name = "FILE")]
+    pub endpoints: Option<PathBuf>,
+    /// How many endpoints to generate (or at most to read from --endpoints).
+    #[arg(long, default_value_t = 1000)]
+    pub sample: usize,
+    /// Seed of the generated endpoints (the same seed gives the same endpoints).
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
 }
 
 #[derive(Debug, Subcommand)]

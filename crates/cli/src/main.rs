@@ -9,7 +9,7 @@ use std::process::ExitCode;
 use clap::Parser;
 
 use crate::args::{Cli, Command, ConnectionCommand, EstateCommand, IamPolicyCommand};
-use crate::commands::{blueprint, connection, engagement, estate, open_engagement, report, scan};
+use crate::commands::{blueprint, connection, engagement, estate, open_engagement, report, scan, translate};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -116,6 +116,10 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let engagement = open_engagement(cli.engagement.as_deref())?;
             let (blueprint, _) = engagement.current_blueprint(scan.as_deref())?;
             ok(output::json(&pinshift_core::policy::migrate_policy(&blueprint)))
+        }
+        Command::Translate(command) => {
+            let engagement = open_engagement(cli.engagement.as_deref())?;
+            ok(translate::run(&engagement, command, json))
         }
         Command::Blueprint(command) => {
             let engagement = open_engagement(cli.engagement.as_deref())?;

@@ -173,6 +173,9 @@ pub enum Channel {
 /// The endpoint→profile mapping of one client (or one template).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ProfileMapping {
+    /// The user and endpoint attributes the mapping knows of.
+    user: BTreeSet<String>,
+    endpoint: BTreeSet<String>,
     /// Endpoint attribute names a user attribute already takes.
     collisions: BTreeSet<String>,
     /// `(source, name)` of attributes some endpoint holds several values of, from audience profiling.
@@ -214,9 +217,20 @@ impl ProfileMapping {
         }
         ProfileMapping {
             collisions: user.intersection(&endpoint).cloned().collect(),
+            user,
+            endpoint,
             multi_valued,
             schema_known: !audiences.is_empty(),
         }
+    }
+
+    /// The user and endpoint attributes the mapping knows of.
+    pub fn known(&self) -> Vec<Variable> {
+        self.user
+            .iter()
+            .map(|n| Variable::UserAttribute(n.clone()))
+            .chain(self.endpoint.iter().map(|n| Variable::EndpointAttribute(n.clone())))
+            .collect()
     }
 
     /// Whether endpoints may hold several values of a list variable: `Some(true)` when profiling saw it,

@@ -7,12 +7,18 @@
 //! - [`segment`]: segments → Customer Profiles segment definitions or upload-job plans, with size estimates.
 //! - [`campaign`]: campaigns → Outbound Campaigns v2 definitions.
 //! - [`journey`]: journeys → a CAMPAIGN flow plus a JOURNEY campaign definition, both drafts.
+//! - [`estimate`]: a segment's size before and after, on one sample of endpoints.
+//! - [`timing`]: quiet time, open hours, closed days, time zones and caps in Outbound Campaigns' terms.
 //! - [`estate`]: looking resources up in a scan and translating a client's whole set for the blueprint.
+//! - [`request`]: the use case both front ends call (translate one resource, with its proof).
 
 pub mod campaign;
 pub mod estate;
+pub mod estimate;
 pub mod journey;
+pub mod request;
 pub mod segment;
+pub mod timing;
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -93,6 +99,50 @@ impl Loss {
             None => self.at.clone(),
         }
     }
+}
+
+/// A resource a translated definition names before it exists (a segment definition, a message template,
+/// a phone number…). The definition holds [`Reference::placeholder`] where the ARN goes; the migration
+/// resolves each once the resource is created.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, TS)]
+pub struct Reference {
+    /// The field of the definition that holds it (`source.customerProfilesSegmentArn`).
+    pub field: String,
+    /// `segment-definition`, `message-template`, `phone-number`, `connect-instance`, `profiles-domain`,
+    /// `campaign-flow`, `knowledge-base`, `lambda-function`, `email-address`.
+    pub kind: String,
+    pub name: String,
+}
+
+impl Reference {
+    pub fn new(field: impl Into<String>, kind: &str, name: impl Into<String>) -> Reference {
+        Reference { field: field.into(), kind: kind.to_owned(), name: name.into() }
+    }
+
+    /// `pinshift:ref:segment-definition/aurora-readers`
+    pub fn placeholder(&self) -> String {
+        format!("pinshift:ref:{}/{}", self.kind, self.name)
+    }
+}
+
+/// A name the target accepts (`[a-zA-Z0-9_-]`, at most `max` characters) made from a Pinpoint name,
+/// prefixed with the client when the target is shared.
+pub fn target_name(prefix: Option<&str>, name: &str, max: usize) -> String {
+    let mut slug = String::new();
+    for c in name.chars() {
+        if c.is_ascii_alphanumeric() || c == '_' || c == '-' {
+            slug.push(c);
+        } else if !slug.ends_with('-') {
+            slug.push('-');
+        }
+    }
+    let slug = slug.trim_matches('-');
+    let full = match prefix {
+        Some(p) if !p.is_empty() => format!("{p}-{slug}"),
+        _ => slug.to_owned(),
+    };
+    let full = if full.is_empty() { "unnamed".to_owned() } else { full };
+    full.chars().take(max).collect()
 }
 
 /// Whether any loss needs a person (a loss or a warning, not a note).

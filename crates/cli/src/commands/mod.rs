@@ -6,6 +6,7 @@ pub mod engagement;
 pub mod estate;
 pub mod report;
 pub mod scan;
+pub mod translate;
 
 use std::path::{Path, PathBuf};
 

@@ -5,6 +5,7 @@ mod blueprint;
 mod connection;
 mod engagement;
 mod scan;
+mod translate;
 
 use std::path::Path;
 
@@ -108,4 +109,15 @@ pub fn add_segment(sandbox: &pinshift_sandbox::RunningSandbox, project: &str, re
         status: http::StatusCode::CREATED,
     };
     world.pinpoint.handle(&scope, &call).expect("segment created");
+}
+
+/// Calls a Pinpoint operation on the sandbox's northwind account directly (behind Pinshift's back).
+pub fn sandbox_call(sandbox: &pinshift_sandbox::RunningSandbox, operation: &str, input: serde_json::Value) {
+    let scope = pinshift_sandbox::services::pinpoint::Scope {
+        account_id: "444444444444".into(),
+        region: "us-east-1".into(),
+        now: "2026-11-23T00:00:00.000Z".into(),
+    };
+    let call = pinshift_sandbox::model::Call { operation: operation.into(), input, status: http::StatusCode::CREATED };
+    sandbox.state.world().pinpoint.handle(&scope, &call).unwrap_or_else(|e| panic!("{operation}: {e:?}"));
 }

@@ -73,7 +73,10 @@ pub struct TemplateDataField {
 /// A template translated for one target.
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct TemplateTranslation {
+    /// The Pinpoint template's name.
     pub name: String,
+    /// Its name in the target (prefixed with the client in a shared Connect instance).
+    pub target_name: String,
     pub template_type: String,
     pub version: String,
     pub target: Target,
@@ -199,6 +202,7 @@ pub fn translate(raw: &Value, target: Target, mapping: &ProfileMapping) -> Templ
     let template_type = raw["TemplateType"].as_str().unwrap_or_default().to_owned();
     let version = raw["Version"].as_str().map(str::to_owned).unwrap_or_else(|| super::value::text(raw.get("Version")));
     let mut t = TemplateTranslation {
+        target_name: name.clone(),
         name: name.clone(),
         template_type: template_type.clone(),
         version,

@@ -1,1 +1,413 @@
-//! (being written)
+//! Translation over a scan: finding the resource a person names, the client it belongs to and that
+//! client's plan (which Connect instance and profiles domain, shared or not), the client's profile
+//! mapping (every variable its templates use, every attribute its segments name, what audience profiling
+//! learned), and translating a client's whole set for the blueprint.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+use serde_json::Value;
+use ts_rs::TS;
+
+use super::campaign::{self, CampaignContext, CampaignTranslation};
+use super::journey::{self, JourneyTranslation};
+use super::segment::{self, SegmentContext, SegmentTranslation};
+use super::{Loss, Severity};
+use crate::assess::ResourceRef;
+use crate::audience::AudienceProfile;
+use crate::blueprint::Blueprint;
+use crate::blueprint::plan::{ClientPlan, ConnectTopology, DEFAULT_EXPIRATION_DAYS};
+use crate::estate::{ResourceKind, ResourceRecord};
+use crate::profile::{ProfileMapping, Variable};
+use crate::templates::convert::{SesPaths, Target};
+use crate::templates::translation::{TemplateTranslation, template_variables, translate as translate_template};
+use crate::{Error, Result};
+
+/// Everything translated for one client.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct ClientTranslations {
+    pub client: String,
+    pub templates: Vec<TemplateTranslation>,
+    pub segments: Vec<SegmentTranslation>,
+    pub campaigns: Vec<CampaignTranslation>,
+    pub journeys: Vec<JourneyTranslation>,
+}
+
+/// One translated resource in a line: what it is, where it goes, how much needs a person.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize, TS)]
+pub struct TranslationSummary {
+    /// `template`, `segment`, `campaign`, `journey`.
+    pub kind: String,
+    pub id: String,
+    pub name: String,
+    /// `SES`, `Connect`, `Customer Profiles`, `Outbound Campaigns`.
+    pub target: String,
+    pub losses: u32,
+    pub warnings: u32,
+    pub notes: u32,
+}
+
+fn counts(losses: &[Loss]) -> (u32, u32, u32) {
+    let n = |s| losses.iter().filter(|l| l.severity == s).count() as u32;
+    (n(Severity::Loss), n(Severity::Warning), n(Severity::Note))
+}
+
+impl ClientTranslations {
+    /// A line per translated resource.
+    pub fn summaries(&self) -> Vec<TranslationSummary> {
+        let line = |kind: &str, id: &str, name: &str, target: &str, losses: &[Loss]| {
+            let (l, w, n) = counts(losses);
+            TranslationSummary {
+                kind: kind.into(),
+                id: id.into(),
+                name: name.into(),
+                target: target.into(),
+                losses: l,
+                warnings: w,
+                notes: n,
+            }
+        };
+        let mut out = Vec::new();
+        for t in &self.templates {
+            out.push(line("template", &t.name, &t.target_name, t.target.engine().label(), &t.losses));
+        }
+        for s in &self.segments {
+            out.push(line("segment", &s.segment_id, &s.name, "Customer Profiles", &s.losses));
+        }
+        for c in &self.campaigns {
+            out.push(line("campaign", &c.campaign_id, &c.name, "Outbound Campaigns", &c.losses));
+        }
+        for j in &self.journeys {
+            out.push(line("journey", &j.journey_id, &j.name, "Outbound Campaigns", &j.losses));
+        }
+        out
+    }
+}
+
+/// A client's records and plan, and what translating for it needs.
+#[derive(Debug)]
+pub struct ClientScope<'a> {
+    pub client: String,
+    pub plan: Option<&'a ClientPlan>,
+    pub project: Vec<&'a ResourceRecord>,
+    pub templates: Vec<&'a ResourceRecord>,
+    pub mapping: ProfileMapping,
+    pub segment_names: BTreeMap<String, String>,
+}
+
+impl<'a> ClientScope<'a> {
+    /// The scope of `client` in a blueprint.
+    pub fn new(blueprint: &'a Blueprint, records: &'a [ResourceRecord], client: &str) -> Result<ClientScope<'a>> {
+        blueprint.require_client("client", client)?;
+        let ca = blueprint
+            .assessment
+            .client(client)
+            .ok_or_else(|| Error::invalid("client", format!("no client {client:?}")))?;
+        let projects: Vec<String> = ca.client.projects.iter().map(|p| p.key()).collect();
+        let project: Vec<&ResourceRecord> =
+            records.iter().filter(|r| !r.project_id.is_empty() && projects.contains(&r.project_key())).collect();
+        let owned: Vec<String> = blueprint
+            .assessment
+            .attributions
+            .iter()
+            .filter(|a| a.clients.iter().any(|c| c == client))
+            .map(|a| a.resource.key())
+            .collect();
+        let templates: Vec<&ResourceRecord> = records
+            .iter()
+            .filter(|r| r.kind == ResourceKind::Template && owned.contains(&ResourceRef::of(r).key()))
+            .collect();
+        let audiences: Vec<AudienceProfile> = project
+            .iter()
+            .filter(|r| r.kind == ResourceKind::AudienceProfile)
+            .filter_map(|r| serde_json::from_value(r.raw.clone()).ok())
+            .collect();
+        let mut variables: Vec<Variable> = templates.iter().flat_map(|t| template_variables(&t.raw)).collect();
+        for s in project.iter().filter(|r| r.kind == ResourceKind::Segment) {
+            variables.extend(segment_attributes(&s.raw));
+        }
+        let mapping = ProfileMapping::new(&variables, &audiences);
+        let segment_names = project
+            .iter()
+            .filter(|r| r.kind == ResourceKind::Segment)
+            .map(|r| (r.id.clone(), r.name.clone().unwrap_or_else(|| r.id.clone())))
+            .collect();
+        Ok(ClientScope {
+            client: client.to_owned(),
+            plan: blueprint.client(client),
+            project,
+            templates,
+            mapping,
+            segment_names,
+        })
+    }
+
+    fn shared(&self) -> bool {
+        self.plan.is_some_and(|p| p.connect.topology == ConnectTopology::Shared)
+    }
+
+    fn prefix(&self) -> Option<String> {
+        self.shared().then(|| self.client.clone())
+    }
+
+    fn instance(&self) -> String {
+        self.plan.and_then(|p| p.connect.instance_alias.clone()).unwrap_or_else(|| format!("{}-engage", self.client))
+    }
+
+    fn domain(&self) -> String {
+        self.plan
+            .and_then(|p| p.connect.profiles_domain.as_ref().map(|d| d.name.clone()))
+            .unwrap_or_else(|| format!("{}-profiles", self.client))
+    }
+
+    /// Where this client's segments go.
+    pub fn segment_context(&self) -> SegmentContext<'_> {
+        let partition = self.shared().then(|| {
+            let attribute = self
+                .plan
+                .and_then(|p| p.connect.partition_attribute.clone())
+                .unwrap_or_else(|| crate::blueprint::plan::PARTITION_ATTRIBUTE.to_owned());
+            (attribute, self.client.clone())
+        });
+        SegmentContext {
+            domain: self.domain(),
+            prefix: self.prefix(),
+            partition,
+            mapping: &self.mapping,
+            segment_names: &self.segment_names,
+            data_expiry_days: self
+                .plan
+                .and_then(|p| p.connect.profiles_domain.as_ref().map(|d| d.default_expiration_days))
+                .unwrap_or(DEFAULT_EXPIRATION_DAYS),
+        }
+    }
+
+    /// Where this client's campaigns and journeys go, for the project of `record`.
+    pub fn campaign_context(&self, record: &ResourceRecord, now: jiff::Timestamp) -> CampaignContext<'_> {
+        let here = |r: &&&ResourceRecord| r.project_key() == record.project_key();
+        let settings =
+            self.project.iter().filter(here).find(|r| r.kind == ResourceKind::ProjectSettings).map(|r| &r.raw);
+        let email_from = self
+            .project
+            .iter()
+            .filter(here)
+            .find(|r| r.kind == ResourceKind::Channel && r.raw["Platform"] == "EMAIL")
+            .and_then(|r| r.raw["FromAddress"].as_str().map(str::to_owned));
+        let sms_number =
+            self.plan.and_then(|p| p.sms.iter().flat_map(|s| &s.pools).flat_map(|pool| &pool.numbers).next().cloned());
+        CampaignContext {
+            sms_number,
+            instance: self.instance(),
+            domain: self.domain(),
+            prefix: self.prefix(),
+            segment_names: &self.segment_names,
+            settings,
+            email_from,
+            mapping: &self.mapping,
+            now,
+        }
+    }
+
+    /// Losses that come from the plan rather than the resource (a client planned without Connect).
+    fn plan_losses(&self) -> Vec<Loss> {
+        match self.plan.map(|p| p.connect.topology) {
+            Some(ConnectTopology::MessagingOnly) => vec![
+                Loss::new(
+                    Severity::Warning,
+                    "Connect topology",
+                    "blueprint",
+                    format!(
+                        "{}'s plan has no Connect instance (SES + SMS only): this is what it would become with one",
+                        self.client
+                    ),
+                )
+                .suggest(format!("pinshift blueprint set {} --topology shared", self.client)),
+            ],
+            _ => Vec::new(),
+        }
+    }
+
+    pub fn translate_segment(&self, record: &ResourceRecord) -> SegmentTranslation {
+        let mut t = segment::translate(&record.raw, &self.segment_context());
+        t.losses.extend(self.plan_losses());
+        t
+    }
+
+    pub fn translate_campaign(&self, record: &ResourceRecord, now: jiff::Timestamp) -> CampaignTranslation {
+        let mut t = campaign::translate(&record.raw, &self.campaign_context(record, now));
+        t.losses.extend(self.plan_losses());
+        t
+    }
+
+    pub fn translate_journey(&self, record: &ResourceRecord, now: jiff::Timestamp) -> JourneyTranslation {
+        let mut t = journey::translate(&record.raw, &self.campaign_context(record, now));
+        t.losses.extend(self.plan_losses());
+        t
+    }
+
+    pub fn translate_template(&self, record: &ResourceRecord, target: Target) -> TemplateTranslation {
+        let mut raw = record.raw.clone();
+        if raw.get("TemplateName").is_none() {
+            raw["TemplateName"] = Value::String(record.name.clone().unwrap_or_else(|| record.id.clone()));
+        }
+        let mut t = translate_template(&raw, target, &self.mapping);
+        if target == Target::Connect && self.shared() {
+            t.target_name = campaign::template_name(self.prefix().as_deref(), &t.name);
+            if let Some(n) = t.content.get_mut("name") {
+                *n = Value::String(t.target_name.clone());
+            }
+        }
+        t
+    }
+
+    /// Every resource of the client, translated for where its plan sends it.
+    pub fn translate_all(&self, now: jiff::Timestamp) -> ClientTranslations {
+        let connect = self.plan.is_none_or(|p| p.connect.topology != ConnectTopology::MessagingOnly);
+        let has_ses = self.plan.is_some_and(|p| !p.ses.is_empty());
+        let mut templates = Vec::new();
+        for r in &self.templates {
+            let kind = r.raw["TemplateType"].as_str().unwrap_or_default();
+            if kind == "EMAIL" && (has_ses || !connect) {
+                templates.push(self.translate_template(r, Target::Ses(SesPaths::Keep)));
+            }
+            if connect || matches!(kind, "VOICE" | "INAPP") {
+                templates.push(self.translate_template(r, Target::Connect));
+            }
+        }
+        let of = |kind| self.project.iter().filter(move |r| r.kind == kind);
+        ClientTranslations {
+            client: self.client.clone(),
+            templates,
+            segments: if connect {
+                of(ResourceKind::Segment).map(|r| self.translate_segment(r)).collect()
+            } else {
+                Vec::new()
+            },
+            campaigns: if connect {
+                of(ResourceKind::Campaign).map(|r| self.translate_campaign(r, now)).collect()
+            } else {
+                Vec::new()
+            },
+            journeys: if connect {
+                of(ResourceKind::Journey).map(|r| self.translate_journey(r, now)).collect()
+            } else {
+                Vec::new()
+            },
+        }
+    }
+}
+
+/// The attributes a segment's criteria name.
+pub fn segment_attributes(raw: &Value) -> Vec<Variable> {
+    let mut out = Vec::new();
+    let mut visit = |d: &Value| {
+        for (name, _) in d["UserAttributes"].as_object().into_iter().flatten() {
+            out.push(Variable::UserAttribute(name.clone()));
+        }
+        for (name, _) in d["Attributes"].as_object().into_iter().flatten() {
+            out.push(Variable::EndpointAttribute(name.clone()));
+        }
+    };
+    if let Some(d) = raw.get("Dimensions") {
+        visit(d);
+    }
+    for g in raw["SegmentGroups"]["Groups"].as_array().into_iter().flatten() {
+        for d in g["Dimensions"].as_array().into_iter().flatten() {
+            visit(d);
+        }
+    }
+    out
+}
+
+/// The client whose project holds `record` (or who owns it, for account-level records).
+pub fn owner_of(blueprint: &Blueprint, record: &ResourceRecord) -> Option<String> {
+    if record.project_id.is_empty() {
+        let key = ResourceRef::of(record).key();
+        return blueprint
+            .assessment
+            .attributions
+            .iter()
+            .find(|a| a.resource.key() == key)
+            .and_then(|a| a.clients.first().cloned());
+    }
+    let key = record.project_key();
+    blueprint
+        .assessment
+        .clients
+        .iter()
+        .find(|c| c.client.projects.iter().any(|p| p.key() == key))
+        .map(|c| c.client.id.clone())
+}
+
+/// The one record of `kind` a person named by id or name (`--account`/`--region` narrow it down).
+pub fn find<'a>(
+    records: &'a [ResourceRecord],
+    kind: ResourceKind,
+    wanted: &str,
+    account: Option<&str>,
+    region: Option<&str>,
+) -> Result<&'a ResourceRecord> {
+    let field = kind.as_str();
+    let matches: Vec<&ResourceRecord> = records
+        .iter()
+        .filter(|r| r.kind == kind)
+        .filter(|r| account.is_none_or(|a| r.account_id == a) && region.is_none_or(|g| r.region == g))
+        .filter(|r| r.id == wanted || r.name.as_deref() == Some(wanted))
+        .collect();
+    match matches.as_slice() {
+        [one] => Ok(one),
+        [] => {
+            let mut known: Vec<String> = records
+                .iter()
+                .filter(|r| r.kind == kind)
+                .map(|r| r.name.clone().unwrap_or_else(|| r.id.clone()))
+                .collect();
+            known.sort();
+            known.dedup();
+            let list = if known.len() > 12 {
+                format!("{}, … ({} in all)", known[..12].join(", "), known.len())
+            } else {
+                known.join(", ")
+            };
+            Err(Error::invalid(
+                field,
+                format!(
+                    "the scan has no {field} {wanted:?}; it has: {}",
+                    if list.is_empty() { "none".into() } else { list }
+                ),
+            ))
+        }
+        many => {
+            let places: Vec<String> = many
+                .iter()
+                .map(|r| {
+                    format!(
+                        "{} {} {}",
+                        r.account_id,
+                        r.region,
+                        if r.project_id.is_empty() { String::new() } else { format!("project {}", r.project_id) }
+                    )
+                })
+                .collect();
+            Err(Error::invalid(
+                field,
+                format!(
+                    "{wanted:?} names {} {field}s ({}): narrow it down with --account and --region, or give the id",
+                    many.len(),
+                    places.join("; ")
+                ),
+            ))
+        }
+    }
+}
+
+/// Every client's translations, as the blueprint summarises them.
+pub fn summaries(blueprint: &Blueprint, records: &[ResourceRecord]) -> BTreeMap<String, Vec<TranslationSummary>> {
+    let mut out = BTreeMap::new();
+    for c in &blueprint.assessment.clients {
+        if let Ok(scope) = ClientScope::new(blueprint, records, &c.client.id) {
+            out.insert(c.client.id.clone(), scope.translate_all(jiff::Timestamp::UNIX_EPOCH).summaries());
+        }
+    }
+    out
+}
