@@ -29,6 +29,7 @@ const COMMANDS: &[&str] = &[
     "blueprint_versions",
     "sign_off",
     "blueprint_drift",
+    "translation",
     "export_report",
 ];
 

@@ -65,6 +65,7 @@ pub fn run() {
             review::blueprint_versions,
             review::sign_off,
             review::blueprint_drift,
+            review::translation,
             review::export_report,
         ])
         .build(tauri::generate_context!());

@@ -7,6 +7,7 @@ use pinshift_core::blueprint::store::{DecisionUpdate, Drift, SignOff, Versions};
 use pinshift_core::blueprint::{Blueprint, PlanChoice};
 use pinshift_core::clock::{Clock, rfc3339};
 use pinshift_core::report::{Format, render_engagement};
+use pinshift_core::translate::request::{TranslationQuery, TranslationReport};
 use tauri::State;
 
 use crate::commands::{Reply, reply};
@@ -87,6 +88,14 @@ pub fn export_report(
         let written = pinshift_core::report::write(&artifacts, format, &path, true)?;
         Ok(written.iter().map(|p| p.display().to_string()).collect())
     }))
+}
+
+/// One template, segment, campaign or journey of the current blueprint translated, with its proof (a
+/// template rendered both ways for 1,000 generated endpoints; a segment's size on both sides).
+#[tauri::command]
+pub fn translation(state: State<'_, AppState>, query: TranslationQuery) -> Reply<TranslationReport> {
+    let now = state.clock.now();
+    reply(state.with_engagement(|e| e.translate(&query.into(), now)))
 }
 
 /// What changed for a signed-off client since its sign-off (empty when it is not signed off).

@@ -201,6 +201,19 @@ function installFakePinshift(mockIPC) {
         const signed = (state.signOffs ?? []).filter((x) => x.client === args.client).at(-1);
         return signed ? [{ client: args.client, signed_version: signed.version, signed_scan: demoScan.id, current_scan: demoScan.id, resources: [], findings_added: [], findings_removed: [], plan_changes: [] }] : [];
       }
+      case 'translation': {
+        // real translations of the demo estate (window.__DEMO_TRANSLATIONS__), by kind, name or id, and target
+        const q = args.query;
+        const sameTarget = (t) => t.service === q.target.service && (t.service === 'connect' || t.paths === q.target.paths);
+        const found = (window.__DEMO_TRANSLATIONS__ ?? []).find((r) => {
+          if (r.kind !== q.kind) return false;
+          const t = r.translation;
+          if (r.kind === 'template') return t.name === q.name && sameTarget(t.target);
+          return [t.segment_id, t.campaign_id, t.journey_id, t.name].includes(q.name);
+        });
+        if (!found) fail('invalid_input', `invalid ${q.kind}: the scan has no ${q.kind} "${q.name}" translated for this test`);
+        return structuredClone(found);
+      }
       case 'export_report':
         window.__fakeReports = [...(window.__fakeReports ?? []), args];
         return [args.path];

@@ -33,6 +33,7 @@ after(async () => {
 });
 
 const DEMO_BLUEPRINT = readFileSync(join(ROOT, 'ui', 'src', 'lib', 'testing', 'demo-blueprint.json'), 'utf8');
+const DEMO_TRANSLATIONS = readFileSync(join(ROOT, 'ui', 'src', 'lib', 'testing', 'demo-translations.json'), 'utf8');
 
 async function openApp({ colorScheme = 'light', clients, scanned = false } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'pinshift-chromium-'));
@@ -45,7 +46,7 @@ async function openApp({ colorScheme = 'light', clients, scanned = false } = {})
   });
   contexts.push({ context, dir });
   const fake = readFileSync(join(ROOT, 'tests', 'browser', 'fake-ipc.js'), 'utf8');
-  const data = `window.__DEMO_BLUEPRINT__ = ${DEMO_BLUEPRINT};${clients ? `window.__BLUEPRINT_CLIENTS__ = ${clients};` : ''}${scanned ? 'window.__SCANNED__ = true;' : ''}`;
+  const data = `window.__DEMO_BLUEPRINT__ = ${DEMO_BLUEPRINT};window.__DEMO_TRANSLATIONS__ = ${DEMO_TRANSLATIONS};${clients ? `window.__BLUEPRINT_CLIENTS__ = ${clients};` : ''}${scanned ? 'window.__SCANNED__ = true;' : ''}`;
   await context.addInitScript({ content: `${data}\n${mockIpcSource()}\n${fake}\ninstallFakePinshift(mockIPC);` });
   const page = context.pages()[0] ?? (await context.newPage());
   const errors = [];
@@ -339,6 +340,47 @@ test('blueprint: record a decision, save a version, sign off a client, export th
   const reports = await page.evaluate(() => window.__fakeReports);
   assert.deepEqual(reports, [{ format: 'html', path: '/home/consultant/reports/blueprint.html', version: null }]);
   assert.deepEqual(errors, []);
+});
+
+test('blueprint: preview translations side by side, switch an email template between Connect and SES, read a journey\'s flow', async () => {
+  for (const colorScheme of ['light', 'dark']) {
+    const { page, errors } = await openApp({ scanned: true, colorScheme });
+    await page.getByRole('button', { name: 'Open engagement…' }).click();
+    await page.getByRole('navigation', { name: 'Sections' }).getByRole('button', { name: 'Blueprint' }).click();
+    await page.getByRole('navigation', { name: 'Clients' }).getByRole('button', { name: 'dahlia-health' }).click();
+    await page.getByRole('heading', { name: 'Translations' }).waitFor();
+
+    // a template: before and after, as a test endpoint receives it, and the proof
+    await page.getByRole('button', { name: 'Preview template dahlia-welcome for Connect' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByText(/Proven — 1,000 of 1,000 generated endpoints \(seed 1\) render identically/).waitFor();
+    await dialog.getByText('{{User.UserAttributes.FirstName}}', { exact: false }).first().waitFor();
+    assert.ok(await dialog.getByText('Attributes.Customer.Attributes.FirstName', { exact: false }).first().isVisible(), 'the converted paths are shown');
+    assert.ok(await dialog.getByText(/As endpoint-0001 receives it/).first().isVisible(), 'a rendering of a test endpoint');
+    await page.screenshot({ path: join(ARTIFACTS, `browser-translation-template-${colorScheme}.png`) });
+
+    // the same template for SES: the warning about escaping is listed in words, with its place
+    await dialog.getByRole('button', { name: 'SES (Pinpoint paths)' }).click();
+    await dialog.getByText('SES does not HTML-escape values', { exact: false }).waitFor();
+    assert.ok(await dialog.getByText('Check', { exact: true }).first().isVisible(), 'severity in words, not colour only');
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+
+    // a journey: its flow's blocks and the campaign that runs it
+    await page.getByRole('button', { name: 'Preview journey dahlia-onboarding for Outbound Campaigns' }).click();
+    await dialog.getByRole('cell', { name: 'DistributeByPercentage' }).first().waitFor();
+    assert.ok(await dialog.getByText('"type": "JOURNEY"', { exact: false }).isVisible(), 'the JOURNEY campaign definition');
+    await page.screenshot({ path: join(ARTIFACTS, `browser-translation-journey-${colorScheme}.png`) });
+    await dialog.getByRole('button', { name: 'Close the preview' }).click();
+
+    // a segment whose criteria cannot move: the size on both sides shows the gap
+    await page.getByRole('navigation', { name: 'Clients' }).getByRole('button', { name: 'juniper-pharmacy' }).click();
+    await page.getByRole('button', { name: 'Preview segment active-app for Customer Profiles' }).click();
+    await dialog.getByText(/Pinpoint selects 34 endpoints and the definition 0 profiles/).waitFor();
+    await dialog.getByText('Lost — needs a person').first().waitFor();
+    await page.screenshot({ path: join(ARTIFACTS, `browser-translation-segment-${colorScheme}.png`) });
+    assert.deepEqual(errors, []);
+  }
 });
 
 test('estate: browse accounts, Regions and projects, search, and read a payload as AWS returned it', async () => {

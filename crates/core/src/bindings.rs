@@ -30,6 +30,17 @@ use crate::estate::{
 };
 use crate::report::Format;
 use crate::scan::{Pressure, ScanEvent, ScanTarget};
+use crate::templates::Position;
+use crate::templates::convert::{SesPaths, Target, VariableUse};
+use crate::templates::proof::{Difference, Outcome, Proof, RenderedPart};
+use crate::templates::translation::{PartTranslation, TemplateDataField, TemplateTranslation};
+use crate::translate::campaign::CampaignTranslation;
+use crate::translate::estate::TranslationSummary;
+use crate::translate::estimate::SizeEstimate;
+use crate::translate::journey::JourneyTranslation;
+use crate::translate::request::{TranslationQuery, TranslationReport};
+use crate::translate::segment::{HeaderRename, SegmentTranslation, UploadPlan};
+use crate::translate::{Loss, Reference, Severity};
 
 /// Path of the generated file, relative to the repository root.
 pub const BINDINGS_PATH: &str = "ui/src/lib/ipc/bindings.ts";
@@ -106,6 +117,11 @@ pub fn typescript() -> String {
     declare::<TargetCampaign>(&cfg, &mut out);
     declare::<ConnectPlan>(&cfg, &mut out);
     declare::<AnalyticsPlan>(&cfg, &mut out);
+    declare::<Severity>(&cfg, &mut out);
+    declare::<Position>(&cfg, &mut out);
+    declare::<Loss>(&cfg, &mut out);
+    declare::<Reference>(&cfg, &mut out);
+    declare::<TranslationSummary>(&cfg, &mut out);
     declare::<ClientPlan>(&cfg, &mut out);
     declare::<QuotaStatus>(&cfg, &mut out);
     declare::<QuotaCheck>(&cfg, &mut out);
@@ -119,6 +135,24 @@ pub fn typescript() -> String {
     declare::<Versions>(&cfg, &mut out);
     declare::<Drift>(&cfg, &mut out);
     declare::<Format>(&cfg, &mut out);
+    declare::<SesPaths>(&cfg, &mut out);
+    declare::<Target>(&cfg, &mut out);
+    declare::<TranslationQuery>(&cfg, &mut out);
+    declare::<PartTranslation>(&cfg, &mut out);
+    declare::<TemplateDataField>(&cfg, &mut out);
+    declare::<VariableUse>(&cfg, &mut out);
+    declare::<TemplateTranslation>(&cfg, &mut out);
+    declare::<Outcome>(&cfg, &mut out);
+    declare::<Difference>(&cfg, &mut out);
+    declare::<RenderedPart>(&cfg, &mut out);
+    declare::<Proof>(&cfg, &mut out);
+    declare::<HeaderRename>(&cfg, &mut out);
+    declare::<UploadPlan>(&cfg, &mut out);
+    declare::<SegmentTranslation>(&cfg, &mut out);
+    declare::<SizeEstimate>(&cfg, &mut out);
+    declare::<CampaignTranslation>(&cfg, &mut out);
+    declare::<JourneyTranslation>(&cfg, &mut out);
+    declare::<TranslationReport>(&cfg, &mut out);
     out.truncate(out.trim_end().len());
     out.push('\n');
     out

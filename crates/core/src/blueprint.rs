@@ -66,5 +66,11 @@ pub fn build(
     let clients = plan::plan(records, &assessment, choices)?;
     let quotas = quota::preflight(&clients, &assessment);
     let decisions = decisions::generate(&assessment, &clients, &quotas, recorded);
-    Ok(Blueprint { format: FORMAT, scan_id: scan_id.to_owned(), clients, quotas, decisions, assessment })
+    let mut blueprint =
+        Blueprint { format: FORMAT, scan_id: scan_id.to_owned(), clients, quotas, decisions, assessment };
+    let mut summaries = crate::translate::estate::summaries(&blueprint, records);
+    for c in &mut blueprint.clients {
+        c.translations = summaries.remove(&c.client).unwrap_or_default();
+    }
+    Ok(blueprint)
 }

@@ -120,7 +120,7 @@ pub fn run(engagement: &Engagement, command: TranslateCommand, json: bool) -> an
                 writeln!(out, "  {} {}: {}", e.endpoint, e.part, e.diff.replace('\n', "⏎"))?;
             }
         }
-        TranslationReport::Segment { client, translation: t, estimate } => {
+        TranslationReport::Segment { client, translation: t, estimate, .. } => {
             output::fields(&[
                 ("Segment", format!("{} ({}, version {})", t.name, t.segment_id, t.version)),
                 ("Client", client.clone()),
@@ -170,7 +170,7 @@ pub fn run(engagement: &Engagement, command: TranslateCommand, json: bool) -> an
                 estimate.disagreements
             )?;
         }
-        TranslationReport::Campaign { client, translation: t } => {
+        TranslationReport::Campaign { client, translation: t, .. } => {
             output::fields(&[
                 ("Campaign", format!("{} ({}, version {})", t.name, t.campaign_id, t.version)),
                 ("Client", client.clone()),
@@ -195,7 +195,7 @@ pub fn run(engagement: &Engagement, command: TranslateCommand, json: bool) -> an
             references(&t.references)?;
             losses(&t.losses)?;
         }
-        TranslationReport::Journey { client, translation: t } => {
+        TranslationReport::Journey { client, translation: t, .. } => {
             output::fields(&[
                 ("Journey", format!("{} ({})", t.name, t.journey_id)),
                 ("Client", client.clone()),

@@ -196,6 +196,10 @@ pub struct ClientPlan {
     pub email_health: EmailHealth,
     pub effort: u32,
     pub band: Band,
+    /// What each of the client's templates, segments, campaigns and journeys translates to, in a line
+    /// (`pinshift translate` and the desktop's preview give the full translation and its proof).
+    #[serde(default)]
+    pub translations: Vec<crate::translate::estate::TranslationSummary>,
 }
 
 /// Days of Customer Profiles data kept unless the plan says otherwise (set explicitly: the service's
@@ -669,6 +673,7 @@ pub fn plan(records: &[ResourceRecord], assessment: &Assessment, choices: &Tenan
             email_health: health,
             effort: ca.effort,
             band: ca.band,
+            translations: Vec::new(),
         });
     }
     Ok(plans)

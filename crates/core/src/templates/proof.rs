@@ -62,6 +62,20 @@ pub struct Proof {
     pub proven: bool,
     /// The first few endpoints that did not render identically.
     pub examples: Vec<Difference>,
+    /// Every part as the first endpoint receives it, before and after (what a reviewer compares).
+    pub rendered: Vec<RenderedPart>,
+}
+
+/// One part rendered for one endpoint by both engines.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct RenderedPart {
+    pub endpoint: String,
+    pub part: String,
+    pub html: bool,
+    /// What Pinpoint sent (or why it could not).
+    pub pinpoint: String,
+    /// What the target sends (or why it cannot).
+    pub target: String,
 }
 
 const EXAMPLES: usize = 5;
@@ -83,6 +97,7 @@ pub fn prove(
         cannot_render: 0,
         proven: false,
         examples: Vec::new(),
+        rendered: Vec::new(),
     };
     if !t.translated {
         proof.cannot_render = endpoints.len();
@@ -133,6 +148,19 @@ pub fn prove(
                     .map_err(|e| e.to_string()),
                 None => Err("the part was not converted".to_owned()),
             };
+            if i == 0 {
+                let shown = |r: &Result<String, String>| match r {
+                    Ok(s) => s.clone(),
+                    Err(e) => format!("(cannot be rendered: {e})"),
+                };
+                proof.rendered.push(RenderedPart {
+                    endpoint: id.clone(),
+                    part: part.clone(),
+                    html: *html,
+                    pinpoint: shown(&before),
+                    target: shown(&after),
+                });
+            }
             let (this, diff, a, b) = match (&before, &after) {
                 (Ok(a), Ok(b)) => {
                     let same = if *html && engine == Engine::Ses { reader_view(a) == reader_view(b) } else { a == b };

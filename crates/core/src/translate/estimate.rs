@@ -346,8 +346,14 @@ fn profile_dims(d: &Value, profile: &Value) -> bool {
 const OTHER: [&str; 8] = ["other", "none", "bronze", "no", "basic", "2", "android", "DE"];
 
 /// `n` endpoints (seeded) shaped to the segment's criteria: about half take one of the values a criterion
-/// names, the rest other values or none.
-pub fn segment_sample(segments: &[&Value], mapping: &ProfileMapping, n: usize, seed: u64) -> Vec<Value> {
+/// names, the rest other values or none; activity dates fall in the 60 days before `now`.
+pub fn segment_sample(
+    segments: &[&Value],
+    mapping: &ProfileMapping,
+    n: usize,
+    seed: u64,
+    now: jiff::Timestamp,
+) -> Vec<Value> {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let mut wanted: BTreeMap<(String, String), Vec<String>> = BTreeMap::new();
     let mut metrics: BTreeMap<String, f64> = BTreeMap::new();
@@ -387,7 +393,6 @@ pub fn segment_sample(segments: &[&Value], mapping: &ProfileMapping, n: usize, s
             }
         }
     }
-    let now = "2026-11-30T00:00:00Z".parse::<jiff::Timestamp>().unwrap_or(jiff::Timestamp::UNIX_EPOCH);
     (0..n)
         .map(|i| {
             let mut e = json!({

@@ -54,6 +54,28 @@ impl TranslateRequest {
     }
 }
 
+/// What the desktop asks to preview: a resource of the current blueprint and where it goes.
+#[derive(Debug, Clone, PartialEq, serde::Deserialize, TS)]
+pub struct TranslationQuery {
+    /// `template`, `segment`, `campaign` or `journey`.
+    pub kind: ResourceKind,
+    /// Its id or name.
+    pub name: String,
+    pub target: Target,
+    #[ts(optional)]
+    #[serde(default)]
+    pub account_id: Option<String>,
+    #[ts(optional)]
+    #[serde(default)]
+    pub region: Option<String>,
+}
+
+impl From<TranslationQuery> for TranslateRequest {
+    fn from(q: TranslationQuery) -> TranslateRequest {
+        TranslateRequest { account: q.account_id, region: q.region, ..TranslateRequest::new(q.kind, q.name, q.target) }
+    }
+}
+
 /// A translation with its proof, as the CLI prints it and the desktop shows it.
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 #[serde(tag = "kind", rename_all = "snake_case")]
@@ -67,15 +89,22 @@ pub enum TranslationReport {
     },
     Segment {
         client: String,
+        /// The Pinpoint segment as the scan read it.
+        #[ts(type = "unknown")]
+        source: serde_json::Value,
         translation: SegmentTranslation,
         estimate: SizeEstimate,
     },
     Campaign {
         client: String,
+        #[ts(type = "unknown")]
+        source: serde_json::Value,
         translation: CampaignTranslation,
     },
     Journey {
         client: String,
+        #[ts(type = "unknown")]
+        source: serde_json::Value,
         translation: JourneyTranslation,
     },
 }
@@ -159,7 +188,7 @@ impl Engagement {
                         let (label, mut endpoints) = sample_of(request.sample)?;
                         if request.endpoints.is_none() {
                             let raws: Vec<&serde_json::Value> = others.iter().map(|(r, _)| &r.raw).collect();
-                            endpoints = segment_sample(&raws, &scope.mapping, request.sample, request.seed);
+                            endpoints = segment_sample(&raws, &scope.mapping, request.sample, request.seed, now);
                         }
                         let partition = scope.segment_context().partition;
                         let estimate = estimate(
@@ -172,14 +201,18 @@ impl Engagement {
                             label,
                             now,
                         );
-                        Ok(TranslationReport::Segment { client, translation, estimate })
+                        Ok(TranslationReport::Segment { client, source: record.raw.clone(), translation, estimate })
                     }
-                    ResourceKind::Campaign => {
-                        Ok(TranslationReport::Campaign { client, translation: scope.translate_campaign(record, now) })
-                    }
-                    ResourceKind::Journey => {
-                        Ok(TranslationReport::Journey { client, translation: scope.translate_journey(record, now) })
-                    }
+                    ResourceKind::Campaign => Ok(TranslationReport::Campaign {
+                        client,
+                        source: record.raw.clone(),
+                        translation: scope.translate_campaign(record, now),
+                    }),
+                    ResourceKind::Journey => Ok(TranslationReport::Journey {
+                        client,
+                        source: record.raw.clone(),
+                        translation: scope.translate_journey(record, now),
+                    }),
                     other => Err(Error::invalid("kind", format!("{} cannot be translated", other.as_str()))),
                 }
             }

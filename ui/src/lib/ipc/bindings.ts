@@ -360,7 +360,51 @@ not_created: Array<string>, };
 
 export type AnalyticsPlan = { source: string, destination: string, };
 
-export type ClientPlan = { client: string, name: string, ses: Array<SesPlan>, sms: Array<SmsPlan>, connect: ConnectPlan, analytics: Array<AnalyticsPlan>, tags: { [key in string]: string }, email_health: EmailHealth, effort: number, band: Band, };
+export type Severity = "loss" | "warning" | "note";
+
+export type Position = { line: number, column: number, };
+
+export type Loss = { severity: Severity, 
+/**
+ * What it is: `helper capitalize`, `variable Demographic.Platform`, `Limits.Total`, `activity holdout`.
+ */
+construct: string, 
+/**
+ * Where: a template part (`HtmlPart`) or a field path of the Pinpoint resource (`Schedule.Frequency`).
+ */
+at: string, 
+/**
+ * Line and column inside a template part.
+ */
+position?: Position, message: string, suggestion?: string, };
+
+export type Reference = { 
+/**
+ * The field of the definition that holds it (`source.customerProfilesSegmentArn`).
+ */
+field: string, 
+/**
+ * `segment-definition`, `message-template`, `phone-number`, `connect-instance`, `profiles-domain`,
+ * `campaign-flow`, `knowledge-base`, `lambda-function`, `email-address`.
+ */
+kind: string, name: string, };
+
+export type TranslationSummary = { 
+/**
+ * `template`, `segment`, `campaign`, `journey`.
+ */
+kind: string, id: string, name: string, 
+/**
+ * `SES`, `Connect`, `Customer Profiles`, `Outbound Campaigns`.
+ */
+target: string, losses: number, warnings: number, notes: number, };
+
+export type ClientPlan = { client: string, name: string, ses: Array<SesPlan>, sms: Array<SmsPlan>, connect: ConnectPlan, analytics: Array<AnalyticsPlan>, tags: { [key in string]: string }, email_health: EmailHealth, effort: number, band: Band, 
+/**
+ * What each of the client's templates, segments, campaigns and journeys translates to, in a line
+ * (`pinshift translate` and the desktop's preview give the full translation and its proof).
+ */
+translations: Array<TranslationSummary>, };
 
 export type QuotaStatus = "ok" | "breach" | "verify";
 
@@ -429,3 +473,188 @@ resources: Array<ResourceChange>, findings_added: Array<Finding>, findings_remov
 plan_changes: Array<string>, };
 
 export type Format = "html" | "xlsx" | "csv" | "json" | "md" | "cloudformation";
+
+export type SesPaths = "keep" | "rewrite";
+
+export type Target = { "service": "ses", "paths": SesPaths } | { "service": "connect" };
+
+export type TranslationQuery = { 
+/**
+ * `template`, `segment`, `campaign` or `journey`.
+ */
+kind: ResourceKind, 
+/**
+ * Its id or name.
+ */
+name: string, target: Target, account_id?: string, region?: string, };
+
+export type PartTranslation = { 
+/**
+ * As Pinpoint names it: `Subject`, `HtmlPart`, `Body`, `APNS.Title`…
+ */
+part: string, html: boolean, original: string, 
+/**
+ * `None` when the part does not parse (a loss says where).
+ */
+converted?: string, };
+
+export type TemplateDataField = { 
+/**
+ * The path in TemplateData (`User.UserAttributes.FirstName`, `Attributes.tier`).
+ */
+path: string, 
+/**
+ * Where its value comes from.
+ */
+source: string, };
+
+export type VariableUse = { 
+/**
+ * As the template wrote it (`User.UserAttributes.FirstName.[0]`).
+ */
+written: string, 
+/**
+ * Pinpoint's variable (`User.UserAttributes.FirstName`).
+ */
+variable: string, 
+/**
+ * What the converted template reads instead; `None` when the target has no equivalent.
+ */
+converted?: string, position: Position, };
+
+export type TemplateTranslation = { 
+/**
+ * The Pinpoint template's name.
+ */
+name: string, 
+/**
+ * Its name in the target (prefixed with the client in a shared Connect instance).
+ */
+target_name: string, template_type: string, version: string, target: Target, 
+/**
+ * `false` when the template has no form in the target (voice, in-app; SMS or push for SES).
+ */
+translated: boolean, parts: Array<PartTranslation>, 
+/**
+ * The target API's request body (SES `CreateEmailTemplate`, Q in Connect `CreateMessageTemplate`,
+ * without the knowledge base id).
+ */
+content: unknown, 
+/**
+ * SES only: what the sending code puts in TemplateData (values may be missing; numbers as text).
+ */
+template_data: Array<TemplateDataField>, variables: Array<VariableUse>, losses: Array<Loss>, };
+
+export type Outcome = "identical" | "differs" | "cannot_render";
+
+export type Difference = { 
+/**
+ * The endpoint's `Id`.
+ */
+endpoint: string, part: string, outcome: Outcome, pinpoint: string, target: string, 
+/**
+ * `[-removed-]{+added+}` between the two renderings, or why the target could not render.
+ */
+diff: string, };
+
+export type RenderedPart = { endpoint: string, part: string, html: boolean, 
+/**
+ * What Pinpoint sent (or why it could not).
+ */
+pinpoint: string, 
+/**
+ * What the target sends (or why it cannot).
+ */
+target: string, };
+
+export type Proof = { 
+/**
+ * Where the endpoints came from.
+ */
+sample: string, endpoints: number, identical: number, differs: number, cannot_render: number, 
+/**
+ * Nothing was lost and all of at least [`PROOF_SAMPLE`] endpoints rendered identically.
+ */
+proven: boolean, 
+/**
+ * The first few endpoints that did not render identically.
+ */
+examples: Array<Difference>, 
+/**
+ * Every part as the first endpoint receives it, before and after (what a reviewer compares).
+ */
+rendered: Array<RenderedPart>, };
+
+export type HeaderRename = { from: string, to: string, };
+
+export type UploadPlan = { 
+/**
+ * The file Pinpoint imported from.
+ */
+source: string, format: string, rows?: number, headers: Array<HeaderRename>, 
+/**
+ * The `CreateUploadJob` request.
+ */
+request: unknown, };
+
+export type SegmentTranslation = { segment_id: string, name: string, version: string, 
+/**
+ * `CreateSegmentDefinition` requests, in creation order (the last one is this segment).
+ */
+definitions: unknown[], upload?: UploadPlan, references: Array<Reference>, losses: Array<Loss>, };
+
+export type SizeEstimate = { 
+/**
+ * Where the endpoints came from.
+ */
+sample: string, endpoints: number, 
+/**
+ * Endpoints the Pinpoint segment selects.
+ */
+pinpoint: number, 
+/**
+ * Profiles (one per endpoint of the sample) the definition selects.
+ */
+profiles: number, 
+/**
+ * `profiles - pinpoint`.
+ */
+difference: number, 
+/**
+ * Endpoints selected by one side only.
+ */
+disagreements: number, };
+
+export type CampaignTranslation = { campaign_id: string, name: string, version: string, 
+/**
+ * `false` when the campaign has no successor (in-app).
+ */
+created: boolean, 
+/**
+ * The `CreateCampaign` request.
+ */
+definition: unknown, 
+/**
+ * Templates to create for messages the campaign held inline.
+ */
+templates: Array<TemplateTranslation>, references: Array<Reference>, losses: Array<Loss>, };
+
+export type JourneyTranslation = { journey_id: string, name: string, 
+/**
+ * The `CreateContactFlow` request (its `Content` is [`JourneyTranslation::flow_content`] as text).
+ */
+flow: unknown, 
+/**
+ * The flow in Connect's flow language.
+ */
+flow_content: unknown, 
+/**
+ * The `CreateCampaign` request (type JOURNEY).
+ */
+campaign: unknown, references: Array<Reference>, losses: Array<Loss>, };
+
+export type TranslationReport = { "kind": "template", client?: string, translation: TemplateTranslation, proof: Proof, } | { "kind": "segment", client: string, 
+/**
+ * The Pinpoint segment as the scan read it.
+ */
+source: unknown, translation: SegmentTranslation, estimate: SizeEstimate, } | { "kind": "campaign", client: string, source: unknown, translation: CampaignTranslation, } | { "kind": "journey", client: string, source: unknown, translation: JourneyTranslation, };

@@ -13,6 +13,8 @@ import type {
   Format,
   PlanChoice,
   SignOff,
+  TranslationQuery,
+  TranslationReport,
   Versions,
   CallerIdentity,
   ConnectionSummary,
@@ -87,6 +89,8 @@ export interface Backend {
   signOff(client: string, version: number, by: string, note: string): Promise<SignOff>;
   /** What changed for a signed-off client since its sign-off (empty when not signed off). */
   blueprintDrift(client: string): Promise<Drift[]>;
+  /** One resource of the current blueprint translated for a target, with its proof. */
+  translation(query: TranslationQuery): Promise<TranslationReport>;
   /** Writes a report (a saved `version`, or the current blueprint) to `path`; resolves to the files. */
   exportReport(format: Format, path: string, version: number | null): Promise<string[]>;
   /** Where to save a report: a file, or a folder for csv and cloudformation; `null` on cancel. */

@@ -50,6 +50,7 @@ export const tauriBackend: Backend = {
   blueprintVersions: () => call('blueprint_versions'),
   signOff: (client, version, by, note) => call('sign_off', { client, version, by, note }),
   blueprintDrift: (client) => call('blueprint_drift', { client }),
+  translation: (query) => call('translation', { query }),
   exportReport: (format, path, version) => call('export_report', { format, path, version }),
   async chooseReportPath(format) {
     if (format === 'csv' || format === 'cloudformation') {

@@ -22,9 +22,13 @@ import type {
   NewConnection,
   ScanEvent,
   ScanSummary,
+  Target,
+  TranslationQuery,
+  TranslationReport,
 } from '$lib/ipc/bindings';
 
 import demo from './demo-blueprint.json';
+import translations from './demo-translations.json';
 
 /** The finished scan the demo blueprint was built from. */
 export const DEMO_SCAN: ScanSummary = {
@@ -429,6 +433,33 @@ export class FakeBackend implements Backend {
     findings_removed: [],
     plan_changes: [],
   };
+
+  /** Real translations of the demo estate (`pinshift --json translate …`), answered by kind, name and target. */
+  translations = translations as unknown as TranslationReport[];
+
+  async translation(query: TranslationQuery): Promise<TranslationReport> {
+    this.calls.push('translation');
+    const same = (t: Target) =>
+      t.service === query.target.service &&
+      (t.service === 'connect' || (query.target.service === 'ses' && t.paths === query.target.paths));
+    const found = this.translations.find(
+      (r) =>
+        r.kind === query.kind &&
+        (r.kind === 'template'
+          ? r.translation.name === query.name && same(r.translation.target)
+          : r.kind === 'segment'
+            ? r.translation.segment_id === query.name || r.translation.name === query.name
+            : r.kind === 'campaign'
+              ? r.translation.campaign_id === query.name || r.translation.name === query.name
+              : r.translation.journey_id === query.name || r.translation.name === query.name),
+    );
+    if (!found)
+      throw new BackendError({
+        code: 'invalid_input',
+        message: `invalid ${query.kind}: no fake translation of ${query.name}`,
+      });
+    return structuredClone(found);
+  }
 
   async blueprintDrift(client: string): Promise<Drift[]> {
     this.calls.push('blueprint_drift');
