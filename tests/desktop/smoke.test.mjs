@@ -196,6 +196,15 @@ test('try the demo estate: scan it, read a client\'s mapping, record a decision,
   await click(await find("//button[starts-with(normalize-space(), 'Sign off')]"));
   await eventually(() => find("//*[contains(., 'Signed off by') and contains(., 'Ann Reviewer')]"));
   await screenshot('desktop-blueprint.png');
+
+  // The client's translations: a template previewed side by side, proven by the real core rendering it
+  // both ways for 1,000 generated endpoints.
+  await click(await find("(//button[starts-with(@aria-label, 'Preview template') and contains(@aria-label, 'for Connect')])[1]"));
+  const verdict = await eventually(() => find("//*[@role='dialog']//*[contains(@class, 'verdict')]"), 60_000);
+  assert.match(await text(verdict), /Proven — 1,000 of 1,000 generated endpoints \(seed 1\) render identically/);
+  await eventually(() => find("//*[@role='dialog']//figcaption[text()='Connect']"));
+  await screenshot('desktop-translation.png');
+  await click(await find("//button[@aria-label='Close the preview']"));
 });
 
 test('a reviewer renames a client, merges a project into it and overrides its plan', async () => {

@@ -157,7 +157,7 @@ fn a_reviewer_assesses_edits_signs_off_and_sees_drift() {
         let mut book: calamine::Xlsx<_> = calamine::open_workbook(&xlsx).expect("workbook");
         assert_eq!(
             book.sheet_names(),
-            ["Summary", "Clients", "Findings", "Decisions", "Attributions", "Inventory", "KPIs"]
+            ["Summary", "Clients", "Findings", "Decisions", "Translations", "Attributions", "Inventory", "KPIs"]
         );
         let clients = book.worksheet_range("Clients").expect("clients");
         assert_eq!(clients.height(), 12, "a header and a row per client");
@@ -183,11 +183,20 @@ fn a_reviewer_assesses_edits_signs_off_and_sees_drift() {
         .expect("the SES decision");
     assert_eq!((decided.get(4), decided.get(5)), (Some("decided"), Some("Dana (ops)")));
     assert!(csv_dir.join("kpis.csv").exists() && csv_dir.join("inventory.csv").exists());
+    let mut translations = csv::Reader::from_path(csv_dir.join("translations.csv")).expect("translations.csv");
+    assert!(
+        translations
+            .records()
+            .map(|r| r.expect("row"))
+            .any(|r| r.get(1) == Some("journey") && r.get(3) == Some("dahlia-onboarding")),
+        "each client's translations are listed"
+    );
     let md = dir.path().join("blueprint.md");
     cmd().args(["report", "--format", "md", "--version", "1", "--out"]).arg(&md).assert().success();
     let md = std::fs::read_to_string(md).expect("md");
     assert!(md.contains("## Aurora Books Ltd") && md.contains("v1 by Ann Reviewer"), "{md}");
     assert!(md.contains("reached end of support on 2026-10-30"), "the deadline is stated");
+    assert!(md.contains("### Translations") && md.contains("| journey | `dahlia-onboarding` |"), "{md}");
     let policy = json(&cmd().args(["iam-policy", "migrate"]).output().expect("policy"));
     let text = policy.to_string();
     assert!(

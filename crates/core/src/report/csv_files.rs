@@ -197,6 +197,27 @@ pub(crate) fn tables(input: &ReportInput) -> Vec<Table> {
             ],
             decisions,
         ),
+        (
+            "translations",
+            vec!["client", "kind", "id", "name", "target", "losses", "warnings", "notes"],
+            bp.clients
+                .iter()
+                .flat_map(|p| {
+                    p.translations.iter().map(|t| {
+                        vec![
+                            p.client.clone(),
+                            t.kind.clone(),
+                            t.id.clone(),
+                            t.name.clone(),
+                            t.target.clone(),
+                            t.losses.to_string(),
+                            t.warnings.to_string(),
+                            t.notes.to_string(),
+                        ]
+                    })
+                })
+                .collect(),
+        ),
         ("attributions", vec!["kind", "resource", "region", "owners", "status", "why"], attributions),
         ("inventory", vec!["account", "region", "project", "kind", "id", "version", "name", "clients"], inventory),
         ("kpis", vec!["client", "kpi", "date", "value"], kpis),

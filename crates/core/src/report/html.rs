@@ -258,6 +258,10 @@ pub fn render(input: &ReportInput) -> Result<String> {
                 "pool_count": p.sms.iter().map(|s| s.pools.len()).sum::<usize>(),
                 "open_decisions": bp.decisions.iter().filter(|d| d.client == p.client && d.status.is_open()).count(),
                 "signed": signed, "plan": plan, "findings": findings, "direct_count": direct_count, "decisions": decisions,
+                "translations": p.translations.iter().map(|t| json!({
+                    "kind": t.kind, "name": t.name, "target": t.target, "needs": t.needs_words(),
+                    "class": if t.losses > 0 { "rethink" } else if t.warnings > 0 { "transform" } else { "direct" },
+                })).collect::<Vec<_>>(),
                 "sends": if sends.is_empty() { Value::Null } else { Value::String(sends_chart(&sends)) },
                 "health": format!("{} sent, {} delivered, {:.2}% hard bounces, {:.3}% complaints.",
                     h.sent, h.delivered, h.bounce_rate * 100.0, h.complaint_rate * 100.0),

@@ -155,6 +155,13 @@ pub fn render(input: &ReportInput) -> String {
                 );
             }
         }
+        if !plan.translations.is_empty() {
+            let _ = writeln!(md, "\n### Translations\n");
+            let _ = writeln!(md, "| What | Name | Goes to | Needs a person |\n|---|---|---|---|");
+            for t in &plan.translations {
+                let _ = writeln!(md, "| {} | `{}` | {} | {} |", t.kind, cell(&t.name), t.target, t.needs_words());
+            }
+        }
         let decisions: Vec<_> = bp.decisions.iter().filter(|d| d.client == plan.client).collect();
         if !decisions.is_empty() {
             let _ = writeln!(md, "\n### Decisions\n");

@@ -9,7 +9,17 @@ use crate::assess::Fit;
 use crate::{Error, Result};
 
 /// Columns written as numbers (the rest stay text: account ids and phone numbers must not lose digits).
-const NUMERIC: &[&str] = &["findings", "effort", "emails sent (90 d)", "bounce rate", "complaint rate", "value"];
+const NUMERIC: &[&str] = &[
+    "findings",
+    "effort",
+    "emails sent (90 d)",
+    "bounce rate",
+    "complaint rate",
+    "value",
+    "losses",
+    "warnings",
+    "notes",
+];
 
 fn fail(e: XlsxError) -> Error {
     Error::Internal(format!("writing the XLSX report: {e}"))

@@ -158,10 +158,7 @@ pub fn convert_part(source: &str, ctx: PartContext<'_>) -> Result<ConvertedPart,
     for a in aligned {
         c.element(a);
     }
-    if (ctx.target == Target::Ses(SesPaths::Keep) || ctx.target == Target::Ses(SesPaths::Rewrite))
-        && ctx.html
-        && !c.escaped_outputs.is_empty()
-    {
+    if matches!(ctx.target, Target::Ses(_)) && ctx.html && !c.escaped_outputs.is_empty() {
         let n = c.escaped_outputs.len();
         c.losses.push(
                 Loss::new(

@@ -47,6 +47,20 @@ pub struct TranslationSummary {
     pub notes: u32,
 }
 
+impl TranslationSummary {
+    /// "2 lost, 1 to check" — or "carries over".
+    pub fn needs_words(&self) -> String {
+        let mut parts = Vec::new();
+        if self.losses > 0 {
+            parts.push(format!("{} lost", self.losses));
+        }
+        if self.warnings > 0 {
+            parts.push(format!("{} to check", self.warnings));
+        }
+        if parts.is_empty() { "carries over".to_owned() } else { parts.join(", ") }
+    }
+}
+
 fn counts(losses: &[Loss]) -> (u32, u32, u32) {
     let n = |s| losses.iter().filter(|l| l.severity == s).count() as u32;
     (n(Severity::Loss), n(Severity::Warning), n(Severity::Note))

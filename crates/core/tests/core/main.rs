@@ -9,6 +9,7 @@ mod keychain;
 mod scan;
 mod template_properties;
 mod templates;
+mod translations;
 
 use jiff::Timestamp;
 use pinshift_core::clock::FixedClock;
