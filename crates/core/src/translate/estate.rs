@@ -98,6 +98,27 @@ impl ClientTranslations {
     }
 }
 
+/// A scan's records by project and by account-level key, built once.
+#[derive(Debug, Default)]
+pub struct RecordIndex<'a> {
+    by_project: BTreeMap<String, Vec<&'a ResourceRecord>>,
+    account_level: BTreeMap<String, &'a ResourceRecord>,
+}
+
+impl<'a> RecordIndex<'a> {
+    pub fn new(records: &'a [ResourceRecord]) -> RecordIndex<'a> {
+        let mut index = RecordIndex::default();
+        for r in records {
+            if r.project_id.is_empty() {
+                index.account_level.insert(ResourceRef::of(r).key(), r);
+            } else {
+                index.by_project.entry(r.project_key()).or_default().push(r);
+            }
+        }
+        index
+    }
+}
+
 /// A client's records and plan, and what translating for it needs.
 #[derive(Debug)]
 pub struct ClientScope<'a> {
@@ -112,24 +133,28 @@ pub struct ClientScope<'a> {
 impl<'a> ClientScope<'a> {
     /// The scope of `client` in a blueprint.
     pub fn new(blueprint: &'a Blueprint, records: &'a [ResourceRecord], client: &str) -> Result<ClientScope<'a>> {
+        ClientScope::indexed(blueprint, &RecordIndex::new(records), client)
+    }
+
+    /// The scope of `client`, with the records already indexed (for translating every client at once).
+    pub fn indexed(blueprint: &'a Blueprint, index: &RecordIndex<'a>, client: &str) -> Result<ClientScope<'a>> {
         blueprint.require_client("client", client)?;
         let ca = blueprint
             .assessment
             .client(client)
             .ok_or_else(|| Error::invalid("client", format!("no client {client:?}")))?;
-        let projects: Vec<String> = ca.client.projects.iter().map(|p| p.key()).collect();
-        let project: Vec<&ResourceRecord> =
-            records.iter().filter(|r| !r.project_id.is_empty() && projects.contains(&r.project_key())).collect();
-        let owned: Vec<String> = blueprint
+        let project: Vec<&ResourceRecord> = ca
+            .client
+            .projects
+            .iter()
+            .flat_map(|p| index.by_project.get(&p.key()).into_iter().flatten().copied())
+            .collect();
+        let templates: Vec<&ResourceRecord> = blueprint
             .assessment
             .attributions
             .iter()
-            .filter(|a| a.clients.iter().any(|c| c == client))
-            .map(|a| a.resource.key())
-            .collect();
-        let templates: Vec<&ResourceRecord> = records
-            .iter()
-            .filter(|r| r.kind == ResourceKind::Template && owned.contains(&ResourceRef::of(r).key()))
+            .filter(|a| a.resource.kind == ResourceKind::Template && a.clients.iter().any(|c| c == client))
+            .filter_map(|a| index.account_level.get(&a.resource.key()).copied())
             .collect();
         let audiences: Vec<AudienceProfile> = project
             .iter()
@@ -417,9 +442,10 @@ pub fn find<'a>(
 
 /// Every client's translations, as the blueprint summarises them.
 pub fn summaries(blueprint: &Blueprint, records: &[ResourceRecord]) -> BTreeMap<String, Vec<TranslationSummary>> {
+    let index = RecordIndex::new(records);
     let mut out = BTreeMap::new();
     for c in &blueprint.assessment.clients {
-        if let Ok(scope) = ClientScope::new(blueprint, records, &c.client.id) {
+        if let Ok(scope) = ClientScope::indexed(blueprint, &index, &c.client.id) {
             out.insert(c.client.id.clone(), scope.translate_all(jiff::Timestamp::UNIX_EPOCH).summaries());
         }
     }
