@@ -130,13 +130,18 @@ pub struct ParseError {
 
 /// Parses one template part and lists the helpers and variables it uses.
 pub fn usage(source: &str) -> Result<Usage, ParseError> {
-    let template = Template::compile(source).map_err(|e| {
-        let (line, column) = e.pos().unwrap_or((1, 1));
-        ParseError { line: line as u32, column: column as u32, reason: e.reason().to_string() }
-    })?;
+    let template = compile(source)?;
     let mut usage = Usage::default();
     walk(&template, &mut usage);
     Ok(usage)
+}
+
+/// Compiles `source` with the Handlebars parser, mapping its error to a line and column.
+pub(crate) fn compile(source: &str) -> Result<Template, ParseError> {
+    Template::compile(source).map_err(|e| {
+        let (line, column) = e.pos().unwrap_or((1, 1));
+        ParseError { line: line as u32, column: column as u32, reason: e.reason().to_string() }
+    })
 }
 
 fn walk(template: &Template, usage: &mut Usage) {

@@ -29,13 +29,6 @@ pub fn run(engagement: &Engagement, command: TranslateCommand, json: bool) -> an
         TranslateCommand::Journey { id, common, .. } => (ResourceKind::Journey, id, Target::Connect, common),
     };
     let TranslateArgs { account, region, scan, endpoints, sample, seed } = common;
-    if sample == 0 {
-        return Err(pinshift_core::Error::invalid(
-            "sample",
-            "give at least one endpoint (--sample 1000 proves a template)",
-        )
-        .into());
-    }
     let request = TranslateRequest { kind, name, target, account, region, scan, endpoints, sample, seed };
     let report = engagement.translate(&request, SystemClock.now())?;
     if json {

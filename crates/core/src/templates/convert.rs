@@ -203,7 +203,7 @@ impl Converter<'_> {
                 if simple && escaped && self.ctx.html {
                     self.escaped_outputs.push(at);
                 }
-                if simple && let Some(wrapped) = self.wrap_output(helper, &new, escaped, at) {
+                if simple && let Some(wrapped) = self.wrap_output(helper, &new, escaped) {
                     new = wrapped;
                 }
                 if new != text {
@@ -447,7 +447,6 @@ impl Converter<'_> {
     /// Rewrites one path; records its use and whatever the target cannot do with it.
     fn path(&mut self, raw: &str, at: Position, role: Role) -> (String, bool) {
         let expr = self.unwith(PathExpr::parse(raw));
-        let unrolled = expr != PathExpr::parse(raw);
         if !expr.is_rooted(self.depth) {
             // inside `{{#with P}}`, `{{x}}` reads P.x: SES needs it in TemplateData too
             if expr.up == 0
@@ -499,7 +498,6 @@ impl Converter<'_> {
             );
         }
         if !target.profiled() {
-            let _ = unrolled;
             self.uses.push(VariableUse {
                 written: raw.to_owned(),
                 variable: variable.path(),
@@ -700,8 +698,7 @@ impl Converter<'_> {
 
     /// Wraps an output expression when the target needs it: SES gets the Pinpoint default inline; Connect
     /// gets a guard where no default exists, since it keeps a missing value's placeholder in the text.
-    fn wrap_output(&mut self, h: &HelperTemplate, new: &str, escaped: bool, at: Position) -> Option<String> {
-        let _ = at;
+    fn wrap_output(&mut self, h: &HelperTemplate, new: &str, escaped: bool) -> Option<String> {
         let name = name_of(h);
         let expr = self.unwith(PathExpr::parse(&name));
         if expr.segments.is_empty() || expr.data {

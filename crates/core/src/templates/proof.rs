@@ -103,11 +103,7 @@ pub fn prove(
         proof.cannot_render = endpoints.len();
         return proof;
     }
-    let channel = match t.template_type.as_str() {
-        "SMS" => Channel::Sms,
-        "PUSH" => Channel::Push,
-        _ => Channel::Email,
-    };
+    let channel = t.channel();
     let pinpoint_defaults = defaults_of(raw, &mut Vec::new());
     let target_defaults = match t.target {
         Target::Connect => connect_render_defaults(&pinpoint_defaults, mapping, channel),
@@ -211,38 +207,33 @@ pub fn prove(
     proof
 }
 
-/// `a [-old-]{+new+} b` at the first few places two texts differ.
+/// `a [-old-]{+new+} b` where two texts differ, cut at 600 characters.
 pub fn inline_diff(a: &str, b: &str) -> String {
+    use similar::ChangeTag;
+    fn close(out: &mut String, tag: Option<ChangeTag>) {
+        match tag {
+            Some(ChangeTag::Delete) => out.push_str("-]"),
+            Some(ChangeTag::Insert) => out.push_str("+}"),
+            _ => {}
+        }
+    }
     let diff = similar::TextDiff::from_chars(a, b);
     let mut out = String::new();
-    let mut changes = 0;
     let mut last = None;
     for change in diff.iter_all_changes() {
         let tag = change.tag();
         if last != Some(tag) {
-            match last {
-                Some(similar::ChangeTag::Delete) => out.push_str("-]"),
-                Some(similar::ChangeTag::Insert) => out.push_str("+}"),
-                _ => {}
-            }
+            close(&mut out, last);
             match tag {
-                similar::ChangeTag::Delete => {
-                    changes += 1;
-                    out.push_str("[-");
-                }
-                similar::ChangeTag::Insert => out.push_str("{+"),
-                similar::ChangeTag::Equal => {}
+                ChangeTag::Delete => out.push_str("[-"),
+                ChangeTag::Insert => out.push_str("{+"),
+                ChangeTag::Equal => {}
             }
             last = Some(tag);
         }
         out.push_str(change.value());
     }
-    match last {
-        Some(similar::ChangeTag::Delete) => out.push_str("-]"),
-        Some(similar::ChangeTag::Insert) => out.push_str("+}"),
-        _ => {}
-    }
-    let _ = changes;
+    close(&mut out, last);
     if out.chars().count() > 600 {
         out = out.chars().take(599).collect::<String>() + "…";
     }

@@ -72,11 +72,7 @@ pub struct Parsed {
 
 /// Parses a part with the `handlebars` crate.
 pub fn parse(source: &str) -> Result<Parsed, ParseError> {
-    let template = Template::compile(source).map_err(|e| {
-        let (line, column) = e.pos().unwrap_or((1, 1));
-        ParseError { line: line as u32, column: column as u32, reason: e.reason().to_string() }
-    })?;
-    Ok(Parsed { source: source.to_owned(), template })
+    Ok(Parsed { source: source.to_owned(), template: super::compile(source)? })
 }
 
 /// Why a part could not be rendered, and where.

@@ -10,9 +10,9 @@ use serde_json::{Map, Value, json};
 use ts_rs::TS;
 
 use super::convert::{PartContext, SesPaths, Target, VariableUse, convert_part};
-use super::render::{Engine, Parsed, parse};
+use super::render::{Parsed, parse};
 use super::syntax::PathExpr;
-use crate::profile::{Channel, ProfileField, ProfileMapping, Variable, variables_of};
+use crate::profile::{Channel, ProfileMapping, Variable, variables_of};
 use crate::translate::{Loss, Severity};
 
 /// One part of a template, before and after.
@@ -98,6 +98,11 @@ pub struct TemplateTranslation {
 }
 
 impl TemplateTranslation {
+    /// The channel the template sends on (what its variables are read for).
+    pub fn channel(&self) -> Channel {
+        channel_of(&self.template_type)
+    }
+
     /// The parts with both texts, parsed for rendering (an original that does not parse is the parser's
     /// message).
     pub fn parsed_parts(&self) -> Vec<ParsedPart> {
@@ -311,7 +316,7 @@ pub fn translate(raw: &Value, target: Target, mapping: &ProfileMapping) -> Templ
                 }
             });
             strip_nulls(&mut t.content);
-            t.template_data = template_data(&reads, paths, mapping, channel);
+            t.template_data = template_data(&reads, paths);
         }
         Target::Connect => {
             let (default_attributes, mut default_losses) = connect_defaults(&defaults, mapping, channel);
@@ -501,12 +506,7 @@ pub fn connect_render_defaults(
     out
 }
 
-fn template_data(
-    reads: &[Vec<String>],
-    paths: SesPaths,
-    mapping: &ProfileMapping,
-    channel: Channel,
-) -> Vec<TemplateDataField> {
+fn template_data(reads: &[Vec<String>], paths: SesPaths) -> Vec<TemplateDataField> {
     let mut seen = BTreeSet::new();
     let mut out = Vec::new();
     for r in reads {
@@ -526,23 +526,12 @@ fn template_data(
                 }
                 Some((v, _)) => format!("the endpoint's {}", v.path()),
             },
-            SesPaths::Rewrite => {
-                let field = match segs.as_slice() {
-                    ["Attributes", name, ..] => Some(ProfileField::Custom((*name).to_owned())),
-                    [first, ..] => Some(ProfileField::Standard(if *first == "Address" {
-                        r[..2.min(r.len())].join(".")
-                    } else {
-                        (*first).to_owned()
-                    })),
-                    [] => None,
-                };
-                let _ = (mapping, channel);
-                match field {
-                    Some(ProfileField::Custom(n)) => format!("the profile's custom attribute {n}"),
-                    Some(ProfileField::Standard(p)) => format!("the profile's {p}"),
-                    None => String::new(),
-                }
-            }
+            SesPaths::Rewrite => match segs.as_slice() {
+                ["Attributes", name, ..] => format!("the profile's custom attribute {name}"),
+                ["Address", ..] => format!("the profile's {}", r[..2.min(r.len())].join(".")),
+                [first, ..] => format!("the profile's {first}"),
+                [] => String::new(),
+            },
         };
         out.push(TemplateDataField { path, source });
     }
@@ -561,9 +550,4 @@ fn strip_nulls(v: &mut Value) {
         Value::Array(items) => items.iter_mut().for_each(strip_nulls),
         _ => {}
     }
-}
-
-/// The engine a translation's converted parts render with.
-pub fn engine_of(t: &TemplateTranslation) -> Engine {
-    t.target.engine()
 }

@@ -70,6 +70,102 @@ pub fn local_timestamp(ts: jiff::Timestamp, zone: Option<&str>) -> String {
     ts.to_zoned(tz).datetime().strftime("%Y-%m-%dT%H:%M:%S").to_string()
 }
 
+/// The email subtype: agentless, from `from`, with the message template `template`.
+pub(super) fn email_channel(
+    channels: &mut Map<String, Value>,
+    refs: &mut Vec<Reference>,
+    from: &str,
+    template: String,
+) {
+    let tpl = Reference::new(
+        "channelSubtypeConfig.email.defaultOutboundConfig.wisdomTemplateArn",
+        "message-template",
+        template,
+    );
+    channels.insert(
+        "email".into(),
+        json!({"outboundMode": {"agentless": {}}, "defaultOutboundConfig": {"connectSourceEmailAddress": from, "wisdomTemplateArn": tpl.placeholder()}}),
+    );
+    refs.push(tpl);
+}
+
+/// The SMS subtype: agentless, from the phone number `number`, with the message template `template`.
+pub(super) fn sms_channel(
+    channels: &mut Map<String, Value>,
+    refs: &mut Vec<Reference>,
+    number: String,
+    template: String,
+) {
+    let phone = Reference::new(
+        "channelSubtypeConfig.sms.defaultOutboundConfig.connectSourcePhoneNumberArn",
+        "phone-number",
+        number,
+    );
+    let tpl = Reference::new(
+        "channelSubtypeConfig.sms.defaultOutboundConfig.wisdomTemplateArn",
+        "message-template",
+        template,
+    );
+    channels.insert(
+        "sms".into(),
+        json!({"outboundMode": {"agentless": {}}, "defaultOutboundConfig": {"connectSourcePhoneNumberArn": phone.placeholder(), "wisdomTemplateArn": tpl.placeholder()}}),
+    );
+    refs.extend([phone, tpl]);
+}
+
+/// An event trigger on the client's Customer Profiles domain as the source; returns the event types
+/// `filter` names, for the report.
+pub(super) fn event_source(
+    def: &mut Map<String, Value>,
+    refs: &mut Vec<Reference>,
+    domain: &str,
+    filter: &Value,
+) -> String {
+    let domain = Reference::new("source.eventTrigger.customerProfilesDomainArn", "profiles-domain", domain);
+    def.insert("source".into(), json!({"eventTrigger": {"customerProfilesDomainArn": domain.placeholder()}}));
+    refs.push(domain);
+    crate::assess::path::find(filter, "Dimensions.EventType.Values[]")
+        .into_iter()
+        .map(|(_, v)| crate::templates::value::text(Some(v)))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The segment definition `definition` as the source.
+pub(super) fn segment_source(def: &mut Map<String, Value>, refs: &mut Vec<Reference>, definition: String) {
+    let seg = Reference::new("source.customerProfilesSegmentArn", "segment-definition", definition);
+    def.insert("source".into(), json!({"customerProfilesSegmentArn": seg.placeholder()}));
+    refs.push(seg);
+}
+
+/// The quiet time that applies: the resource's own (at `at`), else the project settings'.
+pub(super) fn quiet_time<'v>(
+    own: &'v Value,
+    at: &'static str,
+    settings: Option<&'v Value>,
+) -> Option<(&'v Value, &'static str)> {
+    let has_start = |q: &&Value| q.get("Start").is_some();
+    own.get("QuietTime")
+        .filter(has_start)
+        .map(|q| (q, at))
+        .or_else(|| settings.and_then(|s| s.get("QuietTime")).filter(has_start).map(|q| (q, "settings QuietTime")))
+}
+
+/// `communicationTimeConfig` from the windows by channel and the zone settings (UTC unless a zone was
+/// given), when there is any.
+pub(super) fn communication_time(
+    def: &mut Map<String, Value>,
+    mut time: Map<String, Value>,
+    mut local: Map<String, Value>,
+) {
+    if time.is_empty() && local.is_empty() {
+        return;
+    }
+    local.entry("defaultTimeZone").or_insert_with(|| json!("UTC"));
+    time.insert("localTimeZoneConfig".into(), Value::Object(local));
+    def.insert("communicationTimeConfig".into(), Value::Object(time));
+}
+
 /// Translates one campaign (its `GetCampaign` payload).
 pub fn translate(raw: &Value, ctx: &CampaignContext<'_>) -> CampaignTranslation {
     let name = raw["Name"].as_str().unwrap_or_default().to_owned();
@@ -155,16 +251,7 @@ pub fn translate(raw: &Value, ctx: &CampaignContext<'_>) -> CampaignTranslation 
             );
             String::new()
         });
-        let tpl = Reference::new(
-            "channelSubtypeConfig.email.defaultOutboundConfig.wisdomTemplateArn",
-            "message-template",
-            template,
-        );
-        channels.insert(
-            "email".into(),
-            json!({"outboundMode": {"agentless": {}}, "defaultOutboundConfig": {"connectSourceEmailAddress": from, "wisdomTemplateArn": tpl.placeholder()}}),
-        );
-        t.references.push(tpl);
+        email_channel(&mut channels, &mut t.references, &from, template);
     }
     let sms = match (sms_template, messages.get("SMSMessage").filter(|m| m.is_object())) {
         (Some((n, _)), _) => Some(template_name(prefix, &n)),
@@ -207,21 +294,7 @@ pub fn translate(raw: &Value, ctx: &CampaignContext<'_>) -> CampaignTranslation 
                 t.losses.push(Loss::new(Severity::Warning, format!("SMSMessage.{f}"), format!("MessageConfiguration.SMSMessage.{f}"), "India DLT registration values have no field in Outbound Campaigns: check the number's registration covers this template"));
             }
         }
-        let phone = Reference::new(
-            "channelSubtypeConfig.sms.defaultOutboundConfig.connectSourcePhoneNumberArn",
-            "phone-number",
-            number,
-        );
-        let tpl = Reference::new(
-            "channelSubtypeConfig.sms.defaultOutboundConfig.wisdomTemplateArn",
-            "message-template",
-            template,
-        );
-        channels.insert(
-            "sms".into(),
-            json!({"outboundMode": {"agentless": {}}, "defaultOutboundConfig": {"connectSourcePhoneNumberArn": phone.placeholder(), "wisdomTemplateArn": tpl.placeholder()}}),
-        );
-        t.references.extend([phone, tpl]);
+        sms_channel(&mut channels, &mut t.references, number, template);
     }
     for (field, what) in [
         ("TemplateConfiguration.PushTemplate", "push template"),
@@ -265,30 +338,14 @@ pub fn translate(raw: &Value, ctx: &CampaignContext<'_>) -> CampaignTranslation 
     // audience
     let segment_id = raw["SegmentId"].as_str().unwrap_or_default();
     if frequency == "EVENT" {
-        let domain =
-            Reference::new("source.eventTrigger.customerProfilesDomainArn", "profiles-domain", ctx.domain.clone());
-        def.insert("source".into(), json!({"eventTrigger": {"customerProfilesDomainArn": domain.placeholder()}}));
-        t.references.push(domain);
-        let events = crate::assess::path::find(&schedule["EventFilter"], "Dimensions.EventType.Values[]")
-            .into_iter()
-            .map(|(_, v)| crate::templates::value::text(Some(v)))
-            .collect::<Vec<_>>()
-            .join(", ");
+        let events = event_source(&mut def, &mut t.references, &ctx.domain, &schedule["EventFilter"]);
         t.losses.push(
             Loss::new(Severity::Warning, "event trigger", "Schedule.EventFilter", format!("the campaign starts on events ({events}): they must be ingested into Customer Profiles and an event trigger created (CreateEventTrigger), filtered to the segment"))
                 .suggest("send the app's events to Customer Profiles (PutProfileObject) and define the trigger's conditions from the EventFilter"),
         );
     } else {
         match ctx.segment_names.get(segment_id) {
-            Some(segment) => {
-                let seg = Reference::new(
-                    "source.customerProfilesSegmentArn",
-                    "segment-definition",
-                    definition_name(prefix, segment),
-                );
-                def.insert("source".into(), json!({"customerProfilesSegmentArn": seg.placeholder()}));
-                t.references.push(seg);
-            }
+            Some(segment) => segment_source(&mut def, &mut t.references, definition_name(prefix, segment)),
             None => t.losses.push(Loss::new(
                 Severity::Loss,
                 "segment",
@@ -342,29 +399,14 @@ pub fn translate(raw: &Value, ctx: &CampaignContext<'_>) -> CampaignTranslation 
         local.insert("localTimeZoneDetection".into(), json!(["ZIP_CODE", "AREA_CODE"]));
         t.losses.push(Loss::new(Severity::Warning, "local time", "Schedule.IsLocalTime", "Pinpoint used each endpoint's Demographic.Timezone; Outbound Campaigns infer the zone from the postal code or phone area code"));
     }
-    let quiet =
-        schedule.get("QuietTime").filter(|q| q.get("Start").is_some()).map(|q| (q, "Schedule.QuietTime")).or_else(
-            || {
-                ctx.settings
-                    .and_then(|s| s.get("QuietTime"))
-                    .filter(|q| q.get("Start").is_some())
-                    .map(|q| (q, "settings QuietTime"))
-            },
-        );
-    if let Some((q, at)) = quiet
+    if let Some((q, at)) = quiet_time(schedule, "Schedule.QuietTime", ctx.settings)
         && let Some(open) = open_hours_from_quiet_time(q, at, &mut t.losses)
     {
         for channel in channels.keys() {
             time.insert(channel.clone(), open.clone());
         }
     }
-    if !time.is_empty() || !local.is_empty() {
-        if !local.contains_key("defaultTimeZone") {
-            local.insert("defaultTimeZone".into(), json!("UTC"));
-        }
-        time.insert("localTimeZoneConfig".into(), Value::Object(local));
-        def.insert("communicationTimeConfig".into(), Value::Object(time));
-    }
+    communication_time(&mut def, time, local);
 
     // limits
     let own = raw.get("Limits").filter(|l| l.as_object().is_some_and(|o| !o.is_empty()));

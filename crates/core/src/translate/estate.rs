@@ -285,11 +285,7 @@ impl<'a> ClientScope<'a> {
     }
 
     pub fn translate_template(&self, record: &ResourceRecord, target: Target) -> TemplateTranslation {
-        let mut raw = record.raw.clone();
-        if raw.get("TemplateName").is_none() {
-            raw["TemplateName"] = Value::String(record.name.clone().unwrap_or_else(|| record.id.clone()));
-        }
-        let mut t = translate_template(&raw, target, &self.mapping);
+        let mut t = translate_template(&named_template(record), target, &self.mapping);
         if target == Target::Connect && self.shared() {
             t.target_name = campaign::template_name(self.prefix().as_deref(), &t.name);
             if let Some(n) = t.content.get_mut("name") {
@@ -356,6 +352,15 @@ pub fn segment_attributes(raw: &Value) -> Vec<Variable> {
         }
     }
     out
+}
+
+/// A template's payload with its name (the scan keeps the name on the record), as the translator reads it.
+pub fn named_template(record: &ResourceRecord) -> Value {
+    let mut raw = record.raw.clone();
+    if raw.get("TemplateName").is_none() {
+        raw["TemplateName"] = Value::String(record.name.clone().unwrap_or_else(|| record.id.clone()));
+    }
+    raw
 }
 
 /// The client whose project holds `record` (or who owns it, for account-level records).

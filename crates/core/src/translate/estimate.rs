@@ -32,17 +32,24 @@ pub struct SizeEstimate {
     pub disagreements: usize,
 }
 
-/// Everything the evaluators need: segments by Pinpoint id, their translations by definition name.
+/// Everything the evaluators need: segments by Pinpoint id, their translations by definition name, and
+/// the marker each imported segment's upload puts on its profiles.
 #[derive(Debug, Default)]
 pub struct Segments<'a> {
     pub pinpoint: BTreeMap<String, &'a Value>,
     pub definitions: BTreeMap<String, Value>,
+    pub imports: BTreeMap<String, String>,
 }
 
 impl<'a> Segments<'a> {
     pub fn add(&mut self, raw: &'a Value, translation: &SegmentTranslation) {
         if let Some(id) = raw["Id"].as_str() {
             self.pinpoint.insert(id.to_owned(), raw);
+            if translation.upload.is_some()
+                && let Some(marker) = translation.definition_name()
+            {
+                self.imports.insert(id.to_owned(), marker.to_owned());
+            }
         }
         for d in &translation.definitions {
             if let Some(n) = d["SegmentDefinitionName"].as_str() {
@@ -88,12 +95,9 @@ pub fn estimate(
             crate::profile::set(&mut profile, &path, json!(client));
         }
         // profiles loaded from an imported segment's file carry its marker
-        for (id, seg) in &all.pinpoint {
-            if (seg["SegmentType"] == "IMPORT" || seg.get("ImportDefinition").is_some_and(Value::is_object))
-                && imported(e, id)
-            {
-                let name = super::segment::definition_name(t_prefix(t), seg["Name"].as_str().unwrap_or_default());
-                crate::profile::set(&mut profile, &["Attributes".into(), IMPORT_ATTRIBUTE.into()], json!(name));
+        for (id, marker) in &all.imports {
+            if imported(e, id) {
+                crate::profile::set(&mut profile, &["Attributes".into(), IMPORT_ATTRIBUTE.into()], json!(marker));
             }
         }
         let before = pinpoint_member(raw, e, all, now, 0);
@@ -104,12 +108,6 @@ pub fn estimate(
     }
     out.difference = out.profiles as i64 - out.pinpoint as i64;
     out
-}
-
-fn t_prefix(t: &SegmentTranslation) -> Option<&str> {
-    let def = t.definition_name()?;
-    let slug = super::segment::definition_name(None, &t.name);
-    def.strip_suffix(&slug).and_then(|p| p.strip_suffix('-'))
 }
 
 fn combine(mode: &str, results: impl Iterator<Item = bool>) -> bool {

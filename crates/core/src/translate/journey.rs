@@ -12,7 +12,10 @@ use serde::Serialize;
 use serde_json::{Map, Value, json};
 use ts_rs::TS;
 
-use super::campaign::{CampaignContext, local_timestamp, template_name};
+use super::campaign::{
+    CampaignContext, communication_time, email_channel, event_source, local_timestamp, quiet_time, segment_source,
+    sms_channel, template_name,
+};
 use super::segment::definition_name;
 use super::timing::{daily_hours, duration_seconds, iana_zone, limit, open_hours_from_quiet_time, restricted_periods};
 use super::{Loss, Reference, Severity, target_name};
@@ -535,27 +538,10 @@ pub fn translate(raw: &Value, ctx: &CampaignContext<'_>) -> JourneyTranslation {
     references.push(flow_ref);
     let mut channels = Map::new();
     if let Some((template, from)) = &f.email {
-        let tpl = Reference::new(
-            "channelSubtypeConfig.email.defaultOutboundConfig.wisdomTemplateArn",
-            "message-template",
-            template_name(prefix, template),
-        );
-        channels.insert("email".into(), json!({"outboundMode": {"agentless": {}}, "defaultOutboundConfig": {"connectSourceEmailAddress": from, "wisdomTemplateArn": tpl.placeholder()}}));
-        references.push(tpl);
+        email_channel(&mut channels, &mut references, from, template_name(prefix, template));
     }
     if let Some((template, number)) = &f.sms {
-        let phone = Reference::new(
-            "channelSubtypeConfig.sms.defaultOutboundConfig.connectSourcePhoneNumberArn",
-            "phone-number",
-            number.clone(),
-        );
-        let tpl = Reference::new(
-            "channelSubtypeConfig.sms.defaultOutboundConfig.wisdomTemplateArn",
-            "message-template",
-            template_name(prefix, template),
-        );
-        channels.insert("sms".into(), json!({"outboundMode": {"agentless": {}}, "defaultOutboundConfig": {"connectSourcePhoneNumberArn": phone.placeholder(), "wisdomTemplateArn": tpl.placeholder()}}));
-        references.extend([phone, tpl]);
+        sms_channel(&mut channels, &mut references, number.clone(), template_name(prefix, template));
     }
     if f.telephony {
         losses.push(Loss::new(Severity::Warning, "telephony", "Activities", "the journey calls: the campaign's telephony subtype (queue, flow, source number, outbound mode) must be configured"));
@@ -563,28 +549,12 @@ pub fn translate(raw: &Value, ctx: &CampaignContext<'_>) -> JourneyTranslation {
     def.insert("channelSubtypeConfig".into(), Value::Object(channels.clone()));
     let start_condition = &raw["StartCondition"];
     if let Some(e) = start_condition.get("EventStartCondition").filter(|v| v.is_object()) {
-        let domain =
-            Reference::new("source.eventTrigger.customerProfilesDomainArn", "profiles-domain", ctx.domain.clone());
-        def.insert("source".into(), json!({"eventTrigger": {"customerProfilesDomainArn": domain.placeholder()}}));
-        references.push(domain);
-        let events = crate::assess::path::find(&e["EventFilter"], "Dimensions.EventType.Values[]")
-            .into_iter()
-            .map(|(_, v)| crate::templates::value::text(Some(v)))
-            .collect::<Vec<_>>()
-            .join(", ");
+        let events = event_source(&mut def, &mut references, &ctx.domain, &e["EventFilter"]);
         losses.push(Loss::new(Severity::Warning, "event start", "StartCondition.EventStartCondition", format!("the journey starts on events ({events}): ingest them into Customer Profiles and create an event trigger (CreateEventTrigger)")));
     } else {
         let sid = start_condition["SegmentStartCondition"]["SegmentId"].as_str().unwrap_or_default();
         match ctx.segment_names.get(sid) {
-            Some(s) => {
-                let seg = Reference::new(
-                    "source.customerProfilesSegmentArn",
-                    "segment-definition",
-                    definition_name(prefix, s),
-                );
-                def.insert("source".into(), json!({"customerProfilesSegmentArn": seg.placeholder()}));
-                references.push(seg);
-            }
+            Some(s) => segment_source(&mut def, &mut references, definition_name(prefix, s)),
             None => losses.push(Loss::new(
                 Severity::Loss,
                 "segment",
@@ -656,12 +626,7 @@ pub fn translate(raw: &Value, ctx: &CampaignContext<'_>) -> JourneyTranslation {
             "Pinpoint used each endpoint's time zone; Connect infers it from postal codes or area codes",
         ));
     }
-    let quiet = raw.get("QuietTime").filter(|q| q.get("Start").is_some()).map(|q| (q, "QuietTime")).or_else(|| {
-        ctx.settings
-            .and_then(|s| s.get("QuietTime"))
-            .filter(|q| q.get("Start").is_some())
-            .map(|q| (q, "settings QuietTime"))
-    });
+    let quiet = quiet_time(raw, "QuietTime", ctx.settings);
     for (pinpoint, connect) in [("EMAIL", "email"), ("SMS", "sms"), ("VOICE", "telephony")] {
         let used = channels.contains_key(connect) || (connect == "telephony" && f.telephony);
         if !used {
@@ -707,13 +672,7 @@ pub fn translate(raw: &Value, ctx: &CampaignContext<'_>) -> JourneyTranslation {
             "Pinpoint held messages until quiet time ended; Connect holds them until its open hours",
         ));
     }
-    if !time.is_empty() || !local.is_empty() {
-        if !local.contains_key("defaultTimeZone") {
-            local.insert("defaultTimeZone".into(), json!("UTC"));
-        }
-        time.insert("localTimeZoneConfig".into(), Value::Object(local));
-        def.insert("communicationTimeConfig".into(), Value::Object(time));
-    }
+    communication_time(&mut def, time, local);
 
     // limits
     let l = &raw["Limits"];

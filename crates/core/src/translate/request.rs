@@ -4,19 +4,20 @@
 use std::path::PathBuf;
 
 use serde::Serialize;
+use serde_json::Value;
 use ts_rs::TS;
 
 use super::campaign::CampaignTranslation;
-use super::estate::{ClientScope, find, owner_of};
+use super::estate::{ClientScope, find, named_template, owner_of};
 use super::estimate::{Segments, SizeEstimate, estimate, segment_sample};
 use super::journey::JourneyTranslation;
 use super::segment::SegmentTranslation;
 use crate::engagement::Engagement;
-use crate::estate::ResourceKind;
-use crate::profile::Channel;
+use crate::estate::{ResourceKind, ResourceRecord};
+use crate::profile::ProfileMapping;
 use crate::templates::convert::Target;
 use crate::templates::proof::{PROOF_SAMPLE, Proof, generate_endpoints, prove, read_endpoints};
-use crate::templates::translation::{TemplateTranslation, template_variables};
+use crate::templates::translation::{TemplateTranslation, template_variables, translate as translate_template};
 use crate::{Error, Result};
 
 /// What to translate.
@@ -112,110 +113,90 @@ pub enum TranslationReport {
 impl Engagement {
     /// Translates (and proves) the resource `request` names.
     pub fn translate(&self, request: &TranslateRequest, now: jiff::Timestamp) -> Result<TranslationReport> {
+        if request.sample == 0 {
+            return Err(Error::invalid("sample", "give at least one endpoint (--sample 1000 proves a template)"));
+        }
         let (blueprint, records) = self.current_blueprint(request.scan.as_deref())?;
         let record =
             find(&records, request.kind, &request.name, request.account.as_deref(), request.region.as_deref())?;
         let client = owner_of(&blueprint, record);
-        let sample_of = |_n: usize| match &request.endpoints {
-            Some(path) => {
-                read_endpoints(path, request.sample).map(|e| (format!("endpoints from {}", path.display()), e))
+        // the proof's endpoints: the export the person gave, or generated for the resource
+        let sample = |generate: &dyn Fn() -> Vec<Value>| -> Result<(String, Vec<Value>)> {
+            match &request.endpoints {
+                Some(path) => Ok((format!("endpoints from {}", path.display()), read_endpoints(path, request.sample)?)),
+                None => Ok((format!("generated endpoints (seed {})", request.seed), generate())),
             }
-            None => Ok((format!("generated endpoints (seed {})", request.seed), Vec::new())),
         };
-        match request.kind {
-            ResourceKind::Template => {
-                let scope = match &client {
-                    Some(c) => Some(ClientScope::new(&blueprint, &records, c)?),
-                    None => None,
-                };
-                let mapping = match &scope {
-                    Some(s) => s.mapping.clone(),
-                    None => crate::profile::ProfileMapping::new(&template_variables(&record.raw), &[]),
-                };
-                let translation = match &scope {
-                    Some(s) => s.translate_template(record, request.target),
-                    None => {
-                        let mut raw = record.raw.clone();
-                        if raw.get("TemplateName").is_none() {
-                            raw["TemplateName"] = serde_json::json!(record.name.clone().unwrap_or_default());
-                        }
-                        crate::templates::translation::translate(&raw, request.target, &mapping)
-                    }
-                };
-                let channel = match record.raw["TemplateType"].as_str() {
-                    Some("SMS") => Channel::Sms,
-                    Some("PUSH") => Channel::Push,
-                    _ => Channel::Email,
-                };
-                let (label, mut endpoints) = sample_of(request.sample)?;
-                if request.endpoints.is_none() {
-                    endpoints = generate_endpoints(
-                        &template_variables(&record.raw),
-                        &mapping,
-                        channel,
-                        request.sample,
-                        request.seed,
-                    );
+        if request.kind == ResourceKind::Template {
+            let scope = client.as_ref().map(|c| ClientScope::new(&blueprint, &records, c)).transpose()?;
+            let unowned;
+            let (translation, mapping) = match &scope {
+                Some(s) => (s.translate_template(record, request.target), &s.mapping),
+                None => {
+                    unowned = ProfileMapping::new(&template_variables(&record.raw), &[]);
+                    (translate_template(&named_template(record), request.target, &unowned), &unowned)
                 }
-                let proof = prove(&translation, &record.raw, &mapping, &endpoints, label, now);
-                Ok(TranslationReport::Template { client, translation, proof })
-            }
-            kind => {
-                let client = client.ok_or_else(|| {
-                    Error::invalid(kind.as_str(), format!("{:?} belongs to no client of the blueprint", request.name))
+            };
+            let (label, endpoints) = sample(&|| {
+                let variables = template_variables(&record.raw);
+                generate_endpoints(&variables, mapping, translation.channel(), request.sample, request.seed)
+            })?;
+            let proof = prove(&translation, &record.raw, mapping, &endpoints, label, now);
+            return Ok(TranslationReport::Template { client, translation, proof });
+        }
+        let kind = request.kind;
+        let client = client.ok_or_else(|| {
+            Error::invalid(kind.as_str(), format!("{:?} belongs to no client of the blueprint", request.name))
+        })?;
+        if request.target != Target::Connect {
+            return Err(Error::invalid(
+                "target",
+                format!("{}s translate to Connect only (--target connect)", kind.as_str()),
+            ));
+        }
+        let scope = ClientScope::new(&blueprint, &records, &client)?;
+        let source = record.raw.clone();
+        match kind {
+            ResourceKind::Segment => {
+                // every segment of the client, so source segments resolve on both sides
+                let segments: Vec<(&ResourceRecord, SegmentTranslation)> = scope
+                    .project
+                    .iter()
+                    .filter(|r| r.kind == ResourceKind::Segment)
+                    .map(|r| (*r, scope.translate_segment(r)))
+                    .collect();
+                let mut all = Segments::default();
+                for (r, t) in &segments {
+                    all.add(&r.raw, t);
+                }
+                let (label, endpoints) = sample(&|| {
+                    let raws: Vec<&Value> = segments.iter().map(|(r, _)| &r.raw).collect();
+                    segment_sample(&raws, &scope.mapping, request.sample, request.seed, now)
                 })?;
-                if request.target != Target::Connect {
-                    return Err(Error::invalid(
-                        "target",
-                        format!("{}s translate to Connect only (--target connect)", kind.as_str()),
-                    ));
-                }
-                let scope = ClientScope::new(&blueprint, &records, &client)?;
-                match kind {
-                    ResourceKind::Segment => {
-                        let translation = scope.translate_segment(record);
-                        // every segment of the client, so source segments resolve on both sides
-                        let others: Vec<(&crate::estate::ResourceRecord, SegmentTranslation)> = scope
-                            .project
-                            .iter()
-                            .filter(|r| r.kind == ResourceKind::Segment)
-                            .map(|r| (*r, scope.translate_segment(r)))
-                            .collect();
-                        let mut all = Segments::default();
-                        for (r, t) in &others {
-                            all.add(&r.raw, t);
-                        }
-                        let (label, mut endpoints) = sample_of(request.sample)?;
-                        if request.endpoints.is_none() {
-                            let raws: Vec<&serde_json::Value> = others.iter().map(|(r, _)| &r.raw).collect();
-                            endpoints = segment_sample(&raws, &scope.mapping, request.sample, request.seed, now);
-                        }
-                        let partition = scope.segment_context().partition;
-                        let estimate = estimate(
-                            &record.raw,
-                            &translation,
-                            &all,
-                            &scope.mapping,
-                            partition.as_ref(),
-                            &endpoints,
-                            label,
-                            now,
-                        );
-                        Ok(TranslationReport::Segment { client, source: record.raw.clone(), translation, estimate })
-                    }
-                    ResourceKind::Campaign => Ok(TranslationReport::Campaign {
-                        client,
-                        source: record.raw.clone(),
-                        translation: scope.translate_campaign(record, now),
-                    }),
-                    ResourceKind::Journey => Ok(TranslationReport::Journey {
-                        client,
-                        source: record.raw.clone(),
-                        translation: scope.translate_journey(record, now),
-                    }),
-                    other => Err(Error::invalid("kind", format!("{} cannot be translated", other.as_str()))),
-                }
+                let translation = segments
+                    .iter()
+                    .find(|(r, _)| std::ptr::eq(*r, record))
+                    .map_or_else(|| scope.translate_segment(record), |(_, t)| t.clone());
+                let partition = scope.segment_context().partition;
+                let estimate = estimate(
+                    &record.raw,
+                    &translation,
+                    &all,
+                    &scope.mapping,
+                    partition.as_ref(),
+                    &endpoints,
+                    label,
+                    now,
+                );
+                Ok(TranslationReport::Segment { client, source, translation, estimate })
             }
+            ResourceKind::Campaign => {
+                Ok(TranslationReport::Campaign { client, source, translation: scope.translate_campaign(record, now) })
+            }
+            ResourceKind::Journey => {
+                Ok(TranslationReport::Journey { client, source, translation: scope.translate_journey(record, now) })
+            }
+            other => Err(Error::invalid("kind", format!("{} cannot be translated", other.as_str()))),
         }
     }
 }
