@@ -6,7 +6,6 @@ use std::path::PathBuf;
 use pinshift_aws::scan::ScanRequest;
 use pinshift_core::ErrorPayload;
 use pinshift_core::app::AppInfo;
-use pinshift_core::audience::ExportSettings;
 use pinshift_core::clock::SystemClock;
 use pinshift_core::connections::{CallerIdentity, ConnectionSummary, NewConnection};
 use pinshift_core::engagement::{Engagement, EngagementInfo, SCHEMA_VERSION};
@@ -14,6 +13,7 @@ use pinshift_core::estate::{
     EstateBranch, EstatePage, EstateQuery, ExplainedIssue, KpiSeries, ResourceRecord, ResourceSummary, ScanIssue,
     ScanSummary,
 };
+use pinshift_core::scan::audience::ExportSettings;
 use pinshift_core::scan::{Progress, ScanEvent};
 use pinshift_core::secrets::Sensitive;
 use tauri::State;

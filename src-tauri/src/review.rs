@@ -4,10 +4,10 @@
 use std::path::PathBuf;
 
 use pinshift_core::blueprint::store::{DecisionUpdate, Drift, SignOff, Versions};
+use pinshift_core::blueprint::translation::{TranslationQuery, TranslationReport};
 use pinshift_core::blueprint::{Blueprint, PlanChoice};
 use pinshift_core::clock::{Clock, rfc3339};
 use pinshift_core::report::{Format, render_engagement};
-use pinshift_core::translate::request::{TranslationQuery, TranslationReport};
 use tauri::State;
 
 use crate::commands::{Reply, reply};

@@ -4,8 +4,8 @@
 use std::time::{Duration, Instant};
 
 use aws_sdk_pinpoint::types::ExportJobRequest;
-use pinshift_core::audience::{AudienceSource, ExportStats};
 use pinshift_core::scan::ScanTarget;
+use pinshift_core::scan::audience::{AudienceSource, ExportStats};
 use tokio::io::{AsyncBufReadExt, AsyncRead, BufReader};
 
 use crate::pinpoint::PinpointReader;

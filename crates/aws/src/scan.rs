@@ -6,12 +6,12 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 
-use pinshift_core::audience::ExportSettings;
 use pinshift_core::clock::Clock;
 use pinshift_core::connections::validate_region;
 use pinshift_core::dump;
 use pinshift_core::engagement::Engagement;
 use pinshift_core::estate::{ScanStatus, ScanSummary};
+use pinshift_core::scan::audience::ExportSettings;
 use pinshift_core::scan::{PINPOINT_REGIONS, Progress, ScanEvent, ScanOptions, ScanTarget, stored_targets};
 use pinshift_core::secrets::SecretStore;
 use pinshift_core::{Error, Result};
@@ -144,10 +144,11 @@ pub async fn run(
         }
         None => pinshift_core::scan::scan(engagement, &reader, &targets, &options, clock, progress).await?,
     };
-    if summary.status == ScanStatus::Cancelled || pinshift_core::audience::requested(engagement, &summary.id)?.is_none()
+    if summary.status == ScanStatus::Cancelled
+        || pinshift_core::scan::audience::requested(engagement, &summary.id)?.is_none()
     {
         return Ok(summary);
     }
     progress.report(ScanEvent::Profiling { scan_id: summary.id.clone() });
-    pinshift_core::audience::profile(engagement, &reader, &summary.id, &options, clock, progress).await
+    pinshift_core::scan::audience::profile(engagement, &reader, &summary.id, &options, clock, progress).await
 }

@@ -360,8 +360,8 @@ pub struct AudienceArgs {
 }
 
 impl AudienceArgs {
-    pub fn settings(&self) -> Option<pinshift_core::audience::ExportSettings> {
-        Some(pinshift_core::audience::ExportSettings {
+    pub fn settings(&self) -> Option<pinshift_core::scan::audience::ExportSettings> {
+        Some(pinshift_core::scan::audience::ExportSettings {
             bucket: self.audience_bucket.clone()?,
             prefix: self.audience_prefix.clone(),
             role_arn: self.audience_role.clone()?,

@@ -94,7 +94,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             match (audience_bucket, audience_role) {
                 (Some(bucket), Some(role_arn)) => {
                     let settings =
-                        pinshift_core::audience::ExportSettings { bucket, prefix: audience_prefix, role_arn };
+                        pinshift_core::scan::audience::ExportSettings { bucket, prefix: audience_prefix, role_arn };
                     settings.validate()?;
                     ok(output::json(&pinshift_core::policy::audience_policy(&settings)))
                 }

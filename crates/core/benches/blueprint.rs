@@ -8,7 +8,7 @@
 
 use std::time::Instant;
 
-use pinshift_core::assess::TenancyChoices;
+use pinshift_core::blueprint::TenancyChoices;
 use pinshift_core::estate::{ResourceKind, ResourceRecord};
 use pinshift_core::report::{Format, ReportInput, render};
 use serde_json::{Value, json};
@@ -105,11 +105,17 @@ fn main() {
         blueprint.decisions.len()
     );
     let started = Instant::now();
-    let summaries = pinshift_core::translate::estate::summaries(&blueprint, &records);
+    let placements = blueprint.clients.iter().map(|c| c.placement()).collect();
+    let translations = pinshift_core::translate::estate::translate_clients(
+        &blueprint.assessment,
+        &records,
+        placements,
+        jiff::Timestamp::UNIX_EPOCH,
+    );
     println!(
         "of which translating every client's templates, segments, campaigns and journeys: {:.0} ms ({} translations)",
         started.elapsed().as_secs_f64() * 1000.0,
-        summaries.values().map(Vec::len).sum::<usize>()
+        translations.values().map(|t| t.summaries().len()).sum::<usize>()
     );
     let input = ReportInput {
         engagement: "Bench BPO",

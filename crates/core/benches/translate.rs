@@ -9,11 +9,11 @@
 use std::time::Instant;
 
 use pinshift_core::profile::{Channel, ProfileMapping};
-use pinshift_core::templates::convert::{SesPaths, Target};
-use pinshift_core::templates::proof::{generate_endpoints, prove};
-use pinshift_core::templates::translation::{template_variables, translate};
 use pinshift_core::translate::estimate::{Segments, estimate, segment_sample};
 use pinshift_core::translate::segment::{SegmentContext, translate as translate_segment};
+use pinshift_core::translate::template::convert::{SesPaths, Target};
+use pinshift_core::translate::template::proof::{generate_endpoints, prove};
+use pinshift_core::translate::template::{template_variables, translate};
 use serde_json::json;
 
 fn main() {

@@ -8,7 +8,6 @@
 
 pub mod clients;
 pub mod coverage;
-pub mod path;
 pub mod rules;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -17,7 +16,8 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 pub use clients::{
-    Attribution, AttributionStatus, Basis, Client, Confidence, ProjectRef, Proposal, TenancyChoices, UNASSIGNED,
+    Attribution, AttributionStatus, Basis, Client, ClientChoices, Confidence, OwnerChoice, ProjectRef, Proposal,
+    UNASSIGNED,
 };
 pub use rules::{RULES, Rule, When};
 
@@ -303,7 +303,7 @@ fn assessed(kind: ResourceKind) -> bool {
 }
 
 /// Assesses one scan's records under the user's choices.
-pub fn assess(scan_id: &str, records: &[ResourceRecord], choices: &TenancyChoices) -> crate::Result<Assessment> {
+pub fn assess(scan_id: &str, records: &[ResourceRecord], choices: &ClientChoices) -> crate::Result<Assessment> {
     let tenancy = clients::resolve(records, choices)?;
     let mut findings = Vec::new();
     for record in records.iter().filter(|r| assessed(r.kind)) {

@@ -11,7 +11,6 @@ use crate::assess::{
     Assessment, Attribution, AttributionStatus, Band, Basis, Capability, Client, ClientAssessment, Confidence,
     Evidence, Finding, Fit, ProjectRef, Proposal, ResourceRef, Service,
 };
-use crate::audience::{AttributeProfile, AttributeType, AudienceProfile, ChannelCounts, ExportSettings, ExportStats};
 use crate::blueprint::Blueprint;
 use crate::blueprint::decisions::{Decision, DecisionKind, DecisionStatus};
 use crate::blueprint::plan::{
@@ -20,6 +19,7 @@ use crate::blueprint::plan::{
 };
 use crate::blueprint::quota::{QuotaCheck, QuotaStatus};
 use crate::blueprint::store::{DecisionUpdate, Drift, SignOff, VersionSummary, Versions};
+use crate::blueprint::translation::{TranslationQuery, TranslationReport};
 use crate::connections::{CallerIdentity, ConnectionKind, ConnectionSummary, NewConnection, SecretState};
 use crate::diff::{Change, FieldChange, ResourceChange};
 use crate::engagement::EngagementInfo;
@@ -29,17 +29,19 @@ use crate::estate::{
     ScanIssue, ScanStatus, ScanSummary,
 };
 use crate::report::Format;
+use crate::scan::audience::{
+    AttributeProfile, AttributeType, AudienceProfile, ChannelCounts, ExportSettings, ExportStats,
+};
 use crate::scan::{Pressure, ScanEvent, ScanTarget};
 use crate::templates::Position;
-use crate::templates::convert::{SesPaths, Target, VariableUse};
-use crate::templates::proof::{Difference, Outcome, Proof, RenderedPart};
-use crate::templates::translation::{PartTranslation, TemplateDataField, TemplateTranslation};
 use crate::translate::campaign::CampaignTranslation;
 use crate::translate::estate::TranslationSummary;
 use crate::translate::estimate::SizeEstimate;
 use crate::translate::journey::JourneyTranslation;
-use crate::translate::request::{TranslationQuery, TranslationReport};
 use crate::translate::segment::{HeaderRename, SegmentTranslation, UploadPlan};
+use crate::translate::template::convert::{SesPaths, Target, VariableUse};
+use crate::translate::template::proof::{Difference, Outcome, Proof, RenderedPart};
+use crate::translate::template::{PartTranslation, TemplateDataField, TemplateTranslation};
 use crate::translate::{Loss, Reference, Severity};
 
 /// Path of the generated file, relative to the repository root.

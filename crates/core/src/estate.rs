@@ -9,6 +9,7 @@ use ts_rs::TS;
 use crate::engagement::Engagement;
 
 mod explore;
+pub mod path;
 use crate::{Error, Result};
 pub use explore::{EstateBranch, EstatePage, EstateQuery, KpiSeries, ResourceSummary};
 
@@ -170,7 +171,7 @@ pub fn kpi_days(raw: &serde_json::Value) -> Vec<(String, f64)> {
                 .as_array()
                 .into_iter()
                 .flatten()
-                .filter_map(|v| crate::assess::path::number(&v["Value"]))
+                .filter_map(|v| crate::estate::path::number(&v["Value"]))
                 .sum();
             Some((date.to_owned(), value))
         })

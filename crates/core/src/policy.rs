@@ -72,7 +72,7 @@ pub const AUDIENCE_ACTIONS: &[&str] = &["mobiletargeting:CreateExportJob", "mobi
 
 /// The scan's policy with audience profiling: the read-only statement, the export job, passing the
 /// export role to Pinpoint only, and reading the export back from the bucket (below the prefix).
-pub fn audience_policy(settings: &crate::audience::ExportSettings) -> Value {
+pub fn audience_policy(settings: &crate::scan::audience::ExportSettings) -> Value {
     let mut policy = scan_policy();
     let statements = policy["Statement"].as_array_mut().expect("the scan policy has statements");
     statements.push(json!({

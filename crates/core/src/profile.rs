@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use ts_rs::TS;
 
-use crate::audience::AudienceProfile;
+use crate::scan::audience::AudienceProfile;
 use crate::templates::value::text;
 
 /// A variable of Pinpoint's template model (the endpoint and its user), as a template names it.

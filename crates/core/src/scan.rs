@@ -4,6 +4,8 @@
 //! Reads run concurrently (bounded); results are stored as they arrive, so an interrupted scan keeps what
 //! it read. A target's failures become [`ScanIssue`]s and the scan finishes "complete with gaps".
 
+pub mod audience;
+
 use std::future::Future;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -223,7 +225,7 @@ pub struct ScanOptions {
     /// Set to stop the scan between reads; what was read is kept.
     pub cancel: Arc<AtomicBool>,
     /// Audience profiling after the inventory (opt-in); stored with the scan so a resumed scan does it too.
-    pub audience: Option<crate::audience::ExportSettings>,
+    pub audience: Option<audience::ExportSettings>,
 }
 
 impl Default for ScanOptions {

@@ -5,12 +5,9 @@
 //! Parsing is the `handlebars` crate's (the same grammar Pinpoint's Handlebars.js accepts for the
 //! constructs that matter here), never regexes.
 
-pub mod convert;
 pub mod helpers;
-pub mod proof;
 pub mod render;
 pub mod syntax;
-pub mod translation;
 pub mod value;
 
 use handlebars::template::{HelperTemplate, Parameter, Template, TemplateElement};

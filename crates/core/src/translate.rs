@@ -3,21 +3,20 @@
 //! apply them. Quiet loss is the failure this module exists to prevent: whatever a translation cannot
 //! carry is reported as a [`Loss`] naming the construct and where it is, never dropped.
 //!
-//! - templates: [`crate::templates::translation`] (SES and Connect message templates, with proof).
+//! - templates: [`crate::translate::template`] (SES and Connect message templates, with proof).
 //! - [`segment`]: segments → Customer Profiles segment definitions or upload-job plans, with size estimates.
 //! - [`campaign`]: campaigns → Outbound Campaigns v2 definitions.
 //! - [`journey`]: journeys → a CAMPAIGN flow plus a JOURNEY campaign definition, both drafts.
 //! - [`estimate`]: a segment's size before and after, on one sample of endpoints.
 //! - [`timing`]: quiet time, open hours, closed days, time zones and caps in Outbound Campaigns' terms.
 //! - [`estate`]: looking resources up in a scan and translating a client's whole set for the blueprint.
-//! - [`request`]: the use case both front ends call (translate one resource, with its proof).
 
 pub mod campaign;
 pub mod estate;
 pub mod estimate;
 pub mod journey;
-pub mod request;
 pub mod segment;
+pub mod template;
 pub mod timing;
 
 use serde::{Deserialize, Serialize};

@@ -4,10 +4,10 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use pinshift_aws::pinpoint::PinpointReader;
-use pinshift_core::audience::{AttributeType, AudienceProfile, ExportSettings, profile};
 use pinshift_core::clock::SystemClock;
 use pinshift_core::engagement::Engagement;
 use pinshift_core::estate::{ResourceKind, ScanStatus};
+use pinshift_core::scan::audience::{AttributeType, AudienceProfile, ExportSettings, profile};
 use pinshift_core::scan::{ScanOptions, ScanTarget, Silent, scan};
 use pinshift_sandbox::{Estate, RunningSandbox};
 

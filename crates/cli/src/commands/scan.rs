@@ -155,7 +155,9 @@ fn audience_summary(engagement: &Engagement, scan_id: &str) -> anyhow::Result<()
         .collect();
     let mut rows = Vec::new();
     for record in profiles {
-        let Ok(p) = serde_json::from_value::<pinshift_core::audience::AudienceProfile>(record.raw) else { continue };
+        let Ok(p) = serde_json::from_value::<pinshift_core::scan::audience::AudienceProfile>(record.raw) else {
+            continue;
+        };
         let name = names.get(&record.project_id).cloned().unwrap_or(record.project_id);
         let shared: u64 = p.shared_with.values().sum();
         let cells = [p.endpoints, p.opted_out, p.without_user_id, shared].map(|n| n.to_string());

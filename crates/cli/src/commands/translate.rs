@@ -3,11 +3,11 @@
 
 use std::io::Write;
 
+use pinshift_core::blueprint::translation::{TranslateRequest, TranslationReport};
 use pinshift_core::clock::{Clock, SystemClock};
 use pinshift_core::engagement::Engagement;
 use pinshift_core::estate::ResourceKind;
-use pinshift_core::templates::convert::{SesPaths, Target};
-use pinshift_core::translate::request::{TranslateRequest, TranslationReport};
+use pinshift_core::translate::template::convert::{SesPaths, Target};
 use pinshift_core::translate::{Loss, Reference, Severity};
 use serde_json::Value;
 

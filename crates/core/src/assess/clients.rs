@@ -12,7 +12,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use ts_rs::TS;
 
-use super::{ResourceRef, key, path};
+use super::{ResourceRef, key};
+use crate::estate::path;
 use crate::estate::{ResourceKind, ResourceRecord};
 use crate::{Error, Result};
 
@@ -103,9 +104,10 @@ impl Attribution {
     }
 }
 
-/// What the user decided about tenancy; stored in the engagement, applied on top of the estate.
+/// The clients a person shaped, as the assessment applies them: merges and renamed ids, display names and
+/// the owners of account-level resources. The blueprint stores them with its other choices.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
-pub struct TenancyChoices {
+pub struct ClientChoices {
     /// Project key (`account/Region/project id`) → client id: merges and renamed ids.
     #[serde(default)]
     pub project_clients: BTreeMap<String, String>,
@@ -115,9 +117,6 @@ pub struct TenancyChoices {
     /// Resource key → owners chosen by a person (accepting a proposal records it here too).
     #[serde(default)]
     pub owners: BTreeMap<String, OwnerChoice>,
-    /// Client id → the blueprint choices a person overrode (topology, reputation policy, tenant name).
-    #[serde(default)]
-    pub plans: BTreeMap<String, crate::blueprint::PlanChoice>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -202,7 +201,7 @@ pub fn attributable(kind: ResourceKind) -> bool {
 }
 
 /// Builds the clients and the attribution of an estate under the user's choices.
-pub fn resolve(records: &[ResourceRecord], choices: &TenancyChoices) -> Result<Tenancy> {
+pub fn resolve(records: &[ResourceRecord], choices: &ClientChoices) -> Result<Tenancy> {
     // Clients: one per project unless the user merged projects.
     let projects: Vec<&ResourceRecord> = records.iter().filter(|r| r.kind == ResourceKind::Project).collect();
     let mut ids: BTreeMap<String, usize> = BTreeMap::new();

@@ -7,12 +7,12 @@
 
 use serde_json::Value;
 
-use super::path::{find, is_set, number, text};
 use super::{Capability, Evidence, Fit, Service};
 use crate::estate::ResourceKind;
+use crate::estate::path::{find, is_set, number, text};
 use crate::templates;
 
-/// A condition on a raw payload. Paths use [`super::path`] syntax.
+/// A condition on a raw payload. Paths use [`crate::estate::path`] syntax.
 #[derive(Debug, Clone, Copy)]
 pub enum When {
     /// The field is set (not null or empty).

@@ -10,9 +10,11 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use ts_rs::TS;
 
-use crate::assess::path::{find, number, text};
-use crate::assess::{Assessment, Band, Client, TenancyChoices};
+use super::choices::TenancyChoices;
+use crate::assess::{Assessment, Band, Client};
+use crate::estate::path::{find, number, text};
 use crate::estate::{ResourceKind, ResourceRecord};
+use crate::translate::estate::Placement;
 use crate::{Error, Result};
 
 /// SES reputation policy for a tenant (`arn:aws:ses:<region>:aws:reputation-policy/<name>`).
@@ -200,6 +202,30 @@ pub struct ClientPlan {
     /// (`pinshift translate` and the desktop's preview give the full translation and its proof).
     #[serde(default)]
     pub translations: Vec<crate::translate::estate::TranslationSummary>,
+}
+
+impl ClientPlan {
+    /// Where this client's resources go, for translating them.
+    pub fn placement(&self) -> Placement {
+        let connect = &self.connect;
+        Placement {
+            client: self.client.clone(),
+            instance: connect.instance_alias.clone().unwrap_or_else(|| format!("{}-engage", self.client)),
+            domain: connect
+                .profiles_domain
+                .as_ref()
+                .map_or_else(|| format!("{}-profiles", self.client), |d| d.name.clone()),
+            partition_attribute: (connect.topology == ConnectTopology::Shared)
+                .then(|| connect.partition_attribute.clone().unwrap_or_else(|| PARTITION_ATTRIBUTE.to_owned())),
+            data_expiry_days: connect
+                .profiles_domain
+                .as_ref()
+                .map_or(DEFAULT_EXPIRATION_DAYS, |d| d.default_expiration_days),
+            connect: connect.topology != ConnectTopology::MessagingOnly,
+            ses: !self.ses.is_empty(),
+            sms_number: self.sms.iter().flat_map(|s| &s.pools).flat_map(|pool| &pool.numbers).next().cloned(),
+        }
+    }
 }
 
 /// Days of Customer Profiles data kept unless the plan says otherwise (set explicitly: the service's

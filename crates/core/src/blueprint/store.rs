@@ -9,11 +9,12 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use ts_rs::TS;
 
+use super::choices::TenancyChoices;
 use super::decisions::{DecisionStatus, Recorded};
 use super::plan::PlanChoice;
 use super::{Blueprint, FORMAT};
+use crate::assess::Finding;
 use crate::assess::clients::{OwnerChoice, check_client_id};
-use crate::assess::{Finding, TenancyChoices};
 use crate::diff::{self, ResourceChange};
 use crate::engagement::Engagement;
 use crate::estate::{ResourceKind, ResourceRecord};
@@ -120,7 +121,7 @@ impl Engagement {
             return Err(Error::invalid("name", "a client name is 1–100 characters"));
         }
         let mut choices = self.tenancy_choices()?;
-        choices.names.insert(client.to_owned(), name.to_owned());
+        choices.clients.names.insert(client.to_owned(), name.to_owned());
         self.save_tenancy_choices(&choices, now)
     }
 
@@ -140,7 +141,7 @@ impl Engagement {
                 .collect();
             match found.as_slice() {
                 [key] => {
-                    choices.project_clients.insert(key.clone(), into.to_owned());
+                    choices.clients.project_clients.insert(key.clone(), into.to_owned());
                 }
                 [] => return Err(Error::invalid("project", format!("no project {wanted:?} in this scan"))),
                 _ => {
@@ -202,7 +203,7 @@ impl Engagement {
         }
         let mut choices = self.tenancy_choices()?;
         let unique: BTreeSet<String> = owners.into_iter().collect();
-        choices.owners.insert(
+        choices.clients.owners.insert(
             attribution.resource.key(),
             OwnerChoice { clients: unique.into_iter().collect(), accepted: accept },
         );
@@ -214,9 +215,13 @@ impl Engagement {
         let mut choices = self.tenancy_choices()?;
         let mut n = 0;
         for a in &blueprint.assessment.attributions {
-            if a.status == crate::assess::AttributionStatus::Proposed && !choices.owners.contains_key(&a.resource.key())
+            if a.status == crate::assess::AttributionStatus::Proposed
+                && !choices.clients.owners.contains_key(&a.resource.key())
             {
-                choices.owners.insert(a.resource.key(), OwnerChoice { clients: a.clients.clone(), accepted: true });
+                choices
+                    .clients
+                    .owners
+                    .insert(a.resource.key(), OwnerChoice { clients: a.clients.clone(), accepted: true });
                 n += 1;
             }
         }

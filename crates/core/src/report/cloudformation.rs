@@ -12,8 +12,8 @@ use std::collections::BTreeMap;
 use serde_json::{Map, Value, json};
 
 use super::{Artifact, ReportInput};
-use crate::assess::path::text;
 use crate::blueprint::plan::{ConnectTopology, SesPlan, SmsPlan};
+use crate::estate::path::text;
 use crate::estate::{ResourceKind, ResourceRecord};
 use crate::{Error, Result};
 

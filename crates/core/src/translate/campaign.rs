@@ -16,8 +16,8 @@ use super::segment::definition_name;
 use super::timing::{iana_zone, limit, open_hours_from_quiet_time};
 use super::{Loss, Reference, Severity, target_name};
 use crate::profile::ProfileMapping;
-use crate::templates::convert::Target;
-use crate::templates::translation::{TemplateTranslation, translate as translate_template};
+use crate::translate::template::convert::Target;
+use crate::translate::template::{TemplateTranslation, translate as translate_template};
 
 /// What a campaign's translation needs from its client's plan and project.
 #[derive(Debug, Clone)]
@@ -124,7 +124,7 @@ pub(super) fn event_source(
     let domain = Reference::new("source.eventTrigger.customerProfilesDomainArn", "profiles-domain", domain);
     def.insert("source".into(), json!({"eventTrigger": {"customerProfilesDomainArn": domain.placeholder()}}));
     refs.push(domain);
-    crate::assess::path::find(filter, "Dimensions.EventType.Values[]")
+    crate::estate::path::find(filter, "Dimensions.EventType.Values[]")
         .into_iter()
         .map(|(_, v)| crate::templates::value::text(Some(v)))
         .collect::<Vec<_>>()

@@ -1,7 +1,7 @@
-//! Translation over a scan: finding the resource a person names, the client it belongs to and that
-//! client's plan (which Connect instance and profiles domain, shared or not), the client's profile
-//! mapping (every variable its templates use, every attribute its segments name, what audience profiling
-//! learned), and translating a client's whole set for the blueprint.
+//! Translation over a scan: finding the resource a person names, the client it belongs to and where that
+//! client's resources go ([`Placement`]: which Connect instance and profiles domain, shared or not — the
+//! blueprint's tenancy decides it), the client's profile mapping (every variable its templates use, every
+//! attribute its segments name, what audience profiling learned), and translating a client's whole set.
 
 use std::collections::BTreeMap;
 
@@ -13,14 +13,12 @@ use super::campaign::{self, CampaignContext, CampaignTranslation};
 use super::journey::{self, JourneyTranslation};
 use super::segment::{self, SegmentContext, SegmentTranslation};
 use super::{Loss, Severity};
-use crate::assess::ResourceRef;
-use crate::audience::AudienceProfile;
-use crate::blueprint::Blueprint;
-use crate::blueprint::plan::{ClientPlan, ConnectTopology, DEFAULT_EXPIRATION_DAYS};
+use crate::assess::{Assessment, ResourceRef};
 use crate::estate::{ResourceKind, ResourceRecord};
 use crate::profile::{ProfileMapping, Variable};
-use crate::templates::convert::{SesPaths, Target};
-use crate::templates::translation::{TemplateTranslation, template_variables, translate as translate_template};
+use crate::scan::audience::AudienceProfile;
+use crate::translate::template::convert::{SesPaths, Target};
+use crate::translate::template::{TemplateTranslation, template_variables, translate as translate_template};
 use crate::{Error, Result};
 
 /// Everything translated for one client.
@@ -119,11 +117,33 @@ impl<'a> RecordIndex<'a> {
     }
 }
 
-/// A client's records and plan, and what translating for it needs.
+/// Where one client's resources go, as its tenancy in the blueprint says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Placement {
+    pub client: String,
+    /// The Connect instance (alias) its campaigns, flows and message templates go to.
+    pub instance: String,
+    /// The Customer Profiles domain its segments and profiles go to.
+    pub domain: String,
+    /// In a shared instance: the profile attribute that carries the client id. Names there carry the
+    /// client as a prefix.
+    pub partition_attribute: Option<String>,
+    /// Days the profiles domain keeps data (upload jobs set it explicitly).
+    pub data_expiry_days: u32,
+    /// `false` when the tenancy has no Connect (SES + SMS only): translations then show what the
+    /// resources would become with one, and say so.
+    pub connect: bool,
+    /// The tenancy has an SES tenant, so email templates translate for SES too.
+    pub ses: bool,
+    /// The origination number of the client's SMS campaigns (the first number of its pools).
+    pub sms_number: Option<String>,
+}
+
+/// A client's records and placement, and what translating for it needs.
 #[derive(Debug)]
 pub struct ClientScope<'a> {
     pub client: String,
-    pub plan: Option<&'a ClientPlan>,
+    pub placement: Placement,
     pub project: Vec<&'a ResourceRecord>,
     pub templates: Vec<&'a ResourceRecord>,
     pub mapping: ProfileMapping,
@@ -131,26 +151,33 @@ pub struct ClientScope<'a> {
 }
 
 impl<'a> ClientScope<'a> {
-    /// The scope of `client` in a blueprint.
-    pub fn new(blueprint: &'a Blueprint, records: &'a [ResourceRecord], client: &str) -> Result<ClientScope<'a>> {
-        ClientScope::indexed(blueprint, &RecordIndex::new(records), client)
+    /// The scope of a client of an assessment, placed where its tenancy says.
+    pub fn new(
+        assessment: &'a Assessment,
+        records: &'a [ResourceRecord],
+        placement: Placement,
+    ) -> Result<ClientScope<'a>> {
+        ClientScope::indexed(assessment, &RecordIndex::new(records), placement)
     }
 
-    /// The scope of `client`, with the records already indexed (for translating every client at once).
-    pub fn indexed(blueprint: &'a Blueprint, index: &RecordIndex<'a>, client: &str) -> Result<ClientScope<'a>> {
-        blueprint.require_client("client", client)?;
-        let ca = blueprint
-            .assessment
-            .client(client)
-            .ok_or_else(|| Error::invalid("client", format!("no client {client:?}")))?;
+    /// The scope of a client, with the records already indexed (for translating every client at once).
+    pub fn indexed(
+        assessment: &'a Assessment,
+        index: &RecordIndex<'a>,
+        placement: Placement,
+    ) -> Result<ClientScope<'a>> {
+        let client = placement.client.as_str();
+        let ca = assessment.client(client).ok_or_else(|| {
+            let known: Vec<&str> = assessment.clients.iter().map(|c| c.client.id.as_str()).collect();
+            Error::invalid("client", format!("no client {client:?}; the clients are {}", known.join(", ")))
+        })?;
         let project: Vec<&ResourceRecord> = ca
             .client
             .projects
             .iter()
             .flat_map(|p| index.by_project.get(&p.key()).into_iter().flatten().copied())
             .collect();
-        let templates: Vec<&ResourceRecord> = blueprint
-            .assessment
+        let templates: Vec<&ResourceRecord> = assessment
             .attributions
             .iter()
             .filter(|a| a.resource.kind == ResourceKind::Template && a.clients.iter().any(|c| c == client))
@@ -171,53 +198,26 @@ impl<'a> ClientScope<'a> {
             .filter(|r| r.kind == ResourceKind::Segment)
             .map(|r| (r.id.clone(), r.name.clone().unwrap_or_else(|| r.id.clone())))
             .collect();
-        Ok(ClientScope {
-            client: client.to_owned(),
-            plan: blueprint.client(client),
-            project,
-            templates,
-            mapping,
-            segment_names,
-        })
+        Ok(ClientScope { client: client.to_owned(), placement, project, templates, mapping, segment_names })
     }
 
     fn shared(&self) -> bool {
-        self.plan.is_some_and(|p| p.connect.topology == ConnectTopology::Shared)
+        self.placement.partition_attribute.is_some()
     }
 
     fn prefix(&self) -> Option<String> {
         self.shared().then(|| self.client.clone())
     }
 
-    fn instance(&self) -> String {
-        self.plan.and_then(|p| p.connect.instance_alias.clone()).unwrap_or_else(|| format!("{}-engage", self.client))
-    }
-
-    fn domain(&self) -> String {
-        self.plan
-            .and_then(|p| p.connect.profiles_domain.as_ref().map(|d| d.name.clone()))
-            .unwrap_or_else(|| format!("{}-profiles", self.client))
-    }
-
     /// Where this client's segments go.
     pub fn segment_context(&self) -> SegmentContext<'_> {
-        let partition = self.shared().then(|| {
-            let attribute = self
-                .plan
-                .and_then(|p| p.connect.partition_attribute.clone())
-                .unwrap_or_else(|| crate::blueprint::plan::PARTITION_ATTRIBUTE.to_owned());
-            (attribute, self.client.clone())
-        });
         SegmentContext {
-            domain: self.domain(),
+            domain: self.placement.domain.clone(),
             prefix: self.prefix(),
-            partition,
+            partition: self.placement.partition_attribute.clone().map(|attribute| (attribute, self.client.clone())),
             mapping: &self.mapping,
             segment_names: &self.segment_names,
-            data_expiry_days: self
-                .plan
-                .and_then(|p| p.connect.profiles_domain.as_ref().map(|d| d.default_expiration_days))
-                .unwrap_or(DEFAULT_EXPIRATION_DAYS),
+            data_expiry_days: self.placement.data_expiry_days,
         }
     }
 
@@ -232,12 +232,10 @@ impl<'a> ClientScope<'a> {
             .filter(here)
             .find(|r| r.kind == ResourceKind::Channel && r.raw["Platform"] == "EMAIL")
             .and_then(|r| r.raw["FromAddress"].as_str().map(str::to_owned));
-        let sms_number =
-            self.plan.and_then(|p| p.sms.iter().flat_map(|s| &s.pools).flat_map(|pool| &pool.numbers).next().cloned());
         CampaignContext {
-            sms_number,
-            instance: self.instance(),
-            domain: self.domain(),
+            sms_number: self.placement.sms_number.clone(),
+            instance: self.placement.instance.clone(),
+            domain: self.placement.domain.clone(),
             prefix: self.prefix(),
             segment_names: &self.segment_names,
             settings,
@@ -247,10 +245,10 @@ impl<'a> ClientScope<'a> {
         }
     }
 
-    /// Losses that come from the plan rather than the resource (a client planned without Connect).
+    /// Losses that come from the placement rather than the resource (a client without Connect).
     fn plan_losses(&self) -> Vec<Loss> {
-        match self.plan.map(|p| p.connect.topology) {
-            Some(ConnectTopology::MessagingOnly) => vec![
+        match self.placement.connect {
+            false => vec![
                 Loss::new(
                     Severity::Warning,
                     "Connect topology",
@@ -262,7 +260,7 @@ impl<'a> ClientScope<'a> {
                 )
                 .suggest(format!("pinshift blueprint set {} --topology shared", self.client)),
             ],
-            _ => Vec::new(),
+            true => Vec::new(),
         }
     }
 
@@ -297,8 +295,8 @@ impl<'a> ClientScope<'a> {
 
     /// Every resource of the client, translated for where its plan sends it.
     pub fn translate_all(&self, now: jiff::Timestamp) -> ClientTranslations {
-        let connect = self.plan.is_none_or(|p| p.connect.topology != ConnectTopology::MessagingOnly);
-        let has_ses = self.plan.is_some_and(|p| !p.ses.is_empty());
+        let connect = self.placement.connect;
+        let has_ses = self.placement.ses;
         let mut templates = Vec::new();
         for r in &self.templates {
             let kind = r.raw["TemplateType"].as_str().unwrap_or_default();
@@ -364,23 +362,17 @@ pub fn named_template(record: &ResourceRecord) -> Value {
 }
 
 /// The client whose project holds `record` (or who owns it, for account-level records).
-pub fn owner_of(blueprint: &Blueprint, record: &ResourceRecord) -> Option<String> {
+pub fn owner_of(assessment: &Assessment, record: &ResourceRecord) -> Option<String> {
     if record.project_id.is_empty() {
         let key = ResourceRef::of(record).key();
-        return blueprint
-            .assessment
+        return assessment
             .attributions
             .iter()
             .find(|a| a.resource.key() == key)
             .and_then(|a| a.clients.first().cloned());
     }
     let key = record.project_key();
-    blueprint
-        .assessment
-        .clients
-        .iter()
-        .find(|c| c.client.projects.iter().any(|p| p.key() == key))
-        .map(|c| c.client.id.clone())
+    assessment.clients.iter().find(|c| c.client.projects.iter().any(|p| p.key() == key)).map(|c| c.client.id.clone())
 }
 
 /// The one record of `kind` a person named by id or name (`--account`/`--region` narrow it down).
@@ -445,13 +437,18 @@ pub fn find<'a>(
     }
 }
 
-/// Every client's translations, as the blueprint summarises them.
-pub fn summaries(blueprint: &Blueprint, records: &[ResourceRecord]) -> BTreeMap<String, Vec<TranslationSummary>> {
+/// Every client's translations (each placed as given), translated once.
+pub fn translate_clients(
+    assessment: &Assessment,
+    records: &[ResourceRecord],
+    placements: Vec<Placement>,
+    now: jiff::Timestamp,
+) -> BTreeMap<String, ClientTranslations> {
     let index = RecordIndex::new(records);
     let mut out = BTreeMap::new();
-    for c in &blueprint.assessment.clients {
-        if let Ok(scope) = ClientScope::indexed(blueprint, &index, &c.client.id) {
-            out.insert(c.client.id.clone(), scope.translate_all(jiff::Timestamp::UNIX_EPOCH).summaries());
+    for placement in placements {
+        if let Ok(scope) = ClientScope::indexed(assessment, &index, placement) {
+            out.insert(scope.client.clone(), scope.translate_all(now));
         }
     }
     out

@@ -342,7 +342,7 @@ impl Flow<'_> {
             (json!({"ComparisonValue": value}), transitions(no, conditions, "NoMatchingCondition"))
         };
         if let Some(e) = c.get("EventCondition").filter(|v| v.is_object()) {
-            let events: Vec<String> = crate::assess::path::find(&e["Dimensions"], "EventType.Values[]")
+            let events: Vec<String> = crate::estate::path::find(&e["Dimensions"], "EventType.Values[]")
                 .into_iter()
                 .map(|(_, v)| crate::templates::value::text(Some(v)))
                 .collect();

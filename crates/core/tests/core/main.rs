@@ -6,6 +6,7 @@ mod connections;
 mod engagement;
 mod explore;
 mod keychain;
+mod layering;
 mod scan;
 mod template_properties;
 mod templates;

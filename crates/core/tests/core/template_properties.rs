@@ -4,12 +4,12 @@
 //! - convertible templates (the constructs every target keeps) translate without any loss or warning and
 //!   render identically.
 
-use pinshift_core::audience::{AttributeProfile, AttributeType, AudienceProfile};
 use pinshift_core::profile::{Channel, ProfileMapping};
-use pinshift_core::templates::convert::{SesPaths, Target};
-use pinshift_core::templates::proof::prove;
-use pinshift_core::templates::translation::{template_variables, translate};
+use pinshift_core::scan::audience::{AttributeProfile, AttributeType, AudienceProfile};
 use pinshift_core::translate::needs_review;
+use pinshift_core::translate::template::convert::{SesPaths, Target};
+use pinshift_core::translate::template::proof::prove;
+use pinshift_core::translate::template::{template_variables, translate};
 use proptest::prelude::*;
 use serde_json::{Map, Value, json};
 

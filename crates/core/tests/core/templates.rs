@@ -5,11 +5,11 @@
 use std::collections::BTreeSet;
 
 use pinshift_core::profile::{Channel, ProfileMapping};
-use pinshift_core::templates::convert::{SesPaths, Target};
-use pinshift_core::templates::proof::{PROOF_SAMPLE, Proof, generate_endpoints, prove};
-use pinshift_core::templates::translation::{TemplateTranslation, template_variables, translate};
 use pinshift_core::templates::{PINPOINT_HELPERS, usage};
 use pinshift_core::translate::Severity;
+use pinshift_core::translate::template::convert::{SesPaths, Target};
+use pinshift_core::translate::template::proof::{PROOF_SAMPLE, Proof, generate_endpoints, prove};
+use pinshift_core::translate::template::{TemplateTranslation, template_variables, translate};
 use serde_json::Value;
 
 const TARGETS: [(&str, Target); 3] = [

@@ -18,11 +18,11 @@ use serde_json::{Value, json};
 use ts_rs::TS;
 
 use super::convert::Target;
-use super::helpers::Env;
-use super::render::{Engine, Input, render};
-use super::translation::{TemplateTranslation, connect_render_defaults, defaults_of, ses_template_data};
-use super::value::reader_view;
+use super::{TemplateTranslation, connect_render_defaults, defaults_of, ses_template_data};
 use crate::profile::{Channel, ProfileMapping, Variable};
+use crate::templates::helpers::Env;
+use crate::templates::render::{Engine, Input, render};
+use crate::templates::value::reader_view;
 
 /// Endpoints that must all render identically before a translation counts as proven.
 pub const PROOF_SAMPLE: usize = 1000;
@@ -110,7 +110,7 @@ pub fn prove(
         Target::Ses(_) => BTreeMap::new(),
     };
     let variables: Vec<Variable> = {
-        let mut v = super::translation::template_variables(raw);
+        let mut v = super::template_variables(raw);
         v.dedup();
         v
     };
@@ -124,7 +124,7 @@ pub fn prove(
         let id = endpoint.get("Id").and_then(Value::as_str).map_or_else(|| format!("#{}", i + 1), str::to_owned);
         let mut outcome = Outcome::Identical;
         let mut example = None;
-        for super::translation::ParsedPart { part, html, original, converted } in &parts {
+        for super::ParsedPart { part, html, original, converted } in &parts {
             let seed = i as u64;
             let mut env = Env::new(now, seed);
             let before = match original {

@@ -1,5 +1,6 @@
-//! The use case both front ends call: translate one resource a person names, for the client that owns it,
-//! and prove it (templates: render equivalence; segments: both sizes on one sample).
+//! The use case both front ends call: translate one resource of the current blueprint a person names, for
+//! the client that owns it and placed where that client's tenancy says, and prove it (templates: render
+//! equivalence; segments: both sizes on one sample).
 
 use std::path::PathBuf;
 
@@ -7,17 +8,17 @@ use serde::Serialize;
 use serde_json::Value;
 use ts_rs::TS;
 
-use super::campaign::CampaignTranslation;
-use super::estate::{ClientScope, find, named_template, owner_of};
-use super::estimate::{Segments, SizeEstimate, estimate, segment_sample};
-use super::journey::JourneyTranslation;
-use super::segment::SegmentTranslation;
 use crate::engagement::Engagement;
 use crate::estate::{ResourceKind, ResourceRecord};
 use crate::profile::ProfileMapping;
-use crate::templates::convert::Target;
-use crate::templates::proof::{PROOF_SAMPLE, Proof, generate_endpoints, prove, read_endpoints};
-use crate::templates::translation::{TemplateTranslation, template_variables, translate as translate_template};
+use crate::translate::campaign::CampaignTranslation;
+use crate::translate::estate::{find, named_template, owner_of};
+use crate::translate::estimate::{Segments, SizeEstimate, estimate, segment_sample};
+use crate::translate::journey::JourneyTranslation;
+use crate::translate::segment::SegmentTranslation;
+use crate::translate::template::convert::Target;
+use crate::translate::template::proof::{PROOF_SAMPLE, Proof, generate_endpoints, prove, read_endpoints};
+use crate::translate::template::{TemplateTranslation, template_variables, translate as translate_template};
 use crate::{Error, Result};
 
 /// What to translate.
@@ -119,7 +120,7 @@ impl Engagement {
         let (blueprint, records) = self.current_blueprint(request.scan.as_deref())?;
         let record =
             find(&records, request.kind, &request.name, request.account.as_deref(), request.region.as_deref())?;
-        let client = owner_of(&blueprint, record);
+        let client = owner_of(&blueprint.assessment, record);
         // the proof's endpoints: the export the person gave, or generated for the resource
         let sample = |generate: &dyn Fn() -> Vec<Value>| -> Result<(String, Vec<Value>)> {
             match &request.endpoints {
@@ -128,7 +129,7 @@ impl Engagement {
             }
         };
         if request.kind == ResourceKind::Template {
-            let scope = client.as_ref().map(|c| ClientScope::new(&blueprint, &records, c)).transpose()?;
+            let scope = client.as_ref().map(|c| blueprint.scope(&records, c)).transpose()?;
             let unowned;
             let (translation, mapping) = match &scope {
                 Some(s) => (s.translate_template(record, request.target), &s.mapping),
@@ -154,7 +155,7 @@ impl Engagement {
                 format!("{}s translate to Connect only (--target connect)", kind.as_str()),
             ));
         }
-        let scope = ClientScope::new(&blueprint, &records, &client)?;
+        let scope = blueprint.scope(&records, &client)?;
         let source = record.raw.clone();
         match kind {
             ResourceKind::Segment => {

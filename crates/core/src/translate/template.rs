@@ -3,17 +3,20 @@
 //! and — for SES — the TemplateData the sending code must pass. Voice and in-app templates have no
 //! successor; SES takes email only.
 
+pub mod convert;
+pub mod proof;
+
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 use serde_json::{Map, Value, json};
 use ts_rs::TS;
 
-use super::convert::{PartContext, SesPaths, Target, VariableUse, convert_part};
-use super::render::{Parsed, parse};
-use super::syntax::PathExpr;
+use super::{Loss, Severity};
 use crate::profile::{Channel, ProfileMapping, Variable, variables_of};
-use crate::translate::{Loss, Severity};
+use crate::templates::render::{Parsed, parse};
+use crate::templates::syntax::PathExpr;
+use convert::{PartContext, SesPaths, Target, VariableUse, convert_part};
 
 /// One part of a template, before and after.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
@@ -40,7 +43,7 @@ pub fn ses_template_data(
 ) -> Value {
     fn texts(v: &Value) -> Value {
         match v {
-            Value::Number(_) => Value::String(super::value::text(Some(v))),
+            Value::Number(_) => Value::String(crate::templates::value::text(Some(v))),
             Value::Array(a) => Value::Array(a.iter().map(texts).collect()),
             Value::Object(m) => Value::Object(m.iter().map(|(k, v)| (k.clone(), texts(v))).collect()),
             other => other.clone(),
@@ -168,7 +171,7 @@ pub fn defaults_of(raw: &Value, losses: &mut Vec<Loss>) -> BTreeMap<String, Stri
         return BTreeMap::new();
     };
     match serde_json::from_str::<Map<String, Value>>(text) {
-        Ok(map) => map.into_iter().map(|(k, v)| (k, super::value::text(Some(&v)))).collect(),
+        Ok(map) => map.into_iter().map(|(k, v)| (k, crate::templates::value::text(Some(&v)))).collect(),
         Err(e) => {
             losses.push(
                 Loss::new(
@@ -177,7 +180,7 @@ pub fn defaults_of(raw: &Value, losses: &mut Vec<Loss>) -> BTreeMap<String, Stri
                     "DefaultSubstitutions",
                     format!("is not a JSON object of defaults ({e}); no default is carried over"),
                 )
-                .at_position(super::Position { line: e.line() as u32, column: e.column() as u32 }),
+                .at_position(crate::templates::Position { line: e.line() as u32, column: e.column() as u32 }),
             );
             BTreeMap::new()
         }
@@ -189,7 +192,7 @@ pub fn template_variables(raw: &Value) -> Vec<Variable> {
     let template_type = raw["TemplateType"].as_str().unwrap_or_default();
     let mut paths = Vec::new();
     for (part, _) in parts_of(template_type) {
-        if let Some(source) = field(raw, &part).and_then(|s| super::usage(s).ok()) {
+        if let Some(source) = field(raw, &part).and_then(|s| crate::templates::usage(s).ok()) {
             paths.extend(source.variables);
         }
     }
@@ -205,7 +208,8 @@ pub fn template_variables(raw: &Value) -> Vec<Variable> {
 pub fn translate(raw: &Value, target: Target, mapping: &ProfileMapping) -> TemplateTranslation {
     let name = raw["TemplateName"].as_str().unwrap_or_default().to_owned();
     let template_type = raw["TemplateType"].as_str().unwrap_or_default().to_owned();
-    let version = raw["Version"].as_str().map(str::to_owned).unwrap_or_else(|| super::value::text(raw.get("Version")));
+    let version =
+        raw["Version"].as_str().map(str::to_owned).unwrap_or_else(|| crate::templates::value::text(raw.get("Version")));
     let mut t = TemplateTranslation {
         target_name: name.clone(),
         name: name.clone(),
@@ -279,7 +283,7 @@ pub fn translate(raw: &Value, target: Target, mapping: &ProfileMapping) -> Templ
                         part.clone(),
                         format!("does not parse as Handlebars: {}", e.reason),
                     )
-                    .at_position(super::Position { line: e.line, column: e.column })
+                    .at_position(crate::templates::Position { line: e.line, column: e.column })
                     .suggest("fix the template in Pinpoint's terms first; nothing of this part is converted"),
                 );
                 t.parts.push(PartTranslation { part, html, original: source.to_owned(), converted: None });

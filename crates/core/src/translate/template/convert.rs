@@ -9,11 +9,11 @@ use handlebars::template::{BlockParam, HelperTemplate, Parameter, TemplateElemen
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use super::render::{Engine, name_of, parse, raw_path};
-use super::syntax::{Aligned, PathExpr, Segment, align, delimiters, position};
-use super::value::escape_html;
-use super::{ParseError, Position, pinpoint_knows};
 use crate::profile::{Channel, ProfileMapping, Variable};
+use crate::templates::render::{Engine, name_of, parse, raw_path};
+use crate::templates::syntax::{Aligned, PathExpr, Segment, align, delimiters, position};
+use crate::templates::value::escape_html;
+use crate::templates::{ParseError, Position, pinpoint_knows};
 use crate::translate::{Loss, Severity};
 
 /// How SES templates name their variables.
@@ -294,7 +294,7 @@ impl Converter<'_> {
     /// `{{#with P}}…{{/with}}` (no else) for a target where values live in a profile: Connect has no
     /// `with`, and P (an endpoint object) has no profile equivalent, so the block becomes `{{#if true}}`
     /// and the paths inside become full paths (`{{FirstName}}` → `P.FirstName`, then rewritten).
-    fn unroll_with(&mut self, h: &HelperTemplate, tag: super::syntax::Tag, at: Position) -> bool {
+    fn unroll_with(&mut self, h: &HelperTemplate, tag: crate::templates::syntax::Tag, at: Position) -> bool {
         if name_of(h) != "with" || !self.ctx.target.profiled() || h.inverse.is_some() || !h.hash.is_empty() {
             return false;
         }
@@ -480,7 +480,7 @@ impl Converter<'_> {
         self.check(&variable, &rest, raw, at, role);
         if matches!(target, Target::Ses(_))
             && role != Role::Output
-            && super::render::default_value(self.ctx.defaults, &expr).is_some()
+            && crate::templates::render::default_value(self.ctx.defaults, &expr).is_some()
         {
             self.loss(Severity::Warning, format!("default {raw}"), at, format!("{raw} has a default in Pinpoint, which conditions and helpers saw; SES has no defaults, so here a missing value stays missing"))
                 .suggestion = Some("let the sending code put the default in TemplateData".into());
@@ -705,7 +705,7 @@ impl Converter<'_> {
             return None; // `this`, `@index`: always there
         }
         let rooted = expr.is_rooted(self.depth);
-        let default = if rooted { super::render::default_value(self.ctx.defaults, &expr) } else { None };
+        let default = if rooted { crate::templates::render::default_value(self.ctx.defaults, &expr) } else { None };
         let guarded = self.open.iter().any(|o| !o.inverse && o.guard.as_deref() == Some(guard_key(&expr).as_str()));
         let (open, body, close) = delimiters(new);
         let (lead, trail) = (if open.contains('~') { "~" } else { "" }, if close.contains('~') { "~" } else { "" });
