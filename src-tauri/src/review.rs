@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use pinshift_core::blueprint::store::{DecisionUpdate, Drift, SignOff, Versions};
 use pinshift_core::blueprint::translation::{TranslationQuery, TranslationReport};
-use pinshift_core::blueprint::{Blueprint, PlanChoice};
+use pinshift_core::blueprint::{Blueprint, TenancyOverride};
 use pinshift_core::clock::{Clock, rfc3339};
 use pinshift_core::report::{Format, render_engagement};
 use tauri::State;
@@ -41,7 +41,7 @@ pub fn attribute(state: State<'_, AppState>, resource: String, clients: Vec<Stri
 }
 
 #[tauri::command]
-pub fn set_plan(state: State<'_, AppState>, client: String, choice: PlanChoice) -> Reply<()> {
+pub fn set_plan(state: State<'_, AppState>, client: String, choice: TenancyOverride) -> Reply<()> {
     let now = rfc3339(state.clock.now());
     reply(state.with_engagement(|e| {
         let (blueprint, records) = e.current_blueprint(None)?;

@@ -221,6 +221,17 @@ pub enum BlueprintCommand {
         #[arg(long)]
         scan: Option<String>,
     },
+    /// List the target resources each client needs (the desired state), in dependency order: what is
+    /// created, what exists and is adopted, what waits for a person.
+    Resources {
+        #[arg(long)]
+        client: Option<String>,
+        /// A saved version instead of the current blueprint.
+        #[arg(long)]
+        version: Option<u32>,
+        #[arg(long, conflicts_with = "version")]
+        scan: Option<String>,
+    },
     /// Give a client a display name.
     Rename { client: String, name: String },
     /// Move projects into a client (an existing one merges them; a new id splits them off).
@@ -250,7 +261,7 @@ pub enum BlueprintCommand {
         #[arg(long, conflicts_with = "resource")]
         accept_all: bool,
     },
-    /// Override parts of a client's plan.
+    /// Override parts of a client's tenancy (Connect topology, SES reputation policy, tenant name).
     Set {
         client: String,
         /// dedicated | shared | messaging-only

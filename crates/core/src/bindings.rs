@@ -13,9 +13,11 @@ use crate::assess::{
 };
 use crate::blueprint::Blueprint;
 use crate::blueprint::decisions::{Decision, DecisionKind, DecisionStatus};
-use crate::blueprint::plan::{
-    AnalyticsPlan, ClientPlan, ConnectPlan, ConnectTopology, DomainPlan, EmailHealth, PlanChoice, PoolPlan,
-    ReputationPolicy, SesPlan, SmsPlan, TargetCampaign,
+use crate::blueprint::graph::{TargetGraph, TargetResource, TranslationOrigin};
+use crate::blueprint::tenancy::{
+    AnalyticsRoute, CampaignChannel, ClientTenancy, CommunicationLimit, ConnectTenancy, ConnectTopology, EmailHealth,
+    EventDestination, EventTarget, MessageTemplateRef, NotCreated, ProfilesDomain, ReputationPolicy, SenderId,
+    SesTenancy, SmsPool, SmsTenancy, TargetCampaign, TenancyOverride,
 };
 use crate::blueprint::quota::{QuotaCheck, QuotaStatus};
 use crate::blueprint::store::{DecisionUpdate, Drift, SignOff, VersionSummary, Versions};
@@ -33,6 +35,7 @@ use crate::scan::audience::{
     AttributeProfile, AttributeType, AudienceProfile, ChannelCounts, ExportSettings, ExportStats,
 };
 use crate::scan::{Pressure, ScanEvent, ScanTarget};
+use crate::target::{TargetKind, TargetService};
 use crate::templates::Position;
 use crate::translate::campaign::CampaignTranslation;
 use crate::translate::estate::TranslationSummary;
@@ -110,21 +113,30 @@ pub fn typescript() -> String {
     declare::<Assessment>(&cfg, &mut out);
     declare::<ReputationPolicy>(&cfg, &mut out);
     declare::<ConnectTopology>(&cfg, &mut out);
-    declare::<PlanChoice>(&cfg, &mut out);
+    declare::<TenancyOverride>(&cfg, &mut out);
     declare::<EmailHealth>(&cfg, &mut out);
-    declare::<SesPlan>(&cfg, &mut out);
-    declare::<PoolPlan>(&cfg, &mut out);
-    declare::<SmsPlan>(&cfg, &mut out);
-    declare::<DomainPlan>(&cfg, &mut out);
+    declare::<EventTarget>(&cfg, &mut out);
+    declare::<EventDestination>(&cfg, &mut out);
+    declare::<SesTenancy>(&cfg, &mut out);
+    declare::<SenderId>(&cfg, &mut out);
+    declare::<SmsPool>(&cfg, &mut out);
+    declare::<SmsTenancy>(&cfg, &mut out);
+    declare::<ProfilesDomain>(&cfg, &mut out);
+    declare::<CampaignChannel>(&cfg, &mut out);
     declare::<TargetCampaign>(&cfg, &mut out);
-    declare::<ConnectPlan>(&cfg, &mut out);
-    declare::<AnalyticsPlan>(&cfg, &mut out);
+    declare::<MessageTemplateRef>(&cfg, &mut out);
+    declare::<CommunicationLimit>(&cfg, &mut out);
+    declare::<NotCreated>(&cfg, &mut out);
+    declare::<ConnectTenancy>(&cfg, &mut out);
+    declare::<AnalyticsRoute>(&cfg, &mut out);
     declare::<Severity>(&cfg, &mut out);
     declare::<Position>(&cfg, &mut out);
     declare::<Loss>(&cfg, &mut out);
+    declare::<TargetService>(&cfg, &mut out);
+    declare::<TargetKind>(&cfg, &mut out);
     declare::<Reference>(&cfg, &mut out);
     declare::<TranslationSummary>(&cfg, &mut out);
-    declare::<ClientPlan>(&cfg, &mut out);
+    declare::<ClientTenancy>(&cfg, &mut out);
     declare::<QuotaStatus>(&cfg, &mut out);
     declare::<QuotaCheck>(&cfg, &mut out);
     declare::<DecisionKind>(&cfg, &mut out);
@@ -136,6 +148,9 @@ pub fn typescript() -> String {
     declare::<SignOff>(&cfg, &mut out);
     declare::<Versions>(&cfg, &mut out);
     declare::<Drift>(&cfg, &mut out);
+    declare::<TranslationOrigin>(&cfg, &mut out);
+    declare::<TargetResource>(&cfg, &mut out);
+    declare::<TargetGraph>(&cfg, &mut out);
     declare::<Format>(&cfg, &mut out);
     declare::<SesPaths>(&cfg, &mut out);
     declare::<Target>(&cfg, &mut out);

@@ -1,20 +1,27 @@
 //! The blueprint: per client, the target tenancy (SES tenant, SMS pools, Connect topology, Customer
-//! Profiles domain, campaigns and flows to create, analytics destinations, tags), the quota pre-flight
-//! for the whole engagement, and the decisions people must make — all derived deterministically from an
+//! Profiles domain, campaigns and flows to create, analytics routes, tags), the quota pre-flight for the
+//! whole engagement, and the decisions people must make — all derived deterministically from an
 //! [`Assessment`](crate::assess::Assessment) and the user's choices, following AWS's guidance for
-//! multi-tenant (BPO) Pinpoint migrations.
+//! multi-tenant (BPO) Pinpoint migrations. From a blueprint and its scan, [`graph`] derives the desired
+//! state: every target resource each client needs, as the request bodies the target APIs take.
 //!
-//! - [`plan`]: the per-client tenancy plan and its rules (which Connect topology, which reputation policy).
-//! - [`quota`]: what the whole blueprint needs against the target accounts' default quotas.
+//! - [`choices`]: what people chose (clients, owners, tenancy overrides), as stored.
+//! - [`tenancy`]: each client's target tenancy and the rules that decide it.
+//! - [`graph`]: the target resources of a blueprint (the desired state) in dependency order.
+//! - [`quota`]: what the graph needs against the target accounts' default quotas.
 //! - [`decisions`]: the judgement calls, each with owner, status, due date and note.
 //! - [`store`]: choices, versions, decisions and sign-offs in the engagement file; drift since sign-off.
+//! - [`upgrade`]: saved blueprints of older formats read as this build's.
+//! - [`translation`]: translating one resource of the current blueprint, with its proof (both front ends).
 
 pub mod choices;
 pub mod decisions;
-pub mod plan;
+pub mod graph;
 pub mod quota;
 pub mod store;
+pub mod tenancy;
 pub mod translation;
+pub mod upgrade;
 
 use serde::{Deserialize, Serialize};
 
@@ -23,7 +30,8 @@ use ts_rs::TS;
 
 pub use choices::TenancyChoices;
 pub use decisions::{Decision, DecisionKind, DecisionStatus};
-pub use plan::{ClientPlan, ConnectTopology, PlanChoice, ReputationPolicy};
+pub use graph::{TargetGraph, TargetResource};
+pub use tenancy::{ClientTenancy, ConnectTopology, ReputationPolicy, TenancyOverride};
 pub use quota::QuotaCheck;
 
 use crate::assess::{self, Assessment};
@@ -31,14 +39,16 @@ use crate::estate::ResourceRecord;
 use crate::translate::estate::{ClientScope, Placement, translate_clients};
 
 /// The blueprint format this build writes; older saved versions are upgraded on read, newer refused.
-pub const FORMAT: u32 = 1;
+/// Format 2 types what format 1 kept as prose (event destinations, sender IDs, message templates,
+/// communication limits, campaign channels, what is not created, analytics routes).
+pub const FORMAT: u32 = 2;
 
 /// Everything reviewers sign off, for one scan.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct Blueprint {
     pub format: u32,
     pub scan_id: String,
-    pub clients: Vec<ClientPlan>,
+    pub clients: Vec<ClientTenancy>,
     pub quotas: Vec<QuotaCheck>,
     /// Generated decisions merged with what people recorded on them.
     pub decisions: Vec<Decision>,
@@ -46,7 +56,7 @@ pub struct Blueprint {
 }
 
 impl Blueprint {
-    pub fn client(&self, id: &str) -> Option<&ClientPlan> {
+    pub fn client(&self, id: &str) -> Option<&ClientTenancy> {
         self.clients.iter().find(|c| c.client == id)
     }
 
@@ -54,7 +64,7 @@ impl Blueprint {
     pub fn placement(&self, client: &str) -> Result<Placement> {
         self.require_client("client", client)?;
         self.client(client)
-            .map(ClientPlan::placement)
+            .map(ClientTenancy::placement)
             .ok_or_else(|| crate::Error::invalid("client", format!("client {client:?} has no tenancy")))
     }
 
@@ -73,8 +83,9 @@ impl Blueprint {
     }
 }
 
-/// Builds the blueprint of one scan: assessment, per-client plans, quota pre-flight and decisions.
-/// `recorded` is what people already recorded on decisions (owner, status…), merged by decision id.
+/// Builds the blueprint of one scan: assessment, per-client tenancies (with their translations'
+/// summaries), the quota pre-flight of its target graph and decisions. `recorded` is what people already
+/// recorded on decisions (owner, status…), merged by decision id.
 pub fn build(
     scan_id: &str,
     records: &[ResourceRecord],
@@ -82,15 +93,23 @@ pub fn build(
     recorded: &[decisions::Recorded],
 ) -> Result<Blueprint> {
     let assessment = assess::assess(scan_id, records, &choices.clients)?;
-    let clients = plan::plan(records, &assessment, choices)?;
-    let quotas = quota::preflight(&clients, &assessment);
-    let decisions = decisions::generate(&assessment, &clients, &quotas, recorded);
-    let mut blueprint =
-        Blueprint { format: FORMAT, scan_id: scan_id.to_owned(), clients, quotas, decisions, assessment };
-    let placements = blueprint.clients.iter().map(ClientPlan::placement).collect();
-    let mut translations = translate_clients(&blueprint.assessment, records, placements, jiff::Timestamp::UNIX_EPOCH);
+    let clients = tenancy::derive(records, &assessment, choices)?;
+    let mut blueprint = Blueprint {
+        format: FORMAT,
+        scan_id: scan_id.to_owned(),
+        clients,
+        quotas: Vec::new(),
+        decisions: Vec::new(),
+        assessment,
+    };
+    let placements = blueprint.clients.iter().map(ClientTenancy::placement).collect();
+    // Counting resources does not depend on the day: campaign schedules are written relative to the epoch.
+    let translations = translate_clients(&blueprint.assessment, records, placements, jiff::Timestamp::UNIX_EPOCH);
     for c in &mut blueprint.clients {
-        c.translations = translations.remove(&c.client).map(|t| t.summaries()).unwrap_or_default();
+        c.translations = translations.get(&c.client).map(|t| t.summaries()).unwrap_or_default();
     }
+    let graph = graph::derive_with(&blueprint, records, &translations)?;
+    blueprint.quotas = quota::preflight(&graph);
+    blueprint.decisions = decisions::generate(&blueprint.assessment, &blueprint.clients, &blueprint.quotas, recorded);
     Ok(blueprint)
 }

@@ -27,6 +27,18 @@ pub enum Change {
     Changed { fields: Vec<FieldChange> },
 }
 
+impl Change {
+    /// `added`, `removed`, `changed (3 fields)`.
+    pub fn label(&self) -> String {
+        match self {
+            Change::Added => "added".into(),
+            Change::Removed => "removed".into(),
+            Change::Changed { fields } if fields.len() == 1 => format!("changed ({})", fields[0].path),
+            Change::Changed { fields } => format!("changed ({} fields)", fields.len()),
+        }
+    }
+}
+
 /// A field that differs; `None` where the field is absent on that side.
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct FieldChange {

@@ -37,6 +37,7 @@ pub mod profile;
 pub mod report;
 pub mod scan;
 pub mod secrets;
+pub mod target;
 pub mod templates;
 pub mod translate;
 

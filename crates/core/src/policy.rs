@@ -202,7 +202,7 @@ pub fn migrate_policy(blueprint: &crate::blueprint::Blueprint) -> Value {
         "Action": SCAN_ACTIONS,
         "Resource": "*",
     })];
-    let uses = |f: &dyn Fn(&crate::blueprint::ClientPlan) -> bool| blueprint.clients.iter().any(f);
+    let uses = |f: &dyn Fn(&crate::blueprint::ClientTenancy) -> bool| blueprint.clients.iter().any(f);
     if uses(&|p| !p.ses.is_empty()) {
         statements.push(json!({ "Sid": "PinshiftWriteSes", "Effect": "Allow", "Action": SES_WRITE, "Resource": "*" }));
     }

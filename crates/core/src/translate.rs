@@ -22,6 +22,7 @@ pub mod timing;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use crate::target::TargetKind;
 use crate::templates::Position;
 
 /// How much a reader must care about a [`Loss`].
@@ -101,26 +102,26 @@ impl Loss {
 }
 
 /// A resource a translated definition names before it exists (a segment definition, a message template,
-/// a phone number…). The definition holds [`Reference::placeholder`] where the ARN goes; the migration
-/// resolves each once the resource is created.
+/// a phone number…). The definition holds [`Reference::placeholder`] where the resource's ARN (or id) goes;
+/// the blueprint's target graph has a node for it and a migration run replaces the placeholder with what
+/// AWS returned. A field that takes the name itself (a campaign's source email address) keeps the name:
+/// the reference then only says what must exist first.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, TS)]
 pub struct Reference {
     /// The field of the definition that holds it (`source.customerProfilesSegmentArn`).
     pub field: String,
-    /// `segment-definition`, `message-template`, `phone-number`, `connect-instance`, `profiles-domain`,
-    /// `campaign-flow`, `knowledge-base`, `lambda-function`, `email-address`.
-    pub kind: String,
+    pub kind: TargetKind,
     pub name: String,
 }
 
 impl Reference {
-    pub fn new(field: impl Into<String>, kind: &str, name: impl Into<String>) -> Reference {
-        Reference { field: field.into(), kind: kind.to_owned(), name: name.into() }
+    pub fn new(field: impl Into<String>, kind: TargetKind, name: impl Into<String>) -> Reference {
+        Reference { field: field.into(), kind, name: name.into() }
     }
 
     /// `pinshift:ref:segment-definition/aurora-readers`
     pub fn placeholder(&self) -> String {
-        format!("pinshift:ref:{}/{}", self.kind, self.name)
+        crate::target::placeholder(self.kind, &self.name)
     }
 }
 

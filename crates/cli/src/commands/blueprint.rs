@@ -1,8 +1,10 @@
 //! `pinshift assess` and `pinshift blueprint …`: thin wrappers over pinshift_core's assess and blueprint.
 
+mod show;
+
 use pinshift_core::assess::{Fit, RULES};
 use pinshift_core::blueprint::store::DecisionUpdate;
-use pinshift_core::blueprint::{Blueprint, ConnectTopology, DecisionStatus, PlanChoice, ReputationPolicy};
+use pinshift_core::blueprint::{ConnectTopology, DecisionStatus, ReputationPolicy, TenancyOverride};
 use pinshift_core::clock::{Clock, SystemClock, rfc3339};
 use pinshift_core::engagement::Engagement;
 use pinshift_core::{Error, Result};
@@ -146,7 +148,18 @@ pub fn run(engagement: &Engagement, command: BlueprintCommand, json: bool) -> an
                 Some(v) => engagement.blueprint_version(v)?,
                 None => engagement.current_blueprint(scan.as_deref())?.0,
             };
-            show(&blueprint, client.as_deref(), json)
+            show::show(&blueprint, client.as_deref(), json)
+        }
+        BlueprintCommand::Resources { client, version, scan } => {
+            if let Some(c) = &client {
+                let blueprint = match version {
+                    Some(v) => engagement.blueprint_version(v)?,
+                    None => engagement.current_blueprint(scan.as_deref())?.0,
+                };
+                blueprint.require_client("client", c)?;
+            }
+            let graph = engagement.target_graph(version, scan.as_deref(), SystemClock.now())?;
+            show::resources(&graph, client.as_deref(), json)
         }
         BlueprintCommand::Rename { client, name } => {
             let (blueprint, _) = engagement.current_blueprint(None)?;
@@ -204,7 +217,7 @@ pub fn run(engagement: &Engagement, command: BlueprintCommand, json: bool) -> an
         }
         BlueprintCommand::Set { client, topology, reputation, tenant_name } => {
             let (blueprint, records) = engagement.current_blueprint(None)?;
-            let change = PlanChoice {
+            let change = TenancyOverride {
                 topology: topology.as_deref().map(parse_topology).transpose()?,
                 reputation: reputation.as_deref().map(parse_reputation).transpose()?,
                 tenant_name,
@@ -327,8 +340,8 @@ pub fn run(engagement: &Engagement, command: BlueprintCommand, json: bool) -> an
                 output::text(&format!("{}: changed since version {}\n", d.client, d.signed_version))?;
                 for r in &d.resources {
                     output::text(&format!(
-                        "  {:?} {} {}\n",
-                        r.change,
+                        "  {} {} {}\n",
+                        r.change.label(),
                         r.resource.kind.as_str(),
                         r.resource.name.as_deref().unwrap_or(&r.resource.id)
                     ))?;
@@ -339,80 +352,11 @@ pub fn run(engagement: &Engagement, command: BlueprintCommand, json: bool) -> an
                 for f in &d.findings_removed {
                     output::text(&format!("  - finding {} ({})\n", f.rule, f.resource.label()))?;
                 }
-                for p in &d.plan_changes {
-                    output::text(&format!("  plan: {p}\n"))?;
+                for p in &d.tenancy_changes {
+                    output::text(&format!("  tenancy: {p}\n"))?;
                 }
             }
             Ok(())
         }
     }
-}
-
-fn show(blueprint: &Blueprint, client: Option<&str>, json: bool) -> anyhow::Result<()> {
-    let plans: Vec<_> = match client {
-        Some(c) => {
-            blueprint.require_client("client", c)?;
-            blueprint.client(c).into_iter().collect()
-        }
-        None => blueprint.clients.iter().collect(),
-    };
-    if json {
-        return match client {
-            Some(_) => output::json(&plans),
-            None => output::json(blueprint),
-        };
-    }
-    for p in plans {
-        output::text(&format!("{} ({}) — effort {} ({})\n", p.name, p.client, p.effort, p.band.label()))?;
-        for s in &p.ses {
-            output::text(&format!(
-                "  SES {}: tenant {} · {} reputation policy ({}) · configuration set {}{} · identities {:?} · templates {:?}\n",
-                s.region,
-                s.tenant_name,
-                s.reputation_policy.as_str(),
-                s.reputation_reason,
-                s.configuration_set,
-                if s.configuration_set_exists { " (existing)" } else { "" },
-                s.identities,
-                s.templates
-            ))?;
-        }
-        for s in &p.sms {
-            let pools: Vec<String> =
-                s.pools.iter().map(|p| format!("{} {:?} {:?}", p.name, p.numbers, p.sender_ids)).collect();
-            output::text(&format!(
-                "  SMS {}: pools [{}] · configuration set {} · opt-out list {} (carrying {:?})\n",
-                s.region,
-                pools.join("; "),
-                s.configuration_set,
-                s.opt_out_list,
-                s.carried_opt_out_lists
-            ))?;
-        }
-        let c = &p.connect;
-        output::text(&format!("  Connect: {} — {}\n", c.topology.label(), c.reason))?;
-        if let Some(d) = &c.profiles_domain {
-            output::text(&format!("    profiles domain {} (expiry {} days)\n", d.name, d.default_expiration_days))?;
-        }
-        for t in &c.campaigns {
-            output::text(&format!("    {} campaign {} [{}]\n", t.campaign_type, t.name, t.channels.join(", ")))?;
-        }
-        for n in &c.not_created {
-            output::text(&format!("    not created: {n}\n"))?;
-        }
-        for a in &p.analytics {
-            output::text(&format!("  Analytics: {} → {}\n", a.source, a.destination))?;
-        }
-    }
-    let breaches: Vec<_> =
-        blueprint.quotas.iter().filter(|q| q.status != pinshift_core::blueprint::quota::QuotaStatus::Ok).collect();
-    for q in breaches {
-        output::text(&format!(
-            "Quota {:?}: {} in {} — needed {}, default {:?}: {}\n",
-            q.status, q.quota, q.scope, q.needed, q.limit, q.note
-        ))?;
-    }
-    let open = blueprint.decisions.iter().filter(|d| d.status.is_open()).count();
-    output::status(&format!("{open} open decision(s): `pinshift blueprint decisions --open`"));
-    Ok(())
 }

@@ -266,7 +266,7 @@ fn references(refs: &[Reference]) -> anyhow::Result<()> {
     let mut seen = std::collections::BTreeSet::new();
     for r in refs {
         if seen.insert((&r.kind, &r.name)) {
-            writeln!(out, "  {} {}", r.kind, r.name)?;
+            writeln!(out, "  {} {}", r.kind.slug(), r.name)?;
         }
     }
     Ok(())

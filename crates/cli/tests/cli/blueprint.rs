@@ -65,6 +65,7 @@ fn a_reviewer_assesses_edits_signs_off_and_sees_drift() {
         (r#""(bounce_rate|complaint_rate|complaints|delivered|hard_bounced|sent)": [0-9.e-]+"#, r#""$1": "[kpi]""#),
         (r"bounce rate [0-9.]+% / complaint rate [0-9.]+% over 90 days \(\d+ sent\)", "bounce rate [kpi] / complaint rate [kpi] over 90 days ([kpi] sent)"),
         (r"\d+ KPI windows", "[n] KPI windows"),
+        (r#""windows": \d+"#, r#""windows": "[n]""#),
     ]}, {
         insta::assert_json_snapshot!("demo_blueprint", condensed);
     });

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::plan::PlanChoice;
+use super::tenancy::TenancyOverride;
 use crate::assess::ClientChoices;
 
 /// Every choice recorded in an engagement (one JSON document in `tenancy_choices`).
@@ -16,7 +16,7 @@ pub struct TenancyChoices {
     pub clients: ClientChoices,
     /// Client id → the tenancy choices a person overrode.
     #[serde(default)]
-    pub plans: BTreeMap<String, PlanChoice>,
+    pub plans: BTreeMap<String, TenancyOverride>,
 }
 
 #[cfg(test)]

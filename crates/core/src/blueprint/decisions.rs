@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use super::plan::{ClientPlan, ConnectTopology};
+use super::tenancy::{ClientTenancy, ConnectTopology};
 use super::quota::{QuotaCheck, QuotaStatus};
 use crate::assess::{Assessment, AttributionStatus, Fit, UNASSIGNED};
 use crate::estate::ResourceKind;
@@ -132,7 +132,7 @@ fn draft(id: String, kind: DecisionKind, client: &str, title: String, detail: &s
 /// The decisions a blueprint needs, merged with what people recorded (by id).
 pub fn generate(
     assessment: &Assessment,
-    plans: &[ClientPlan],
+    plans: &[ClientTenancy],
     quotas: &[QuotaCheck],
     recorded: &[Recorded],
 ) -> Vec<Decision> {

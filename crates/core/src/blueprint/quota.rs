@@ -1,13 +1,13 @@
-//! Quota pre-flight: what the whole blueprint needs, per target account and Region, against the default
-//! quotas AWS documents. A breach becomes a decision (request an increase, or change the topology).
+//! Quota pre-flight: what the blueprint's target graph creates, per target account and Region, against the
+//! default quotas AWS documents. A breach becomes a decision (request an increase, or change the topology).
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use super::plan::{ClientPlan, ConnectTopology};
-use crate::assess::Assessment;
+use super::graph::{TargetGraph, TargetResource};
+use crate::target::TargetKind;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
@@ -31,11 +31,12 @@ pub struct QuotaCheck {
     pub limit: Option<u32>,
     pub needed: u32,
     pub status: QuotaStatus,
-    /// Which clients need it, and what to do on a breach.
+    /// Who needs what (each client's own, and what several clients share), and what to do on a breach.
     pub note: String,
 }
 
 struct Quota {
+    kind: TargetKind,
     slug: &'static str,
     name: &'static str,
     per_region: bool,
@@ -45,6 +46,7 @@ struct Quota {
 
 /// Default quotas (reference §3, §5.1, §5.2; SES template limit from the SES v2 docs).
 const CONNECT_INSTANCES: Quota = Quota {
+    kind: TargetKind::ConnectInstance,
     slug: "connect-instances",
     name: "Amazon Connect instances per account",
     per_region: false,
@@ -52,6 +54,7 @@ const CONNECT_INSTANCES: Quota = Quota {
     remedy: "request an increase (Service Quotas, Amazon Connect) or move clients to a shared instance",
 };
 const PROFILE_DOMAINS: Quota = Quota {
+    kind: TargetKind::ProfilesDomain,
     slug: "profiles-domains",
     name: "Customer Profiles domains per account and Region",
     per_region: true,
@@ -59,13 +62,15 @@ const PROFILE_DOMAINS: Quota = Quota {
     remedy: "request an increase or share domains",
 };
 const SES_TENANTS: Quota = Quota {
+    kind: TargetKind::SesTenant,
     slug: "ses-tenants",
-    name: "SES tenants per account",
-    per_region: false,
+    name: "SES tenants per account and Region",
+    per_region: true,
     default: Some(10_000),
     remedy: "request an increase (up to 300,000)",
 };
 const SES_TEMPLATES: Quota = Quota {
+    kind: TargetKind::SesEmailTemplate,
     slug: "ses-templates",
     name: "SES email templates per Region",
     per_region: true,
@@ -73,6 +78,7 @@ const SES_TEMPLATES: Quota = Quota {
     remedy: "request an increase or consolidate templates",
 };
 const CAMPAIGNS: Quota = Quota {
+    kind: TargetKind::Campaign,
     slug: "outbound-campaigns",
     name: "Outbound campaigns (all instances in the Region)",
     per_region: true,
@@ -80,6 +86,7 @@ const CAMPAIGNS: Quota = Quota {
     remedy: "read the connect-campaigns quotas in Service Quotas before applying",
 };
 const MESSAGE_TEMPLATES: Quota = Quota {
+    kind: TargetKind::MessageTemplate,
     slug: "message-templates",
     name: "Q in Connect message templates (all knowledge bases in the Region)",
     per_region: true,
@@ -87,14 +94,47 @@ const MESSAGE_TEMPLATES: Quota = Quota {
     remedy: "read the Amazon Q in Connect quotas in Service Quotas before applying",
 };
 
-fn check(quota: &Quota, scope: String, needed: u32, who: &BTreeSet<String>) -> QuotaCheck {
+const QUOTAS: [&Quota; 6] = [&CONNECT_INSTANCES, &PROFILE_DOMAINS, &SES_TENANTS, &SES_TEMPLATES, &CAMPAIGNS, &MESSAGE_TEMPLATES];
+
+/// `3 for cobalt-games, dahlia-health, iris-insurance (1 each); 1 shared by 8 clients (aurora-books, … and 2 more)`
+fn who(resources: &[&TargetResource]) -> String {
+    let mut own: BTreeMap<&str, u32> = BTreeMap::new();
+    let mut shared: BTreeMap<Vec<String>, u32> = BTreeMap::new();
+    for r in resources {
+        match r.clients.as_slice() {
+            [one] => *own.entry(one.as_str()).or_default() += 1,
+            many => *shared.entry(many.to_vec()).or_default() += 1,
+        }
+    }
+    let list = |names: &[&str]| -> String {
+        if names.len() > 6 { format!("{} and {} more", names[..6].join(", "), names.len() - 6) } else { names.join(", ") }
+    };
+    let mut parts = Vec::new();
+    if !own.is_empty() {
+        let total: u32 = own.values().sum();
+        let names: Vec<&str> = own.keys().copied().collect();
+        if own.values().all(|n| *n == 1) {
+            parts.push(format!("{total} for {} (1 each)", list(&names)));
+        } else {
+            let each: Vec<String> = own.iter().map(|(c, n)| format!("{c} {n}")).collect();
+            parts.push(format!("{total} for single clients ({})", list(&each.iter().map(String::as_str).collect::<Vec<_>>())));
+        }
+    }
+    for (clients, n) in shared {
+        let names: Vec<&str> = clients.iter().map(String::as_str).collect();
+        parts.push(format!("{n} shared by {} clients ({})", clients.len(), list(&names)));
+    }
+    parts.join("; ")
+}
+
+fn check(quota: &Quota, scope: String, resources: &[&TargetResource]) -> QuotaCheck {
+    let needed = resources.len() as u32;
     let status = match quota.default {
         None => QuotaStatus::Verify,
         Some(limit) if needed > limit => QuotaStatus::Breach,
         Some(_) => QuotaStatus::Ok,
     };
-    let clients: Vec<&str> = who.iter().map(String::as_str).collect();
-    let mut note = format!("needed by {}", if clients.is_empty() { "no client".into() } else { clients.join(", ") });
+    let mut note = who(resources);
     if status != QuotaStatus::Ok {
         note = format!("{note}; {}", quota.remedy);
     }
@@ -109,56 +149,19 @@ fn check(quota: &Quota, scope: String, needed: u32, who: &BTreeSet<String>) -> Q
     }
 }
 
-/// Checks the whole blueprint against the default quotas.
-pub fn preflight(plans: &[ClientPlan], assessment: &Assessment) -> Vec<QuotaCheck> {
-    // (quota slug, scope) → (needed, clients)
-    let mut needs: BTreeMap<(&'static str, String), (u32, BTreeSet<String>)> = BTreeMap::new();
-    let mut add = |quota: &Quota, account: &str, region: &str, n: u32, client: &str| {
-        let scope = if quota.per_region { format!("{account}/{region}") } else { account.to_owned() };
-        let entry = needs.entry((quota.slug, scope)).or_default();
-        entry.0 += n;
-        entry.1.insert(client.to_owned());
-    };
-    let mut shared_instances = BTreeSet::new();
-    let mut ses_templates: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    for plan in plans {
-        let Some(place) = assessment.client(&plan.client).and_then(|c| c.client.projects.first()) else { continue };
-        let (account, region) = (place.account_id.as_str(), place.region.as_str());
-        match plan.connect.topology {
-            ConnectTopology::Dedicated => {
-                add(&CONNECT_INSTANCES, account, region, 1, &plan.client);
-                add(&PROFILE_DOMAINS, account, region, 1, &plan.client);
-            }
-            ConnectTopology::Shared => {
-                let first = shared_instances.insert((account.to_owned(), region.to_owned()));
-                add(&CONNECT_INSTANCES, account, region, u32::from(first), &plan.client);
-                add(&PROFILE_DOMAINS, account, region, u32::from(first), &plan.client);
-            }
-            ConnectTopology::MessagingOnly => {}
+/// Checks what the graph creates (resources it adopts cost nothing) against the default quotas; a quota
+/// nothing needs is not listed.
+pub fn preflight(graph: &TargetGraph) -> Vec<QuotaCheck> {
+    let mut out = Vec::new();
+    for quota in QUOTAS {
+        let mut by_scope: BTreeMap<String, Vec<&TargetResource>> = BTreeMap::new();
+        for r in graph.created(quota.kind) {
+            let scope =
+                if quota.per_region { format!("{}/{}", r.account_id, r.region) } else { r.account_id.clone() };
+            by_scope.entry(scope).or_default().push(r);
         }
-        if plan.connect.topology != ConnectTopology::MessagingOnly {
-            add(&CAMPAIGNS, account, region, plan.connect.campaigns.len() as u32, &plan.client);
-            add(&MESSAGE_TEMPLATES, account, region, plan.connect.message_templates.len() as u32, &plan.client);
-        }
-        for ses in &plan.ses {
-            add(&SES_TENANTS, &ses.account_id, &ses.region, 1, &plan.client);
-            let set = ses_templates.entry(format!("{}/{}", ses.account_id, ses.region)).or_default();
-            set.extend(ses.templates.iter().cloned());
-            add(&SES_TEMPLATES, &ses.account_id, &ses.region, 0, &plan.client);
-        }
+        out.extend(by_scope.into_iter().map(|(scope, resources)| check(quota, scope, &resources)));
     }
-    // Shared templates count once per Region.
-    for ((slug, scope), (needed, _)) in needs.iter_mut() {
-        if *slug == SES_TEMPLATES.slug {
-            *needed = ses_templates.get(scope).map_or(0, |s| s.len() as u32);
-        }
-    }
-    let all = [&CONNECT_INSTANCES, &PROFILE_DOMAINS, &SES_TENANTS, &SES_TEMPLATES, &CAMPAIGNS, &MESSAGE_TEMPLATES];
-    needs
-        .into_iter()
-        .map(|((slug, scope), (needed, who))| {
-            let quota = all.iter().find(|q| q.slug == slug).copied().unwrap_or(&CAMPAIGNS);
-            check(quota, scope, needed, &who)
-        })
-        .collect()
+    out.sort_by(|a, b| a.id.cmp(&b.id));
+    out
 }

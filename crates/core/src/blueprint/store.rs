@@ -11,7 +11,7 @@ use ts_rs::TS;
 
 use super::choices::TenancyChoices;
 use super::decisions::{DecisionStatus, Recorded};
-use super::plan::PlanChoice;
+use super::tenancy::TenancyOverride;
 use super::{Blueprint, FORMAT};
 use crate::assess::Finding;
 use crate::assess::clients::{OwnerChoice, check_client_id};
@@ -78,8 +78,8 @@ pub struct Drift {
     pub resources: Vec<ResourceChange>,
     pub findings_added: Vec<Finding>,
     pub findings_removed: Vec<Finding>,
-    /// Plan parts that differ (`connect.topology: dedicated → shared`, …).
-    pub plan_changes: Vec<String>,
+    /// Tenancy parts that differ (`Connect topology: Dedicated … → Shared …`).
+    pub tenancy_changes: Vec<String>,
 }
 
 impl Drift {
@@ -87,7 +87,7 @@ impl Drift {
         self.resources.is_empty()
             && self.findings_added.is_empty()
             && self.findings_removed.is_empty()
-            && self.plan_changes.is_empty()
+            && self.tenancy_changes.is_empty()
     }
 }
 
@@ -234,7 +234,7 @@ impl Engagement {
         &self,
         blueprint: &Blueprint,
         client: &str,
-        change: PlanChoice,
+        change: TenancyOverride,
         records: &[ResourceRecord],
         now: &str,
     ) -> Result<()> {
@@ -441,7 +441,8 @@ pub fn parse_blueprint(body: &str, what: &str) -> Result<Blueprint> {
     if format == 0 {
         return Err(Error::invalid(what, "has no blueprint format number: it was not written by Pinshift"));
     }
-    // Format 1 is the first; later formats add their upgrades here, oldest first.
+    // Upgrades, oldest first.
+    let value = if format == 1 { super::upgrade::from_format_1(value, what)? } else { value };
     serde_json::from_value(value).map_err(|e| Error::invalid(what, format!("cannot be read: {e}")))
 }
 
@@ -489,36 +490,33 @@ pub fn drift(
     let findings_added = current.assessment.findings_of(client).filter(|f| !old_ids.contains(&f.id)).cloned().collect();
     let findings_removed =
         signed.assessment.findings_of(client).filter(|f| !new_ids.contains(&f.id)).cloned().collect();
-    let mut plan_changes = Vec::new();
+    let mut tenancy_changes = Vec::new();
     match (signed.client(client), current.client(client)) {
         (Some(a), Some(b)) => {
-            if a.connect.topology != b.connect.topology {
-                plan_changes.push(format!(
-                    "connect.topology: {} → {}",
-                    a.connect.topology.label(),
-                    b.connect.topology.label()
-                ));
-            }
-            let policies = |p: &super::ClientPlan| -> Vec<String> {
-                p.ses.iter().map(|s| format!("{}: {}", s.tenant_name, s.reputation_policy.as_str())).collect()
+            let mut compare = |what: &str, before: Vec<String>, after: Vec<String>| {
+                if before != after {
+                    let words = |list: Vec<String>| if list.is_empty() { "none".to_owned() } else { list.join(", ") };
+                    tenancy_changes.push(format!("{what}: {} → {}", words(before), words(after)));
+                }
             };
-            if policies(a) != policies(b) {
-                plan_changes.push(format!("ses: {:?} → {:?}", policies(a), policies(b)));
-            }
-            let pools = |p: &super::ClientPlan| -> Vec<String> {
-                p.sms.iter().flat_map(|s| s.pools.iter().map(|p| format!("{} {:?}", p.name, p.numbers))).collect()
+            compare("Connect topology", vec![a.connect.topology.label().into()], vec![b.connect.topology.label().into()]);
+            let policies = |p: &super::ClientTenancy| -> Vec<String> {
+                p.ses.iter().map(|s| format!("tenant {} on {}", s.tenant_name, s.reputation_policy.as_str())).collect()
             };
-            if pools(a) != pools(b) {
-                plan_changes.push(format!("sms pools: {:?} → {:?}", pools(a), pools(b)));
-            }
+            compare("SES", policies(a), policies(b));
+            let pools = |p: &super::ClientTenancy| -> Vec<String> {
+                p.sms
+                    .iter()
+                    .flat_map(|s| s.pools.iter().map(|p| format!("{} with {}", p.name, p.numbers.join(" "))))
+                    .collect()
+            };
+            compare("SMS pools", pools(a), pools(b));
             let campaigns =
-                |p: &super::ClientPlan| -> Vec<String> { p.connect.campaigns.iter().map(|c| c.name.clone()).collect() };
-            if campaigns(a) != campaigns(b) {
-                plan_changes.push(format!("campaigns: {:?} → {:?}", campaigns(a), campaigns(b)));
-            }
+                |p: &super::ClientTenancy| -> Vec<String> { p.connect.campaigns.iter().map(|c| c.name.clone()).collect() };
+            compare("campaigns", campaigns(a), campaigns(b));
         }
-        (Some(_), None) => plan_changes.push("the client is gone from the current scan".into()),
-        (None, Some(_)) => plan_changes.push("the client was not in the signed-off version".into()),
+        (Some(_), None) => tenancy_changes.push("the client is gone from the current scan".into()),
+        (None, Some(_)) => tenancy_changes.push("the client was not in the signed-off version".into()),
         (None, None) => {}
     }
     Drift {
@@ -529,7 +527,7 @@ pub fn drift(
         resources,
         findings_added,
         findings_removed,
-        plan_changes,
+        tenancy_changes,
     }
 }
 

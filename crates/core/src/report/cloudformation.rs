@@ -1,20 +1,22 @@
-//! CloudFormation templates of the target topology: one stack per client and Region (SES tenant with its
-//! associations and reputation policy, configuration set, templates; SMS pools, opt-out list and
-//! configuration set; a dedicated Connect instance and Customer Profiles domain), plus one shared stack
-//! per account and Region for what several clients use (shared templates, the shared instance and
-//! domain). Email events go to the default EventBridge bus, SMS events to an SNS topic per client.
+//! CloudFormation templates of the blueprint's target graph: one stack per client and Region, plus one
+//! shared stack per account and Region for what several clients use (shared templates, a shared instance
+//! and its domain). Each CloudFormation resource names, in its `Metadata.Pinshift.resources`, the graph
+//! resources it creates: a tenant with its associations, reputation policy and suppression settings; a
+//! pool with its members, opt-out list and keywords; an SMS configuration set with its event destination
+//! and default sender ID; SES configuration sets, event destinations and templates; opt-out lists; SNS
+//! topics; Connect instances (retained on delete) and Customer Profiles domains.
 //!
-//! Campaigns, flows and message templates are not here: Pinshift creates them in a run (unstarted,
-//! drafts), because they need the converted content and ids only known after these stacks exist.
+//! What the graph adopts (resources that exist), what waits for a person (a gate) and what a migration run
+//! creates (message templates, segments, flows, campaigns, whose ids only exist after these stacks) is not
+//! here; each stack's notes say so.
 
 use std::collections::BTreeMap;
 
 use serde_json::{Map, Value, json};
 
 use super::{Artifact, ReportInput};
-use crate::blueprint::plan::{ConnectTopology, SesPlan, SmsPlan};
-use crate::estate::path::text;
-use crate::estate::{ResourceKind, ResourceRecord};
+use crate::blueprint::graph::{self, TargetGraph, TargetResource};
+use crate::target::{TargetKind, parse_placeholder};
 use crate::{Error, Result};
 
 /// A CloudFormation logical id from a name: letters and digits only.
@@ -32,12 +34,49 @@ fn logical(prefix: &str, name: &str) -> String {
     out
 }
 
-fn tags(tags: &BTreeMap<String, String>) -> Value {
-    Value::Array(tags.iter().map(|(k, v)| json!({ "Key": k, "Value": v })).collect())
+fn tags(r: &TargetResource) -> Value {
+    Value::Array(r.tags.iter().map(|(k, v)| json!({ "Key": k, "Value": v })).collect())
 }
 
 fn sub(text: String) -> Value {
     json!({ "Fn::Sub": text })
+}
+
+/// A placeholder's value in a stack: an ARN CloudFormation can compute, or the name itself.
+fn resolve(text: &str) -> Value {
+    match parse_placeholder(text) {
+        Some((TargetKind::SesIdentity, name)) => {
+            sub(format!("arn:${{AWS::Partition}}:ses:${{AWS::Region}}:${{AWS::AccountId}}:identity/{name}"))
+        }
+        Some((TargetKind::SesConfigurationSet, name)) => {
+            sub(format!("arn:${{AWS::Partition}}:ses:${{AWS::Region}}:${{AWS::AccountId}}:configuration-set/{name}"))
+        }
+        Some((TargetKind::SesEmailTemplate, name)) => {
+            sub(format!("arn:${{AWS::Partition}}:ses:${{AWS::Region}}:${{AWS::AccountId}}:template/{name}"))
+        }
+        Some((TargetKind::SnsTopic, name)) => {
+            sub(format!("arn:${{AWS::Partition}}:sns:${{AWS::Region}}:${{AWS::AccountId}}:{name}"))
+        }
+        Some((_, name)) => Value::String(name.to_owned()),
+        None => Value::String(text.to_owned()),
+    }
+}
+
+/// SES v2's event type names as CloudFormation writes them (`RENDERING_FAILURE` → `renderingFailure`).
+fn cfn_event_type(name: &str) -> String {
+    let mut out = String::new();
+    let mut upper = false;
+    for c in name.chars() {
+        if c == '_' {
+            upper = true;
+        } else if upper {
+            out.push(c.to_ascii_uppercase());
+            upper = false;
+        } else {
+            out.push(c.to_ascii_lowercase());
+        }
+    }
+    out
 }
 
 struct Stack {
@@ -50,6 +89,19 @@ struct Stack {
 impl Stack {
     fn new(description: String) -> Stack {
         Stack { description, resources: Map::new(), outputs: Map::new(), notes: Vec::new() }
+    }
+
+    /// Adds a CloudFormation resource made from graph resources `from`.
+    fn add(&mut self, id: String, mut resource: Value, from: &[&TargetResource]) {
+        let ids: Vec<&str> = from.iter().map(|r| r.id.as_str()).collect();
+        resource["Metadata"] = json!({ "Pinshift": { "resources": ids } });
+        self.resources.insert(id, resource);
+    }
+
+    fn note(&mut self, note: String) {
+        if !self.notes.contains(&note) {
+            self.notes.push(note);
+        }
     }
 
     fn render(self) -> Result<Vec<u8>> {
@@ -67,374 +119,373 @@ impl Stack {
     }
 }
 
-fn template_record<'a>(records: &'a [ResourceRecord], ses: &SesPlan, name: &str) -> Option<&'a ResourceRecord> {
-    records.iter().find(|r| {
-        r.kind == ResourceKind::Template
-            && r.account_id == ses.account_id
-            && r.region == ses.region
-            && r.name.as_deref() == Some(name)
-            && text(&r.raw["TemplateType"]) == "EMAIL"
-    })
+/// The graph's resources of one stack, with what their CloudFormation resources need from each other.
+struct Place<'a> {
+    resources: Vec<&'a TargetResource>,
 }
 
-fn ses_template(record: &ResourceRecord, name: &str) -> Option<Value> {
-    if name.is_empty() || name.len() > 64 || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
-        return None;
+impl<'a> Place<'a> {
+    fn of(&self, kind: TargetKind) -> impl Iterator<Item = &'a TargetResource> + '_ {
+        self.resources.iter().copied().filter(move |r| r.kind == kind)
     }
-    let mut template = json!({ "TemplateName": name, "SubjectPart": text(&record.raw["Subject"]) });
-    for (from, to) in [("HtmlPart", "HtmlPart"), ("TextPart", "TextPart")] {
-        let part = text(&record.raw[from]);
-        if !part.is_empty() {
-            template[to] = Value::String(part);
+
+    /// Resources of `kind` whose spec field `field` is `value` (a tenant's associations, a pool's keywords).
+    fn with(&self, kind: TargetKind, field: &str, value: &Value) -> Vec<&'a TargetResource> {
+        self.of(kind).filter(|r| &r.spec[field] == value).collect()
+    }
+}
+
+/// Whether CloudFormation creates it here: created by Pinshift, not waiting for a person.
+fn creatable(r: &TargetResource) -> bool {
+    !r.existing && r.gate.is_none() && r.kind.created_by_pinshift()
+}
+
+fn add_ses(stack: &mut Stack, place: &Place) {
+    for set in place.of(TargetKind::SesConfigurationSet).filter(|r| creatable(r)) {
+        let set_id = logical("EmailConfigurationSet", &set.name);
+        stack.add(
+            set_id.clone(),
+            json!({ "Type": "AWS::SES::ConfigurationSet", "Properties": {
+                "Name": set.name,
+                "ReputationOptions": { "ReputationMetricsEnabled": true },
+                "SendingOptions": { "SendingEnabled": true },
+                "Tags": tags(set),
+            } }),
+            &[set],
+        );
+        for d in place.with(TargetKind::SesEventDestination, "ConfigurationSetName", &json!(set.name)) {
+            if !creatable(d) {
+                continue;
+            }
+            let spec = &d.spec["EventDestination"];
+            let mut destination = json!({
+                "Name": d.spec["EventDestinationName"],
+                "Enabled": true,
+                "MatchingEventTypes": spec["MatchingEventTypes"].as_array().into_iter().flatten()
+                    .filter_map(Value::as_str).map(cfn_event_type).collect::<Vec<_>>(),
+            });
+            if let Some(bus) = spec.get("EventBridgeDestination") {
+                destination["EventBridgeDestination"] = json!({ "EventBusArn": bus["EventBusArn"] });
+                stack.note(
+                    "Email events go to EventBridge (AWS's BPO guidance: alert on reputation findings and sending status at once)."
+                        .into(),
+                );
+            } else if let Some(firehose) = spec.get("KinesisFirehoseDestination") {
+                destination["KinesisFirehoseDestination"] = json!({
+                    "DeliveryStreamARN": firehose["DeliveryStreamArn"], "IAMRoleARN": firehose["IamRoleArn"] });
+            } else if let Some(sns) = spec.get("SnsDestination") {
+                destination["SnsDestination"] = json!({ "TopicARN": sns["TopicArn"] });
+            }
+            stack.add(
+                logical("EmailEvents", &d.name),
+                json!({ "Type": "AWS::SES::ConfigurationSetEventDestination", "Properties": {
+                    "ConfigurationSetName": { "Ref": set_id },
+                    "EventDestination": destination,
+                } }),
+                &[d],
+            );
         }
     }
-    Some(json!({ "Type": "AWS::SES::Template", "Properties": { "Template": template } }))
+    for t in place.of(TargetKind::SesEmailTemplate) {
+        if !creatable(t) {
+            stack.note(format!(
+                "Template {:?} is not created here: {}.",
+                t.name,
+                t.gate.as_deref().unwrap_or("it exists already")
+            ));
+            continue;
+        }
+        let content = &t.spec["TemplateContent"];
+        let mut template = json!({ "TemplateName": t.name, "SubjectPart": content["Subject"] });
+        for (from, to) in [("Html", "HtmlPart"), ("Text", "TextPart")] {
+            if let Some(part) = content.get(from) {
+                template[to] = part.clone();
+            }
+        }
+        stack.add(
+            logical("Template", &t.name),
+            json!({ "Type": "AWS::SES::Template", "Properties": { "Template": template } }),
+            &[t],
+        );
+    }
+    for tenant in place.of(TargetKind::SesTenant) {
+        let name = json!(tenant.name);
+        let associations = place.with(TargetKind::SesTenantAssociation, "TenantName", &name);
+        let policy = place.of(TargetKind::SesReputationPolicy).find(|r| r.name == tenant.name);
+        let suppression = place.of(TargetKind::SesSuppressionSettings).find(|r| r.name == tenant.name);
+        let mut properties = json!({
+            "TenantName": tenant.name,
+            "ResourceAssociations": associations.iter()
+                .map(|a| json!({ "ResourceArn": resolve(a.spec["ResourceArn"].as_str().unwrap_or_default()) }))
+                .collect::<Vec<_>>(),
+            "Tags": tags(tenant),
+        });
+        if let Some(p) = policy {
+            properties["ReputationEntity"] =
+                json!({ "Policy": { "ReputationEntityPolicy": p.spec["ReputationEntityPolicy"] } });
+        }
+        if let Some(s) = suppression {
+            properties["SuppressionAttributes"] = json!({
+                "SuppressionScope": s.spec["SuppressionScope"], "SuppressedReasons": s.spec["SuppressedReasons"] });
+        }
+        let mut from = vec![tenant];
+        from.extend(associations.iter().copied());
+        from.extend(policy);
+        from.extend(suppression);
+        let mut resource = json!({ "Type": "AWS::SES::Tenant", "Properties": properties });
+        // Associations name resources by ARN, so the tenant waits for those this stack creates.
+        let waits: Vec<String> = stack
+            .resources
+            .keys()
+            .filter(|k| k.starts_with("Template") || k.starts_with("EmailConfigurationSet"))
+            .cloned()
+            .collect();
+        if !waits.is_empty() {
+            resource["DependsOn"] = json!(waits);
+        }
+        let id = logical("Tenant", &tenant.name);
+        stack.outputs.insert(logical("TenantName", &tenant.name), json!({ "Value": { "Ref": id } }));
+        stack.add(id, resource, &from);
+        if let Some(p) = policy {
+            stack.note(format!(
+                "SES reputation policy of tenant {}: {}.",
+                tenant.name,
+                p.spec["ReputationEntityPolicy"].as_str().unwrap_or_default()
+            ));
+        }
+    }
 }
 
-fn add_ses(stack: &mut Stack, ses: &SesPlan, plan_tags: &BTreeMap<String, String>, shared_templates: &[String]) {
-    let mut associations = Vec::new();
-    for identity in &ses.identities {
-        associations.push(json!({ "ResourceArn": sub(format!(
-            "arn:${{AWS::Partition}}:ses:${{AWS::Region}}:${{AWS::AccountId}}:identity/{identity}")) }));
-    }
-    if ses.configuration_set_exists {
-        associations.push(json!({ "ResourceArn": sub(format!(
-            "arn:${{AWS::Partition}}:ses:${{AWS::Region}}:${{AWS::AccountId}}:configuration-set/{}", ses.configuration_set)) }));
-    } else {
-        stack.resources.insert(
-            "EmailConfigurationSet".into(),
-            json!({ "Type": "AWS::SES::ConfigurationSet", "Properties": { "Name": ses.configuration_set, "Tags": tags(plan_tags) } }),
+fn add_sms(stack: &mut Stack, place: &Place) {
+    for list in place.of(TargetKind::SmsOptOutList).filter(|r| creatable(r)) {
+        stack.add(
+            logical("OptOutList", &list.name),
+            json!({ "Type": "AWS::SMSVOICE::OptOutList", "Properties": { "OptOutListName": list.name, "Tags": tags(list) } }),
+            &[list],
         );
-        associations.push(json!({ "ResourceArn": sub(
-            "arn:${AWS::Partition}:ses:${AWS::Region}:${AWS::AccountId}:configuration-set/${EmailConfigurationSet}".into()) }));
-        stack.resources.insert(
-            "EmailEventDestination".into(),
-            json!({
-                "Type": "AWS::SES::ConfigurationSetEventDestination",
-                "Properties": {
-                    "ConfigurationSetName": { "Ref": "EmailConfigurationSet" },
-                    "EventDestination": {
-                        "Name": "pinshift-eventbridge",
-                        "Enabled": true,
-                        "MatchingEventTypes": ["send", "reject", "bounce", "complaint", "delivery", "open", "click", "renderingFailure", "deliveryDelay", "subscription"],
-                        "EventBridgeDestination": {
-                            "EventBusArn": sub("arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:event-bus/default".into())
-                        }
+    }
+    for pool in place.of(TargetKind::SmsPool) {
+        if !creatable(pool) {
+            stack.note(format!("Pool {} is not created here: {}.", pool.name, pool.gate.as_deref().unwrap_or("it exists")));
+            continue;
+        }
+        let reference = json!(crate::target::placeholder(TargetKind::SmsPool, &pool.name));
+        let members = place.with(TargetKind::SmsPoolIdentity, "PoolId", &reference);
+        let keywords = place.with(TargetKind::SmsKeyword, "OriginationIdentity", &reference);
+        let settings = place.with(TargetKind::SmsPoolSettings, "PoolId", &reference);
+        let mut identities = vec![pool.spec["OriginationIdentity"].clone()];
+        identities.extend(members.iter().map(|m| m.spec["OriginationIdentity"].clone()));
+        let mut mandatory = Map::new();
+        for k in &keywords {
+            mandatory.insert(k.spec["Keyword"].as_str().unwrap_or_default().to_owned(), json!({ "Message": k.spec["KeywordMessage"] }));
+        }
+        let mut properties = json!({
+            "OriginationIdentities": identities,
+            "MandatoryKeywords": mandatory,
+            "DeletionProtectionEnabled": true,
+            "Tags": tags(pool),
+        });
+        if let Some(s) = settings.first() {
+            let list = s.spec["OptOutListName"].as_str().unwrap_or_default();
+            let id = logical("OptOutList", list);
+            properties["OptOutListName"] =
+                if stack.resources.contains_key(&id) { json!({ "Ref": id }) } else { json!(list) };
+            properties["SelfManagedOptOutsEnabled"] = s.spec["SelfManagedOptOutsEnabled"].clone();
+        }
+        let mut from = vec![pool];
+        from.extend(members);
+        from.extend(keywords);
+        from.extend(settings);
+        stack.add(logical("Pool", &pool.name), json!({ "Type": "AWS::SMSVOICE::Pool", "Properties": properties }), &from);
+    }
+    for topic in place.of(TargetKind::SnsTopic).filter(|r| creatable(r)) {
+        let id = logical("SmsEventsTopic", &topic.name);
+        stack.add(
+            id.clone(),
+            json!({ "Type": "AWS::SNS::Topic", "Properties": { "TopicName": topic.name, "Tags": tags(topic) } }),
+            &[topic],
+        );
+        let policy: Value =
+            serde_json::from_str(topic.spec["Attributes"]["Policy"].as_str().unwrap_or("{}")).unwrap_or_default();
+        stack.add(
+            logical("SmsEventsTopicPolicy", &topic.name),
+            json!({ "Type": "AWS::SNS::TopicPolicy", "Properties": { "PolicyDocument": policy, "Topics": [{ "Ref": id }] } }),
+            &[topic],
+        );
+    }
+    for set in place.of(TargetKind::SmsConfigurationSet).filter(|r| creatable(r)) {
+        let name = json!(set.name);
+        let destinations: Vec<&TargetResource> = place
+            .with(TargetKind::SmsEventDestination, "ConfigurationSetName", &name)
+            .into_iter()
+            .filter(|d| creatable(d))
+            .collect();
+        let sender = place.with(TargetKind::SmsDefaultSenderId, "ConfigurationSetName", &name);
+        let mut properties = json!({
+            "ConfigurationSetName": set.name,
+            "EventDestinations": destinations.iter().map(|d| {
+                let mut destination = json!({
+                    "EventDestinationName": d.spec["EventDestinationName"],
+                    "Enabled": true,
+                    "MatchingEventTypes": d.spec["MatchingEventTypes"],
+                });
+                for key in ["SnsDestination", "KinesisFirehoseDestination", "CloudWatchLogsDestination"] {
+                    if let Some(Value::Object(fields)) = d.spec.get(key) {
+                        let fields: Map<String, Value> = fields
+                            .iter()
+                            .map(|(k, v)| (k.clone(), v.as_str().map_or_else(|| v.clone(), |t| {
+                                match parse_placeholder(t) {
+                                    Some((TargetKind::SnsTopic, topic)) => json!({ "Ref": logical("SmsEventsTopic", topic) }),
+                                    _ => resolve(t),
+                                }
+                            })))
+                            .collect();
+                        destination[key] = Value::Object(fields);
                     }
                 }
-            }),
+                destination
+            }).collect::<Vec<_>>(),
+            "Tags": tags(set),
+        });
+        if let Some(s) = sender.first() {
+            properties["DefaultSenderId"] = s.spec["SenderId"].clone();
+        }
+        let mut from = vec![set];
+        from.extend(destinations);
+        from.extend(sender);
+        stack.add(
+            logical("SmsConfigurationSet", &set.name),
+            json!({ "Type": "AWS::SMSVOICE::ConfigurationSet", "Properties": properties }),
+            &from,
         );
-        stack.notes.push(
-            "Email events go to the default EventBridge bus (AWS's BPO guidance: alert on reputation findings and sending status at once)."
+    }
+}
+
+fn add_connect(stack: &mut Stack, place: &Place) {
+    for instance in place.of(TargetKind::ConnectInstance).filter(|r| creatable(r)) {
+        let spec = &instance.spec;
+        let tags: Value = instance.tags.iter().map(|(k, v)| json!({ "Key": k, "Value": v })).collect();
+        stack.add(
+            logical("ConnectInstance", &instance.name),
+            json!({
+                "Type": "AWS::Connect::Instance",
+                "DeletionPolicy": "Retain",
+                "UpdateReplacePolicy": "Retain",
+                "Properties": {
+                    "IdentityManagementType": spec["IdentityManagementType"],
+                    "InstanceAlias": spec["InstanceAlias"],
+                    "Attributes": {
+                        "InboundCalls": spec["InboundCallsEnabled"],
+                        "OutboundCalls": spec["OutboundCallsEnabled"],
+                        "HighVolumeOutBound": true,
+                    },
+                    "Tags": tags,
+                }
+            }),
+            &[instance],
+        );
+        stack.note(
+            "Connect instances are retained on stack deletion: AWS limits how many instances an account may create or delete in 30 days."
                 .into(),
         );
     }
-    for name in &ses.templates {
-        associations.push(json!({ "ResourceArn": sub(format!(
-            "arn:${{AWS::Partition}}:ses:${{AWS::Region}}:${{AWS::AccountId}}:template/{name}")) }));
-        if shared_templates.contains(name) {
-            continue;
-        }
-        let id = logical("Template", name);
-        if stack.resources.contains_key(&id) {
-            continue;
-        }
-        // Filled in by the caller, which has the records.
-        stack.resources.insert(id, Value::Null);
-    }
-    stack.resources.insert(
-        "Tenant".into(),
-        json!({
-            "Type": "AWS::SES::Tenant",
-            "Properties": {
-                "TenantName": ses.tenant_name,
-                "ReputationEntity": { "Policy": { "ReputationEntityPolicy": format!(
-                    "arn:aws:ses:{}:aws:reputation-policy/{}", ses.region, ses.reputation_policy.as_str()) } },
-                "SuppressionAttributes": { "SuppressionScope": ses.suppression_scope, "SuppressedReasons": ses.suppressed_reasons },
-                "ResourceAssociations": associations,
-                "Tags": tags(plan_tags),
-            }
-        }),
-    );
-    stack.outputs.insert("TenantName".into(), json!({ "Value": { "Ref": "Tenant" } }));
-    stack.notes.push(format!("SES reputation policy {}: {}", ses.reputation_policy.as_str(), ses.reputation_reason));
-}
-
-fn add_sms(
-    stack: &mut Stack,
-    sms: &SmsPlan,
-    name: &str,
-    plan_tags: &BTreeMap<String, String>,
-    records: &[ResourceRecord],
-) {
-    let here = |r: &&ResourceRecord| r.account_id == sms.account_id && r.region == sms.region;
-    let list_exists =
-        records.iter().filter(here).any(|r| r.kind == ResourceKind::OptOutList && r.id == sms.opt_out_list);
-    let opt_out_list: Value = if list_exists {
-        Value::String(sms.opt_out_list.clone())
-    } else {
-        stack.resources.insert(
-            "OptOutList".into(),
-            json!({ "Type": "AWS::SMSVOICE::OptOutList", "Properties": { "OptOutListName": sms.opt_out_list, "Tags": tags(plan_tags) } }),
-        );
-        json!({ "Ref": "OptOutList" })
-    };
-    if !sms.carried_opt_out_lists.is_empty() {
-        stack.notes.push(format!(
-            "Opted-out numbers of {} are copied into {} by the migration run (PutOptedOutNumber), not by this stack.",
-            sms.carried_opt_out_lists.join(", "),
-            sms.opt_out_list
-        ));
-    }
-    for pool in &sms.pools {
-        let mut identities = Vec::new();
-        for number in &pool.numbers {
-            if let Some(r) = records
-                .iter()
-                .filter(here)
-                .find(|r| r.kind == ResourceKind::PhoneNumber && text(&r.raw["PhoneNumber"]) == *number)
-            {
-                identities.push(Value::String(text(&r.raw["PhoneNumberArn"])));
-                if r.raw.get("PoolId").is_some_and(|p| !p.is_null()) {
-                    stack.notes.push(format!(
-                        "{number} is in pool {} today: a number is in one pool only, so it leaves that pool first.",
-                        text(&r.raw["PoolId"])
-                    ));
-                }
-            }
-        }
-        for label in &pool.sender_ids {
-            let id = label.split(' ').next().unwrap_or_default();
-            if let Some(r) =
-                records.iter().filter(here).find(|r| r.kind == ResourceKind::SenderId && text(&r.raw["SenderId"]) == id)
-            {
-                identities.push(Value::String(text(&r.raw["SenderIdArn"])));
-            }
-        }
-        if identities.is_empty() {
-            continue;
-        }
-        identities.dedup();
-        stack.resources.insert(
-            logical("Pool", &pool.message_type.to_ascii_lowercase()),
-            json!({
-                "Type": "AWS::SMSVOICE::Pool",
-                "Properties": {
-                    "OriginationIdentities": identities,
-                    "MandatoryKeywords": {
-                        "HELP": { "Message": format!("{name}: for help, contact customer service. Reply STOP to opt out.") },
-                        "STOP": { "Message": format!("{name}: you are unsubscribed and will receive no more messages.") }
-                    },
-                    "OptOutListName": opt_out_list,
-                    "DeletionProtectionEnabled": true,
-                    "Tags": tags(plan_tags),
-                }
-            }),
-        );
-    }
-    let configuration_set_exists = records
-        .iter()
-        .filter(here)
-        .any(|r| r.kind == ResourceKind::SmsConfigurationSet && r.id == sms.configuration_set);
-    if !configuration_set_exists {
-        stack.resources.insert(
-            "SmsEventsTopic".into(),
-            json!({ "Type": "AWS::SNS::Topic", "Properties": { "TopicName": format!("{}-events", sms.configuration_set), "Tags": tags(plan_tags) } }),
-        );
-        let mut properties = json!({
-            "ConfigurationSetName": sms.configuration_set,
-            "EventDestinations": [{
-                "EventDestinationName": "pinshift-sns",
-                "Enabled": true,
-                "MatchingEventTypes": ["TEXT_ALL"],
-                "SnsDestination": { "TopicArn": { "Ref": "SmsEventsTopic" } }
-            }],
-            "Tags": tags(plan_tags),
-        });
-        stack.notes.push(
-            "SMS events go to an SNS topic of the client's; subscribe the consumers of the old event stream.".into(),
-        );
-        if let Some(sender) = &sms.default_sender_id {
-            properties["DefaultSenderId"] = Value::String(sender.clone());
-        }
-        stack.resources.insert(
-            "SmsConfigurationSet".into(),
-            json!({ "Type": "AWS::SMSVOICE::ConfigurationSet", "Properties": properties }),
-        );
-    }
-}
-
-fn add_connect(
-    stack: &mut Stack,
-    alias: &str,
-    domain: Option<(&str, u32)>,
-    plan_tags: &BTreeMap<String, String>,
-    telephony: bool,
-) {
-    stack.resources.insert(
-        "ConnectInstance".into(),
-        json!({
-            "Type": "AWS::Connect::Instance",
-            "DeletionPolicy": "Retain",
-            "UpdateReplacePolicy": "Retain",
-            "Properties": {
-                "IdentityManagementType": "CONNECT_MANAGED",
-                "InstanceAlias": alias,
-                "Attributes": { "InboundCalls": false, "OutboundCalls": telephony, "HighVolumeOutBound": true },
-                "Tags": tags(plan_tags),
-            }
-        }),
-    );
-    stack.notes.push(
-        "The Connect instance is retained on stack deletion: AWS limits how many instances an account may create or delete in 30 days."
-            .into(),
-    );
-    if let Some((name, days)) = domain {
-        stack.resources.insert(
-            "ProfilesDomain".into(),
+    for domain in place.of(TargetKind::ProfilesDomain).filter(|r| creatable(r)) {
+        let tags: Value = domain.tags.iter().map(|(k, v)| json!({ "Key": k, "Value": v })).collect();
+        stack.add(
+            logical("ProfilesDomain", &domain.name),
             json!({
                 "Type": "AWS::CustomerProfiles::Domain",
-                "Properties": { "DomainName": name, "DefaultExpirationDays": days, "Tags": tags(plan_tags) }
+                "Properties": {
+                    "DomainName": domain.name,
+                    "DefaultExpirationDays": domain.spec["DefaultExpirationDays"],
+                    "Tags": tags,
+                }
             }),
+            &[domain],
         );
-        stack.notes.push(format!(
-            "Associate domain {name} with instance {alias} in the Amazon Connect admin website: AWS has no API for it."
-        ));
+    }
+}
+
+/// One stack's file name: `<client>-<Region>.json`, with the account when a client spans several.
+fn stack_name(owner: &str, account: &str, region: &str, accounts: usize) -> String {
+    if owner == graph::SHARED || accounts > 1 {
+        format!("{owner}-{account}-{region}.json")
+    } else {
+        format!("{owner}-{region}.json")
     }
 }
 
 pub fn render(input: &ReportInput) -> Result<Vec<Artifact>> {
-    let bp = input.blueprint;
-    // Templates owned by several clients live in the shared stack of their account and Region.
-    let shared_templates: Vec<(String, String, String)> = bp
-        .assessment
-        .attributions
-        .iter()
-        .filter(|a| a.resource.kind == ResourceKind::Template && a.shared())
-        .map(|a| (a.resource.account_id.clone(), a.resource.region.clone(), a.resource.label().to_owned()))
-        .collect();
-    let mut shared: BTreeMap<(String, String), Stack> = BTreeMap::new();
-    let mut out = Vec::new();
-    for plan in &bp.clients {
-        let mut places: BTreeMap<(String, String), Stack> = BTreeMap::new();
-        let first = bp.assessment.client(&plan.client).and_then(|c| c.client.projects.first());
-        for ses in &plan.ses {
-            let stack = places
-                .entry((ses.account_id.clone(), ses.region.clone()))
-                .or_insert_with(|| Stack::new(format!("Pinshift: {} ({}) in {}", plan.name, plan.client, ses.region)));
-            let shared_here: Vec<String> = shared_templates
-                .iter()
-                .filter(|(a, r, _)| *a == ses.account_id && *r == ses.region)
-                .map(|(_, _, n)| n.clone())
-                .collect();
-            add_ses(stack, ses, &plan.tags, &shared_here);
-            let pending: Vec<String> =
-                stack.resources.iter().filter(|(_, v)| v.is_null()).map(|(k, _)| k.clone()).collect();
-            for id in pending {
-                let name = ses.templates.iter().find(|n| logical("Template", n) == id).cloned().unwrap_or_default();
-                match template_record(input.records, ses, &name).and_then(|r| ses_template(r, &name)) {
-                    Some(resource) => {
-                        stack.resources.insert(id, resource);
-                    }
-                    None => {
-                        stack.resources.remove(&id);
-                        stack.notes.push(format!("Template {name:?} is not created here: SES template names are 1–64 letters, digits, '-' and '_'."));
-                    }
-                }
-            }
-            // Associations name templates by ARN, so the tenant waits for the ones this stack creates.
-            let templates: Vec<String> =
-                stack.resources.keys().filter(|k| k.starts_with("Template")).cloned().collect();
-            if let (false, Some(tenant)) = (templates.is_empty(), stack.resources.get_mut("Tenant")) {
-                tenant["DependsOn"] = json!(templates);
-            }
-            for name in &ses.templates {
-                if shared_here.contains(name) {
-                    let shared_stack =
-                        shared.entry((ses.account_id.clone(), ses.region.clone())).or_insert_with(|| {
-                            Stack::new(format!("Pinshift: resources shared by several clients in {}", ses.region))
-                        });
-                    let id = logical("Template", name);
-                    if !shared_stack.resources.contains_key(&id)
-                        && let Some(resource) =
-                            template_record(input.records, ses, name).and_then(|r| ses_template(r, name))
-                    {
-                        shared_stack.resources.insert(id, resource);
-                    }
-                    stack.notes.push(format!(
-                        "Template {name} is shared: it is created by the shared stack; deploy that first."
-                    ));
-                }
-            }
-            stack.notes.push(
-                "Template content keeps Pinpoint's variable paths: the sender's TemplateData supplies them.".into(),
-            );
-        }
-        for sms in &plan.sms {
-            let stack = places
-                .entry((sms.account_id.clone(), sms.region.clone()))
-                .or_insert_with(|| Stack::new(format!("Pinshift: {} ({}) in {}", plan.name, plan.client, sms.region)));
-            add_sms(stack, sms, &plan.name, &plan.tags, input.records);
-        }
-        if let Some(project) = first {
-            let telephony = plan.connect.campaigns.iter().any(|c| c.channels.iter().any(|ch| ch == "telephony"));
-            let key = (project.account_id.clone(), project.region.clone());
-            match plan.connect.topology {
-                ConnectTopology::Dedicated => {
-                    let stack = places.entry(key).or_insert_with(|| {
-                        Stack::new(format!("Pinshift: {} ({}) in {}", plan.name, plan.client, project.region))
-                    });
-                    let domain =
-                        plan.connect.profiles_domain.as_ref().map(|d| (d.name.as_str(), d.default_expiration_days));
-                    add_connect(
-                        stack,
-                        plan.connect.instance_alias.as_deref().unwrap_or(&plan.client),
-                        domain,
-                        &plan.tags,
-                        telephony,
-                    );
-                }
-                ConnectTopology::Shared => {
-                    let stack = shared.entry(key).or_insert_with(|| {
-                        Stack::new(format!("Pinshift: resources shared by several clients in {}", project.region))
-                    });
-                    if !stack.resources.contains_key("ConnectInstance") {
-                        let domain =
-                            plan.connect.profiles_domain.as_ref().map(|d| (d.name.as_str(), d.default_expiration_days));
-                        let shared_tags = BTreeMap::from([("pinshift:client".to_owned(), "shared".to_owned())]);
-                        add_connect(
-                            stack,
-                            plan.connect.instance_alias.as_deref().unwrap_or("shared-engage"),
-                            domain,
-                            &shared_tags,
-                            telephony,
-                        );
-                        stack.notes.push(format!(
-                            "Profiles in the shared domain carry the client id in {}; segments filter on it.",
-                            crate::blueprint::plan::PARTITION_ATTRIBUTE
-                        ));
-                    }
-                }
-                ConnectTopology::MessagingOnly => {}
-            }
-        }
-        let accounts = places.keys().map(|(a, _)| a).collect::<std::collections::BTreeSet<_>>().len();
-        for ((account, region), stack) in places {
-            if stack.resources.is_empty() {
-                continue;
-            }
-            let name = if accounts > 1 {
-                format!("{}-{account}-{region}.json", plan.client)
-            } else {
-                format!("{}-{region}.json", plan.client)
-            };
-            out.push(Artifact { name, bytes: stack.render()? });
-        }
+    let graph: TargetGraph = graph::derive(input.blueprint, input.records, jiff::Timestamp::UNIX_EPOCH)?;
+    // (owner, account, Region) → its resources; shared resources go to the shared stack of their place.
+    let mut places: BTreeMap<(String, String, String), Place> = BTreeMap::new();
+    for r in &graph.resources {
+        let owner = if r.shared() { graph::SHARED.to_owned() } else { r.clients.first().cloned().unwrap_or_default() };
+        places
+            .entry((owner, r.account_id.clone(), r.region.clone()))
+            .or_insert_with(|| Place { resources: Vec::new() })
+            .resources
+            .push(r);
     }
-    for ((account, region), stack) in shared {
-        if !stack.resources.is_empty() {
-            out.push(Artifact { name: format!("shared-{account}-{region}.json"), bytes: stack.render()? });
+    let mut accounts: BTreeMap<&str, std::collections::BTreeSet<&str>> = BTreeMap::new();
+    for (owner, account, _) in places.keys() {
+        accounts.entry(owner.as_str()).or_default().insert(account.as_str());
+    }
+    let mut out = Vec::new();
+    for ((owner, account, region), place) in &places {
+        let description = if owner == graph::SHARED {
+            format!("Pinshift: resources shared by several clients in {region}")
+        } else {
+            let name = input.blueprint.client(owner).map_or(owner.as_str(), |c| c.name.as_str());
+            format!("Pinshift: {name} ({owner}) in {region}")
+        };
+        let mut stack = Stack::new(description);
+        add_ses(&mut stack, place);
+        add_sms(&mut stack, place);
+        add_connect(&mut stack, place);
+        let run: Vec<&str> = place
+            .resources
+            .iter()
+            .filter(|r| creatable(r))
+            .filter(|r| {
+                !stack.resources.values().any(|v| {
+                    v["Metadata"]["Pinshift"]["resources"].as_array().is_some_and(|ids| ids.iter().any(|i| i == &r.id))
+                })
+            })
+            .map(|r| r.kind.label())
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        if !run.is_empty() {
+            stack.note(format!(
+                "Created by a Pinshift migration run, not by this stack (they need ids only known after it): {}.",
+                run.join(", ")
+            ));
         }
+        let gated: Vec<String> =
+            place.resources.iter().filter_map(|r| r.gate.as_ref().map(|g| format!("{} {}: {g}", r.kind.label(), r.name))).collect();
+        for g in gated {
+            stack.note(format!("Waits for a person — {g}."));
+        }
+        if stack.resources.is_empty() {
+            continue;
+        }
+        out.push(Artifact {
+            name: stack_name(owner, account, region, accounts.get(owner.as_str()).map_or(1, |a| a.len())),
+            bytes: stack.render()?,
+        });
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn event_types_read_as_cloudformation_writes_them() {
+        assert_eq!(cfn_event_type("RENDERING_FAILURE"), "renderingFailure");
+        assert_eq!(cfn_event_type("SEND"), "send");
+        assert_eq!(cfn_event_type("DELIVERY_DELAY"), "deliveryDelay");
+    }
 }

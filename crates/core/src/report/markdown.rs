@@ -96,7 +96,7 @@ pub fn render(input: &ReportInput) -> String {
                         "`{}` ({}: {})",
                         p.name,
                         p.message_type,
-                        list(&[p.numbers.clone(), p.sender_ids.clone()].concat())
+                        list(&p.members())
                     )
                 })
                 .collect();
@@ -127,15 +127,15 @@ pub fn render(input: &ReportInput) -> String {
                 "  - {} campaign `{}` ({}){}",
                 t.campaign_type,
                 t.name,
-                t.channels.join(", "),
+                t.channel_labels(),
                 t.flow.as_ref().map(|f| format!(", flow `{f}` as draft")).unwrap_or_default()
             );
         }
         for n in &c.not_created {
-            let _ = writeln!(md, "  - not created: {n}");
+            let _ = writeln!(md, "  - not created: {}", n.describe());
         }
         for a in &plan.analytics {
-            let _ = writeln!(md, "- **Analytics**: {} → {}", a.source, a.destination);
+            let _ = writeln!(md, "- **Analytics**: {} → {}", a.source(), a.destination());
         }
         let findings: Vec<_> = bp.assessment.findings_of(&plan.client).filter(|f| f.fit != Fit::Direct).collect();
         if !findings.is_empty() {

@@ -6,6 +6,7 @@
 //! push and custom channels — is reported, never dropped silently. Inline messages become Q in Connect
 //! templates of their own (translated like any template).
 
+use crate::target::TargetKind;
 use std::collections::BTreeMap;
 
 use serde::Serialize;
@@ -79,14 +80,20 @@ pub(super) fn email_channel(
 ) {
     let tpl = Reference::new(
         "channelSubtypeConfig.email.defaultOutboundConfig.wisdomTemplateArn",
-        "message-template",
+        TargetKind::MessageTemplate,
         template,
+    );
+    // The field takes the address itself; the reference says the instance must have it first.
+    let address = Reference::new(
+        "channelSubtypeConfig.email.defaultOutboundConfig.connectSourceEmailAddress",
+        TargetKind::ConnectEmailAddress,
+        from,
     );
     channels.insert(
         "email".into(),
         json!({"outboundMode": {"agentless": {}}, "defaultOutboundConfig": {"connectSourceEmailAddress": from, "wisdomTemplateArn": tpl.placeholder()}}),
     );
-    refs.push(tpl);
+    refs.extend([address, tpl]);
 }
 
 /// The SMS subtype: agentless, from the phone number `number`, with the message template `template`.
@@ -98,12 +105,12 @@ pub(super) fn sms_channel(
 ) {
     let phone = Reference::new(
         "channelSubtypeConfig.sms.defaultOutboundConfig.connectSourcePhoneNumberArn",
-        "phone-number",
+        TargetKind::ConnectPhoneNumber,
         number,
     );
     let tpl = Reference::new(
         "channelSubtypeConfig.sms.defaultOutboundConfig.wisdomTemplateArn",
-        "message-template",
+        TargetKind::MessageTemplate,
         template,
     );
     channels.insert(
@@ -121,7 +128,7 @@ pub(super) fn event_source(
     domain: &str,
     filter: &Value,
 ) -> String {
-    let domain = Reference::new("source.eventTrigger.customerProfilesDomainArn", "profiles-domain", domain);
+    let domain = Reference::new("source.eventTrigger.customerProfilesDomainArn", TargetKind::ProfilesDomain, domain);
     def.insert("source".into(), json!({"eventTrigger": {"customerProfilesDomainArn": domain.placeholder()}}));
     refs.push(domain);
     crate::estate::path::find(filter, "Dimensions.EventType.Values[]")
@@ -133,7 +140,7 @@ pub(super) fn event_source(
 
 /// The segment definition `definition` as the source.
 pub(super) fn segment_source(def: &mut Map<String, Value>, refs: &mut Vec<Reference>, definition: String) {
-    let seg = Reference::new("source.customerProfilesSegmentArn", "segment-definition", definition);
+    let seg = Reference::new("source.customerProfilesSegmentArn", TargetKind::SegmentDefinition, definition);
     def.insert("source".into(), json!({"customerProfilesSegmentArn": seg.placeholder()}));
     refs.push(seg);
 }
@@ -200,7 +207,7 @@ pub fn translate(raw: &Value, ctx: &CampaignContext<'_>) -> CampaignTranslation 
     let prefix = ctx.prefix.as_deref();
     let mut def = Map::new();
     def.insert("name".into(), json!(target_name(prefix, &name, 127)));
-    let instance = Reference::new("connectInstanceId", "connect-instance", ctx.instance.clone());
+    let instance = Reference::new("connectInstanceId", TargetKind::ConnectInstance, ctx.instance.clone());
     def.insert("connectInstanceId".into(), json!(instance.placeholder()));
     t.references.push(instance);
     def.insert("type".into(), json!("MANAGED"));

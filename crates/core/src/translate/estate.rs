@@ -14,6 +14,7 @@ use super::journey::{self, JourneyTranslation};
 use super::segment::{self, SegmentContext, SegmentTranslation};
 use super::{Loss, Severity};
 use crate::assess::{Assessment, ResourceRef};
+use crate::target::TargetKind;
 use crate::estate::{ResourceKind, ResourceRecord};
 use crate::profile::{ProfileMapping, Variable};
 use crate::scan::audience::AudienceProfile;
@@ -101,13 +102,17 @@ impl ClientTranslations {
 pub struct RecordIndex<'a> {
     by_project: BTreeMap<String, Vec<&'a ResourceRecord>>,
     account_level: BTreeMap<String, &'a ResourceRecord>,
+    /// Every version of every template: (account, Region, template) → versions.
+    versions: BTreeMap<(String, String, String), Vec<&'a ResourceRecord>>,
 }
 
 impl<'a> RecordIndex<'a> {
     pub fn new(records: &'a [ResourceRecord]) -> RecordIndex<'a> {
         let mut index = RecordIndex::default();
         for r in records {
-            if r.project_id.is_empty() {
+            if r.kind == ResourceKind::TemplateVersion {
+                index.versions.entry((r.account_id.clone(), r.region.clone(), r.id.clone())).or_default().push(r);
+            } else if r.project_id.is_empty() {
                 index.account_level.insert(ResourceRef::of(r).key(), r);
             } else {
                 index.by_project.entry(r.project_key()).or_default().push(r);
@@ -146,6 +151,8 @@ pub struct ClientScope<'a> {
     pub placement: Placement,
     pub project: Vec<&'a ResourceRecord>,
     pub templates: Vec<&'a ResourceRecord>,
+    /// Every version of the client's templates (journeys may pin one).
+    pub template_versions: Vec<&'a ResourceRecord>,
     pub mapping: ProfileMapping,
     pub segment_names: BTreeMap<String, String>,
 }
@@ -183,6 +190,12 @@ impl<'a> ClientScope<'a> {
             .filter(|a| a.resource.kind == ResourceKind::Template && a.clients.iter().any(|c| c == client))
             .filter_map(|a| index.account_level.get(&a.resource.key()).copied())
             .collect();
+        let template_versions: Vec<&ResourceRecord> = templates
+            .iter()
+            .flat_map(|t| {
+                index.versions.get(&(t.account_id.clone(), t.region.clone(), t.id.clone())).into_iter().flatten().copied()
+            })
+            .collect();
         let audiences: Vec<AudienceProfile> = project
             .iter()
             .filter(|r| r.kind == ResourceKind::AudienceProfile)
@@ -198,7 +211,15 @@ impl<'a> ClientScope<'a> {
             .filter(|r| r.kind == ResourceKind::Segment)
             .map(|r| (r.id.clone(), r.name.clone().unwrap_or_else(|| r.id.clone())))
             .collect();
-        Ok(ClientScope { client: client.to_owned(), placement, project, templates, mapping, segment_names })
+        Ok(ClientScope {
+            client: client.to_owned(),
+            placement,
+            project,
+            templates,
+            template_versions,
+            mapping,
+            segment_names,
+        })
     }
 
     fn shared(&self) -> bool {
@@ -283,7 +304,12 @@ impl<'a> ClientScope<'a> {
     }
 
     pub fn translate_template(&self, record: &ResourceRecord, target: Target) -> TemplateTranslation {
-        let mut t = translate_template(&named_template(record), target, &self.mapping);
+        self.translate_raw_template(&named_template(record), target)
+    }
+
+    /// A template payload (with its `TemplateName`) translated for where this client's templates go.
+    fn translate_raw_template(&self, raw: &Value, target: Target) -> TemplateTranslation {
+        let mut t = translate_template(raw, target, &self.mapping);
         if target == Target::Connect && self.shared() {
             t.target_name = campaign::template_name(self.prefix().as_deref(), &t.name);
             if let Some(n) = t.content.get_mut("name") {
@@ -308,6 +334,23 @@ impl<'a> ClientScope<'a> {
             }
         }
         let of = |kind| self.project.iter().filter(move |r| r.kind == kind);
+        let journeys: Vec<JourneyTranslation> =
+            if connect { of(ResourceKind::Journey).map(|r| self.translate_journey(r, now)).collect() } else { Vec::new() };
+        // A journey that pins a template version sends it as a message template of its own.
+        for pinned in journeys.iter().flat_map(|j| &j.references).filter(|r| r.kind == TargetKind::MessageTemplate) {
+            if templates.iter().any(|t| t.target == Target::Connect && t.target_name == pinned.name) {
+                continue;
+            }
+            let version = self.template_versions.iter().find(|v| {
+                let name = v.name.as_deref().unwrap_or(&v.id);
+                campaign::template_name(self.prefix().as_deref(), &format!("{name}-v{}", v.version)) == pinned.name
+            });
+            if let Some(v) = version {
+                let mut raw = v.raw.clone();
+                raw["TemplateName"] = Value::String(format!("{}-v{}", v.name.as_deref().unwrap_or(&v.id), v.version));
+                templates.push(self.translate_raw_template(&raw, Target::Connect));
+            }
+        }
         ClientTranslations {
             client: self.client.clone(),
             templates,
@@ -321,11 +364,7 @@ impl<'a> ClientScope<'a> {
             } else {
                 Vec::new()
             },
-            journeys: if connect {
-                of(ResourceKind::Journey).map(|r| self.translate_journey(r, now)).collect()
-            } else {
-                Vec::new()
-            },
+            journeys,
         }
     }
 }

@@ -8,6 +8,7 @@
 //! segment membership, engagement events Connect may not report — is built as far as it goes and
 //! reported.
 
+use crate::target::TargetKind;
 use serde::Serialize;
 use serde_json::{Map, Value, json};
 use ts_rs::TS;
@@ -65,7 +66,7 @@ fn transitions(next: &str, conditions: Vec<Value>, error: &str) -> Value {
 }
 
 impl Flow<'_> {
-    fn reference(&mut self, field: String, kind: &str, name: String) -> String {
+    fn reference(&mut self, field: String, kind: TargetKind, name: String) -> String {
         let r = Reference::new(field, kind, name);
         let p = r.placeholder();
         if !self.references.contains(&r) {
@@ -75,9 +76,9 @@ impl Flow<'_> {
     }
 
     fn templated(&mut self, action: &str, template: &str) -> Value {
-        let kb = self.reference(format!("flow {action}"), "knowledge-base", self.ctx.instance.clone());
+        let kb = self.reference(format!("flow {action}"), TargetKind::KnowledgeBase, self.ctx.instance.clone());
         let name = template_name(self.ctx.prefix.as_deref(), template);
-        let t = self.reference(format!("flow {action}"), "message-template", name);
+        let t = self.reference(format!("flow {action}"), TargetKind::MessageTemplate, name);
         json!({"MessageSourceType": "TEMPLATE", "TemplatedMessage": {"WisdomKnowledgeBaseArn": kb, "WisdomMessageTemplateArn": t}})
     }
 
@@ -154,7 +155,7 @@ impl Flow<'_> {
                 ));
             }
             let message = self.templated(&me, template);
-            let phone = self.reference(format!("flow {me}"), "phone-number", number.clone());
+            let phone = self.reference(format!("flow {me}"), TargetKind::ConnectPhoneNumber, number.clone());
             self.sms.get_or_insert((template.to_owned(), number));
             self.push(
                 &me,
@@ -163,7 +164,7 @@ impl Flow<'_> {
                 transitions(&next_of(s), vec![], "NoMatchingError"),
             );
         } else if let Some(p) = a.get("PUSH").filter(|v| v.is_object()) {
-            let lambda = self.reference(format!("flow {me}"), "lambda-function", "push-sender".into());
+            let lambda = self.reference(format!("flow {me}"), TargetKind::LambdaFunction, "push-sender".into());
             self.losses.push(
                 Loss::new(Severity::Warning, format!("activity {key}"), format!("{at}.PUSH"), format!("push has no journey block: a custom action calls a Lambda function that sends template {} through End User Messaging push", p["TemplateName"].as_str().unwrap_or_default()))
                     .suggest("write and deploy the push-sender function (AWS's Amplify migration guide shows one)"),
@@ -185,7 +186,7 @@ impl Flow<'_> {
                     format!("{at}.CUSTOM.DeliveryUri"),
                     format!("custom actions call Lambda functions; the webhook {uri} needs one that forwards to it"),
                 ));
-                self.reference(format!("flow {me}"), "lambda-function", format!("forward-{me}"))
+                self.reference(format!("flow {me}"), TargetKind::LambdaFunction, format!("forward-{me}"))
             };
             self.push(
                 &me,
@@ -376,7 +377,7 @@ impl Flow<'_> {
                 .get(sid)
                 .map(|n| definition_name(self.ctx.prefix.as_deref(), n))
                 .unwrap_or_else(|| sid.to_owned());
-            let r = self.reference(format!("flow {check}"), "segment-definition", segment.clone());
+            let r = self.reference(format!("flow {check}"), TargetKind::SegmentDefinition, segment.clone());
             self.losses.push(
                 Loss::new(
                     Severity::Loss,
@@ -515,7 +516,7 @@ pub fn translate(raw: &Value, ctx: &CampaignContext<'_>) -> JourneyTranslation {
         "Actions": f.actions,
     });
     let flow_name = target_name(prefix, &format!("{name}-flow"), 127);
-    let instance = Reference::new("InstanceId", "connect-instance", ctx.instance.clone());
+    let instance = Reference::new("InstanceId", TargetKind::ConnectInstance, ctx.instance.clone());
     let flow = json!({
         "InstanceId": instance.placeholder(),
         "Name": flow_name,
@@ -533,7 +534,7 @@ pub fn translate(raw: &Value, ctx: &CampaignContext<'_>) -> JourneyTranslation {
     def.insert("name".into(), json!(target_name(prefix, &name, 127)));
     def.insert("connectInstanceId".into(), json!(instance.placeholder()));
     def.insert("type".into(), json!("JOURNEY"));
-    let flow_ref = Reference::new("connectCampaignFlowArn", "campaign-flow", flow_name.clone());
+    let flow_ref = Reference::new("connectCampaignFlowArn", TargetKind::CampaignFlow, flow_name.clone());
     def.insert("connectCampaignFlowArn".into(), json!(flow_ref.placeholder()));
     references.push(flow_ref);
     let mut channels = Map::new();

@@ -8,6 +8,7 @@
 //! profile meets — a definition that cannot say who it means selects nobody, never everybody, until a
 //! person puts the right criterion in (the size estimate shows the gap).
 
+use crate::target::TargetKind;
 use std::collections::BTreeMap;
 
 use serde::Serialize;
@@ -168,7 +169,7 @@ pub fn translate(raw: &Value, ctx: &SegmentContext<'_>) -> SegmentTranslation {
             ));
         }
     }
-    t.references.push(Reference::new("DomainName", "profiles-domain", ctx.domain.clone()));
+    t.references.push(Reference::new("DomainName", TargetKind::ProfilesDomain, ctx.domain.clone()));
     t
 }
 
@@ -202,7 +203,7 @@ fn segment_groups(groups: &Value, at: &str, ctx: &SegmentContext<'_>, t: &mut Se
                     sources.push(json!({"SegmentDefinitionName": name}));
                     t.references.push(Reference::new(
                         format!("SegmentGroups.Groups[{i}].SourceSegments"),
-                        "segment-definition",
+                        TargetKind::SegmentDefinition,
                         name,
                     ));
                 }

@@ -12,8 +12,9 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("connections", &["connections"]),
     ("what a scan found, with its JSON paths", &["estate"]),
     (
-        "how two scans differ; the engines' model (Handlebars as Pinpoint, SES and Connect read it)",
-        &["diff", "templates"],
+        "how two scans differ; the engines' model (Handlebars as Pinpoint, SES and Connect read it); the kinds of \
+         target resource",
+        &["diff", "templates", "target"],
     ),
     ("the scan, with audience profiling", &["scan"]),
     ("the offline dump (a source the scan reads)", &["dump"]),

@@ -11,6 +11,7 @@ mod scan;
 mod template_properties;
 mod templates;
 mod translations;
+mod upgrade;
 
 use jiff::Timestamp;
 use pinshift_core::clock::FixedClock;

@@ -286,7 +286,7 @@ export type ReputationPolicy = "standard" | "strict" | "none";
 
 export type ConnectTopology = "dedicated" | "shared" | "messaging_only";
 
-export type PlanChoice = { topology?: ConnectTopology, reputation?: ReputationPolicy, tenant_name?: string, };
+export type TenancyOverride = { topology?: ConnectTopology, reputation?: ReputationPolicy, tenant_name?: string, };
 
 export type EmailHealth = { sent: number, delivered: number, hard_bounced: number, complaints: number, 
 /**
@@ -294,7 +294,23 @@ export type EmailHealth = { sent: number, delivered: number, hard_bounced: numbe
  */
 bounce_rate: number, complaint_rate: number, };
 
-export type SesPlan = { account_id: string, region: string, tenant_name: string, reputation_policy: ReputationPolicy, reputation_reason: string, 
+export type EventTarget = { "kind": "event_bridge", event_bus_arn?: string, } | { "kind": "firehose", delivery_stream_arn: string, 
+/**
+ * `None` until someone names a role the service may assume (a decision).
+ */
+iam_role_arn?: string, } | { "kind": "kinesis_stream", stream_arn: string, } | { "kind": "sns", topic_arn?: string, } | { "kind": "cloud_watch_logs", log_group_arn: string, iam_role_arn?: string, } | { "kind": "cloud_watch_metrics" } | { "kind": "pinpoint", application_arn: string, };
+
+export type EventDestination = { name: string, target: EventTarget, 
+/**
+ * It is on the client's configuration set already (kept, not created).
+ */
+existing: boolean, 
+/**
+ * Why this destination (the project's event stream, AWS's guidance…), for a new one.
+ */
+reason: string, };
+
+export type SesTenancy = { account_id: string, region: string, tenant_name: string, reputation_policy: ReputationPolicy, reputation_reason: string, 
 /**
  * Suppression list scope: `TENANT` keeps one client's bounces from suppressing another's.
  */
@@ -302,9 +318,19 @@ suppression_scope: string, suppressed_reasons: Array<string>, configuration_set:
 /**
  * `true` when the configuration set exists already (it is associated, not created).
  */
-configuration_set_exists: boolean, event_destinations: Array<string>, identities: Array<string>, templates: Array<string>, };
+configuration_set_exists: boolean, event_destinations: Array<EventDestination>, 
+/**
+ * Identities the client sends from (SES identities exist already: Pinpoint used them).
+ */
+identities: Array<string>, 
+/**
+ * SES templates to create (email templates the client owns).
+ */
+templates: Array<string>, };
 
-export type PoolPlan = { name: string, 
+export type SenderId = { sender_id: string, iso_country_code: string, };
+
+export type SmsPool = { name: string, 
 /**
  * `TRANSACTIONAL` or `PROMOTIONAL` (immutable on a pool).
  */
@@ -312,19 +338,21 @@ message_type: string,
 /**
  * Numbers (E.164) that move into the pool: only numbers this client owns alone.
  */
-numbers: Array<string>, sender_ids: Array<string>, };
+numbers: Array<string>, sender_ids: Array<SenderId>, };
 
-export type SmsPlan = { account_id: string, region: string, pools: Array<PoolPlan>, configuration_set: string, configuration_set_exists: boolean, default_sender_id?: string, opt_out_list: string, 
+export type SmsTenancy = { account_id: string, region: string, pools: Array<SmsPool>, configuration_set: string, configuration_set_exists: boolean, default_sender_id?: string, opt_out_list: string, 
 /**
  * Existing opt-out lists whose numbers are copied into the client's list.
  */
-carried_opt_out_lists: Array<string>, event_destinations: Array<string>, };
+carried_opt_out_lists: Array<string>, event_destinations: Array<EventDestination>, };
 
-export type DomainPlan = { name: string, 
+export type ProfilesDomain = { name: string, 
 /**
  * Always explicit: Customer Profiles' defaults would silently expire data.
  */
 default_expiration_days: number, shared: boolean, };
+
+export type CampaignChannel = "email" | "sms" | "telephony" | "push" | "custom";
 
 export type TargetCampaign = { source_kind: ResourceKind, source_id: string, name: string, 
 /**
@@ -334,9 +362,31 @@ campaign_type: string,
 /**
  * The CAMPAIGN flow drafted for a journey.
  */
-flow?: string, channels: Array<string>, };
+flow?: string, channels: Array<CampaignChannel>, };
 
-export type ConnectPlan = { topology: ConnectTopology, reason: string, 
+export type MessageTemplateRef = { 
+/**
+ * The Pinpoint template's name.
+ */
+name: string, 
+/**
+ * `EMAIL`, `SMS` or `PUSH`.
+ */
+channel: string, };
+
+export type CommunicationLimit = { max_count_per_recipient: number, 
+/**
+ * Days (Outbound Campaigns takes 1–30).
+ */
+frequency_days: number, 
+/**
+ * The Pinpoint setting it comes from (`JourneyLimits.DailyCap`).
+ */
+source_field: string, };
+
+export type NotCreated = { kind: ResourceKind, name: string, reason: string, };
+
+export type ConnectTenancy = { topology: ConnectTopology, reason: string, 
 /**
  * A person chose the topology.
  */
@@ -344,21 +394,21 @@ overridden: boolean, instance_alias?: string,
 /**
  * For a shared instance: the profile attribute that carries the client id.
  */
-partition_attribute?: string, profiles_domain?: DomainPlan, campaigns: Array<TargetCampaign>, 
+partition_attribute?: string, profiles_domain?: ProfilesDomain, campaigns: Array<TargetCampaign>, 
 /**
  * Q in Connect message templates to create.
  */
-message_templates: Array<string>, 
+message_templates: Array<MessageTemplateRef>, 
 /**
  * Instance communication limits from the project settings.
  */
-communication_limits: Array<string>, 
+communication_limits: Array<CommunicationLimit>, 
 /**
- * Campaigns and journeys that are not created (no successor), with why.
+ * Campaigns and journeys that are not created (no successor).
  */
-not_created: Array<string>, };
+not_created: Array<NotCreated>, };
 
-export type AnalyticsPlan = { source: string, destination: string, };
+export type AnalyticsRoute = { "kind": "event_stream", stream_arn: string, } | { "kind": "kpi_archive", windows: number, } | { "kind": "email_metrics" };
 
 export type Severity = "loss" | "warning" | "note";
 
@@ -378,16 +428,15 @@ at: string,
  */
 position?: Position, message: string, suggestion?: string, };
 
+export type TargetService = "ses" | "sms" | "sns" | "connect" | "customer_profiles" | "outbound_campaigns" | "q_in_connect" | "lambda";
+
+export type TargetKind = "ses-identity" | "ses-configuration-set" | "ses-event-destination" | "ses-tenant" | "ses-tenant-association" | "ses-reputation-policy" | "ses-suppression-settings" | "ses-email-template" | "sms-pool" | "sms-pool-identity" | "sms-pool-settings" | "sms-configuration-set" | "sms-event-destination" | "sms-opt-out-list" | "sms-keyword" | "sms-default-sender-id" | "sns-topic" | "connect-instance" | "phone-number" | "email-address" | "connect-integration" | "knowledge-base" | "message-template" | "message-template-version" | "profiles-domain" | "profile-object-type" | "profiles-integration" | "segment-definition" | "campaign-flow" | "campaign" | "campaigns-onboarding" | "campaigns-integration" | "campaigns-communication-limits" | "tags" | "lambda-function";
+
 export type Reference = { 
 /**
  * The field of the definition that holds it (`source.customerProfilesSegmentArn`).
  */
-field: string, 
-/**
- * `segment-definition`, `message-template`, `phone-number`, `connect-instance`, `profiles-domain`,
- * `campaign-flow`, `knowledge-base`, `lambda-function`, `email-address`.
- */
-kind: string, name: string, };
+field: string, kind: TargetKind, name: string, };
 
 export type TranslationSummary = { 
 /**
@@ -399,7 +448,7 @@ kind: string, id: string, name: string,
  */
 target: string, losses: number, warnings: number, notes: number, };
 
-export type ClientPlan = { client: string, name: string, ses: Array<SesPlan>, sms: Array<SmsPlan>, connect: ConnectPlan, analytics: Array<AnalyticsPlan>, tags: { [key in string]: string }, email_health: EmailHealth, effort: number, band: Band, 
+export type ClientTenancy = { client: string, name: string, ses: Array<SesTenancy>, sms: Array<SmsTenancy>, connect: ConnectTenancy, analytics: Array<AnalyticsRoute>, tags: { [key in string]: string }, email_health: EmailHealth, effort: number, band: Band, 
 /**
  * What each of the client's templates, segments, campaigns and journeys translates to, in a line
  * (`pinshift translate` and the desktop's preview give the full translation and its proof).
@@ -418,7 +467,7 @@ id: string, quota: string,
  */
 scope: string, limit?: number, needed: number, status: QuotaStatus, 
 /**
- * Which clients need it, and what to do on a breach.
+ * Who needs what (each client's own, and what several clients share), and what to do on a breach.
  */
 note: string, };
 
@@ -446,7 +495,7 @@ export type DecisionUpdate = { status?: DecisionStatus, owner?: string,
  */
 due?: string, choice?: string, note?: string, };
 
-export type Blueprint = { format: number, scan_id: string, clients: Array<ClientPlan>, quotas: Array<QuotaCheck>, 
+export type Blueprint = { format: number, scan_id: string, clients: Array<ClientTenancy>, quotas: Array<QuotaCheck>, 
 /**
  * Generated decisions merged with what people recorded on them.
  */
@@ -468,9 +517,63 @@ export type Drift = { client: string, signed_version: number, signed_scan: strin
  */
 resources: Array<ResourceChange>, findings_added: Array<Finding>, findings_removed: Array<Finding>, 
 /**
- * Plan parts that differ (`connect.topology: dedicated → shared`, …).
+ * Tenancy parts that differ (`Connect topology: Dedicated … → Shared …`).
  */
-plan_changes: Array<string>, };
+tenancy_changes: Array<string>, };
+
+export type TranslationOrigin = { 
+/**
+ * `template`, `segment`, `campaign`, `journey`.
+ */
+kind: string, 
+/**
+ * The Pinpoint resource's id (a template's name).
+ */
+id: string, 
+/**
+ * What did not carry over, and what to check.
+ */
+losses: number, warnings: number, };
+
+export type TargetResource = { 
+/**
+ * `account/Region/kind/name`, unique in the graph.
+ */
+id: string, kind: TargetKind, name: string, account_id: string, region: string, 
+/**
+ * The clients it is for: one, or several for a shared resource (created once).
+ */
+clients: Array<string>, 
+/**
+ * The request body of the kind's operation, with placeholders for resources created before it.
+ */
+spec: unknown, tags: { [key in string]: string }, 
+/**
+ * Ids of the resources that must exist first.
+ */
+depends_on: Array<string>, 
+/**
+ * The Pinpoint (or End User Messaging, SES) resources it comes from.
+ */
+sources: Array<ResourceRef>, translation?: TranslationOrigin, 
+/**
+ * It exists already (the scan read it): adopted as it is, never created or deleted by Pinshift.
+ */
+existing: boolean, 
+/**
+ * What a person must do or decide before (or instead of) creating it.
+ */
+gate?: string, };
+
+export type TargetGraph = { scan_id: string, 
+/**
+ * In dependency order: every resource comes after those it depends on.
+ */
+resources: Array<TargetResource>, 
+/**
+ * Placeholders no resource of the graph answers (each a bug or a missing input, named).
+ */
+unresolved: Array<string>, };
 
 export type Format = "html" | "xlsx" | "csv" | "json" | "md" | "cloudformation";
 
