@@ -23,7 +23,7 @@ const COMMANDS: &[&str] = &[
     "rename_client",
     "assign_projects",
     "attribute",
-    "set_plan",
+    "set_tenancy",
     "record_decision",
     "save_blueprint",
     "blueprint_versions",

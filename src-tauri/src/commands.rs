@@ -1,9 +1,8 @@
-//! IPC commands. Each one takes state, calls core (or pinshift-aws), and maps errors to the
-//! `{code, message, hint}` payload the UI branches on.
+//! IPC commands. Each one takes state, calls core (or pinshift-aws) off the UI thread, and maps errors to
+//! the `{code, message, hint}` payload the UI branches on.
 
 use std::path::PathBuf;
 
-use pinshift_aws::scan::ScanRequest;
 use pinshift_core::ErrorPayload;
 use pinshift_core::app::AppInfo;
 use pinshift_core::clock::SystemClock;
@@ -14,11 +13,13 @@ use pinshift_core::estate::{
     ScanSummary,
 };
 use pinshift_core::scan::audience::ExportSettings;
+use pinshift_core::scan::request::ScanRequest;
 use pinshift_core::scan::{Progress, ScanEvent};
 use pinshift_core::secrets::Sensitive;
 use tauri::State;
 use tauri::ipc::Channel;
 
+use crate::jobs::{JobKind, off_ui_thread};
 use crate::state::AppState;
 
 pub(crate) type Reply<T> = Result<T, ErrorPayload>;
@@ -29,6 +30,9 @@ pub(crate) fn reply<T>(result: pinshift_core::Result<T>) -> Reply<T> {
         error.payload()
     })
 }
+
+/// The job name the engagement's lease records for a desktop scan.
+const SCAN_JOB: &str = "Pinshift desktop: scan";
 
 #[tauri::command]
 pub fn app_info(state: State<'_, AppState>) -> AppInfo {
@@ -42,26 +46,45 @@ pub fn app_info(state: State<'_, AppState>) -> AppInfo {
 }
 
 #[tauri::command]
-pub fn current_engagement(state: State<'_, AppState>) -> Reply<Option<EngagementInfo>> {
-    reply(state.engagement().and_then(|guard| guard.as_ref().map(Engagement::info).transpose()))
+pub async fn current_engagement(state: State<'_, AppState>) -> Reply<Option<EngagementInfo>> {
+    if reply(state.path()).is_err() {
+        return Ok(None);
+    }
+    reply(state.run(|e, _| e.info()).await.map(Some))
 }
 
 #[tauri::command]
-pub fn create_engagement(state: State<'_, AppState>, path: PathBuf, name: Option<String>) -> Reply<EngagementInfo> {
-    let created = Engagement::create(&path, name.as_deref(), &state.clock);
-    reply(created.and_then(|e| state.set(e)))
+pub async fn create_engagement(
+    state: State<'_, AppState>,
+    path: PathBuf,
+    name: Option<String>,
+) -> Reply<EngagementInfo> {
+    let clock = state.clock.clone();
+    let created = off_ui_thread(move || {
+        let e = Engagement::create(&path, name.as_deref(), clock.as_ref())?;
+        Ok((e.path().to_owned(), e.info()?))
+    })
+    .await;
+    reply(created.and_then(|(path, info)| state.set(&path, info)))
 }
 
 #[tauri::command]
-pub fn open_engagement(state: State<'_, AppState>, path: PathBuf) -> Reply<EngagementInfo> {
-    let opened = Engagement::open(&path, &state.clock);
-    reply(opened.and_then(|e| state.set(e)))
+pub async fn open_engagement(state: State<'_, AppState>, path: PathBuf) -> Reply<EngagementInfo> {
+    let clock = state.clock.clone();
+    let opened = off_ui_thread(move || {
+        let e = Engagement::open(&path, clock.as_ref())?;
+        Ok((e.path().to_owned(), e.info()?))
+    })
+    .await;
+    reply(opened.and_then(|(path, info)| state.set(&path, info)))
 }
 
 /// Starts the local sandbox with the demo BPO estate (once per run) and opens the demo engagement.
 #[tauri::command]
-pub fn try_demo(state: State<'_, AppState>) -> Reply<EngagementInfo> {
-    reply(crate::demo::open(&state))
+pub async fn try_demo(state: State<'_, AppState>) -> Reply<EngagementInfo> {
+    let (demo, data_dir, secrets) = (state.demo(), state.data_dir.clone(), state.secrets.clone());
+    let opened = off_ui_thread(move || crate::demo::open(&demo, &data_dir, &secrets)).await;
+    reply(opened.and_then(|(path, info)| state.set(&path, info)))
 }
 
 #[tauri::command]
@@ -70,23 +93,23 @@ pub fn close_engagement(state: State<'_, AppState>) -> Reply<()> {
 }
 
 #[tauri::command]
-pub fn list_connections(state: State<'_, AppState>) -> Reply<Vec<ConnectionSummary>> {
-    reply(state.with_engagement(|e| e.list_connections(&state.secrets)))
+pub async fn list_connections(state: State<'_, AppState>) -> Reply<Vec<ConnectionSummary>> {
+    reply(state.run(|e, cx| e.list_connections(&cx.secrets)).await)
 }
 
 /// The secret arrives as `Sensitive`: it goes to the keychain and is never sent back.
 #[tauri::command]
-pub fn add_connection(
+pub async fn add_connection(
     state: State<'_, AppState>,
     connection: NewConnection,
     secret: Option<Sensitive<String>>,
 ) -> Reply<ConnectionSummary> {
-    reply(state.with_engagement(|e| e.add_connection(&connection, secret.as_ref(), &state.secrets, &state.clock)))
+    reply(state.run(move |e, cx| e.add_connection(&connection, secret.as_ref(), &cx.secrets, cx.clock.as_ref())).await)
 }
 
 #[tauri::command]
-pub fn remove_connection(state: State<'_, AppState>, name: String) -> Reply<()> {
-    reply(state.with_engagement(|e| e.remove_connection(&name, &state.secrets)))
+pub async fn remove_connection(state: State<'_, AppState>, name: String) -> Reply<()> {
+    reply(state.run(move |e, cx| e.remove_connection(&name, &cx.secrets)).await)
 }
 
 #[tauri::command]
@@ -95,120 +118,83 @@ pub async fn test_connection(
     name: String,
     region: Option<String>,
 ) -> Reply<CallerIdentity> {
-    // Resolve under the lock, call AWS without it.
-    let resolved = reply(state.with_engagement(|e| e.resolve_connection(&name, &state.secrets)))?;
+    let resolved = reply(state.run(move |e, cx| e.resolve_connection(&name, &cx.secrets)).await)?;
     reply(pinshift_aws::identity::caller_identity(&resolved, region.as_deref()).await)
 }
 
-/// What the Scan screen starts: connections, Regions, optional audience profiling.
-#[derive(Debug, serde::Deserialize)]
-pub struct StartScan {
-    #[serde(default)]
-    pub connections: Vec<String>,
-    #[serde(default)]
-    pub regions: Vec<String>,
-    #[serde(default)]
-    pub audience: Option<ExportSettings>,
-    #[serde(default)]
-    pub resume: bool,
-}
-
-/// Starts a scan (or resumes the newest stopped one) on its own thread with its own connection to the
-/// engagement file; progress arrives on `events` until a `finished` or `failed` event. One scan at a time.
+/// Starts a scan (or resumes the newest stopped one) as a background job. The request is checked and the
+/// engagement's lease taken first, so a refusal (a bad Region, another process scanning) comes back at
+/// once; then progress arrives on `events` until a `finished` or `failed` event. One scan at a time.
 #[tauri::command]
-pub fn start_scan(state: State<'_, AppState>, request: StartScan, events: Channel<ScanEvent>) -> Reply<()> {
-    let path = reply(state.with_engagement(|e| Ok(e.path().to_owned())))?;
-    let request = ScanRequest {
-        connections: request.connections,
-        regions: request.regions,
-        audience: request.audience,
-        concurrency: 16,
-        resume: request.resume,
-    };
-    if let Some(settings) = &request.audience {
-        reply(settings.validate())?;
-    }
-    reply(pinshift_aws::scan::check_regions(&request.regions))?;
-    let cancel = reply(state.begin_scan())?;
-    let secrets = state.secrets.clone();
-    let running = state.scan_slot();
-    std::thread::Builder::new()
-        .name("pinshift-scan".into())
-        .spawn(move || {
-            let progress = ChannelProgress(events.clone());
-            let outcome = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .map_err(|e| pinshift_core::Error::Internal(format!("could not start the scan's runtime: {e}")));
-            let outcome = outcome.and_then(|runtime| {
-                let engagement = Engagement::open(&path, &SystemClock)?;
-                runtime.block_on(pinshift_aws::scan::run(
-                    &engagement,
-                    &secrets,
-                    request,
-                    cancel,
-                    &SystemClock,
-                    &progress,
-                ))
-            });
-            if let Err(error) = outcome {
-                tracing::warn!(%error, "scan failed");
-                let _ = events.send(ScanEvent::Failed { error: error.payload() });
-            }
-            running.finish();
-        })
-        .map_err(|e| pinshift_core::Error::Internal(format!("could not start the scan: {e}")).payload())?;
-    Ok(())
+pub async fn start_scan(state: State<'_, AppState>, request: ScanRequest, events: Channel<ScanEvent>) -> Reply<()> {
+    let slot = reply(state.jobs.claim(JobKind::Scan))?;
+    let cancel = slot.cancel.clone();
+    let prepared =
+        reply(state.run(move |e, cx| e.prepare_scan(&request, SCAN_JOB, &cx.secrets, cx.clock.clone(), cancel)).await)?;
+    let (path, secrets) = (reply(state.path())?, state.secrets.clone());
+    let failed = events.clone();
+    reply(slot.spawn(
+        move |job| {
+            let engagement = Engagement::open(&path, &SystemClock)?;
+            let progress = ChannelProgress(events);
+            job.runtime
+                .block_on(pinshift_aws::scan::run_prepared(&engagement, &secrets, prepared, &SystemClock, &progress))
+                .map(|_| ())
+        },
+        move |error| {
+            let _ = failed.send(ScanEvent::Failed { error: error.payload() });
+        },
+    ))
 }
 
 /// Asks the running scan to stop between reads; what it read is kept and `resume` continues it.
 #[tauri::command]
 pub fn cancel_scan(state: State<'_, AppState>) -> Reply<bool> {
-    reply(state.cancel_scan())
+    reply(state.jobs.cancel(JobKind::Scan))
 }
 
 #[tauri::command]
-pub fn list_scans(state: State<'_, AppState>) -> Reply<Vec<ScanSummary>> {
-    reply(state.with_engagement(Engagement::list_scans))
+pub async fn list_scans(state: State<'_, AppState>) -> Reply<Vec<ScanSummary>> {
+    reply(state.run(|e, _| e.list_scans()).await)
 }
 
 #[tauri::command]
-pub fn scan_issues(state: State<'_, AppState>, scan_id: String) -> Reply<Vec<ExplainedIssue>> {
-    reply(state.with_engagement(|e| Ok(e.scan_issues(&scan_id)?.iter().map(ScanIssue::explain).collect())))
+pub async fn scan_issues(state: State<'_, AppState>, scan_id: String) -> Reply<Vec<ExplainedIssue>> {
+    reply(state.run(move |e, _| Ok(e.scan_issues(&scan_id)?.iter().map(ScanIssue::explain).collect())).await)
 }
 
 /// The explorer's tree of a scan: account × Region × project with counts per kind.
 #[tauri::command]
-pub fn estate_tree(state: State<'_, AppState>, scan_id: String) -> Reply<Vec<EstateBranch>> {
-    reply(state.with_engagement(|e| e.estate_tree(&scan_id)))
+pub async fn estate_tree(state: State<'_, AppState>, scan_id: String) -> Reply<Vec<EstateBranch>> {
+    reply(state.run(move |e, _| e.estate_tree(&scan_id)).await)
 }
 
 /// A page of a scan's resources (no payloads).
 #[tauri::command]
-pub fn estate_page(state: State<'_, AppState>, scan_id: String, query: EstateQuery) -> Reply<EstatePage> {
-    reply(state.with_engagement(|e| e.estate_page(&scan_id, &query)))
+pub async fn estate_page(state: State<'_, AppState>, scan_id: String, query: EstateQuery) -> Reply<EstatePage> {
+    reply(state.run(move |e, _| e.estate_page(&scan_id, &query)).await)
 }
 
 /// One resource with the payload AWS returned.
 #[tauri::command]
-pub fn estate_resource(
+pub async fn estate_resource(
     state: State<'_, AppState>,
     scan_id: String,
     resource: ResourceSummary,
 ) -> Reply<ResourceRecord> {
-    reply(state.with_engagement(|e| e.estate_resource(&scan_id, &resource)))
+    reply(state.run(move |e, _| e.estate_resource(&scan_id, &resource)).await)
 }
 
 /// A project's daily KPIs over the scan's 90 days.
 #[tauri::command]
-pub fn project_kpis(
+pub async fn project_kpis(
     state: State<'_, AppState>,
     scan_id: String,
     account_id: String,
     region: String,
     project_id: String,
 ) -> Reply<Vec<KpiSeries>> {
-    reply(state.with_engagement(|e| e.project_kpis(&scan_id, &account_id, &region, &project_id)))
+    reply(state.run(move |e, _| e.project_kpis(&scan_id, &account_id, &region, &project_id)).await)
 }
 
 /// The IAM policy to hand to the customer's admin (with audience profiling's statements when asked).

@@ -70,8 +70,17 @@ impl Demo {
     }
 }
 
-/// Starts the demo (once per app run) and opens its engagement.
-pub fn open(state: &crate::state::AppState) -> Result<EngagementInfo> {
-    let engagement = state.with_demo(|demo| demo.engagement(&state.data_dir, &state.secrets))?;
-    state.set(engagement)
+/// Starts the demo (once per app run) and opens its engagement; returns its path and info.
+pub fn open(
+    demo: &std::sync::Mutex<Option<Demo>>,
+    data_dir: &std::path::Path,
+    secrets: &dyn SecretStore,
+) -> Result<(std::path::PathBuf, EngagementInfo)> {
+    let mut demo = demo.lock().map_err(|_| Error::Internal("demo lock poisoned".into()))?;
+    if demo.is_none() {
+        *demo = Some(Demo::start()?);
+    }
+    let demo = demo.as_ref().ok_or_else(|| Error::Internal("the demo sandbox is not running".into()))?;
+    let engagement = demo.engagement(data_dir, secrets)?;
+    Ok((engagement.path().to_owned(), engagement.info()?))
 }

@@ -2,14 +2,16 @@
 //!
 //! - [`commands`]: the IPC commands; each takes state, calls core, maps the error to `{code, message, hint}`.
 //! - [`demo`]: "Try the demo estate" — the sandbox inside the app and an engagement connected to it.
+//! - [`jobs`]: work off the UI thread: every engagement command, and long jobs (the scan) with a slot each.
 //! - [`review`]: the blueprint, reviewers' edits, versions, sign-off and report export.
-//! - [`state`]: what the app holds between commands (the open engagement, the keychain).
+//! - [`state`]: what the app holds between commands (the open engagement's path, jobs, the keychain).
 //! - [`logging`]: the rolling log file in the app's log directory.
 //!
 //! `pinshift-desktop [FILE]` opens the engagement FILE at start (creating it when it does not exist).
 
 mod commands;
 mod demo;
+mod jobs;
 mod logging;
 mod review;
 mod state;
@@ -59,7 +61,7 @@ pub fn run() {
             review::rename_client,
             review::assign_projects,
             review::attribute,
-            review::set_plan,
+            review::set_tenancy,
             review::record_decision,
             review::save_blueprint,
             review::blueprint_versions,

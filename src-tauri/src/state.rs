@@ -1,27 +1,36 @@
-//! What the desktop holds between commands.
+//! What the desktop holds between commands: which engagement is open (its path — each command opens its
+//! own connection to the file, off the UI thread), the demo sandbox, the running jobs, the keychain.
 
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex};
 
-use pinshift_core::clock::SystemClock;
+use pinshift_core::clock::{Clock, SystemClock};
 use pinshift_core::engagement::{Engagement, EngagementInfo};
 use pinshift_core::secrets::KeychainStore;
 use pinshift_core::{Error, Result};
 use tracing_appender::non_blocking::WorkerGuard;
 
+use crate::jobs::{Jobs, off_ui_thread};
+
 #[derive(Debug)]
 pub struct AppState {
-    engagement: Mutex<Option<Engagement>>,
+    /// The open engagement's file.
+    open: Mutex<Option<PathBuf>>,
     /// The demo sandbox, once "Try the demo estate" started it.
-    demo: Mutex<Option<crate::demo::Demo>>,
-    /// The running scan's cancel flag; `None` when no scan runs.
-    scan: ScanSlot,
+    demo: Arc<Mutex<Option<crate::demo::Demo>>>,
+    pub jobs: Jobs,
     pub secrets: KeychainStore,
-    pub clock: SystemClock,
+    pub clock: Arc<dyn Clock>,
     pub data_dir: PathBuf,
     pub log_dir: PathBuf,
     _log_guard: WorkerGuard,
+}
+
+/// What a command's core call gets besides the engagement.
+#[derive(Debug, Clone)]
+pub struct Context {
+    pub secrets: KeychainStore,
+    pub clock: Arc<dyn Clock>,
 }
 
 impl AppState {
@@ -31,97 +40,63 @@ impl AppState {
             _ => KeychainStore::new(),
         };
         AppState {
-            engagement: Mutex::new(None),
-            demo: Mutex::new(None),
-            scan: ScanSlot::default(),
+            open: Mutex::new(None),
+            demo: Arc::new(Mutex::new(None)),
+            jobs: Jobs::default(),
             secrets,
-            clock: SystemClock,
+            clock: Arc::new(SystemClock),
             data_dir,
             log_dir,
             _log_guard: log_guard,
         }
     }
 
-    /// Runs `f` on the demo sandbox, starting it first if needed.
-    pub fn with_demo<T>(&self, f: impl FnOnce(&crate::demo::Demo) -> Result<T>) -> Result<T> {
-        let mut demo = self.demo.lock().map_err(|_| Error::Internal("demo lock poisoned".into()))?;
-        if demo.is_none() {
-            *demo = Some(crate::demo::Demo::start()?);
-        }
-        match demo.as_ref() {
-            Some(demo) => f(demo),
-            None => Err(Error::Internal("the demo sandbox is not running".into())),
-        }
+    pub fn context(&self) -> Context {
+        Context { secrets: self.secrets.clone(), clock: self.clock.clone() }
     }
 
-    /// The open engagement, locked for the duration of one command.
-    pub fn engagement(&self) -> Result<MutexGuard<'_, Option<Engagement>>> {
-        self.engagement.lock().map_err(|_| Error::Internal("engagement lock poisoned".into()))
+    /// The open engagement's path; an error if none is open.
+    pub fn path(&self) -> Result<PathBuf> {
+        self.open
+            .lock()
+            .map_err(|_| Error::Internal("engagement lock poisoned".into()))?
+            .clone()
+            .ok_or_else(|| Error::invalid("engagement", "no engagement is open: open or create one first"))
     }
 
-    /// Runs `f` on the open engagement; an error if none is open.
-    pub fn with_engagement<T>(&self, f: impl FnOnce(&Engagement) -> Result<T>) -> Result<T> {
-        let guard = self.engagement()?;
-        let engagement = guard
-            .as_ref()
-            .ok_or_else(|| Error::invalid("engagement", "no engagement is open: open or create one first"))?;
-        f(engagement)
+    /// Runs `f` on the open engagement off the UI thread, with a connection of its own.
+    pub async fn run<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&Engagement, &Context) -> Result<T> + Send + 'static,
+    ) -> Result<T> {
+        let path = self.path()?;
+        let context = self.context();
+        off_ui_thread(move || f(&Engagement::open(&path, context.clock.as_ref())?, &context)).await
     }
 
-    /// Makes `engagement` the open one (closing any other) and returns its info.
-    pub fn set(&self, engagement: Engagement) -> Result<EngagementInfo> {
-        let info = engagement.info()?;
-        *self.engagement()? = Some(engagement);
+    /// Makes the engagement at `path` the open one (closing any other) and returns its info.
+    pub fn set(&self, path: &Path, info: EngagementInfo) -> Result<EngagementInfo> {
+        *self.open.lock().map_err(|_| Error::Internal("engagement lock poisoned".into()))? = Some(path.to_owned());
         Ok(info)
     }
 
-    /// Claims the scan slot: the new scan's cancel flag, or an error while another scan runs.
-    pub fn begin_scan(&self) -> Result<Arc<AtomicBool>> {
-        let mut slot = self.scan.0.lock().map_err(|_| Error::Internal("scan lock poisoned".into()))?;
-        if slot.is_some() {
-            return Err(Error::invalid("scan", "a scan is already running: wait for it or cancel it"));
-        }
-        let cancel = Arc::new(AtomicBool::new(false));
-        *slot = Some(cancel.clone());
-        Ok(cancel)
-    }
-
-    /// A handle the scan thread releases the slot with.
-    pub fn scan_slot(&self) -> ScanSlot {
-        self.scan.clone()
-    }
-
-    /// Sets the running scan's cancel flag; `false` when no scan runs.
-    pub fn cancel_scan(&self) -> Result<bool> {
-        let slot = self.scan.0.lock().map_err(|_| Error::Internal("scan lock poisoned".into()))?;
-        Ok(slot.as_ref().map(|cancel| cancel.store(true, Ordering::Relaxed)).is_some())
-    }
-
     pub fn close(&self) -> Result<()> {
-        *self.engagement()? = None;
+        *self.open.lock().map_err(|_| Error::Internal("engagement lock poisoned".into()))? = None;
         Ok(())
     }
 
     /// Opens `path`, or creates it when nothing is there (used for a file named on the command line).
     pub fn open_or_create(&self, path: &Path) -> Result<EngagementInfo> {
         let engagement = if path.exists() {
-            Engagement::open(path, &self.clock)?
+            Engagement::open(path, self.clock.as_ref())?
         } else {
-            Engagement::create(path, None, &self.clock)?
+            Engagement::create(path, None, self.clock.as_ref())?
         };
-        self.set(engagement)
+        self.set(engagement.path(), engagement.info()?)
     }
-}
 
-/// The running scan, shared with its thread.
-#[derive(Debug, Clone, Default)]
-pub struct ScanSlot(Arc<Mutex<Option<Arc<AtomicBool>>>>);
-
-impl ScanSlot {
-    /// Frees the slot (the scan ended, however).
-    pub fn finish(&self) {
-        if let Ok(mut slot) = self.0.lock() {
-            *slot = None;
-        }
+    /// The demo sandbox (started on first use), shared with worker threads.
+    pub fn demo(&self) -> Arc<Mutex<Option<crate::demo::Demo>>> {
+        self.demo.clone()
     }
 }

@@ -13,8 +13,8 @@
 use std::collections::HashMap;
 use std::time::Instant;
 
-use pinshift_aws::pace::pinpoint_rate;
-use pinshift_aws::pinpoint::PinpointReader;
+use pinshift_aws::source::pace::pinpoint_rate;
+use pinshift_aws::source::pinpoint::PinpointReader;
 use pinshift_core::clock::SystemClock;
 use pinshift_core::engagement::Engagement;
 use pinshift_core::scan::{ScanOptions, ScanTarget, Silent, scan};

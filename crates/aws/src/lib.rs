@@ -6,16 +6,14 @@
 //!   which is also how the sandbox is reached.
 //! - [`identity`]: STS GetCallerIdentity, for `pinshift connection test`.
 //! - [`errors`]: SDK errors to core errors with codes and hints.
-//! - [`pinpoint`]: the live `PinpointSource` (aws-sdk-pinpoint), keeping raw payloads ([`raw`]).
+//! - [`source`]: the read-only side — the live `PinpointSource` and `AudienceSource` and what they read.
+//! - [`scan`]: a whole scan as both front ends run it (composition only: the checks and choices are core's).
+//!
+//! The target-side writers (SES v2, SMS v2, Connect, Customer Profiles, Outbound Campaigns, Q in Connect)
+//! arrive in `target/` with the migration runs.
 
-pub mod audience;
 pub mod config;
 pub mod errors;
 pub mod identity;
-pub mod pace;
-pub mod pinpoint;
-pub mod raw;
-mod read;
 pub mod scan;
-mod ses;
-mod sms;
+pub mod source;

@@ -1,116 +1,55 @@
-//! A whole scan as both front ends run it: resolve the connections (keychain, profiles, assumed roles),
-//! check who each one is, scan every account × Region with the live reader, then profile audiences when
-//! the scan asked for it. Progress (including who connected) goes through core's `Progress` port.
+//! A whole scan as both front ends run it — composition only: core checks the request, takes the
+//! engagement's lease and decides what to read ([`Engagement::prepare_scan`]); here the connections are
+//! resolved (keychain, profiles, assumed roles) and checked with STS, every account × Region is read with
+//! the live reader, then audiences are profiled when the scan asked for it. Progress (including who
+//! connected) goes through core's `Progress` port.
 
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 
+use pinshift_core::Result;
 use pinshift_core::clock::Clock;
-use pinshift_core::connections::validate_region;
-use pinshift_core::dump;
 use pinshift_core::engagement::Engagement;
 use pinshift_core::estate::{ScanStatus, ScanSummary};
-use pinshift_core::scan::audience::ExportSettings;
-use pinshift_core::scan::{PINPOINT_REGIONS, Progress, ScanEvent, ScanOptions, ScanTarget, stored_targets};
+use pinshift_core::scan::request::{PreparedScan, ScanRequest};
+use pinshift_core::scan::{Progress, ScanEvent, ScanOptions, ScanTarget};
 use pinshift_core::secrets::SecretStore;
-use pinshift_core::{Error, Result};
 
-use crate::pinpoint::PinpointReader;
+use crate::source::pinpoint::PinpointReader;
 
 /// Units (a project, a target's list or account-level read) in flight per AWS request in flight:
 /// measured with `cargo bench -p pinshift-aws --bench scan` (1× gave 1.4× the lower bound, 4× 1.23×).
 pub const UNITS_PER_REQUEST: usize = 4;
 
-/// What to scan.
-#[derive(Debug, Clone, Default)]
-pub struct ScanRequest {
-    /// Connections to scan through; all of the engagement's when empty.
-    pub connections: Vec<String>,
-    /// Regions; every Region Pinpoint ran in when empty.
-    pub regions: Vec<String>,
-    /// Audience profiling after the inventory (opt-in).
-    pub audience: Option<ExportSettings>,
-    /// AWS requests in flight at once.
-    pub concurrency: usize,
-    /// Continue the newest stopped scan instead (connections, Regions and audience come from it).
-    pub resume: bool,
-}
-
-/// Checks a scan's Regions: names Pinpoint ran in.
-pub fn check_regions(regions: &[String]) -> Result<()> {
-    for region in regions {
-        validate_region(region)?;
-        if !PINPOINT_REGIONS.contains(&region.as_str()) {
-            return Err(Error::invalid(
-                "region",
-                format!("Amazon Pinpoint never ran in {region:?}; its Regions are {}", PINPOINT_REGIONS.join(", ")),
-            ));
-        }
-    }
-    Ok(())
-}
-
-/// The newest stopped or interrupted scan and its targets.
-pub fn resumable(engagement: &Engagement) -> Result<(String, Vec<ScanTarget>)> {
-    let id = engagement.resumable_scan()?.ok_or_else(|| {
-        Error::invalid("scan", "no stopped or interrupted scan to resume: start one with `pinshift scan`")
-    })?;
-    let targets = stored_targets(engagement, &id)?;
-    Ok((id, targets))
-}
-
-/// Runs `request` to its end (or until `cancel` is set) and returns the scan's summary.
+/// Checks `request`, takes the lease for `job` and runs the scan to its end (or until `cancel` is set).
 pub async fn run(
     engagement: &Engagement,
     secrets: &dyn SecretStore,
-    request: ScanRequest,
+    request: &ScanRequest,
+    job: &str,
     cancel: Arc<AtomicBool>,
+    clock: Arc<dyn Clock>,
+    progress: &dyn Progress,
+) -> Result<ScanSummary> {
+    let prepared = engagement.prepare_scan(request, job, secrets, clock.clone(), cancel)?;
+    run_prepared(engagement, secrets, prepared, clock.as_ref(), progress).await
+}
+
+/// Runs a scan core has prepared (its lease is held until this returns).
+pub async fn run_prepared(
+    engagement: &Engagement,
+    secrets: &dyn SecretStore,
+    prepared: PreparedScan,
     clock: &dyn Clock,
     progress: &dyn Progress,
 ) -> Result<ScanSummary> {
-    if let Some(settings) = &request.audience {
-        settings.validate()?;
+    if let Some(holder) = prepared.took_over_from() {
+        progress.report(ScanEvent::TookOver { holder: holder.clone() });
     }
-    check_regions(&request.regions)?;
-    let resumed = if request.resume {
-        let (id, targets) = resumable(engagement)?;
-        if targets.iter().any(|t| t.connection == dump::CONNECTION) {
-            return Err(Error::invalid(
-                "scan",
-                format!("scan {id} read an offline dump: resume it with `pinshift scan --resume --from-dump DIR`"),
-            ));
-        }
-        Some((id, targets))
-    } else {
-        None
-    };
-    let names: Vec<String> = match &resumed {
-        Some((_, targets)) => {
-            let mut names: Vec<String> = targets.iter().map(|t| t.connection.clone()).collect();
-            names.dedup();
-            names
-        }
-        None if request.connections.is_empty() => {
-            engagement.list_connections(secrets)?.into_iter().map(|c| c.name).collect()
-        }
-        None => request.connections.clone(),
-    };
-    if names.is_empty() {
-        return Err(Error::invalid(
-            "connection",
-            "this engagement has no connection: add one with `pinshift connection add`",
-        ));
-    }
-    let regions: Vec<String> = if request.regions.is_empty() {
-        PINPOINT_REGIONS.iter().map(|r| (*r).to_owned()).collect()
-    } else {
-        request.regions.clone()
-    };
-
     let mut configs = HashMap::new();
     let mut targets = Vec::new();
-    for name in &names {
+    for name in &prepared.connections {
         let resolved = engagement.resolve_connection(name, secrets)?;
         let (config, identity) = crate::identity::connect(&resolved).await?;
         progress.report(ScanEvent::Connected {
@@ -118,7 +57,7 @@ pub async fn run(
             account_id: identity.account.clone(),
             arn: identity.arn.clone(),
         });
-        for region in &regions {
+        for region in &prepared.regions {
             targets.push(ScanTarget {
                 connection: name.clone(),
                 account_id: identity.account.clone(),
@@ -127,18 +66,11 @@ pub async fn run(
         }
         configs.insert(name.clone(), config);
     }
-
-    // KPI windows end when the scan started, also for the parts a resumed scan reads later.
-    let kpi_end = match &resumed {
-        Some((id, _)) => pinshift_core::scan::started_epoch(engagement, id)?,
-        None => clock.now().as_second(),
-    };
-    let concurrency = request.concurrency.max(1);
-    let reader = PinpointReader::new(configs, kpi_end).with_concurrency(concurrency);
+    let reader = PinpointReader::new(configs, prepared.kpi_end).with_concurrency(prepared.concurrency);
     let options =
-        ScanOptions { concurrency: concurrency.saturating_mul(UNITS_PER_REQUEST), cancel, audience: request.audience };
-    let summary = match &resumed {
-        Some((id, _)) => {
+        ScanOptions { concurrency: prepared.concurrency.saturating_mul(UNITS_PER_REQUEST), ..prepared.options.clone() };
+    let summary = match &prepared.resumed {
+        Some(id) => {
             progress.report(ScanEvent::Resuming { scan_id: id.clone() });
             pinshift_core::scan::resume(engagement, &reader, id, &options, clock, progress).await?
         }

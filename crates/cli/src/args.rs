@@ -56,11 +56,15 @@ pub enum Command {
         #[arg(long = "region", value_name = "REGION")]
         regions: Vec<String>,
         /// AWS requests in flight at once (each Pinpoint operation is also paced under its published rate).
-        #[arg(long, default_value_t = 16)]
-        concurrency: usize,
+        #[arg(long, default_value_t = pinshift_core::scan::request::DEFAULT_CONCURRENCY as u32)]
+        concurrency: u32,
         /// Continue the newest scan that was stopped or interrupted, reading only what it had not.
         #[arg(long, conflicts_with_all = ["connections", "regions"])]
         resume: bool,
+        /// Scan even though another process holds the engagement (it was killed, or its machine is off):
+        /// its lease is taken over at once instead of after it lapses.
+        #[arg(long)]
+        take_over: bool,
         /// Scan an offline dump folder (see `pinshift dump-commands`) instead of AWS.
         /// With --resume: continue a stopped scan of that dump.
         #[arg(long, value_name = "DIR", conflicts_with_all = ["connections", "regions"])]

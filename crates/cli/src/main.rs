@@ -64,18 +64,19 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 ConnectionCommand::Remove { name } => connection::remove(&engagement, &name, json),
             })
         }
-        Command::Scan { from_dump: Some(dir), concurrency, resume, .. } => {
+        Command::Scan { from_dump: Some(dir), resume, take_over, .. } => {
             let engagement = open_engagement(cli.engagement.as_deref())?;
-            runtime()?.block_on(scan::from_dump(&engagement, &dir, concurrency, resume, json))
+            runtime()?.block_on(scan::from_dump(&engagement, &dir, resume, take_over, json))
         }
-        Command::Scan { connections, regions, concurrency, resume, from_dump: None, audience } => {
+        Command::Scan { connections, regions, concurrency, resume, take_over, from_dump: None, audience } => {
             let engagement = open_engagement(cli.engagement.as_deref())?;
-            let request = pinshift_aws::scan::ScanRequest {
+            let request = pinshift_core::scan::request::ScanRequest {
                 connections,
                 regions,
                 audience: audience.settings(),
                 concurrency,
                 resume,
+                take_over,
             };
             runtime()?.block_on(scan::run(&engagement, request, json))
         }

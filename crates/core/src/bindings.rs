@@ -14,17 +14,18 @@ use crate::assess::{
 use crate::blueprint::Blueprint;
 use crate::blueprint::decisions::{Decision, DecisionKind, DecisionStatus};
 use crate::blueprint::graph::{TargetGraph, TargetResource, TranslationOrigin};
+use crate::blueprint::quota::{QuotaCheck, QuotaStatus};
+use crate::blueprint::store::{DecisionUpdate, Drift, SignOff, VersionSummary, Versions};
 use crate::blueprint::tenancy::{
     AnalyticsRoute, CampaignChannel, ClientTenancy, CommunicationLimit, ConnectTenancy, ConnectTopology, EmailHealth,
     EventDestination, EventTarget, MessageTemplateRef, NotCreated, ProfilesDomain, ReputationPolicy, SenderId,
     SesTenancy, SmsPool, SmsTenancy, TargetCampaign, TenancyOverride,
 };
-use crate::blueprint::quota::{QuotaCheck, QuotaStatus};
-use crate::blueprint::store::{DecisionUpdate, Drift, SignOff, VersionSummary, Versions};
 use crate::blueprint::translation::{TranslationQuery, TranslationReport};
 use crate::connections::{CallerIdentity, ConnectionKind, ConnectionSummary, NewConnection, SecretState};
 use crate::diff::{Change, FieldChange, ResourceChange};
 use crate::engagement::EngagementInfo;
+use crate::engagement::lease::LeaseHolder;
 use crate::error::{ErrorCode, ErrorPayload};
 use crate::estate::{
     EstateBranch, EstatePage, EstateQuery, ExplainedIssue, KpiSeries, ResourceKind, ResourceRecord, ResourceSummary,
@@ -34,6 +35,7 @@ use crate::report::Format;
 use crate::scan::audience::{
     AttributeProfile, AttributeType, AudienceProfile, ChannelCounts, ExportSettings, ExportStats,
 };
+use crate::scan::request::ScanRequest;
 use crate::scan::{Pressure, ScanEvent, ScanTarget};
 use crate::target::{TargetKind, TargetService};
 use crate::templates::Position;
@@ -91,6 +93,8 @@ pub fn typescript() -> String {
     declare::<ResourceChange>(&cfg, &mut out);
     declare::<ExportSettings>(&cfg, &mut out);
     declare::<ExportStats>(&cfg, &mut out);
+    declare::<ScanRequest>(&cfg, &mut out);
+    declare::<LeaseHolder>(&cfg, &mut out);
     declare::<ChannelCounts>(&cfg, &mut out);
     declare::<AttributeType>(&cfg, &mut out);
     declare::<AttributeProfile>(&cfg, &mut out);

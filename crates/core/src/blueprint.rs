@@ -10,12 +10,14 @@
 //! - [`graph`]: the target resources of a blueprint (the desired state) in dependency order.
 //! - [`quota`]: what the graph needs against the target accounts' default quotas.
 //! - [`decisions`]: the judgement calls, each with owner, status, due date and note.
+//! - [`edit`]: reviewers' edits, each one call checked against the current blueprint.
 //! - [`store`]: choices, versions, decisions and sign-offs in the engagement file; drift since sign-off.
 //! - [`upgrade`]: saved blueprints of older formats read as this build's.
 //! - [`translation`]: translating one resource of the current blueprint, with its proof (both front ends).
 
 pub mod choices;
 pub mod decisions;
+pub mod edit;
 pub mod graph;
 pub mod quota;
 pub mod store;
@@ -31,8 +33,8 @@ use ts_rs::TS;
 pub use choices::TenancyChoices;
 pub use decisions::{Decision, DecisionKind, DecisionStatus};
 pub use graph::{TargetGraph, TargetResource};
-pub use tenancy::{ClientTenancy, ConnectTopology, ReputationPolicy, TenancyOverride};
 pub use quota::QuotaCheck;
+pub use tenancy::{ClientTenancy, ConnectTopology, ReputationPolicy, TenancyOverride};
 
 use crate::assess::{self, Assessment};
 use crate::estate::ResourceRecord;

@@ -15,7 +15,7 @@ use crate::scan::{PinpointSource, Read, ScanTarget};
 
 /// The connection name a dump scan's targets carry (a dump has no AWS connection); it tells a dump
 /// scan from a live one when a scan is resumed.
-pub const CONNECTION: &str = "dump";
+pub use crate::scan::request::DUMP_CONNECTION as CONNECTION;
 
 /// Reads a dump folder.
 #[derive(Debug, Clone)]

@@ -8,6 +8,8 @@
 //! - Schema versions are numbered, embedded migrations applied forward only, each in one transaction.
 //!   `PRAGMA user_version` is the schema version; a file newer than this build is refused untouched.
 
+pub mod lease;
+
 use std::fs::OpenOptions;
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -34,6 +36,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("engagement/migrations/0002_estate.sql"),
     include_str!("engagement/migrations/0003_blueprint.sql"),
     include_str!("engagement/migrations/0004_connection_endpoint.sql"),
+    include_str!("engagement/migrations/0005_lease.sql"),
 ];
 
 /// The newest schema version this build writes and understands.

@@ -35,6 +35,8 @@ pub enum ErrorCode {
     Aws,
     /// The user cancelled.
     Cancelled,
+    /// Another job (here or in another process) holds the engagement's lease; the message names it.
+    Locked,
     /// Anything else: a bug or an environment problem; the message says which.
     Internal,
 }
@@ -100,6 +102,9 @@ pub enum Error {
     #[error("could not load credentials for connection {name:?}: {detail}")]
     Credentials { name: String, detail: String },
 
+    #[error("{} is busy: {holder} has held it since {since}", path.display())]
+    Locked { path: PathBuf, holder: String, since: String, expires: String },
+
     #[error("engagement storage: {0}")]
     Storage(#[from] rusqlite::Error),
 
@@ -123,6 +128,7 @@ impl Error {
             Error::KeychainUnavailable { .. } => ErrorCode::KeychainUnavailable,
             Error::SecretMissing { .. } => ErrorCode::SecretMissing,
             Error::Aws { .. } | Error::AwsUnreachable { .. } | Error::Credentials { .. } => ErrorCode::Aws,
+            Error::Locked { .. } => ErrorCode::Locked,
             Error::Io { .. } | Error::Storage(_) | Error::Internal(_) => ErrorCode::Internal,
         }
     }
@@ -148,6 +154,12 @@ impl Error {
             }
             Error::SecretMissing { .. } => {
                 "keychain entries stay on the machine where they were added: add the connection's keys again here"
+            }
+            Error::Locked { expires, .. } => {
+                return Some(format!(
+                    "wait for it to finish; if that process is gone (killed, or its machine is off), its lease lapses \
+                     at {expires}, or take it over now (`--take-over`, or Take over in the desktop)"
+                ));
             }
             Error::Aws { code, .. } => return aws_hint(code),
             Error::AwsUnreachable { .. } => {

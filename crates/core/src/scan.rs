@@ -5,6 +5,7 @@
 //! it read. A target's failures become [`ScanIssue`]s and the scan finishes "complete with gaps".
 
 pub mod audience;
+pub mod request;
 
 use std::future::Future;
 use std::sync::Arc;
@@ -193,6 +194,11 @@ pub enum ScanEvent {
     /// A stopped scan goes on.
     Resuming {
         scan_id: String,
+    },
+    /// The engagement's lease was taken over from a holder that had not released it (asked to: that
+    /// process is gone).
+    TookOver {
+        holder: crate::engagement::lease::LeaseHolder,
     },
     /// The inventory is stored; audience profiling (an export per project) begins.
     Profiling {

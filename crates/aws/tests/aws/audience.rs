@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use pinshift_aws::pinpoint::PinpointReader;
+use pinshift_aws::source::pinpoint::PinpointReader;
 use pinshift_core::clock::SystemClock;
 use pinshift_core::engagement::Engagement;
 use pinshift_core::estate::{ResourceKind, ScanStatus};

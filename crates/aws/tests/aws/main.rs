@@ -5,7 +5,7 @@ use std::collections::HashMap;
 mod audience;
 mod truth;
 
-use pinshift_aws::pinpoint::PinpointReader;
+use pinshift_aws::source::pinpoint::PinpointReader;
 use pinshift_core::estate::ResourceKind;
 use pinshift_core::scan::{PinpointSource, ScanTarget};
 use pinshift_sandbox::{Estate, RunningSandbox};

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use pinshift_aws::pinpoint::PinpointReader;
+use pinshift_aws::source::pinpoint::PinpointReader;
 use pinshift_core::clock::SystemClock;
 use pinshift_core::diff::Change;
 use pinshift_core::engagement::Engagement;

@@ -5,16 +5,12 @@ mod show;
 use pinshift_core::assess::{Fit, RULES};
 use pinshift_core::blueprint::store::DecisionUpdate;
 use pinshift_core::blueprint::{ConnectTopology, DecisionStatus, ReputationPolicy, TenancyOverride};
-use pinshift_core::clock::{Clock, SystemClock, rfc3339};
+use pinshift_core::clock::{Clock, SystemClock};
 use pinshift_core::engagement::Engagement;
 use pinshift_core::{Error, Result};
 
 use crate::args::BlueprintCommand;
 use crate::output;
-
-fn now() -> String {
-    rfc3339(SystemClock.now())
-}
 
 pub fn assess(engagement: &Engagement, scan: Option<&str>, client: Option<&str>, json: bool) -> anyhow::Result<()> {
     let (blueprint, _) = engagement.current_blueprint(scan)?;
@@ -162,14 +158,12 @@ pub fn run(engagement: &Engagement, command: BlueprintCommand, json: bool) -> an
             show::resources(&graph, client.as_deref(), json)
         }
         BlueprintCommand::Rename { client, name } => {
-            let (blueprint, _) = engagement.current_blueprint(None)?;
-            engagement.rename_client(&blueprint, &client, &name, &now())?;
+            engagement.rename_client(&client, &name, &SystemClock)?;
             output::status(&format!("Client {client} is now called {name:?}."));
             Ok(())
         }
         BlueprintCommand::Assign { client, projects } => {
-            let (blueprint, _) = engagement.current_blueprint(None)?;
-            engagement.assign_projects(&blueprint, &client, &projects, &now())?;
+            engagement.assign_projects(&client, &projects, &SystemClock)?;
             output::status(&format!("{} project(s) now belong to client {client}.", projects.len()));
             Ok(())
         }
@@ -199,9 +193,8 @@ pub fn run(engagement: &Engagement, command: BlueprintCommand, json: bool) -> an
             output::table(&["KIND", "RESOURCE", "OWNERS", "STATUS", "WHY"], &rows)
         }
         BlueprintCommand::Attribute { resource, clients, accept, accept_all } => {
-            let (blueprint, _) = engagement.current_blueprint(None)?;
             if accept_all {
-                let n = engagement.accept_all_proposals(&blueprint, &now())?;
+                let n = engagement.accept_all_proposals(&SystemClock)?;
                 output::status(&format!("Confirmed {n} proposal(s)."));
                 return Ok(());
             }
@@ -211,19 +204,18 @@ pub fn run(engagement: &Engagement, command: BlueprintCommand, json: bool) -> an
                     Error::invalid("client", "name the owning client(s) with --client, or pass --accept").into()
                 );
             }
-            engagement.attribute(&blueprint, &resource, &clients, accept, &now())?;
+            engagement.attribute(&resource, &clients, accept, &SystemClock)?;
             output::status(&format!("Recorded the owners of {resource}."));
             Ok(())
         }
         BlueprintCommand::Set { client, topology, reputation, tenant_name } => {
-            let (blueprint, records) = engagement.current_blueprint(None)?;
             let change = TenancyOverride {
                 topology: topology.as_deref().map(parse_topology).transpose()?,
                 reputation: reputation.as_deref().map(parse_reputation).transpose()?,
                 tenant_name,
             };
-            engagement.set_plan_choice(&blueprint, &client, change, &records, &now())?;
-            output::status(&format!("Updated the plan of {client}."));
+            engagement.set_tenancy(&client, change, &SystemClock)?;
+            output::status(&format!("Updated the tenancy of {client}."));
             Ok(())
         }
         BlueprintCommand::Decisions { client, open } => {
@@ -253,7 +245,6 @@ pub fn run(engagement: &Engagement, command: BlueprintCommand, json: bool) -> an
             output::table(&["DECISION", "CLIENT", "STATUS", "OWNER", "DUE", "TITLE"], &rows)
         }
         BlueprintCommand::Decide { id, status, owner, due, choice, note, by } => {
-            let (blueprint, _) = engagement.current_blueprint(None)?;
             let update = DecisionUpdate {
                 status: status.as_deref().map(|s| DecisionStatus::parse("status", s)).transpose()?,
                 owner,
@@ -261,17 +252,16 @@ pub fn run(engagement: &Engagement, command: BlueprintCommand, json: bool) -> an
                 choice,
                 note,
             };
-            engagement.record_decision(&blueprint, &id, update, &by, &now())?;
+            engagement.record_decision(&id, update, &by, &SystemClock)?;
             output::status(&format!("Recorded decision {id}."));
             Ok(())
         }
         BlueprintCommand::Save { by, note } => {
-            let (blueprint, _) = engagement.current_blueprint(None)?;
-            let version = engagement.save_blueprint(&blueprint, &by, &note, &now())?;
+            let saved = engagement.save_blueprint(&by, &note, &SystemClock)?;
             if json {
-                return output::json(&serde_json::json!({ "version": version }));
+                return output::json(&serde_json::json!({ "version": saved.version }));
             }
-            output::status(&format!("Saved blueprint version {version} (scan {}).", blueprint.scan_id));
+            output::status(&format!("Saved blueprint version {} (scan {}).", saved.version, saved.scan_id));
             Ok(())
         }
         BlueprintCommand::Versions => {
@@ -301,17 +291,14 @@ pub fn run(engagement: &Engagement, command: BlueprintCommand, json: bool) -> an
             output::table(&["VERSION", "SAVED", "BY", "SCAN", "SIGNED OFF", "NOTE"], &rows)
         }
         BlueprintCommand::SignOff { client, by, version, note } => {
-            let version = match version {
-                Some(v) => v,
-                None => engagement.blueprint_versions()?.last().map(|v| v.version).ok_or_else(|| {
-                    Error::invalid("version", "no saved blueprint yet: run `pinshift blueprint save` first")
-                })?,
-            };
-            let signed = engagement.sign_off(&client, version, &by, &note, &now())?;
+            let signed = engagement.sign_off(&client, version, &by, &note, &SystemClock)?;
             if json {
                 return output::json(&signed);
             }
-            output::status(&format!("{client} signed off by {} on blueprint version {version}.", signed.signed_by));
+            output::status(&format!(
+                "{client} signed off by {} on blueprint version {}.",
+                signed.signed_by, signed.version
+            ));
             if signed.open_decisions > 0 {
                 output::status(&format!(
                     "note: {} decision(s) of {client} were still open (`pinshift blueprint decisions --client {client} --open`).",

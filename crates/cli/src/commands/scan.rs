@@ -2,15 +2,16 @@
 //! Pinpoint reader, showing progress; Ctrl-C stops cleanly and keeps what was read.
 
 use std::process::ExitCode;
-use std::sync::atomic::Ordering;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use pinshift_aws::scan::ScanRequest;
 use pinshift_core::clock::SystemClock;
-use pinshift_core::dump::{self, DumpSource};
+use pinshift_core::dump::DumpSource;
 use pinshift_core::engagement::Engagement;
 use pinshift_core::estate::{ScanStatus, ScanSummary};
-use pinshift_core::scan::{Progress, ScanEvent, ScanOptions, resume as resume_scan, scan};
+use pinshift_core::scan::request::ScanRequest;
+use pinshift_core::scan::{Progress, ScanEvent, resume as resume_scan, scan};
 
 use crate::commands::connection::keychain;
 use crate::{EXIT_CANCELLED, EXIT_GAPS, output};
@@ -38,6 +39,15 @@ impl Progress for Bar {
                 self.say(&format!("Connected {connection}: account {account_id} as {arn}"));
             }
             ScanEvent::Resuming { scan_id } => self.say(&format!("Resuming scan {scan_id}")),
+            // Always said (also without a terminal): someone else's lease was taken.
+            ScanEvent::TookOver { holder } => bar.suspend(|| {
+                output::status(&format!(
+                    "Took the engagement over from {} (started {}, lease until {})",
+                    holder.describe(),
+                    holder.started_at,
+                    holder.expires_at
+                ))
+            }),
             ScanEvent::Profiling { .. } => {
                 self.say("Profiling audiences: an endpoint export per project, streamed from S3 (not kept)");
                 bar.reset();
@@ -66,69 +76,64 @@ impl Progress for Bar {
     }
 }
 
-/// `pinshift scan [--connection N]… [--region R]… [--resume] [--audience-…]`.
+/// The job name the engagement's lease records for a CLI scan.
+const JOB: &str = "pinshift scan";
+
+/// `pinshift scan [--connection N]… [--region R]… [--resume] [--take-over] [--audience-…]`.
 pub async fn run(engagement: &Engagement, request: ScanRequest, json: bool) -> anyhow::Result<ExitCode> {
-    let (options, bar) = prepare(request.concurrency, json);
-    let summary = pinshift_aws::scan::run(engagement, &keychain(), request, options.cancel, &SystemClock, &bar).await?;
+    let cancel = cancel_on_ctrl_c();
+    let bar = progress_bar(json);
+    let summary =
+        pinshift_aws::scan::run(engagement, &keychain(), &request, JOB, cancel, Arc::new(SystemClock), &bar).await?;
     report(engagement, &summary, json)
 }
 
-/// `pinshift scan --from-dump DIR [--resume]`: the same scan over the offline dump source.
+/// `pinshift scan --from-dump DIR [--resume] [--take-over]`: the same scan over the offline dump source.
 pub async fn from_dump(
     engagement: &Engagement,
     dir: &std::path::Path,
-    concurrency: usize,
     resume: bool,
+    take_over: bool,
     json: bool,
 ) -> anyhow::Result<ExitCode> {
     let source = DumpSource::new(dir);
-    if resume {
-        let (id, targets) = pinshift_aws::scan::resumable(engagement)?;
-        if targets.iter().any(|t| t.connection != dump::CONNECTION) {
-            return Err(pinshift_core::Error::invalid(
-                "scan",
-                format!("scan {id} read AWS, not a dump: resume it with `pinshift scan --resume`"),
-            )
-            .into());
-        }
-        if !json {
-            output::status(&format!("Resuming scan {id} from {}", dir.display()));
-        }
-        let (options, bar) = prepare(concurrency, json);
-        let summary = resume_scan(engagement, &source, &id, &options, &SystemClock, &bar).await?;
-        return report(engagement, &summary, json);
-    }
     let targets = source.targets().map_err(|source| pinshift_core::Error::Io { path: dir.to_owned(), source })?;
-    if targets.is_empty() {
-        return Err(pinshift_core::Error::invalid(
-            "dump",
-            format!(
-                "{} holds no <account id>/<region> folders: write one with `pinshift dump-commands`",
-                dir.display()
-            ),
-        )
-        .into());
+    let cancel = cancel_on_ctrl_c();
+    let prepared = engagement
+        .prepare_dump_scan(targets, resume, take_over, &format!("{JOB} --from-dump"), Arc::new(SystemClock), cancel)
+        .map_err(|e| match e {
+            pinshift_core::Error::InvalidInput { field, reason } if field == "dump" => {
+                pinshift_core::Error::invalid("dump", format!("{}: {reason}", dir.display()))
+            }
+            other => other,
+        })?;
+    let bar = progress_bar(json);
+    let summary = match &prepared.resumed {
+        Some(id) => {
+            if !json {
+                output::status(&format!("Resuming scan {id} from {}", dir.display()));
+            }
+            resume_scan(engagement, &source, id, &prepared.options, &SystemClock, &bar).await?
+        }
+        None => scan(engagement, &source, &prepared.targets, &prepared.options, &SystemClock, &bar).await?,
+    };
+    if let Some(holder) = prepared.took_over_from() {
+        output::status(&format!("Took the engagement over from {}", holder.describe()));
     }
-    let (options, bar) = prepare(concurrency, json);
-    let summary = scan(engagement, &source, &targets, &options, &SystemClock, &bar).await?;
+    drop(prepared);
     report(engagement, &summary, json)
 }
 
-/// Scan options whose cancel flag Ctrl-C sets, and the progress bar (hidden for --json).
-fn prepare(concurrency: usize, json: bool) -> (ScanOptions, Bar) {
-    // `--concurrency` bounds AWS requests in flight (the reader's permits); more units than that run side
-    // by side, so the requests of one unit's slow tail never leave permits idle.
-    let options = ScanOptions {
-        concurrency: concurrency.saturating_mul(pinshift_aws::scan::UNITS_PER_REQUEST),
-        ..ScanOptions::default()
-    };
-    let cancel = options.cancel.clone();
+/// A cancel flag Ctrl-C sets: the scan stops between reads and keeps what it read.
+fn cancel_on_ctrl_c() -> Arc<AtomicBool> {
+    let cancel = Arc::new(AtomicBool::new(false));
+    let flag = cancel.clone();
     tokio::spawn(async move {
         if tokio::signal::ctrl_c().await.is_ok() {
-            cancel.store(true, Ordering::Relaxed);
+            flag.store(true, Ordering::Relaxed);
         }
     });
-    (options, progress_bar(json))
+    cancel
 }
 
 fn progress_bar(json: bool) -> Bar {

@@ -4,6 +4,7 @@
 mod blueprint;
 mod connection;
 mod engagement;
+mod lock;
 mod resources;
 mod scan;
 mod translate;

@@ -34,7 +34,8 @@ fn expected(tenancy: &Value) -> (BTreeMap<&'static str, usize>, BTreeMap<&'stati
         *exact.entry("sms-opt-out-list").or_default() += 1;
         *exact.entry("sms-configuration-set").or_default() += 1;
         *exact.entry("sms-event-destination").or_default() += len(&sms["event_destinations"]);
-        let pools = sms["pools"].as_array().into_iter().flatten().filter(|p| len(&p["numbers"]) + len(&p["sender_ids"]) > 0);
+        let pools =
+            sms["pools"].as_array().into_iter().flatten().filter(|p| len(&p["numbers"]) + len(&p["sender_ids"]) > 0);
         let pools = pools.count();
         *exact.entry("sms-pool").or_default() += pools;
         *exact.entry("sms-pool-settings").or_default() += pools;
@@ -43,11 +44,19 @@ fn expected(tenancy: &Value) -> (BTreeMap<&'static str, usize>, BTreeMap<&'stati
     }
     let connect = &tenancy["connect"];
     if connect["topology"] != "messaging_only" {
-        for kind in ["connect-instance", "knowledge-base", "connect-integration", "profiles-domain", "profile-object-type", "profiles-integration"] {
+        for kind in [
+            "connect-instance",
+            "knowledge-base",
+            "connect-integration",
+            "profiles-domain",
+            "profile-object-type",
+            "profiles-integration",
+        ] {
             exact.insert(kind, 1);
         }
         let campaigns = len(&connect["campaigns"]);
-        let journeys = connect["campaigns"].as_array().into_iter().flatten().filter(|c| c["campaign_type"] == "JOURNEY").count();
+        let journeys =
+            connect["campaigns"].as_array().into_iter().flatten().filter(|c| c["campaign_type"] == "JOURNEY").count();
         exact.insert("campaign", campaigns);
         exact.insert("campaign-flow", journeys);
         if campaigns > 0 {
@@ -107,7 +116,8 @@ fn the_target_graph_holds_what_every_tenancy_needs_and_cloudformation_is_made_of
     }
 
     // One client's view: its own resources and the shared ones it uses, nobody else's.
-    let aurora = json(&cmd().args(["--json", "blueprint", "resources", "--client", "aurora-books"]).output().expect("one"));
+    let aurora =
+        json(&cmd().args(["--json", "blueprint", "resources", "--client", "aurora-books"]).output().expect("one"));
     for r in aurora["resources"].as_array().expect("resources") {
         assert!(r["clients"].as_array().expect("clients").iter().any(|c| c == "aurora-books"), "{r}");
     }
@@ -131,9 +141,9 @@ fn the_target_graph_holds_what_every_tenancy_needs_and_cloudformation_is_made_of
         let stack: Value = serde_json::from_slice(&std::fs::read(&path).expect("read")).expect("json");
         stacks += 1;
         for (logical, resource) in stack["Resources"].as_object().expect("resources") {
-            let from = resource["Metadata"]["Pinshift"]["resources"].as_array().unwrap_or_else(|| {
-                panic!("{}: {logical} names no graph resource", path.display())
-            });
+            let from = resource["Metadata"]["Pinshift"]["resources"]
+                .as_array()
+                .unwrap_or_else(|| panic!("{}: {logical} names no graph resource", path.display()));
             assert!(!from.is_empty(), "{logical}");
             for id in from {
                 let id = id.as_str().expect("id");

@@ -250,8 +250,14 @@ fn a_killed_scan_resumes_to_the_same_estate() {
     let listed = cmd().args(["--json", "estate", "list"]).output().expect("list");
     let scans: serde_json::Value = serde_json::from_slice(&listed.stdout).expect("json");
     assert_eq!(scans[0]["status"], "running", "killed mid-scan: {scans}");
-    let resumed = cmd().args(["scan", "--resume"]).output().expect("resume");
+    // The killed scan still holds the engagement's lease: resuming is refused naming it, until the
+    // person says that process is gone.
+    let refused = cmd().args(["scan", "--resume"]).output().expect("resume");
+    assert_eq!(refused.status.code(), Some(1), "{}", stderr(&refused));
+    assert!(stderr(&refused).contains("is busy") && stderr(&refused).contains("--take-over"), "{}", stderr(&refused));
+    let resumed = cmd().args(["scan", "--resume", "--take-over"]).output().expect("resume");
     assert_eq!(resumed.status.code(), Some(0), "{}", stderr(&resumed));
+    assert!(stderr(&resumed).contains("Took the engagement over from pinshift scan (pid"), "{}", stderr(&resumed));
     let whole = cmd().args(scan_args).output().expect("scan");
     assert_eq!(whole.status.code(), Some(0), "{}", stderr(&whole));
 

@@ -9,8 +9,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use super::tenancy::{ClientTenancy, ConnectTopology};
 use super::quota::{QuotaCheck, QuotaStatus};
+use super::tenancy::{ClientTenancy, ConnectTopology};
 use crate::assess::{Assessment, AttributionStatus, Fit, UNASSIGNED};
 use crate::estate::ResourceKind;
 use crate::{Error, Result};

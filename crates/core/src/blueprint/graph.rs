@@ -46,7 +46,12 @@ impl TranslationOrigin {
     fn new(kind: &str, id: &str, losses: &[Loss]) -> TranslationOrigin {
         use crate::translate::Severity;
         let n = |s| losses.iter().filter(|l| l.severity == s).count() as u32;
-        TranslationOrigin { kind: kind.into(), id: id.into(), losses: n(Severity::Loss), warnings: n(Severity::Warning) }
+        TranslationOrigin {
+            kind: kind.into(),
+            id: id.into(),
+            losses: n(Severity::Loss),
+            warnings: n(Severity::Warning),
+        }
     }
 }
 
@@ -226,7 +231,8 @@ impl Builder<'_> {
         depends_on.dedup();
         match self.nodes.get_mut(&id) {
             Some(known) => {
-                known.clients = known.clients.iter().cloned().chain(clients).collect::<BTreeSet<_>>().into_iter().collect();
+                known.clients =
+                    known.clients.iter().cloned().chain(clients).collect::<BTreeSet<_>>().into_iter().collect();
                 for d in depends_on {
                     if !known.depends_on.contains(&d) {
                         known.depends_on.push(d);

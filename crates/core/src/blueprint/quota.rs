@@ -94,7 +94,8 @@ const MESSAGE_TEMPLATES: Quota = Quota {
     remedy: "read the Amazon Q in Connect quotas in Service Quotas before applying",
 };
 
-const QUOTAS: [&Quota; 6] = [&CONNECT_INSTANCES, &PROFILE_DOMAINS, &SES_TENANTS, &SES_TEMPLATES, &CAMPAIGNS, &MESSAGE_TEMPLATES];
+const QUOTAS: [&Quota; 6] =
+    [&CONNECT_INSTANCES, &PROFILE_DOMAINS, &SES_TENANTS, &SES_TEMPLATES, &CAMPAIGNS, &MESSAGE_TEMPLATES];
 
 /// `3 for cobalt-games, dahlia-health, iris-insurance (1 each); 1 shared by 8 clients (aurora-books, … and 2 more)`
 fn who(resources: &[&TargetResource]) -> String {
@@ -107,7 +108,11 @@ fn who(resources: &[&TargetResource]) -> String {
         }
     }
     let list = |names: &[&str]| -> String {
-        if names.len() > 6 { format!("{} and {} more", names[..6].join(", "), names.len() - 6) } else { names.join(", ") }
+        if names.len() > 6 {
+            format!("{} and {} more", names[..6].join(", "), names.len() - 6)
+        } else {
+            names.join(", ")
+        }
     };
     let mut parts = Vec::new();
     if !own.is_empty() {
@@ -117,7 +122,10 @@ fn who(resources: &[&TargetResource]) -> String {
             parts.push(format!("{total} for {} (1 each)", list(&names)));
         } else {
             let each: Vec<String> = own.iter().map(|(c, n)| format!("{c} {n}")).collect();
-            parts.push(format!("{total} for single clients ({})", list(&each.iter().map(String::as_str).collect::<Vec<_>>())));
+            parts.push(format!(
+                "{total} for single clients ({})",
+                list(&each.iter().map(String::as_str).collect::<Vec<_>>())
+            ));
         }
     }
     for (clients, n) in shared {
@@ -156,8 +164,7 @@ pub fn preflight(graph: &TargetGraph) -> Vec<QuotaCheck> {
     for quota in QUOTAS {
         let mut by_scope: BTreeMap<String, Vec<&TargetResource>> = BTreeMap::new();
         for r in graph.created(quota.kind) {
-            let scope =
-                if quota.per_region { format!("{}/{}", r.account_id, r.region) } else { r.account_id.clone() };
+            let scope = if quota.per_region { format!("{}/{}", r.account_id, r.region) } else { r.account_id.clone() };
             by_scope.entry(scope).or_default().push(r);
         }
         out.extend(by_scope.into_iter().map(|(scope, resources)| check(quota, scope, &resources)));

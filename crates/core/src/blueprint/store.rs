@@ -11,10 +11,9 @@ use ts_rs::TS;
 
 use super::choices::TenancyChoices;
 use super::decisions::{DecisionStatus, Recorded};
-use super::tenancy::TenancyOverride;
 use super::{Blueprint, FORMAT};
 use crate::assess::Finding;
-use crate::assess::clients::{OwnerChoice, check_client_id};
+use crate::clock::{Clock, rfc3339};
 use crate::diff::{self, ResourceChange};
 use crate::engagement::Engagement;
 use crate::estate::{ResourceKind, ResourceRecord};
@@ -103,7 +102,7 @@ impl Engagement {
         }
     }
 
-    fn save_tenancy_choices(&self, choices: &TenancyChoices, now: &str) -> Result<()> {
+    pub(super) fn save_tenancy_choices(&self, choices: &TenancyChoices, now: &str) -> Result<()> {
         let body = serde_json::to_string(choices).map_err(|e| Error::Internal(e.to_string()))?;
         self.conn().execute(
             "INSERT INTO tenancy_choices (id, body, updated_at) VALUES (1, ?1, ?2)
@@ -111,148 +110,6 @@ impl Engagement {
             params![body, now],
         )?;
         Ok(())
-    }
-
-    /// Renames a client (display name only; the id stays).
-    pub fn rename_client(&self, blueprint: &Blueprint, client: &str, name: &str, now: &str) -> Result<()> {
-        blueprint.require_client("client", client)?;
-        let name = name.trim();
-        if name.is_empty() || name.chars().count() > 100 {
-            return Err(Error::invalid("name", "a client name is 1–100 characters"));
-        }
-        let mut choices = self.tenancy_choices()?;
-        choices.clients.names.insert(client.to_owned(), name.to_owned());
-        self.save_tenancy_choices(&choices, now)
-    }
-
-    /// Moves projects (keys `account/Region/project id`, or project names) into client `into` — an
-    /// existing client (merge) or a new id (split off).
-    pub fn assign_projects(&self, blueprint: &Blueprint, into: &str, projects: &[String], now: &str) -> Result<()> {
-        check_client_id("client", into)?;
-        let mut choices = self.tenancy_choices()?;
-        for wanted in projects {
-            let found: Vec<String> = blueprint
-                .assessment
-                .clients
-                .iter()
-                .flat_map(|c| &c.client.projects)
-                .filter(|p| &p.key() == wanted || &p.name == wanted || &p.project_id == wanted)
-                .map(|p| p.key())
-                .collect();
-            match found.as_slice() {
-                [key] => {
-                    choices.clients.project_clients.insert(key.clone(), into.to_owned());
-                }
-                [] => return Err(Error::invalid("project", format!("no project {wanted:?} in this scan"))),
-                _ => {
-                    return Err(Error::invalid(
-                        "project",
-                        format!(
-                            "{wanted:?} names several projects; give account/Region/project id: {}",
-                            found.join(", ")
-                        ),
-                    ));
-                }
-            }
-        }
-        self.save_tenancy_choices(&choices, now)
-    }
-
-    /// Sets the owners of an account-level resource (`resource` is its key or name). With `accept`, the
-    /// current proposal is confirmed as it is; otherwise `clients` overrides it.
-    pub fn attribute(
-        &self,
-        blueprint: &Blueprint,
-        resource: &str,
-        clients: &[String],
-        accept: bool,
-        now: &str,
-    ) -> Result<()> {
-        let matches: Vec<_> = blueprint
-            .assessment
-            .attributions
-            .iter()
-            .filter(|a| a.resource.key() == resource || a.resource.label() == resource || a.resource.id == resource)
-            .collect();
-        let attribution = match matches.as_slice() {
-            [one] => *one,
-            [] => {
-                return Err(Error::invalid("resource", format!("no account-level resource {resource:?} in this scan")));
-            }
-            many => {
-                let keys: Vec<String> = many.iter().map(|a| a.resource.key()).collect();
-                return Err(Error::invalid("resource", format!("{resource:?} is ambiguous: {}", keys.join(", "))));
-            }
-        };
-        let owners: Vec<String> = if accept { attribution.clients.clone() } else { clients.to_vec() };
-        if accept && owners.is_empty() {
-            return Err(Error::invalid("resource", "nothing is proposed for it: name its clients instead"));
-        }
-        for (i, c) in owners.iter().enumerate() {
-            blueprint.require_client(&format!("clients[{i}]"), c)?;
-        }
-        if attribution.resource.kind == ResourceKind::PhoneNumber && owners.len() > 1 {
-            return Err(Error::invalid(
-                "clients",
-                format!(
-                    "phone number {} can be in only one pool, so only one client can own it (asked: {})",
-                    attribution.resource.label(),
-                    owners.join(", ")
-                ),
-            ));
-        }
-        let mut choices = self.tenancy_choices()?;
-        let unique: BTreeSet<String> = owners.into_iter().collect();
-        choices.clients.owners.insert(
-            attribution.resource.key(),
-            OwnerChoice { clients: unique.into_iter().collect(), accepted: accept },
-        );
-        self.save_tenancy_choices(&choices, now)
-    }
-
-    /// Accepts every current proposal that nobody reviewed yet; returns how many.
-    pub fn accept_all_proposals(&self, blueprint: &Blueprint, now: &str) -> Result<u32> {
-        let mut choices = self.tenancy_choices()?;
-        let mut n = 0;
-        for a in &blueprint.assessment.attributions {
-            if a.status == crate::assess::AttributionStatus::Proposed
-                && !choices.clients.owners.contains_key(&a.resource.key())
-            {
-                choices
-                    .clients
-                    .owners
-                    .insert(a.resource.key(), OwnerChoice { clients: a.clients.clone(), accepted: true });
-                n += 1;
-            }
-        }
-        self.save_tenancy_choices(&choices, now)?;
-        Ok(n)
-    }
-
-    /// Overrides parts of a client's plan. Checked by building the blueprint with it before saving.
-    pub fn set_plan_choice(
-        &self,
-        blueprint: &Blueprint,
-        client: &str,
-        change: TenancyOverride,
-        records: &[ResourceRecord],
-        now: &str,
-    ) -> Result<()> {
-        blueprint.require_client("client", client)?;
-        let mut choices = self.tenancy_choices()?;
-        let entry = choices.plans.entry(client.to_owned()).or_default();
-        if change.topology.is_some() {
-            entry.topology = change.topology;
-        }
-        if change.reputation.is_some() {
-            entry.reputation = change.reputation;
-        }
-        if let Some(name) = change.tenant_name {
-            entry.tenant_name = Some(name);
-        }
-        // Refuse a choice that breaks a constraint (tenant name rules, two clients on one tenant…).
-        super::build(&blueprint.scan_id, records, &choices, &[])?;
-        self.save_tenancy_choices(&choices, now)
     }
 
     pub fn recorded_decisions(&self) -> Result<Vec<Recorded>> {
@@ -275,67 +132,15 @@ impl Engagement {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
-    /// Records a change to a decision of the current blueprint.
-    pub fn record_decision(
-        &self,
-        blueprint: &Blueprint,
-        id: &str,
-        update: DecisionUpdate,
-        by: &str,
-        now: &str,
-    ) -> Result<()> {
-        let matches: Vec<_> = blueprint.decisions.iter().filter(|d| d.id == id || d.id.starts_with(id)).collect();
-        let decision = match matches.as_slice() {
-            [one] => *one,
-            [] => {
-                return Err(Error::invalid("decision", format!("no decision {id:?} (`pinshift blueprint decisions`)")));
-            }
-            many => {
-                let exact = many.iter().find(|d| d.id == id);
-                exact.copied().ok_or_else(|| {
-                    Error::invalid("decision", format!("{id:?} matches {} decisions; give the whole id", many.len()))
-                })?
-            }
-        };
-        if let Some(due) = update.due.as_deref().filter(|d| !d.is_empty()) {
-            jiff::civil::Date::strptime("%Y-%m-%d", due)
-                .map_err(|_| Error::invalid("due", format!("{due:?} is not a date like 2026-12-15")))?;
-        }
-        for (field, value) in [("owner", &update.owner), ("choice", &update.choice), ("note", &update.note)] {
-            if value.as_ref().is_some_and(|v| v.chars().count() > 2000) {
-                return Err(Error::invalid(field, "at most 2,000 characters"));
-            }
-        }
-        if by.trim().is_empty() {
-            return Err(Error::invalid("by", "say who records the decision"));
-        }
-        self.conn().execute(
-            "INSERT INTO decision (id, status, owner, due, choice, note, updated_at, updated_by)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
-             ON CONFLICT (id) DO UPDATE SET status = excluded.status, owner = excluded.owner, due = excluded.due,
-               choice = excluded.choice, note = excluded.note, updated_at = excluded.updated_at,
-               updated_by = excluded.updated_by",
-            params![
-                decision.id,
-                update.status.unwrap_or(decision.status).as_str(),
-                update.owner.unwrap_or_else(|| decision.owner.clone()),
-                update.due.unwrap_or_else(|| decision.due.clone()),
-                update.choice.unwrap_or_else(|| decision.choice.clone()),
-                update.note.unwrap_or_else(|| decision.note.clone()),
-                now,
-                by.trim(),
-            ],
-        )?;
-        Ok(())
-    }
-
-    /// Freezes a blueprint as the next version; returns its number.
-    pub fn save_blueprint(&self, blueprint: &Blueprint, by: &str, note: &str, now: &str) -> Result<u32> {
+    /// Freezes the current blueprint (of the newest finished scan) as the next version.
+    pub fn save_blueprint(&self, by: &str, note: &str, clock: &dyn Clock) -> Result<VersionSummary> {
         if by.trim().is_empty() {
             return Err(Error::invalid("by", "say who saves the blueprint"));
         }
-        let body = serde_json::to_string(blueprint).map_err(|e| Error::Internal(e.to_string()))?;
+        let (blueprint, _) = self.current_blueprint(None)?;
+        let body = serde_json::to_string(&blueprint).map_err(|e| Error::Internal(e.to_string()))?;
         let digest = format!("{:x}", Sha256::digest(body.as_bytes()));
+        let now = rfc3339(clock.now());
         let version: u32 =
             self.conn()
                 .query_row("SELECT coalesce(max(version), 0) + 1 FROM blueprint_version", [], |row| row.get(0))?;
@@ -344,7 +149,14 @@ impl Engagement {
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
             params![version, blueprint.scan_id, now, by.trim(), note, body, digest],
         )?;
-        Ok(version)
+        Ok(VersionSummary {
+            version,
+            scan_id: blueprint.scan_id,
+            created_at: now,
+            created_by: by.trim().to_owned(),
+            note: note.to_owned(),
+            digest,
+        })
     }
 
     pub fn blueprint_versions(&self) -> Result<Vec<VersionSummary>> {
@@ -384,8 +196,21 @@ impl Engagement {
         parse_blueprint(&body, &format!("blueprint version {version}"))
     }
 
-    /// Records that `by` signed off `client` on `version`.
-    pub fn sign_off(&self, client: &str, version: u32, by: &str, note: &str, now: &str) -> Result<SignOff> {
+    /// Records that `by` signed off `client` on `version` (the newest saved version when `None`).
+    pub fn sign_off(
+        &self,
+        client: &str,
+        version: Option<u32>,
+        by: &str,
+        note: &str,
+        clock: &dyn Clock,
+    ) -> Result<SignOff> {
+        let version = match version {
+            Some(v) => v,
+            None => self.blueprint_versions()?.last().map(|v| v.version).ok_or_else(|| {
+                Error::invalid("version", "no saved blueprint yet: run `pinshift blueprint save` first")
+            })?,
+        };
         let blueprint = self.blueprint_version(version)?;
         blueprint.require_client("client", client)?;
         if by.trim().is_empty() {
@@ -393,6 +218,7 @@ impl Engagement {
         }
         let open_decisions =
             blueprint.decisions.iter().filter(|d| d.client == client && d.status.is_open()).count() as u32;
+        let now = rfc3339(clock.now());
         self.conn().execute(
             "INSERT INTO sign_off (client, version, signed_by, signed_at, note) VALUES (?1, ?2, ?3, ?4, ?5)
              ON CONFLICT (client, version) DO UPDATE SET signed_by = excluded.signed_by,
@@ -403,7 +229,7 @@ impl Engagement {
             client: client.to_owned(),
             version,
             signed_by: by.trim().to_owned(),
-            signed_at: now.to_owned(),
+            signed_at: now,
             note: note.to_owned(),
             open_decisions,
         })
@@ -499,7 +325,11 @@ pub fn drift(
                     tenancy_changes.push(format!("{what}: {} → {}", words(before), words(after)));
                 }
             };
-            compare("Connect topology", vec![a.connect.topology.label().into()], vec![b.connect.topology.label().into()]);
+            compare(
+                "Connect topology",
+                vec![a.connect.topology.label().into()],
+                vec![b.connect.topology.label().into()],
+            );
             let policies = |p: &super::ClientTenancy| -> Vec<String> {
                 p.ses.iter().map(|s| format!("tenant {} on {}", s.tenant_name, s.reputation_policy.as_str())).collect()
             };
@@ -511,8 +341,9 @@ pub fn drift(
                     .collect()
             };
             compare("SMS pools", pools(a), pools(b));
-            let campaigns =
-                |p: &super::ClientTenancy| -> Vec<String> { p.connect.campaigns.iter().map(|c| c.name.clone()).collect() };
+            let campaigns = |p: &super::ClientTenancy| -> Vec<String> {
+                p.connect.campaigns.iter().map(|c| c.name.clone()).collect()
+            };
             compare("campaigns", campaigns(a), campaigns(b));
         }
         (Some(_), None) => tenancy_changes.push("the client is gone from the current scan".into()),
@@ -535,30 +366,32 @@ impl Engagement {
     /// The blueprint of a scan (the newest finished scan by default) under the recorded choices and
     /// decisions, with the scan's records.
     pub fn current_blueprint(&self, scan: Option<&str>) -> Result<(Blueprint, Vec<ResourceRecord>)> {
-        let summary = match scan {
-            Some(id) => self.scan_summary(Some(id))?,
-            None => self
-                .list_scans()?
-                .into_iter()
-                .find(|s| {
-                    matches!(
-                        s.status,
-                        crate::estate::ScanStatus::Complete | crate::estate::ScanStatus::CompleteWithGaps
-                    )
-                })
-                .ok_or_else(|| {
-                    Error::invalid("scan", "this engagement has no finished scan yet: run `pinshift scan` first")
-                })?,
+        let scan = match scan {
+            Some(id) => self.scan_summary(Some(id))?.id,
+            None => self.newest_finished_scan()?,
         };
-        let records = self.scan_records(&summary.id, None)?;
+        let records = self.scan_records(&scan, None)?;
         let choices = self.tenancy_choices()?;
         let recorded = self.recorded_decisions()?;
-        let blueprint = super::build(&summary.id, &records, &choices, &recorded)?;
+        let blueprint = super::build(&scan, &records, &choices, &recorded)?;
         Ok((blueprint, records))
     }
 }
 
 impl Engagement {
+    /// The id of the newest scan that finished (complete, or complete with gaps): the one blueprints read.
+    pub fn newest_finished_scan(&self) -> Result<String> {
+        self.list_scans()?
+            .into_iter()
+            .find(|s| {
+                matches!(s.status, crate::estate::ScanStatus::Complete | crate::estate::ScanStatus::CompleteWithGaps)
+            })
+            .map(|s| s.id)
+            .ok_or_else(|| {
+                Error::invalid("scan", "this engagement has no finished scan yet: run `pinshift scan` first")
+            })
+    }
+
     /// What changed for each signed-off client (or only `client`) between its newest signed-off version
     /// and the blueprint of `scan` (the newest finished scan by default).
     pub fn drift_since_sign_off(&self, client: Option<&str>, scan: Option<&str>) -> Result<Vec<Drift>> {

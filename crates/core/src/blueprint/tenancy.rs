@@ -403,7 +403,9 @@ impl AnalyticsRoute {
             AnalyticsRoute::KpiArchive { .. } => {
                 "archived in the engagement file and exported with the reports (CSV/XLSX)".into()
             }
-            AnalyticsRoute::EmailMetrics => "SES per-tenant metrics in CloudWatch; Virtual Deliverability Manager".into(),
+            AnalyticsRoute::EmailMetrics => {
+                "SES per-tenant metrics in CloudWatch; Virtual Deliverability Manager".into()
+            }
         }
     }
 }

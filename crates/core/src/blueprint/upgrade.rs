@@ -10,7 +10,10 @@ use crate::{Error, Result};
 /// Upgrades a format-1 blueprint document to format 2. `what` names the document in errors.
 pub fn from_format_1(mut doc: Value, what: &str) -> Result<Value> {
     let fail = |field: String, text: &str| {
-        Error::invalid(what, format!("format-1 field {field} holds {text:?}, which no Pinshift wrote: it cannot be upgraded"))
+        Error::invalid(
+            what,
+            format!("format-1 field {field} holds {text:?}, which no Pinshift wrote: it cannot be upgraded"),
+        )
     };
     let clients = doc.get_mut("clients").and_then(Value::as_array_mut).ok_or_else(|| fail("clients".into(), ""))?;
     for (i, client) in clients.iter_mut().enumerate() {
@@ -187,14 +190,21 @@ mod tests {
     fn every_sentence_format_1_wrote_reads_back_typed() {
         assert_eq!(
             limit("5 per recipient per 7 days (JourneyLimits.TimeframeCap)"),
-            Some(json!({"max_count_per_recipient": 5, "frequency_days": 7, "source_field": "JourneyLimits.TimeframeCap"}))
+            Some(
+                json!({"max_count_per_recipient": 5, "frequency_days": 7, "source_field": "JourneyLimits.TimeframeCap"})
+            )
         );
-        assert_eq!(limit("2 per recipient per 1 day (Limits.Daily)").map(|v| v["frequency_days"].clone()), Some(json!(1)));
+        assert_eq!(
+            limit("2 per recipient per 1 day (Limits.Daily)").map(|v| v["frequency_days"].clone()),
+            Some(json!(1))
+        );
         assert_eq!(parenthesised("BLUEBIRD (GB)"), Some(("BLUEBIRD".into(), "GB".into())));
         let firehose = destination("firehose: Firehose arn:aws:firehose:us-east-1:1:deliverystream/x", false);
         assert_eq!(firehose.as_ref().map(|d| d["existing"].clone()), Some(json!(true)));
-        let stream =
-            destination("events: Firehose into arn:aws:kinesis:us-east-1:1:stream/k (the project's event stream)", true);
+        let stream = destination(
+            "events: Firehose into arn:aws:kinesis:us-east-1:1:stream/k (the project's event stream)",
+            true,
+        );
         assert_eq!(stream.map(|d| d["target"]["kind"].clone()), Some(json!("kinesis_stream")));
         assert!(destination("something else", false).is_none());
     }

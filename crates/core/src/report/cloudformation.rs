@@ -266,7 +266,11 @@ fn add_sms(stack: &mut Stack, place: &Place) {
     }
     for pool in place.of(TargetKind::SmsPool) {
         if !creatable(pool) {
-            stack.note(format!("Pool {} is not created here: {}.", pool.name, pool.gate.as_deref().unwrap_or("it exists")));
+            stack.note(format!(
+                "Pool {} is not created here: {}.",
+                pool.name,
+                pool.gate.as_deref().unwrap_or("it exists")
+            ));
             continue;
         }
         let reference = json!(crate::target::placeholder(TargetKind::SmsPool, &pool.name));
@@ -277,7 +281,10 @@ fn add_sms(stack: &mut Stack, place: &Place) {
         identities.extend(members.iter().map(|m| m.spec["OriginationIdentity"].clone()));
         let mut mandatory = Map::new();
         for k in &keywords {
-            mandatory.insert(k.spec["Keyword"].as_str().unwrap_or_default().to_owned(), json!({ "Message": k.spec["KeywordMessage"] }));
+            mandatory.insert(
+                k.spec["Keyword"].as_str().unwrap_or_default().to_owned(),
+                json!({ "Message": k.spec["KeywordMessage"] }),
+            );
         }
         let mut properties = json!({
             "OriginationIdentities": identities,
@@ -296,7 +303,11 @@ fn add_sms(stack: &mut Stack, place: &Place) {
         from.extend(members);
         from.extend(keywords);
         from.extend(settings);
-        stack.add(logical("Pool", &pool.name), json!({ "Type": "AWS::SMSVOICE::Pool", "Properties": properties }), &from);
+        stack.add(
+            logical("Pool", &pool.name),
+            json!({ "Type": "AWS::SMSVOICE::Pool", "Properties": properties }),
+            &from,
+        );
     }
     for topic in place.of(TargetKind::SnsTopic).filter(|r| creatable(r)) {
         let id = logical("SmsEventsTopic", &topic.name);
@@ -462,8 +473,11 @@ pub fn render(input: &ReportInput) -> Result<Vec<Artifact>> {
                 run.join(", ")
             ));
         }
-        let gated: Vec<String> =
-            place.resources.iter().filter_map(|r| r.gate.as_ref().map(|g| format!("{} {}: {g}", r.kind.label(), r.name))).collect();
+        let gated: Vec<String> = place
+            .resources
+            .iter()
+            .filter_map(|r| r.gate.as_ref().map(|g| format!("{} {}: {g}", r.kind.label(), r.name)))
+            .collect();
         for g in gated {
             stack.note(format!("Waits for a person — {g}."));
         }

@@ -91,14 +91,7 @@ pub fn render(input: &ReportInput) -> String {
             let pools: Vec<String> = sms
                 .pools
                 .iter()
-                .map(|p| {
-                    format!(
-                        "`{}` ({}: {})",
-                        p.name,
-                        p.message_type,
-                        list(&p.members())
-                    )
-                })
+                .map(|p| format!("`{}` ({}: {})", p.name, p.message_type, list(&p.members())))
                 .collect();
             let _ = writeln!(
                 md,

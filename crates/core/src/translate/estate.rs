@@ -14,10 +14,10 @@ use super::journey::{self, JourneyTranslation};
 use super::segment::{self, SegmentContext, SegmentTranslation};
 use super::{Loss, Severity};
 use crate::assess::{Assessment, ResourceRef};
-use crate::target::TargetKind;
 use crate::estate::{ResourceKind, ResourceRecord};
 use crate::profile::{ProfileMapping, Variable};
 use crate::scan::audience::AudienceProfile;
+use crate::target::TargetKind;
 use crate::translate::template::convert::{SesPaths, Target};
 use crate::translate::template::{TemplateTranslation, template_variables, translate as translate_template};
 use crate::{Error, Result};
@@ -193,7 +193,12 @@ impl<'a> ClientScope<'a> {
         let template_versions: Vec<&ResourceRecord> = templates
             .iter()
             .flat_map(|t| {
-                index.versions.get(&(t.account_id.clone(), t.region.clone(), t.id.clone())).into_iter().flatten().copied()
+                index
+                    .versions
+                    .get(&(t.account_id.clone(), t.region.clone(), t.id.clone()))
+                    .into_iter()
+                    .flatten()
+                    .copied()
             })
             .collect();
         let audiences: Vec<AudienceProfile> = project
@@ -334,8 +339,11 @@ impl<'a> ClientScope<'a> {
             }
         }
         let of = |kind| self.project.iter().filter(move |r| r.kind == kind);
-        let journeys: Vec<JourneyTranslation> =
-            if connect { of(ResourceKind::Journey).map(|r| self.translate_journey(r, now)).collect() } else { Vec::new() };
+        let journeys: Vec<JourneyTranslation> = if connect {
+            of(ResourceKind::Journey).map(|r| self.translate_journey(r, now)).collect()
+        } else {
+            Vec::new()
+        };
         // A journey that pins a template version sends it as a message template of its own.
         for pinned in journeys.iter().flat_map(|j| &j.references).filter(|r| r.kind == TargetKind::MessageTemplate) {
             if templates.iter().any(|t| t.target == Target::Connect && t.target_name == pinned.name) {

@@ -25,18 +25,27 @@ fn a_format_1_blueprint_upgrades_to_typed_tenancies() {
     );
     assert_eq!(
         kestrel.ses[0].event_destinations[0].target,
-        EventTarget::KinesisStream { stream_arn: "arn:aws:kinesis:us-east-1:444444444444:stream/kestrel-events".into() }
+        EventTarget::KinesisStream {
+            stream_arn: "arn:aws:kinesis:us-east-1:444444444444:stream/kestrel-events".into()
+        }
     );
 
     let bluebird = client("bluebird-telecom");
     let pool = &bluebird.sms[0].pools[0];
-    assert_eq!((pool.sender_ids[0].sender_id.as_str(), pool.sender_ids[0].iso_country_code.as_str()), ("BLUEBIRD", "GB"));
+    assert_eq!(
+        (pool.sender_ids[0].sender_id.as_str(), pool.sender_ids[0].iso_country_code.as_str()),
+        ("BLUEBIRD", "GB")
+    );
     let existing = &bluebird.sms[0].event_destinations[0];
     assert!(existing.existing && existing.name == "firehose", "{existing:?}");
 
     let cobalt = client("cobalt-games");
     assert_eq!(cobalt.connect.not_created[0].name, "cobalt-inapp-offer");
-    assert!(cobalt.connect.campaigns.iter().all(|c| c.channels == [CampaignChannel::Push]), "{:?}", cobalt.connect.campaigns);
+    assert!(
+        cobalt.connect.campaigns.iter().all(|c| c.channels == [CampaignChannel::Push]),
+        "{:?}",
+        cobalt.connect.campaigns
+    );
     assert_eq!(cobalt.connect.message_templates[0].describe(), "cobalt-push (PUSH)");
 
     let dahlia = client("dahlia-health");

@@ -1,7 +1,7 @@
 // Generated from the Rust types by pinshift-core (crates/core/src/bindings.rs). Do not edit:
 // run `make bindings` after changing a type that crosses IPC.
 
-export type ErrorCode = "not_found" | "already_exists" | "not_an_engagement" | "corrupt" | "newer_schema" | "invalid_input" | "keychain_unavailable" | "secret_missing" | "aws" | "cancelled" | "internal";
+export type ErrorCode = "not_found" | "already_exists" | "not_an_engagement" | "corrupt" | "newer_schema" | "invalid_input" | "keychain_unavailable" | "secret_missing" | "aws" | "cancelled" | "locked" | "internal";
 
 export type ErrorPayload = { code: ErrorCode, message: string, hint?: string, };
 
@@ -121,7 +121,7 @@ export type ScanEvent = { "event": "started", scan_id: string, targets: number, 
 /**
  * Retried so far in this run: throttles and failed attempts.
  */
-pressure: Pressure, } | { "event": "finished", summary: ScanSummary, } | { "event": "connected", connection: string, account_id: string, arn: string, } | { "event": "resuming", scan_id: string, } | { "event": "profiling", scan_id: string, } | { "event": "failed", error: ErrorPayload, };
+pressure: Pressure, } | { "event": "finished", summary: ScanSummary, } | { "event": "connected", connection: string, account_id: string, arn: string, } | { "event": "resuming", scan_id: string, } | { "event": "took_over", holder: LeaseHolder, } | { "event": "profiling", scan_id: string, } | { "event": "failed", error: ErrorPayload, };
 
 export type FieldChange = { path: string, before: unknown, after: unknown, };
 
@@ -144,6 +144,38 @@ location: string, objects: number,
  * Compressed bytes read from S3.
  */
 bytes: number, seconds: number, };
+
+export type ScanRequest = { 
+/**
+ * Connections to scan through; all of the engagement's when empty.
+ */
+connections: Array<string>, 
+/**
+ * Regions; every Region Pinpoint ran in when empty.
+ */
+regions: Array<string>, 
+/**
+ * Audience profiling after the inventory (opt-in).
+ */
+audience?: ExportSettings, 
+/**
+ * AWS requests in flight at once.
+ */
+concurrency: number, 
+/**
+ * Continue the newest stopped or interrupted scan instead (its connections, Regions and audience).
+ */
+resume: boolean, 
+/**
+ * Take the engagement's lease even though another process holds it (that process is gone).
+ */
+take_over: boolean, };
+
+export type LeaseHolder = { 
+/**
+ * What runs: `pinshift scan`, `desktop: scan`.
+ */
+job: string, host: string, pid: number, started_at: string, expires_at: string, };
 
 export type ChannelCounts = { endpoints: number, active: number, opted_out: number, };
 

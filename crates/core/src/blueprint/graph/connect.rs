@@ -82,7 +82,10 @@ fn referenced(b: &mut Builder, place: (&str, &str), instance: &str, references: 
                     b.records.find(place, ResourceKind::PhoneNumber, |p| text(&p.raw["PhoneNumber"]) == r.name);
                 let arn = record.map(|p| text(&p.raw["PhoneNumberArn"]));
                 let gate = record.is_none().then(|| {
-                    format!("{} is not an End User Messaging number of this account and Region: claim or import one", r.name)
+                    format!(
+                        "{} is not an End User Messaging number of this account and Region: claim or import one",
+                        r.name
+                    )
                 });
                 b.add(
                     place,
@@ -112,9 +115,8 @@ fn referenced(b: &mut Builder, place: (&str, &str), instance: &str, references: 
             TargetKind::LambdaFunction => {
                 b.add(
                     place,
-                    Node::new(TargetKind::LambdaFunction, &r.name, json!({ "FunctionName": r.name })).gate(Some(
-                        format!("provide the Lambda function the flow calls as {} ({})", r.name, r.field),
-                    )),
+                    Node::new(TargetKind::LambdaFunction, &r.name, json!({ "FunctionName": r.name }))
+                        .gate(Some(format!("provide the Lambda function the flow calls as {} ({})", r.name, r.field))),
                 );
             }
             _ => {}
@@ -136,7 +138,10 @@ pub(super) fn add(
     let Some(instance) = connect.instance_alias.as_deref() else { return };
     let shared: &[String] = if connect.topology == ConnectTopology::Shared { &instance_use.clients } else { &[] };
     let telephony = instance_use.telephony
-        || connect.campaigns.iter().any(|c| c.channels.contains(&crate::blueprint::tenancy::CampaignChannel::Telephony));
+        || connect
+            .campaigns
+            .iter()
+            .any(|c| c.channels.contains(&crate::blueprint::tenancy::CampaignChannel::Telephony));
 
     b.add(
         place,

@@ -50,12 +50,7 @@ fn ses_destination(d: &EventDestination, account_id: &str, region: &str) -> (Val
     (body, gate)
 }
 
-pub(super) fn add(
-    b: &mut Builder,
-    ses: &SesTenancy,
-    translated: &ClientTranslations,
-    blueprint: &Blueprint,
-) {
+pub(super) fn add(b: &mut Builder, ses: &SesTenancy, translated: &ClientTranslations, blueprint: &Blueprint) {
     let place = (ses.account_id.as_str(), ses.region.as_str());
     let tenant = ses.tenant_name.as_str();
     let records = b.records;
@@ -148,10 +143,8 @@ pub(super) fn add(
     // Email templates, translated for SES (shared ones once, associated with each owner's tenant).
     for name in &ses.templates {
         let record = records.find(place, ResourceKind::Template, |r| r.name.as_deref() == Some(name.as_str()));
-        let translation = translated
-            .templates
-            .iter()
-            .find(|t| t.name == *name && matches!(t.target, Target::Ses(_)) && t.translated);
+        let translation =
+            translated.templates.iter().find(|t| t.name == *name && matches!(t.target, Target::Ses(_)) && t.translated);
         let Some(t) = translation else { continue };
         let owners: Vec<String> = blueprint
             .assessment

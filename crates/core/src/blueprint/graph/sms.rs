@@ -47,13 +47,15 @@ pub(super) fn add(b: &mut Builder, tenancy: &ClientTenancy, sms: &SmsTenancy) {
         // (origination identity ARN, country for sender IDs, the record it comes from)
         let mut identities = Vec::new();
         for number in &pool.numbers {
-            if let Some(r) = records.find(place, ResourceKind::PhoneNumber, |r| text(&r.raw["PhoneNumber"]) == *number) {
+            if let Some(r) = records.find(place, ResourceKind::PhoneNumber, |r| text(&r.raw["PhoneNumber"]) == *number)
+            {
                 identities.push((text(&r.raw["PhoneNumberArn"]), None, r));
             }
         }
         for sender in &pool.sender_ids {
             if let Some(r) = records.find(place, ResourceKind::SenderId, |r| {
-                text(&r.raw["SenderId"]) == sender.sender_id && text(&r.raw["IsoCountryCode"]) == sender.iso_country_code
+                text(&r.raw["SenderId"]) == sender.sender_id
+                    && text(&r.raw["IsoCountryCode"]) == sender.iso_country_code
             }) {
                 identities.push((text(&r.raw["SenderIdArn"]), Some(sender.iso_country_code.clone()), r));
             }
@@ -109,7 +111,11 @@ pub(super) fn add(b: &mut Builder, tenancy: &ClientTenancy, sms: &SmsTenancy) {
             .needs(TargetKind::SmsOptOutList, &sms.opt_out_list),
         );
         for (keyword, message, action) in [
-            ("HELP", format!("{}: for help, contact customer service. Reply STOP to opt out.", tenancy.name), "AUTOMATIC_RESPONSE"),
+            (
+                "HELP",
+                format!("{}: for help, contact customer service. Reply STOP to opt out.", tenancy.name),
+                "AUTOMATIC_RESPONSE",
+            ),
             ("STOP", format!("{}: you are unsubscribed and will receive no more messages.", tenancy.name), "OPT_OUT"),
         ] {
             b.add(
@@ -184,12 +190,8 @@ pub(super) fn add(b: &mut Builder, tenancy: &ClientTenancy, sms: &SmsTenancy) {
     if let Some(sender) = &sms.default_sender_id {
         b.add(
             place,
-            Node::new(
-                TargetKind::SmsDefaultSenderId,
-                set,
-                json!({ "ConfigurationSetName": set, "SenderId": sender }),
-            )
-            .needs(TargetKind::SmsConfigurationSet, set),
+            Node::new(TargetKind::SmsDefaultSenderId, set, json!({ "ConfigurationSetName": set, "SenderId": sender }))
+                .needs(TargetKind::SmsConfigurationSet, set),
         );
     }
 }

@@ -9,8 +9,7 @@ use serde_json::Value;
 use super::{
     AnalyticsRoute, CampaignChannel, ClientTenancy, CommunicationLimit, ConnectTenancy, ConnectTopology,
     DEFAULT_EXPIRATION_DAYS, EmailHealth, EventDestination, EventTarget, MessageTemplateRef, NotCreated,
-    PARTITION_ATTRIBUTE, ProfilesDomain, ReputationPolicy, SenderId, SesTenancy, SmsPool, SmsTenancy,
-    TargetCampaign,
+    PARTITION_ATTRIBUTE, ProfilesDomain, ReputationPolicy, SenderId, SesTenancy, SmsPool, SmsTenancy, TargetCampaign,
 };
 use crate::assess::{Assessment, Client};
 use crate::blueprint::choices::TenancyChoices;
@@ -346,10 +345,8 @@ fn sms_tenancy(
     }
     let own_set =
         holdings.owned_of(ResourceKind::SmsConfigurationSet).find(|(r, alone)| here(r) && *alone).map(|(r, _)| r);
-    let own_list = holdings
-        .owned_of(ResourceKind::OptOutList)
-        .find(|(r, alone)| here(r) && *alone)
-        .map(|(r, _)| r.id.clone());
+    let own_list =
+        holdings.owned_of(ResourceKind::OptOutList).find(|(r, alone)| here(r) && *alone).map(|(r, _)| r.id.clone());
     let carried: Vec<String> =
         holdings.owned_of(ResourceKind::OptOutList).filter(|(r, _)| here(r)).map(|(r, _)| r.id.clone()).collect();
     Some(SmsTenancy {
@@ -421,7 +418,8 @@ fn connect_tenancy(client: &Client, holdings: &Holdings, choice: Option<ConnectT
             .map(|(r, _)| MessageTemplateRef { name: name_of(r), channel: template_type(r) })
             .collect()
     };
-    let domain = |name: String, shared| ProfilesDomain { name, default_expiration_days: DEFAULT_EXPIRATION_DAYS, shared };
+    let domain =
+        |name: String, shared| ProfilesDomain { name, default_expiration_days: DEFAULT_EXPIRATION_DAYS, shared };
     ConnectTenancy {
         topology,
         reason,
@@ -486,8 +484,11 @@ pub fn derive(
         let mut sms = Vec::new();
         for (account_id, region) in holdings.places(client) {
             let here = |r: &&ResourceRecord| r.account_id == account_id && r.region == region;
-            let identities: Vec<String> =
-                holdings.owned_of(ResourceKind::EmailIdentity).filter(|(r, _)| here(r)).map(|(r, _)| r.id.clone()).collect();
+            let identities: Vec<String> = holdings
+                .owned_of(ResourceKind::EmailIdentity)
+                .filter(|(r, _)| here(r))
+                .map(|(r, _)| r.id.clone())
+                .collect();
             let templates: Vec<String> = holdings
                 .owned_of(ResourceKind::Template)
                 .filter(|(r, _)| here(r) && template_type(r) == "EMAIL")

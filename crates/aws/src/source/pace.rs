@@ -2,7 +2,7 @@
 //! (reference §1.2), per account and Region, so a wide scan stays below AWS's quotas instead of learning
 //! them from 429s. Retries (standard mode, with jitter) remain for what pacing cannot prevent.
 //!
-//! How: the per-call [`crate::raw::RawCapture`] interceptor tags each request with its operation name
+//! How: the per-call [`crate::source::raw::RawCapture`] interceptor tags each request with its operation name
 //! (a header the pacing HTTP client removes before sending), and [`PacedHttpClient`] — the SDK's own
 //! HTTPS client wrapped — waits for a token from a shared [`Pacer`] before each attempt, and for one of
 //! the scan's in-flight permits (`--concurrency`), so readers can start many reads and stay bounded.

@@ -1,5 +1,5 @@
 //! The live Pinpoint reader: core's `PinpointSource` over aws-sdk-pinpoint. Every response's raw JSON is
-//! kept (see [`crate::raw`]); a failed call becomes a `ScanIssue` naming the operation and AWS's code,
+//! kept (see [`crate::source::raw`]); a failed call becomes a `ScanIssue` naming the operation and AWS's code,
 //! and the read goes on with what it can still reach.
 
 use std::collections::HashMap;
@@ -14,8 +14,8 @@ use pinshift_core::estate::ResourceKind;
 use pinshift_core::scan::{PinpointSource, Pressure, Read, ScanTarget};
 use serde_json::Value;
 
-use crate::pace::{PacedHttpClient, Pacer};
-use crate::read::{CallError, Collector, describe, fan_out, issue, no_client, pages, send, text};
+use crate::source::pace::{PacedHttpClient, Pacer};
+use crate::source::read::{CallError, Collector, describe, fan_out, issue, no_client, pages, send, text};
 
 /// Reads Pinpoint with one SDK configuration per connection (its credentials, assumed roles and the
 /// standard AWS environment); the Region comes from each target.
@@ -38,7 +38,7 @@ const SCAN_ATTEMPTS: u32 = 10;
 impl PinpointReader {
     /// `kpi_end`: the end of the KPI archive, in epoch seconds (usually now).
     pub fn new(configs: HashMap<String, SdkConfig>, kpi_end: i64) -> Self {
-        PinpointReader { configs, kpi_end, pacer: Arc::default(), http: crate::pace::default_https_client() }
+        PinpointReader { configs, kpi_end, pacer: Arc::default(), http: crate::source::pace::default_https_client() }
     }
 
     /// At most `calls` requests in flight across all targets (the scan's `--concurrency`).
@@ -50,7 +50,7 @@ impl PinpointReader {
     /// The connection's configuration in the target's Region, retrying throttles and server errors with
     /// the SDK's standard mode (exponential backoff with full jitter) and more attempts than the default —
     /// a scan should ride out 429s, not report them — and pacing every Pinpoint request under its
-    /// operation's published rate ([`crate::pace`]), so a wide scan is rarely throttled at all. (Adaptive
+    /// operation's published rate ([`crate::source::pace`]), so a wide scan is rarely throttled at all. (Adaptive
     /// mode's client-side rate limiter was tried: under sustained throttling it slows a scan to a crawl.)
     pub(crate) fn config(&self, target: &ScanTarget) -> Option<SdkConfig> {
         let config = self.configs.get(&target.connection)?;
@@ -169,7 +169,7 @@ impl PinpointSource for PinpointReader {
 
         // End User Messaging SMS and voice v2, account-level.
         if let Some(config) = self.config(target) {
-            crate::sms::read(&config, &mut out).await;
+            crate::source::sms::read(&config, &mut out).await;
         }
         out.read
     }
@@ -398,7 +398,7 @@ impl PinpointSource for PinpointReader {
         let email =
             out.read.records.iter().find(|r| r.kind == ResourceKind::Channel && r.id == "EMAIL").map(|r| r.raw.clone());
         if let (Some(email), Some(config)) = (email, self.config(target)) {
-            crate::ses::read_email_channel_references(&config, &email, &mut out).await;
+            crate::source::ses::read_email_channel_references(&config, &email, &mut out).await;
         }
         out.read
     }

@@ -6,7 +6,7 @@ use aws_config::SdkConfig;
 use pinshift_core::estate::ResourceKind;
 use serde_json::Value;
 
-use crate::read::{Collector, pages, text};
+use crate::source::read::{Collector, pages, text};
 
 pub(crate) async fn read(config: &SdkConfig, out: &mut Collector<'_>) {
     let sms = aws_sdk_pinpointsmsvoicev2::Client::new(config);

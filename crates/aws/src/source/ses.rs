@@ -5,7 +5,7 @@ use aws_config::SdkConfig;
 use pinshift_core::estate::ResourceKind;
 use serde_json::Value;
 
-use crate::read::{Collector, send};
+use crate::source::read::{Collector, send};
 
 /// Reads the identity (`Identity` ARN's last part) and configuration set an email channel names.
 pub(crate) async fn read_email_channel_references(config: &SdkConfig, channel: &Value, out: &mut Collector<'_>) {

@@ -9,7 +9,7 @@ use serde_json::Value;
 /// Sends a fluent builder with a fresh raw capture; yields `(result, raw JSON)`.
 macro_rules! send {
     ($builder:expr) => {{
-        let capture = $crate::raw::RawCapture::default();
+        let capture = $crate::source::raw::RawCapture::default();
         let result = $builder.customize().interceptor(capture.clone()).send().await;
         (result, capture.json())
     }};
@@ -44,7 +44,7 @@ impl<'a> Collector<'a> {
 }
 
 /// Reads started at once inside one unit (a Region's templates, a project's segments, …); the reader's
-/// in-flight limit ([`crate::pace`]) bounds the calls across all units.
+/// in-flight limit ([`crate::source::pace`]) bounds the calls across all units.
 const FAN_OUT: usize = 16;
 
 /// Reads each item with `read`, [`FAN_OUT`] at a time, and adds the reads to `out` in item order.
@@ -113,7 +113,7 @@ macro_rules! pages {
     ($out:expr, $kind:expr, $operation:expr, $member:literal, $call:expr, |$item:ident| $each:expr) => {{
         let mut token: Option<String> = None;
         loop {
-            let (result, raw) = $crate::read::send!($call(token.clone()));
+            let (result, raw) = $crate::source::read::send!($call(token.clone()));
             match result {
                 Ok(_) => {
                     for $item in raw[$member].as_array().cloned().unwrap_or_default() {

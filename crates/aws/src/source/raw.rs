@@ -27,7 +27,7 @@ impl Intercept for RawCapture {
         "PinshiftRawCapture"
     }
 
-    /// Names the operation for the pacing HTTP client ([`crate::pace`]), after signing: the header is
+    /// Names the operation for the pacing HTTP client ([`crate::source::pace`]), after signing: the header is
     /// removed again before the request leaves.
     fn modify_before_transmit(
         &self,
@@ -37,7 +37,7 @@ impl Intercept for RawCapture {
     ) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
         if let Some(metadata) = cfg.load::<Metadata>() {
             let tag = format!("{}:{}", metadata.service(), metadata.name());
-            context.request_mut().headers_mut().insert(crate::pace::OPERATION_HEADER, tag);
+            context.request_mut().headers_mut().insert(crate::source::pace::OPERATION_HEADER, tag);
         }
         Ok(())
     }

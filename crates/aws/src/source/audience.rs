@@ -8,8 +8,8 @@ use pinshift_core::scan::ScanTarget;
 use pinshift_core::scan::audience::{AudienceSource, ExportStats};
 use tokio::io::{AsyncBufReadExt, AsyncRead, BufReader};
 
-use crate::pinpoint::PinpointReader;
-use crate::read::describe;
+use crate::source::pinpoint::PinpointReader;
+use crate::source::read::describe;
 
 /// How long an export job may take before the project is reported as not profiled.
 const EXPORT_TIMEOUT: Duration = Duration::from_secs(4 * 60 * 60);
@@ -125,5 +125,5 @@ impl AudienceSource for PinpointReader {
 
 /// An SDK failure named with its operation (`mobiletargeting:` unless another service's prefix is given).
 fn with_operation(operation: &str, (code, message): (String, String)) -> (String, String) {
-    (code, format!("{}: {message}", crate::read::qualified(operation)))
+    (code, format!("{}: {message}", crate::source::read::qualified(operation)))
 }
