@@ -53,7 +53,9 @@ test-boto3:
 test-ui:
 	cd ui && npx vitest run
 
+# The one fake back end (ui/src/lib/testing/fake-pinshift.ts) bundled for the browser tests to inject.
 test-browser: ui
+	cd ui && npx rolldown src/lib/testing/browser-fake.ts --format iife --platform browser --file dist-test/fake-ipc.js > /dev/null
 	node --test --test-timeout=120000 tests/browser/
 
 desktop: ui

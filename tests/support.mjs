@@ -67,8 +67,3 @@ export function startProcess(name, command, args, options = {}) {
   return child;
 }
 
-/** The real `mockIPC` from @tauri-apps/api/mocks as a script to inject before the page's own scripts. */
-export function mockIpcSource() {
-  const path = uiRequire.resolve('@tauri-apps/api/mocks');
-  return readFileSync(path.replace(/\.cjs$/, '.js'), 'utf8').replace(/^export \{[^}]*\};?\s*$/m, '');
-}

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 
-import { ARTIFACTS, ROOT, freePort, mockIpcSource, startProcess, uiRequire, waitForHttp } from '../support.mjs';
+import { ARTIFACTS, ROOT, freePort, startProcess, uiRequire, waitForHttp } from '../support.mjs';
 
 const { chromium } = uiRequire('playwright-core');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -32,8 +32,8 @@ after(async () => {
   await server?.stop();
 });
 
-const DEMO_BLUEPRINT = readFileSync(join(ROOT, 'ui', 'src', 'lib', 'testing', 'demo-blueprint.json'), 'utf8');
-const DEMO_TRANSLATIONS = readFileSync(join(ROOT, 'ui', 'src', 'lib', 'testing', 'demo-translations.json'), 'utf8');
+// The one fake back end (ui/src/lib/testing/fake-pinshift.ts), bundled by `make test-browser`.
+const FAKE = readFileSync(join(ROOT, 'ui', 'dist-test', 'fake-ipc.js'), 'utf8');
 
 async function openApp({ colorScheme = 'light', clients, scanned = false } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'pinshift-chromium-'));
@@ -45,9 +45,8 @@ async function openApp({ colorScheme = 'light', clients, scanned = false } = {})
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
   contexts.push({ context, dir });
-  const fake = readFileSync(join(ROOT, 'tests', 'browser', 'fake-ipc.js'), 'utf8');
-  const data = `window.__DEMO_BLUEPRINT__ = ${DEMO_BLUEPRINT};window.__DEMO_TRANSLATIONS__ = ${DEMO_TRANSLATIONS};${clients ? `window.__BLUEPRINT_CLIENTS__ = ${clients};` : ''}${scanned ? 'window.__SCANNED__ = true;' : ''}`;
-  await context.addInitScript({ content: `${data}\n${mockIpcSource()}\n${fake}\ninstallFakePinshift(mockIPC);` });
+  const data = `${clients ? `window.__BLUEPRINT_CLIENTS__ = ${clients};` : ''}${scanned ? 'window.__SCANNED__ = true;' : ''}`;
+  await context.addInitScript({ content: `${data}\n${FAKE}` });
   const page = context.pages()[0] ?? (await context.newPage());
   const errors = [];
   page.on('pageerror', (error) => errors.push(error.message));
@@ -173,15 +172,16 @@ test('scan: choose Regions and audience profiling, watch progress, read the issu
   await page.getByText('AWS throttled 17 requests').waitFor();
   await page.getByRole('cell', { name: '444444444444' }).waitFor();
   await page.screenshot({ path: join(ARTIFACTS, 'browser-scan-running.png') });
-  const request = await page.evaluate(() => window.__fakeScan.lastRequest);
+  const request = await page.evaluate(() => window.__fake.lastScanRequest);
   assert.deepEqual(request, {
     connections: [],
     regions: ['us-east-1'],
     audience: { bucket: 'northwind-pinshift-exports', role_arn: 'arn:aws:iam::444444444444:role/PinpointExport', prefix: '' },
     resume: false,
+    take_over: false,
   });
 
-  await page.evaluate(() => window.__fakeScan.finish());
+  await page.evaluate(() => window.__fake.finishScan());
   await page.getByText('Complete with gaps').first().waitFor();
   await page.getByText('The connection may not call mobiletargeting:ListJourneys').waitFor();
   await page.getByText(/Ask the account's admin to attach the policy/).waitFor();
@@ -195,7 +195,22 @@ test('scan: choose Regions and audience profiling, watch progress, read the issu
   await page.getByText('You stopped the scan').waitFor();
   await page.getByRole('button', { name: 'Resume' }).click();
   await page.getByText('8 of 13 units').waitFor();
-  assert.equal((await page.evaluate(() => window.__fakeScan.lastRequest)).resume, true);
+  assert.equal((await page.evaluate(() => window.__fake.lastScanRequest)).resume, true);
+  await page.evaluate(() => window.__fake.finishScan());
+
+  // Another process holds the engagement (a CLI scan on a jump host): refused, naming it; taken over only
+  // when the person says that process is gone.
+  await page.evaluate(() => {
+    window.__fake.busy = { job: 'pinshift scan', host: 'jump-host-1', pid: 4242, started_at: '2026-12-02T09:00:00Z', expires_at: '2026-12-02T09:00:30Z' };
+  });
+  await page.getByRole('button', { name: 'New scan' }).click();
+  await page.getByRole('button', { name: 'Start scan' }).click();
+  await page.getByText(/is busy: pinshift scan \(pid 4242 on jump-host-1\)/).waitFor();
+  await page.getByText(/lapses at 2026-12-02T09:00:30Z/).waitFor();
+  await page.screenshot({ path: join(ARTIFACTS, 'browser-scan-locked.png') });
+  await page.getByRole('button', { name: 'Take over and scan' }).click();
+  await page.getByText('Took the engagement over from pinshift scan (pid 4242 on jump-host-1').waitFor();
+  assert.equal((await page.evaluate(() => window.__fake.lastScanRequest)).take_over, true);
   assert.deepEqual(errors, []);
 });
 
@@ -231,7 +246,7 @@ test('clients: the mapping matrix, a client\'s flow diagram, and owners of share
   assert.deepEqual(errors, []);
 });
 
-test('clients (dark theme): rename a client, merge a project into another, then adjust its plan', async () => {
+test('clients (dark theme): rename a client, merge a project into another, then adjust its tenancy', async () => {
   const { page, errors } = await openApp({ scanned: true, colorScheme: 'dark' });
   await page.getByRole('button', { name: 'Open engagement…' }).click();
   await page.getByRole('navigation', { name: 'Sections' }).getByRole('button', { name: 'Clients' }).click();
@@ -260,17 +275,17 @@ test('clients (dark theme): rename a client, merge a project into another, then 
 
   await page.getByRole('navigation', { name: 'Sections' }).getByRole('button', { name: 'Blueprint' }).click();
   await page.getByRole('navigation', { name: 'Clients' }).getByRole('button', { name: 'Kestrel Energy plc' }).click();
-  await page.getByRole('button', { name: 'Adjust plan…' }).click();
-  const form = page.getByRole('form', { name: /Adjust the plan of Kestrel Energy plc/ });
-  assert.ok(await form.getByRole('button', { name: 'Apply to plan' }).isDisabled(), 'nothing changed yet');
+  await page.getByRole('button', { name: 'Adjust tenancy…' }).click();
+  const form = page.getByRole('form', { name: /Adjust the tenancy of Kestrel Energy plc/ });
+  assert.ok(await form.getByRole('button', { name: 'Apply to tenancy' }).isDisabled(), 'nothing changed yet');
   await form.getByLabel('SES tenant name').fill('kestrel energy!');
-  await form.getByRole('button', { name: 'Apply to plan' }).click();
-  await page.getByText(/invalid tenant_name/).waitFor();
+  await form.getByRole('button', { name: 'Apply to tenancy' }).click();
+  await page.getByText(/invalid clients\.kestrel-energy\.tenant_name/).waitFor();
   await form.getByLabel('SES tenant name').fill('kestrel-energy-plc');
   await form.getByLabel(/Dedicated Connect instance/).check();
   await form.getByLabel('SES reputation policy').selectOption('strict');
-  await page.screenshot({ path: join(ARTIFACTS, 'browser-plan-adjust-dark.png') });
-  await form.getByRole('button', { name: 'Apply to plan' }).click();
+  await page.screenshot({ path: join(ARTIFACTS, 'browser-tenancy-adjust-dark.png') });
+  await form.getByRole('button', { name: 'Apply to tenancy' }).click();
   await page.getByText(/dedicated\s*—\s*chosen by a reviewer/).waitFor();
   await page.getByText(/kestrel-energy-plc/).first().waitFor();
   await page.getByText(/strict reputation policy\s*—\s*chosen by a reviewer/).waitFor();
@@ -337,7 +352,7 @@ test('blueprint: record a decision, save a version, sign off a client, export th
 
   await page.getByRole('button', { name: 'HTML', exact: true }).click();
   await page.getByText('Wrote /home/consultant/reports/blueprint.html').waitFor();
-  const reports = await page.evaluate(() => window.__fakeReports);
+  const reports = await page.evaluate(() => window.__fake.reports);
   assert.deepEqual(reports, [{ format: 'html', path: '/home/consultant/reports/blueprint.html', version: null }]);
   assert.deepEqual(errors, []);
 });

@@ -207,7 +207,7 @@ test('try the demo estate: scan it, read a client\'s mapping, record a decision,
   await click(await find("//button[@aria-label='Close the preview']"));
 });
 
-test('a reviewer renames a client, merges a project into it and overrides its plan', async () => {
+test('a reviewer renames a client, merges a project into it and overrides its tenancy', async () => {
   await click(await find("//nav[@aria-label='Sections']//button[normalize-space()='Clients']"));
   const filter = await eventually(() => find("//input[@placeholder='Filter clients']"), 60_000);
   await type(filter, 'kestrel');
@@ -236,14 +236,14 @@ test('a reviewer renames a client, merges a project into it and overrides its pl
   // Override: a dedicated Connect instance and a strict reputation policy, checked by core.
   await click(await find("//nav[@aria-label='Sections']//button[normalize-space()='Blueprint']"));
   await click(await eventually(() => find("//nav[@aria-label='Clients']//button[normalize-space()='Kestrel Energy plc']")));
-  await click(await eventually(() => find("//button[normalize-space()='Adjust plan…']")));
+  await click(await eventually(() => find("//button[normalize-space()='Adjust tenancy…']")));
   await click(await find("//label[contains(., 'Dedicated Connect instance')]/input"));
   await click(await find("//label[contains(., 'SES reputation policy')]/select/option[@value='strict']"));
-  await click(await find("//button[normalize-space()='Apply to plan']"));
+  await click(await find("//button[normalize-space()='Apply to tenancy']"));
   await eventually(() => find("//dd[b[text()='dedicated'] and contains(., 'chosen by a reviewer')]"), 60_000);
   await eventually(() => find("//dd[b[text()='strict'] and contains(., 'chosen by a reviewer')]"));
   await eventually(() => find("//span[contains(@class, 'mono') and text()='kestrel-energy-engage']"));
-  await screenshot('desktop-plan-adjusted.png');
+  await screenshot('desktop-tenancy-adjusted.png');
 });
 
 test('the HTML report is exported through the save dialog', async () => {

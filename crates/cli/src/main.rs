@@ -74,7 +74,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 connections,
                 regions,
                 audience: audience.settings(),
-                concurrency,
+                concurrency: Some(concurrency),
                 resume,
                 take_over,
             };

@@ -24,7 +24,7 @@ pub const DEFAULT_CONCURRENCY: usize = 16;
 pub const DUMP_CONNECTION: &str = "dump";
 
 /// What to scan, as both front ends ask for it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
 pub struct ScanRequest {
     /// Connections to scan through; all of the engagement's when empty.
     #[serde(default)]
@@ -36,9 +36,10 @@ pub struct ScanRequest {
     #[ts(optional)]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub audience: Option<ExportSettings>,
-    /// AWS requests in flight at once.
-    #[serde(default = "default_concurrency")]
-    pub concurrency: u32,
+    /// AWS requests in flight at once ([`DEFAULT_CONCURRENCY`] unless given).
+    #[ts(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub concurrency: Option<u32>,
     /// Continue the newest stopped or interrupted scan instead (its connections, Regions and audience).
     #[serde(default)]
     pub resume: bool,
@@ -47,22 +48,6 @@ pub struct ScanRequest {
     pub take_over: bool,
 }
 
-fn default_concurrency() -> u32 {
-    DEFAULT_CONCURRENCY as u32
-}
-
-impl Default for ScanRequest {
-    fn default() -> Self {
-        ScanRequest {
-            connections: Vec::new(),
-            regions: Vec::new(),
-            audience: None,
-            concurrency: default_concurrency(),
-            resume: false,
-            take_over: false,
-        }
-    }
-}
 
 /// A checked scan with the lease held: what to read, and as of when.
 #[derive(Debug)]
@@ -131,7 +116,8 @@ impl Engagement {
             settings.validate()?;
         }
         check_regions(&request.regions)?;
-        if request.concurrency == 0 {
+        let concurrency = request.concurrency.map_or(DEFAULT_CONCURRENCY, |n| n as usize);
+        if concurrency == 0 {
             return Err(Error::invalid("concurrency", "at least 1 request at a time"));
         }
         let resumed = if request.resume {
@@ -190,12 +176,8 @@ impl Engagement {
             connections,
             regions,
             kpi_end,
-            concurrency: request.concurrency as usize,
-            options: ScanOptions {
-                concurrency: request.concurrency as usize,
-                cancel,
-                audience: request.audience.clone(),
-            },
+            concurrency,
+            options: ScanOptions { concurrency, cancel, audience: request.audience.clone() },
         })
     }
 

@@ -159,9 +159,9 @@ regions: Array<string>,
  */
 audience?: ExportSettings, 
 /**
- * AWS requests in flight at once.
+ * AWS requests in flight at once ([`DEFAULT_CONCURRENCY`] unless given).
  */
-concurrency: number, 
+concurrency?: number, 
 /**
  * Continue the newest stopped or interrupted scan instead (its connections, Regions and audience).
  */

@@ -11,7 +11,7 @@ import type {
   ResourceRecord,
   ResourceSummary,
   Format,
-  PlanChoice,
+  TenancyOverride,
   SignOff,
   TranslationQuery,
   TranslationReport,
@@ -24,21 +24,14 @@ import type {
   ExportSettings,
   NewConnection,
   ScanEvent,
+  ScanRequest,
   ExplainedIssue,
   ScanSummary,
 } from './bindings';
 
-/** What the Scan panel starts. Empty lists mean every connection / every Pinpoint Region. */
-export interface ScanRequest {
-  connections: string[];
-  regions: string[];
-  audience: ExportSettings | null;
-  /** Continue the newest stopped scan instead (its connections, Regions and audience settings). */
-  resume: boolean;
-}
+import type { PolicyDocument } from './commands';
 
-/** The IAM policy document the back end generates (JSON, to show and copy as is). */
-export type PolicyDocument = Record<string, unknown>;
+export type { PolicyDocument } from './commands';
 
 export type * from './bindings';
 
@@ -58,7 +51,8 @@ export interface Backend {
   testConnection(name: string, region?: string): Promise<CallerIdentity>;
   /**
    * Starts a scan; resolves once it runs. Events arrive on `onEvent` until `finished` or `failed`.
-   * Rejects (without events) when the request is invalid or another scan runs.
+   * Rejects (without events) when the request is invalid, another scan runs here, or another process
+   * holds the engagement (code `locked`; `take_over` in the request takes it over).
    */
   startScan(request: ScanRequest, onEvent: (event: ScanEvent) => void): Promise<void>;
   /** Asks the running scan to stop between reads; `false` when none runs. */
@@ -81,7 +75,8 @@ export interface Backend {
   assignProjects(into: string, projects: string[]): Promise<void>;
   /** Sets the owners of an account-level resource, or (`accept`) confirms Pinshift's proposal. */
   attribute(resource: string, clients: string[], accept: boolean): Promise<void>;
-  setPlan(client: string, choice: PlanChoice): Promise<void>;
+  /** Overrides parts of a client's tenancy (Connect topology, SES reputation policy, tenant name). */
+  setTenancy(client: string, change: TenancyOverride): Promise<void>;
   recordDecision(id: string, update: DecisionUpdate, by: string): Promise<void>;
   /** Freezes the current blueprint as a new version; resolves to its number. */
   saveBlueprint(by: string, note: string): Promise<number>;

@@ -4,12 +4,17 @@ import { open, save } from '@tauri-apps/plugin-dialog';
 
 import type { ScanEvent } from './bindings';
 import { BackendError, type Backend } from './client';
+import type { Command, Commands } from './commands';
 
 const FILTERS = [{ name: 'Pinshift engagement', extensions: ['pinshift'] }];
 
-async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
+/** One command, typed by the IPC contract; failures become `BackendError`s. */
+async function call<C extends Command>(
+  command: C,
+  ...args: Commands[C]['args'] extends Record<string, never> ? [] : [Commands[C]['args']]
+): Promise<Commands[C]['reply']> {
   try {
-    return await invoke<T>(command, args);
+    return await invoke<Commands[C]['reply']>(command, args[0] as Record<string, unknown> | undefined);
   } catch (error) {
     throw BackendError.from(error);
   }
@@ -20,16 +25,16 @@ export const tauriBackend: Backend = {
   currentEngagement: () => call('current_engagement'),
   createEngagement: (path, name) => call('create_engagement', { path, name: name ?? null }),
   openEngagement: (path) => call('open_engagement', { path }),
-  closeEngagement: () => call('close_engagement'),
+  closeEngagement: () => call('close_engagement').then(() => undefined),
   tryDemo: () => call('try_demo'),
   listConnections: () => call('list_connections'),
   addConnection: (connection, secret) => call('add_connection', { connection, secret: secret ?? null }),
-  removeConnection: (name) => call('remove_connection', { name }),
+  removeConnection: (name) => call('remove_connection', { name }).then(() => undefined),
   testConnection: (name, region) => call('test_connection', { name, region: region ?? null }),
-  startScan(request, onEvent) {
+  async startScan(request, onEvent) {
     const events = new Channel<ScanEvent>();
     events.onmessage = onEvent;
-    return call('start_scan', { request, events });
+    await call('start_scan', { request, events });
   },
   cancelScan: () => call('cancel_scan'),
   listScans: () => call('list_scans'),
@@ -41,11 +46,12 @@ export const tauriBackend: Backend = {
   projectKpis: (scanId, accountId, region, projectId) =>
     call('project_kpis', { scanId, accountId, region, projectId }),
   blueprint: () => call('blueprint', { scan: null }),
-  renameClient: (client, name) => call('rename_client', { client, name }),
-  assignProjects: (into, projects) => call('assign_projects', { into, projects }),
-  attribute: (resource, clients, accept) => call('attribute', { resource, clients, accept }),
-  setPlan: (client, choice) => call('set_plan', { client, choice }),
-  recordDecision: (id, update, by) => call('record_decision', { id, update, by }),
+  renameClient: (client, name) => call('rename_client', { client, name }).then(() => undefined),
+  assignProjects: (into, projects) => call('assign_projects', { into, projects }).then(() => undefined),
+  attribute: (resource, clients, accept) =>
+    call('attribute', { resource, clients, accept }).then(() => undefined),
+  setTenancy: (client, change) => call('set_tenancy', { client, change }).then(() => undefined),
+  recordDecision: (id, update, by) => call('record_decision', { id, update, by }).then(() => undefined),
   saveBlueprint: (by, note) => call('save_blueprint', { by, note }),
   blueprintVersions: () => call('blueprint_versions'),
   signOff: (client, version, by, note) => call('sign_off', { client, version, by, note }),

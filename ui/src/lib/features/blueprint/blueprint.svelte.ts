@@ -9,7 +9,7 @@ import {
   type DecisionUpdate,
   type Drift,
   type Format,
-  type PlanChoice,
+  type TenancyOverride,
   type Versions,
   type Finding,
   type Fit,
@@ -168,9 +168,9 @@ export class BlueprintState {
     return done;
   }
 
-  /** Overrides parts of a client's plan (only the fields given); true when core accepted it. */
-  async adjustPlan(client: string, choice: PlanChoice): Promise<boolean> {
-    return this.edit(() => this.backend.setPlan(client, choice));
+  /** Overrides parts of a client's tenancy (only the fields given); true when core accepted it. */
+  async adjustTenancy(client: string, change: TenancyOverride): Promise<boolean> {
+    return this.edit(() => this.backend.setTenancy(client, change));
   }
 
   /** Who records decisions and signs off (remembered for the session). */

@@ -1,24 +1,24 @@
 import { describe, expect, it } from 'vitest';
 
-import { DEMO_SCAN, FakeBackend } from '$lib/testing/fake-backend';
+import { DEMO_SCAN, fakeBackend } from '$lib/testing/fake-backend';
 
 import { BlueprintState } from './blueprint.svelte';
 
 async function loaded() {
-  const backend = new FakeBackend();
-  backend.scans = [DEMO_SCAN];
+  const { backend, fake } = fakeBackend();
+  fake.scans = [DEMO_SCAN];
   const review = new BlueprintState(backend);
   await review.load();
-  return { backend, review };
+  return { backend, fake, review };
 }
 
 describe('BlueprintState', () => {
   it('waits for a finished scan before assessing', async () => {
-    const backend = new FakeBackend();
+    const { backend, fake } = fakeBackend();
     const review = new BlueprintState(backend);
     await review.load();
     expect(review.noScan).toBe(true);
-    expect(backend.calls).not.toContain('blueprint');
+    expect(fake.calls).not.toContain('blueprint');
   });
 
   it('loads the demo estate as one client per project', async () => {
@@ -40,14 +40,14 @@ describe('BlueprintState', () => {
   });
 
   it('lists the shared template under both clients and accepts or overrides owners', async () => {
-    const { backend, review } = await loaded();
+    const { fake, review } = await loaded();
     const shared = review
       .attributionsFor('ember-fashion')
       .find((a) => a.resource.name === 'shared-newsletter');
     expect(shared?.clients).toEqual(['ember-fashion', 'fjord-travel']);
     expect(review.attributionsFor('fjord-travel').some((a) => a.key === shared?.key)).toBe(true);
     await review.accept(shared?.key ?? '');
-    expect(backend.calls).toContain('attribute');
+    expect(fake.calls).toContain('attribute');
     expect(review.blueprint?.assessment.attributions.find((a) => a.key === shared?.key)?.status).toBe(
       'confirmed',
     );
@@ -65,7 +65,7 @@ describe('BlueprintState', () => {
   });
 
   it('renames a client, merges a project into another, splits one off, and selects where it went', async () => {
-    const { backend, review } = await loaded();
+    const { fake, review } = await loaded();
     expect(await review.rename('kestrel-energy', '  Kestrel Energy plc ')).toBe(true);
     expect(
       review.blueprint?.assessment.clients.find((c) => c.client.id === 'kestrel-energy')?.client.name,
@@ -79,7 +79,7 @@ describe('BlueprintState', () => {
     expect(review.clients).toHaveLength(11);
 
     expect(await review.moveProject('kestrel-energy', key)).toBe(true);
-    expect(backend.calls).toContain('assign_projects');
+    expect(fake.calls).toContain('assign_projects');
     expect(review.clients).toHaveLength(10);
     expect(review.selected).toBe('kestrel-energy');
     expect(review.client?.client.projects.map((p) => p.project_id)).toContain(project?.project_id);
@@ -89,24 +89,24 @@ describe('BlueprintState', () => {
     expect(review.client?.client.projects.map((p) => p.project_id)).toEqual([project?.project_id]);
   });
 
-  it('overrides a plan and keeps a refused override as an error naming the field', async () => {
-    const { backend, review } = await loaded();
-    expect(await review.adjustPlan('granite-bank', { topology: 'dedicated', reputation: 'strict' })).toBe(
+  it('overrides a tenancy and keeps a refused override as an error naming the field', async () => {
+    const { fake, review } = await loaded();
+    expect(await review.adjustTenancy('granite-bank', { topology: 'dedicated', reputation: 'strict' })).toBe(
       true,
     );
-    expect(backend.calls).toContain('set_plan');
+    expect(fake.calls).toContain('set_tenancy');
     const plan = review.blueprint?.clients.find((c) => c.client === 'granite-bank');
     expect([plan?.connect.topology, plan?.connect.overridden, plan?.ses[0]?.reputation_policy]).toEqual([
       'dedicated',
       true,
       'strict',
     ]);
-    expect(await review.adjustPlan('granite-bank', { tenant_name: 'granite bank!' })).toBe(false);
-    expect(review.error?.message).toMatch(/invalid tenant_name/);
+    expect(await review.adjustTenancy('granite-bank', { tenant_name: 'granite bank!' })).toBe(false);
+    expect(review.error?.message).toMatch(/invalid clients.granite-bank.tenant_name/);
   });
 
   it('records decisions as the reviewer, saves a version, signs off on it, and exports', async () => {
-    const { backend, review } = await loaded();
+    const { backend, fake, review } = await loaded();
     review.reviewer = 'Ann Reviewer';
     expect(new BlueprintState(backend).reviewer).toBe('Ann Reviewer'); // kept when the screen is left
     const decision = review.decisionsOf('granite-bank')[0];
@@ -116,7 +116,7 @@ describe('BlueprintState', () => {
 
     expect(review.latestVersion).toBeNull();
     await review.signOff('granite-bank', '');
-    expect(backend.calls).not.toContain('sign_off');
+    expect(fake.calls).not.toContain('sign_off');
     await review.saveVersion('first review');
     expect(review.latestVersion).toBe(1);
     await review.signOff('granite-bank', 'ok');
@@ -125,18 +125,25 @@ describe('BlueprintState', () => {
     ]);
 
     expect(review.drift).toMatchObject({ client: 'granite-bank', signed_version: 1, findings_added: [] });
-    backend.drift = { ...backend.drift, plan_changes: ['connect.topology: Shared → Dedicated'] };
+    fake.drift = {
+      ...fake.drift,
+      tenancy_changes: [
+        'Connect topology: Shared Connect instance (partitioned) → Dedicated Connect instance',
+      ],
+    };
     await review.loadDrift('granite-bank');
-    expect(review.drift?.plan_changes).toEqual(['connect.topology: Shared → Dedicated']);
+    expect(review.drift?.tenancy_changes).toEqual([
+      'Connect topology: Shared Connect instance (partitioned) → Dedicated Connect instance',
+    ]);
     await review.loadDrift('aurora-books');
     expect(review.drift).toBeNull();
 
-    backend.nextDialogPath = null;
+    fake.nextDialogPath = null;
     await review.export('html');
-    expect(backend.reports).toEqual([]);
-    backend.nextDialogPath = '/reports/blueprint.html';
+    expect(fake.reports).toEqual([]);
+    fake.nextDialogPath = '/reports/blueprint.html';
     await review.export('html');
     expect(review.exported).toEqual(['/reports/blueprint.html']);
-    expect(backend.reports).toEqual([{ format: 'html', path: '/reports/blueprint.html', version: null }]);
+    expect(fake.reports).toEqual([{ format: 'html', path: '/reports/blueprint.html', version: null }]);
   });
 });

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 
-import { FakeBackend } from '$lib/testing/fake-backend';
+import { fakeBackend } from '$lib/testing/fake-backend';
 
 import { ConnectionsState } from './connections.svelte';
 
 describe('ConnectionsState', () => {
   it('adds a connection and lists it with its secret state', async () => {
-    const state = new ConnectionsState(new FakeBackend());
+    const state = new ConnectionsState(fakeBackend().backend);
     await state.load();
     expect(state.items).toEqual([]);
     const error = await state.add(
@@ -19,7 +19,7 @@ describe('ConnectionsState', () => {
   });
 
   it('returns the error of a refused add without throwing', async () => {
-    const state = new ConnectionsState(new FakeBackend());
+    const state = new ConnectionsState(fakeBackend().backend);
     const error = await state.add({
       name: 'prod',
       kind: 'access_key',
@@ -30,8 +30,8 @@ describe('ConnectionsState', () => {
   });
 
   it('records a successful and a failed test per connection', async () => {
-    const backend = new FakeBackend();
-    backend.identities.set('hub', {
+    const { backend, fake } = fakeBackend();
+    fake.identities.set('hub', {
       connection: 'hub',
       account: '111111111111',
       arn: 'arn:aws:iam::111111111111:user/c',
@@ -48,8 +48,8 @@ describe('ConnectionsState', () => {
   });
 
   it('forgets a removed connection and its test result', async () => {
-    const backend = new FakeBackend();
-    backend.identities.set('hub', { connection: 'hub', account: '1', arn: 'a', user_id: 'u' });
+    const { backend, fake } = fakeBackend();
+    fake.identities.set('hub', { connection: 'hub', account: '1', arn: 'a', user_id: 'u' });
     const state = new ConnectionsState(backend);
     await state.add({ name: 'hub', kind: 'profile', profile: 'hub' });
     await state.test('hub');

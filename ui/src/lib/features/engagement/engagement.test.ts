@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 
-import { FakeBackend } from '$lib/testing/fake-backend';
+import { fakeBackend } from '$lib/testing/fake-backend';
 
 import { EngagementState } from './engagement.svelte';
 
 describe('EngagementState', () => {
   it('is ready with no engagement when none is open', async () => {
-    const state = new EngagementState(new FakeBackend());
+    const state = new EngagementState(fakeBackend().backend);
     expect(state.ready).toBe(false);
     await state.load();
     expect(state.ready).toBe(true);
@@ -14,8 +14,8 @@ describe('EngagementState', () => {
   });
 
   it('creates the engagement the save dialog names', async () => {
-    const backend = new FakeBackend();
-    backend.nextDialogPath = '/work/acme.pinshift';
+    const { backend, fake } = fakeBackend();
+    fake.nextDialogPath = '/work/acme.pinshift';
     const state = new EngagementState(backend);
     await state.createNew();
     expect(state.info?.name).toBe('acme');
@@ -23,16 +23,16 @@ describe('EngagementState', () => {
   });
 
   it('does nothing when the dialog is cancelled', async () => {
-    const backend = new FakeBackend();
+    const { backend, fake } = fakeBackend();
     const state = new EngagementState(backend);
     await state.openExisting();
-    expect(backend.calls).not.toContain('open_engagement');
+    expect(fake.calls).not.toContain('open_engagement');
     expect(state.info).toBeNull();
   });
 
   it('keeps the error code and hint for the UI to show', async () => {
-    const backend = new FakeBackend();
-    backend.nextDialogPath = '/work/exists.pinshift';
+    const { backend, fake } = fakeBackend();
+    fake.nextDialogPath = '/work/exists.pinshift';
     const state = new EngagementState(backend);
     await state.createNew();
     expect(state.error?.code).toBe('already_exists');
@@ -41,8 +41,8 @@ describe('EngagementState', () => {
   });
 
   it('returns to no engagement when closed', async () => {
-    const backend = new FakeBackend();
-    backend.nextDialogPath = '/work/acme.pinshift';
+    const { backend, fake } = fakeBackend();
+    fake.nextDialogPath = '/work/acme.pinshift';
     const state = new EngagementState(backend);
     await state.openExisting();
     await state.close();
@@ -50,7 +50,7 @@ describe('EngagementState', () => {
   });
 
   it('opens the demo engagement with its sandbox connection', async () => {
-    const backend = new FakeBackend();
+    const { backend } = fakeBackend();
     const state = new EngagementState(backend);
     await state.tryDemo();
     expect(state.info?.name).toBe('Demo BPO');

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 
-import { DEMO_SCAN, FakeBackend } from '$lib/testing/fake-backend';
+import { DEMO_SCAN, fakeBackend } from '$lib/testing/fake-backend';
 
 import { ExplorerState } from './explorer.svelte';
 
 describe('ExplorerState', () => {
   it('groups the tree by account and Region and narrows the list by place, kind and search', async () => {
-    const backend = new FakeBackend();
+    const { backend } = fakeBackend();
     const explorer = new ExplorerState(backend);
     await explorer.open(DEMO_SCAN.id);
     expect(explorer.accounts.map((a) => a.accountId)).toEqual(['444444444444']);
@@ -33,7 +33,7 @@ describe('ExplorerState', () => {
   });
 
   it('loads one resource with its payload', async () => {
-    const backend = new FakeBackend();
+    const { backend } = fakeBackend();
     const explorer = new ExplorerState(backend);
     await explorer.open(DEMO_SCAN.id);
     const first = explorer.items[0];

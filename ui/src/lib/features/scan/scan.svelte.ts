@@ -4,6 +4,7 @@ import {
   type ConnectionSummary,
   type ErrorPayload,
   type ExplainedIssue,
+  type LeaseHolder,
   type Pressure,
   type ScanEvent,
   type ScanRequest,
@@ -73,6 +74,12 @@ export class ScanState {
   summary = $state<ScanSummary | null>(null);
   failure = $state<ErrorPayload | null>(null);
   issues = $state<ExplainedIssue[]>([]);
+  /** Whose lease this scan took over (another process's, which the person said is gone). */
+  tookOver = $state<LeaseHolder | null>(null);
+  /** The last request sent, so a scan refused because another process holds the engagement can take over. */
+  private lastRequest: ScanRequest | null = null;
+  /** The error shown came from loading (the next load that works clears it). */
+  private loadFailed = false;
 
   constructor(private readonly backend: Backend) {}
 
@@ -80,6 +87,11 @@ export class ScanState {
   get resumable(): ScanSummary | undefined {
     if (this.phase !== 'setup' && this.phase !== 'done') return undefined;
     return this.scans.find((s) => s.status === 'cancelled' || s.status === 'running');
+  }
+
+  /** The engagement is busy: another process (a CLI scan, another window) holds its lease. */
+  get locked(): boolean {
+    return this.phase === 'setup' && this.error?.code === 'locked';
   }
 
   get percent(): number {
@@ -111,9 +123,9 @@ export class ScanState {
     return problems;
   }
 
+  /** Reads the form's choices; an error from a refused start stays (the screen reloads when it returns). */
   async load(): Promise<void> {
     this.loading = true;
-    this.error = null;
     try {
       const [connections, info, scans] = await Promise.all([
         this.backend.listConnections(),
@@ -129,8 +141,11 @@ export class ScanState {
       ];
       this.regions = info.pinpoint_regions;
       this.scans = scans;
+      if (this.loadFailed) this.error = null;
+      this.loadFailed = false;
     } catch (error) {
       this.error = BackendError.from(error);
+      this.loadFailed = true;
     } finally {
       this.loading = false;
     }
@@ -154,12 +169,26 @@ export class ScanState {
           ? []
           : [...this.chosenConnections],
       regions: resume || this.allRegions ? [] : [...this.chosenRegions],
-      audience:
-        !resume && this.audience
-          ? { bucket: this.bucket.trim(), role_arn: this.role.trim(), prefix: this.prefix.trim() }
-          : null,
       resume,
+      take_over: false,
     };
+    if (!resume && this.audience) {
+      request.audience = { bucket: this.bucket.trim(), role_arn: this.role.trim(), prefix: this.prefix.trim() };
+    }
+    await this.send(request);
+  }
+
+  /**
+   * Sends the refused request again, taking the engagement's lease over: the person says the process that
+   * holds it is gone (killed, or its machine is off).
+   */
+  async takeOver(): Promise<void> {
+    if (!this.locked || !this.lastRequest) return;
+    await this.send({ ...this.lastRequest, take_over: true });
+  }
+
+  private async send(request: ScanRequest): Promise<void> {
+    this.lastRequest = request;
     this.clearRun();
     this.phase = 'starting';
     try {
@@ -196,6 +225,9 @@ export class ScanState {
       case 'resuming':
         this.scanId = event.scan_id;
         this.resumed = true;
+        break;
+      case 'took_over':
+        this.tookOver = event.holder;
         break;
       case 'connected':
         this.connected = [
@@ -288,6 +320,7 @@ export class ScanState {
     this.summary = null;
     this.failure = null;
     this.issues = [];
+    this.tookOver = null;
   }
 }
 

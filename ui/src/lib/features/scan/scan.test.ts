@@ -1,7 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 
 import type { ScanEvent, ScanSummary } from '$lib/ipc';
-import { FakeBackend } from '$lib/testing/fake-backend';
+import { fakeBackend } from '$lib/testing/fake-backend';
 
 import { ScanState } from './scan.svelte';
 
@@ -22,27 +22,28 @@ function summary(status: ScanSummary['status'], issues = 0): ScanSummary {
 }
 
 async function withConnections(...names: string[]) {
-  const backend = new FakeBackend();
+  const { backend, fake } = fakeBackend();
   for (const name of names) {
     await backend.addConnection({ name, kind: 'profile', profile: name });
   }
   const scan = new ScanState(backend);
   await scan.load();
-  return { backend, scan };
+  return { backend, fake, scan };
 }
 
 describe('ScanState', () => {
   it('offers every connection and every Pinpoint Region by default, and sends "all" as empty lists', async () => {
-    const { backend, scan } = await withConnections('northwind', 'meridian');
+    const { fake, scan } = await withConnections('northwind', 'meridian');
     expect(scan.chosenConnections).toEqual(['northwind', 'meridian']);
-    expect(scan.regions).toEqual(['us-east-1', 'eu-west-1']);
+    expect(scan.regions).toContain('eu-west-1');
+    expect(scan.regions.length).toBeGreaterThan(10);
     await scan.start();
-    expect(backend.lastScanRequest).toEqual({ connections: [], regions: [], audience: null, resume: false });
+    expect(fake.lastScanRequest).toEqual({ connections: [], regions: [], resume: false, take_over: false });
     expect(scan.phase).toBe('running');
   });
 
   it('sends the chosen connections, Regions and audience settings', async () => {
-    const { backend, scan } = await withConnections('northwind', 'meridian');
+    const { fake, scan } = await withConnections('northwind', 'meridian');
     scan.toggleConnection('meridian');
     scan.allRegions = false;
     scan.toggleRegion('eu-west-1');
@@ -51,7 +52,7 @@ describe('ScanState', () => {
     scan.role = 'arn:aws:iam::444444444444:role/PinpointExport';
     scan.prefix = 'audits/';
     await scan.start();
-    expect(backend.lastScanRequest).toEqual({
+    expect(fake.lastScanRequest).toEqual({
       connections: ['northwind'],
       regions: ['eu-west-1'],
       audience: {
@@ -60,11 +61,12 @@ describe('ScanState', () => {
         prefix: 'audits/',
       },
       resume: false,
+      take_over: false,
     });
   });
 
   it('refuses to start with a form that names what is wrong', async () => {
-    const { backend, scan } = await withConnections('northwind');
+    const { fake, scan } = await withConnections('northwind');
     scan.toggleConnection('northwind');
     scan.allRegions = false;
     scan.audience = true;
@@ -72,12 +74,12 @@ describe('ScanState', () => {
     scan.role = 'not-an-arn';
     expect(Object.keys(scan.problems).sort()).toEqual(['bucket', 'connections', 'regions', 'role']);
     await scan.start();
-    expect(backend.calls).not.toContain('start_scan');
+    expect(fake.calls).not.toContain('start_scan');
     expect(scan.phase).toBe('setup');
   });
 
   it('adds up progress per account and Region, keeps the latest pressure, and shows the outcome', async () => {
-    const { backend, scan } = await withConnections('northwind');
+    const { fake, scan } = await withConnections('northwind');
     await scan.start();
     const progress = (
       done: number,
@@ -95,7 +97,7 @@ describe('ScanState', () => {
       issues,
       pressure: { throttled, failed_attempts: 1 },
     });
-    backend.emit(
+    fake.emit(
       { event: 'started', scan_id: 'scan-1', targets: 1 },
       {
         event: 'connected',
@@ -116,7 +118,7 @@ describe('ScanState', () => {
     expect(scan.pressure).toEqual({ throttled: 7, failed_attempts: 1 });
     expect(scan.connected[0]?.accountId).toBe('444444444444');
 
-    backend.issues.set('scan-1', [
+    fake.issues.set('scan-1', [
       {
         what: 'The connection may not call mobiletargeting:ListJourneys, so this journey was not read.',
         action: 'Ask the account admin to attach the policy.',
@@ -129,34 +131,32 @@ describe('ScanState', () => {
         message: 'denied',
       },
     ]);
-    backend.emit({ event: 'finished', summary: summary('complete_with_gaps', 1) });
-    await Promise.resolve();
-    await Promise.resolve();
+    fake.emit({ event: 'finished', summary: summary('complete_with_gaps', 1) });
     expect(scan.phase).toBe('done');
     expect(scan.summary?.status).toBe('complete_with_gaps');
-    expect(scan.issues[0]?.what).toContain('ListJourneys');
+    await vi.waitFor(() => expect(scan.issues[0]?.what).toContain('ListJourneys'));
     expect(scan.scans[0]?.id).toBe('scan-1');
   });
 
   it('stops on request and offers to resume the stopped scan', async () => {
-    const { backend, scan } = await withConnections('northwind');
+    const { fake, scan } = await withConnections('northwind');
     await scan.start();
-    backend.emit({ event: 'started', scan_id: 'scan-1', targets: 1 });
+    fake.emit({ event: 'started', scan_id: 'scan-1', targets: 1 });
     await scan.cancel();
-    expect(backend.cancelRequested).toBe(true);
+    expect(fake.cancelRequested).toBe(true);
     expect(scan.phase).toBe('cancelling');
-    backend.emit({ event: 'finished', summary: summary('cancelled') });
+    fake.emit({ event: 'finished', summary: summary('cancelled') });
     expect(scan.resumable?.id).toBe('scan-1');
     await scan.start(true);
-    expect(backend.lastScanRequest).toEqual({ connections: [], regions: [], audience: null, resume: true });
-    backend.emit({ event: 'resuming', scan_id: 'scan-1' });
+    expect(fake.lastScanRequest).toEqual({ connections: [], regions: [], resume: true, take_over: false });
+    fake.emit({ event: 'resuming', scan_id: 'scan-1' });
     expect(scan.resumed).toBe(true);
   });
 
   it('shows a failed scan in plain words and returns to the form', async () => {
-    const { backend, scan } = await withConnections('northwind');
+    const { fake, scan } = await withConnections('northwind');
     await scan.start();
-    backend.emit({
+    fake.emit({
       event: 'failed',
       error: {
         code: 'aws',
@@ -174,9 +174,32 @@ describe('ScanState', () => {
 
   it('reports a refused start without leaving the form', async () => {
     const { backend, scan } = await withConnections('northwind');
-    await backend.startScan({ connections: [], regions: [], audience: null, resume: false }, () => {});
+    await backend.startScan({ connections: [], regions: [], resume: false, take_over: false }, () => {});
     await scan.start();
     expect(scan.phase).toBe('setup');
     expect(scan.error?.message).toContain('already running');
+    expect(scan.locked).toBe(false);
+  });
+
+  it('names the process that holds the engagement and takes it over only when asked', async () => {
+    const { fake, scan } = await withConnections('northwind');
+    const holder = {
+      job: 'pinshift scan',
+      host: 'jump-host-1',
+      pid: 4242,
+      started_at: '2026-12-02T09:00:00Z',
+      expires_at: '2026-12-02T09:00:30Z',
+    };
+    fake.busy = holder;
+    await scan.start();
+    expect(scan.phase).toBe('setup');
+    expect(scan.locked).toBe(true);
+    expect(scan.error?.message).toContain('pinshift scan (pid 4242 on jump-host-1)');
+    expect(scan.error?.hint).toContain('lapses at 2026-12-02T09:00:30Z');
+    await scan.takeOver();
+    expect(fake.lastScanRequest?.take_over).toBe(true);
+    expect(scan.phase).toBe('running');
+    fake.emit({ event: 'took_over', holder });
+    expect(scan.tookOver?.pid).toBe(4242);
   });
 });

@@ -2,17 +2,17 @@ import { fireEvent, render, screen } from '@testing-library/svelte';
 import { describe, expect, it } from 'vitest';
 
 import App from '../../../App.svelte';
-import { FakeBackend } from '$lib/testing/fake-backend';
+import { fakeBackend } from '$lib/testing/fake-backend';
 
 describe('App', () => {
   it('welcomes with new/open actions when no engagement is open', async () => {
-    render(App, { props: { backend: new FakeBackend() } });
+    render(App, { props: { backend: fakeBackend().backend } });
     expect(await screen.findByRole('button', { name: /New engagement/ })).toBeTruthy();
     expect(screen.getByRole('button', { name: /Open engagement/ })).toBeTruthy();
   });
 
   it('shows the frame with every section once an engagement is open', async () => {
-    const backend = new FakeBackend();
+    const { backend } = fakeBackend();
     await backend.openEngagement('/work/acme.pinshift');
     render(App, { props: { backend } });
     const nav = await screen.findByRole('navigation', { name: 'Sections' });
@@ -27,15 +27,15 @@ describe('App', () => {
     ]) {
       expect(nav.textContent).toContain(label);
     }
-    expect(screen.getByText('No estate scanned yet')).toBeTruthy();
+    expect(await screen.findByText('No estate scanned yet')).toBeTruthy();
     await fireEvent.click(screen.getByRole('button', { name: 'Connections' }));
     expect(await screen.findByText('No connections yet')).toBeTruthy();
     expect(screen.getByRole('button', { name: 'Connections' }).getAttribute('aria-current')).toBe('page');
   });
 
   it('explains a refused file in plain words with a hint', async () => {
-    const backend = new FakeBackend();
-    backend.nextDialogPath = '/work/exists.pinshift';
+    const { backend, fake } = fakeBackend();
+    fake.nextDialogPath = '/work/exists.pinshift';
     render(App, { props: { backend } });
     await fireEvent.click(await screen.findByRole('button', { name: /New engagement/ }));
     const alert = await screen.findByRole('alert');

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
 import type { TranslationReport, TranslationSummary } from '$lib/ipc';
-import { FakeBackend } from '$lib/testing/fake-backend';
+import { fakeBackend } from '$lib/testing/fake-backend';
 import demo from '$lib/testing/demo-blueprint.json';
 
 import { TranslationPreview, needsWords, ordered, queryOf } from './preview.svelte';
@@ -43,7 +43,7 @@ describe('translation summaries', () => {
 
 describe('TranslationPreview', () => {
   it('shows a template with its proof, then the same template for another target', async () => {
-    const backend = new FakeBackend();
+    const { backend } = fakeBackend();
     const preview = new TranslationPreview(backend);
     await preview.show({ kind: 'template', name: 'dahlia-welcome', target: { service: 'connect' } });
     const report = preview.report as Extract<TranslationReport, { kind: 'template' }>;
@@ -58,7 +58,7 @@ describe('TranslationPreview', () => {
   });
 
   it('keeps only the newest answer when the reviewer switches quickly', async () => {
-    const backend = new FakeBackend();
+    const { backend } = fakeBackend();
     const preview = new TranslationPreview(backend);
     const first = preview.show({ kind: 'template', name: 'dahlia-welcome', target: { service: 'connect' } });
     const second = preview.show({
@@ -73,7 +73,7 @@ describe('TranslationPreview', () => {
   });
 
   it('reports what cannot be translated as an error in words', async () => {
-    const preview = new TranslationPreview(new FakeBackend());
+    const preview = new TranslationPreview(fakeBackend().backend);
     await preview.show({ kind: 'campaign', name: 'no-such-campaign', target: { service: 'connect' } });
     expect(preview.report).toBeNull();
     expect(preview.error?.code).toBe('invalid_input');
