@@ -48,7 +48,6 @@ pub struct ScanRequest {
     pub take_over: bool,
 }
 
-
 /// A checked scan with the lease held: what to read, and as of when.
 #[derive(Debug)]
 pub struct PreparedScan {
