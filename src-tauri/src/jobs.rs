@@ -36,10 +36,13 @@ impl JobKind {
     }
 }
 
+/// The jobs running, each kind with its cancel flag.
+type Running = Arc<Mutex<Vec<(JobKind, Arc<AtomicBool>)>>>;
+
 /// The running jobs, by kind, with their cancel flags.
 #[derive(Debug, Default)]
 pub struct Jobs {
-    running: Arc<Mutex<Vec<(JobKind, Arc<AtomicBool>)>>>,
+    running: Running,
 }
 
 /// A claimed slot: the job's cancel flag; the slot is freed when this is dropped (the job ended, or it
@@ -48,7 +51,7 @@ pub struct Jobs {
 pub struct JobSlot {
     kind: JobKind,
     pub cancel: Arc<AtomicBool>,
-    running: Arc<Mutex<Vec<(JobKind, Arc<AtomicBool>)>>>,
+    running: Running,
 }
 
 impl Drop for JobSlot {
