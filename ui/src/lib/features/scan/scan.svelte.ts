@@ -173,7 +173,11 @@ export class ScanState {
       take_over: false,
     };
     if (!resume && this.audience) {
-      request.audience = { bucket: this.bucket.trim(), role_arn: this.role.trim(), prefix: this.prefix.trim() };
+      request.audience = {
+        bucket: this.bucket.trim(),
+        role_arn: this.role.trim(),
+        prefix: this.prefix.trim(),
+      };
     }
     await this.send(request);
   }
