@@ -3,22 +3,26 @@
 //! system clock or the OS keychain directly: time, secrets and progress come in through ports
 //! ([`clock::Clock`], [`secrets::SecretStore`]).
 //!
-//! Index:
-//! - [`assess`]: clients, attribution and findings (the rule table) from an estate.
-//! - [`audience`]: audience profiling from endpoint exports (the `AudienceSource` port).
-//! - [`engagement`]: the engagement file (one SQLite database per engagement) and its schema.
+//! Index, bottom-up — each module imports only those above it in this list (`tests/core/layering.rs`
+//! fails otherwise):
+//! - [`error`], [`clock`], [`app`]: the error type and its stable codes, the [`clock::Clock`] port, build info.
+//! - [`secrets`], [`engagement`]: [`secrets::Sensitive`] and the `SecretStore` port; the engagement file
+//!   (one SQLite database per engagement), its schema, and the lease that keeps two processes from writing
+//!   it at once ([`engagement::lease`]).
 //! - [`connections`]: named ways to reach AWS accounts; secrets stay in the OS keychain.
+//! - [`estate`]: what a scan found (raw payloads beside indexed columns, with their JSON paths) and what it
+//!   could not read.
+//! - [`diff`], [`templates`], [`target`]: how two estates differ; the engines' model (Handlebars as
+//!   Pinpoint, SES and Connect read it); the kinds of resource Pinshift creates in the successors.
+//! - [`scan`]: the inventory scan over the `PinpointSource` and `Progress` ports, its request checks and
+//!   choices ([`scan::request`]) and audience profiling ([`scan::audience`]).
 //! - [`dump`]: the offline dump folder (the second `PinpointSource`) and the script that writes one.
-//! - [`diff`]: what changed between two estates, with field paths.
-//! - [`estate`]: what a scan found (raw payloads beside indexed columns) and what it could not read.
-//! - [`policy`]: the least-privilege IAM policy the scan needs.
-//! - [`report`]: HTML, XLSX, CSV, JSON, Markdown and CloudFormation reports of a blueprint.
-//! - [`scan`]: the inventory scan over the `PinpointSource` and `Progress` ports.
-//! - [`secrets`]: [`secrets::Sensitive`] and the [`secrets::SecretStore`] port.
-//! - [`templates`]: message templates parsed as Handlebars: the helpers and variables they use.
-//! - [`clock`]: the [`clock::Clock`] port.
-//! - [`error`]: the error type and the stable codes that cross IPC and CLI boundaries.
-//! - [`blueprint`]: per-client tenancy plans, quota pre-flight, decisions, versions and sign-off.
+//! - [`assess`]: clients, attribution and findings (the rule table) from an estate.
+//! - [`profile`]: the endpoint → Customer Profile mapping.
+//! - [`translate`]: templates, segments, campaigns and journeys turned into their successors' definitions.
+//! - [`blueprint`]: choices, per-client tenancies, the target graph (the desired state), quotas,
+//!   decisions, versions, sign-off and the edits reviewers make.
+//! - [`report`], [`policy`]: HTML, XLSX, CSV, JSON, Markdown and CloudFormation reports; IAM policies.
 //! - [`bindings`]: the TypeScript declarations of every type that crosses IPC.
 
 pub mod app;
