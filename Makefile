@@ -13,7 +13,7 @@ export CARGO_TARGET_DIR ?= $(CURDIR)/target
 DESKTOP_FEATURES := --features custom-protocol
 XVFB := xvfb-run -a -s "-screen 0 1280x800x24"
 
-.PHONY: help demo test setup ui lint test-rust test-boto3 test-ui test-browser test-desktop desktop bindings bench
+.PHONY: help demo test setup ui lint test-rust test-boto3 test-ui test-browser test-desktop desktop bindings bench bench-desktop
 
 help:
 	@echo "make demo    set up, then run Pinshift on a local sandbox (desktop app, or the CLI without a display)"
@@ -68,6 +68,13 @@ test-desktop: desktop
 # Benchmarks print figures; they assert nothing and are not part of `make test`.
 bench:
 	cargo bench -p pinshift-sandbox --bench throughput
+
+# How long the desktop's UI thread is blocked while edits run at 300 clients, in the real app.
+BENCH_ENGAGEMENT := $(CARGO_TARGET_DIR)/bench-300.pinshift
+bench-desktop: desktop
+	PINSHIFT_BENCH_ENGAGEMENT=$(BENCH_ENGAGEMENT) cargo bench -p pinshift-core --bench edit
+	PINSHIFT_DESKTOP_BINARY=$(CARGO_TARGET_DIR)/debug/pinshift-desktop PINSHIFT_BENCH_ENGAGEMENT=$(BENCH_ENGAGEMENT) \
+	  $(XVFB) scripts/with-keychain.sh node tests/desktop/bench-edit.mjs
 
 bindings:
 	UPDATE_BINDINGS=1 cargo test -p pinshift-core --test core --quiet bindings

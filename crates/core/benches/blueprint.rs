@@ -1,6 +1,5 @@
-//! How long assessing, planning and reporting take for a large BPO estate: 300 clients, each a project
-//! with settings, channels, segments, campaigns, journeys and 90 days of KPIs, plus 1,500 account-level
-//! templates and 300 phone numbers. Prints figures; asserts nothing (speed is measured, not tested).
+//! How long assessing, deriving tenancies and the target graph, and reporting take for a large BPO estate
+//! (benches/common/estate.rs). Prints figures; asserts nothing (speed is measured, not tested).
 //!
 //! `cargo bench -p pinshift-core --bench blueprint`
 
@@ -9,87 +8,12 @@
 use std::time::Instant;
 
 use pinshift_core::blueprint::TenancyChoices;
-use pinshift_core::estate::{ResourceKind, ResourceRecord};
 use pinshift_core::report::{Format, ReportInput, render};
-use serde_json::{Value, json};
 
-const CLIENTS: usize = 300;
+#[path = "common/estate.rs"]
+mod estate;
 
-fn record(project: &str, kind: ResourceKind, id: String, name: Option<String>, raw: Value) -> ResourceRecord {
-    ResourceRecord {
-        account_id: "111122223333".into(),
-        region: "us-east-1".into(),
-        project_id: project.into(),
-        kind,
-        id,
-        version: String::new(),
-        name,
-        raw,
-    }
-}
-
-fn estate() -> Vec<ResourceRecord> {
-    let mut out = Vec::new();
-    for c in 0..CLIENTS {
-        let name = format!("client{c:03}-brand");
-        let p = format!("{c:032x}");
-        out.push(record(
-            "",
-            ResourceKind::Project,
-            p.clone(),
-            Some(name.clone()),
-            json!({ "Id": p, "Name": name, "tags": { "client": format!("client{c:03}") } }),
-        ));
-        out.push(record(
-            &p,
-            ResourceKind::ProjectSettings,
-            p.clone(),
-            None,
-            json!({ "Limits": { "Daily": 3, "Total": 10 }, "QuietTime": { "Start": "22:00", "End": "07:00" } }),
-        ));
-        for platform in ["EMAIL", "SMS", "GCM", "APNS"] {
-            out.push(record(&p, ResourceKind::Channel, platform.into(), Some(platform.into()), json!({ "Platform": platform, "Enabled": true, "FromAddress": format!("news@client{c:03}.example"), "SenderId": format!("C{c:03}") })));
-        }
-        for s in 0..10 {
-            out.push(record(&p, ResourceKind::Segment, format!("{p}-s{s}"), Some(format!("segment-{s}")), json!({ "SegmentType": "DIMENSIONAL", "Dimensions": { "Demographic": { "Platform": { "Values": ["ios"] } }, "Location": if s == 0 { json!({ "GPSPoint": { "RangeInKilometers": 5 } }) } else { json!({}) } } })));
-        }
-        for k in 0..10 {
-            let frequency = ["ONCE", "WEEKLY", "EVENT", "DAILY"][k % 4];
-            out.push(record(&p, ResourceKind::Campaign, format!("{p}-c{k}"), Some(format!("client{c:03}-campaign-{k}")), json!({ "Schedule": { "Frequency": frequency, "QuietTime": { "Start": "21:00" } }, "TemplateConfiguration": { "EmailTemplate": { "Name": format!("client{c:03}-t{}", k % 5) } }, "HoldoutPercent": if k == 1 { 10 } else { 0 } })));
-        }
-        for j in 0..2 {
-            out.push(record(&p, ResourceKind::Journey, format!("{p}-j{j}"), Some(format!("client{c:03}-journey-{j}")), json!({ "Activities": { "w": { "Wait": { "WaitTime": { "WaitFor": "P1D" } } }, "e": { "EMAIL": { "TemplateName": format!("client{c:03}-t0") } }, "h": { "Holdout": { "Percentage": 5 } } }, "OpenHours": { "EMAIL": {} } })));
-        }
-        for kpi in [
-            "txn-emails-sent-grouped-by-date",
-            "txn-emails-hard-bounced-grouped-by-date",
-            "txn-emails-with-complaints-grouped-by-date",
-        ] {
-            let rows: Vec<Value> = (1..=30).map(|d| json!({ "GroupedBys": [{ "Key": "Date", "Value": format!("2026-10-{d:02}") }], "Values": [{ "Key": "Count", "Value": (1000 + d).to_string() }] })).collect();
-            out.push(record(
-                &p,
-                ResourceKind::Kpi,
-                kpi.into(),
-                None,
-                json!({ "KpiName": kpi, "KpiResult": { "Rows": rows } }),
-            ));
-        }
-        for t in 0..5 {
-            let n = format!("client{c:03}-t{t}");
-            out.push(record("", ResourceKind::Template, format!("EMAIL/{n}"), Some(n.clone()), json!({ "TemplateType": "EMAIL", "Subject": "Hi", "HtmlPart": "<p>Hi {{User.UserAttributes.FirstName}} {{#if Attributes.vip}}VIP{{/if}}</p>", "tags": { "client": format!("client{c:03}") } })));
-        }
-        let number = format!("+1206555{c:04}");
-        out.push(record("", ResourceKind::PhoneNumber, format!("phone-{c}"), Some(number.clone()), json!({ "PhoneNumber": number, "PhoneNumberArn": format!("arn:aws:sms-voice:us-east-1:111122223333:phone-number/phone-{c}"), "MessageType": "TRANSACTIONAL", "Status": "ACTIVE", "OptOutListName": format!("client{c:03}") })));
-        out.push(record(
-            "",
-            ResourceKind::OptOutList,
-            format!("client{c:03}"),
-            Some(format!("client{c:03}")),
-            json!({ "OptOutListName": format!("client{c:03}") }),
-        ));
-    }
-    out
-}
+use estate::{CLIENTS, estate};
 
 fn main() {
     let records = estate();
@@ -98,7 +22,7 @@ fn main() {
     let blueprint = pinshift_core::blueprint::build("bench", &records, &TenancyChoices::default(), &[]).unwrap();
     let built = started.elapsed();
     println!(
-        "assess + plan + quotas + decisions: {:.0} ms ({} findings, {} attributions, {} decisions)",
+        "assess + tenancy + translations + graph + quotas + decisions: {:.0} ms ({} findings, {} attributions, {} decisions)",
         built.as_secs_f64() * 1000.0,
         blueprint.assessment.findings.len(),
         blueprint.assessment.attributions.len(),
@@ -116,6 +40,15 @@ fn main() {
         "of which translating every client's templates, segments, campaigns and journeys: {:.0} ms ({} translations)",
         started.elapsed().as_secs_f64() * 1000.0,
         translations.values().map(|t| t.summaries().len()).sum::<usize>()
+    );
+    let started = Instant::now();
+    let graph = pinshift_core::blueprint::graph::derive_with(&blueprint, &records, &translations).unwrap();
+    println!(
+        "target graph from the translations: {:.0} ms ({} resources, {} shared, {} waiting for a person)",
+        started.elapsed().as_secs_f64() * 1000.0,
+        graph.resources.len(),
+        graph.resources.iter().filter(|r| r.shared()).count(),
+        graph.resources.iter().filter(|r| r.gate.is_some()).count()
     );
     let input = ReportInput {
         engagement: "Bench BPO",

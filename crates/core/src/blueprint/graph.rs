@@ -274,19 +274,35 @@ impl Builder<'_> {
     }
 }
 
-/// The scan's account-level records, looked up by kind and id or name.
+/// The scan's records by account, Region and kind, and the owners of account-level ones, indexed once.
 struct Records<'a> {
-    all: &'a [ResourceRecord],
+    by_place: BTreeMap<(&'a str, &'a str, ResourceKind), Vec<&'a ResourceRecord>>,
+    /// Resource key → the clients that own it.
+    owners: BTreeMap<String, &'a [String]>,
 }
 
 impl<'a> Records<'a> {
+    fn new(records: &'a [ResourceRecord], blueprint: &'a Blueprint) -> Records<'a> {
+        let mut by_place: BTreeMap<(&str, &str, ResourceKind), Vec<&ResourceRecord>> = BTreeMap::new();
+        for r in records {
+            by_place.entry((r.account_id.as_str(), r.region.as_str(), r.kind)).or_default().push(r);
+        }
+        let owners = blueprint.assessment.attributions.iter().map(|a| (a.key.clone(), a.clients.as_slice())).collect();
+        Records { by_place, owners }
+    }
+
     fn find(
         &self,
         (account_id, region): (&str, &str),
         kind: ResourceKind,
         matches: impl Fn(&ResourceRecord) -> bool,
     ) -> Option<&'a ResourceRecord> {
-        self.all.iter().find(|r| r.kind == kind && r.account_id == account_id && r.region == region && matches(r))
+        self.by_place.get(&(account_id, region, kind))?.iter().copied().find(|r| matches(r))
+    }
+
+    /// The clients that own an account-level record (empty when nobody does).
+    fn owners_of(&self, record: &ResourceRecord) -> &'a [String] {
+        self.owners.get(&ResourceRef::of(record).key()).copied().unwrap_or_default()
     }
 }
 
@@ -303,7 +319,7 @@ pub fn derive_with(
     records: &[ResourceRecord],
     translations: &BTreeMap<String, ClientTranslations>,
 ) -> Result<TargetGraph> {
-    let records = Records { all: records };
+    let records = Records::new(records, blueprint);
     let mut nodes = BTreeMap::new();
     // Who uses each shared instance, so its resources are created once for all of them.
     let mut sharing: BTreeMap<String, connect::InstanceUse> = BTreeMap::new();
@@ -325,7 +341,7 @@ pub fn derive_with(
         let translated = translations.get(&tenancy.client).unwrap_or(&empty);
         let mut b = Builder { client: &tenancy.client, tags: &tenancy.tags, nodes: &mut nodes, records: &records };
         for s in &tenancy.ses {
-            ses::add(&mut b, s, translated, blueprint);
+            ses::add(&mut b, s, translated);
         }
         for s in &tenancy.sms {
             sms::add(&mut b, tenancy, s);
@@ -339,7 +355,8 @@ pub fn derive_with(
     order(blueprint.scan_id.clone(), nodes)
 }
 
-/// Puts the nodes in dependency order (ties by id) and lists placeholders nothing answers.
+/// Puts the nodes in dependency order (ties by id: Kahn's algorithm over a sorted ready set) and lists
+/// placeholders nothing answers.
 fn order(scan_id: String, mut nodes: BTreeMap<String, TargetResource>) -> Result<TargetGraph> {
     let mut unresolved = BTreeSet::new();
     let ids: BTreeSet<String> = nodes.keys().cloned().collect();
@@ -350,26 +367,34 @@ fn order(scan_id: String, mut nodes: BTreeMap<String, TargetResource>) -> Result
             unresolved.insert(format!("{m} (needed by {})", node.id));
         }
     }
-    let mut waiting: BTreeMap<String, BTreeSet<String>> =
-        nodes.values().map(|n| (n.id.clone(), n.depends_on.iter().cloned().collect())).collect();
-    let mut out = Vec::with_capacity(nodes.len());
-    while !waiting.is_empty() {
-        let ready: Vec<String> = waiting.iter().filter(|(_, deps)| deps.is_empty()).map(|(id, _)| id.clone()).collect();
-        if ready.is_empty() {
-            let stuck: Vec<&str> = waiting.keys().map(String::as_str).take(5).collect();
-            return Err(Error::Internal(format!("the target graph has a dependency cycle among {}", stuck.join(", "))));
+    let mut waiting: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut dependents: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for node in nodes.values() {
+        waiting.insert(&node.id, node.depends_on.len());
+        for d in &node.depends_on {
+            dependents.entry(d.as_str()).or_default().push(&node.id);
         }
-        for id in ready {
-            waiting.remove(&id);
-            for deps in waiting.values_mut() {
-                deps.remove(&id);
-            }
-            if let Some(node) = nodes.remove(&id) {
-                out.push(node);
+    }
+    let mut ready: BTreeSet<&str> = waiting.iter().filter(|(_, n)| **n == 0).map(|(id, _)| *id).collect();
+    let mut order: Vec<String> = Vec::with_capacity(nodes.len());
+    while let Some(id) = ready.pop_first() {
+        order.push(id.to_owned());
+        for next in dependents.get(id).into_iter().flatten() {
+            if let Some(n) = waiting.get_mut(next) {
+                *n -= 1;
+                if *n == 0 {
+                    ready.insert(next);
+                }
             }
         }
     }
-    Ok(TargetGraph { scan_id, resources: out, unresolved: unresolved.into_iter().collect() })
+    if order.len() < nodes.len() {
+        let placed: BTreeSet<&String> = order.iter().collect();
+        let stuck: Vec<&str> = nodes.keys().filter(|id| !placed.contains(id)).map(String::as_str).take(5).collect();
+        return Err(Error::Internal(format!("the target graph has a dependency cycle among {}", stuck.join(", "))));
+    }
+    let resources = order.iter().filter_map(|id| nodes.remove(id)).collect();
+    Ok(TargetGraph { scan_id, resources, unresolved: unresolved.into_iter().collect() })
 }
 
 /// A placeholder as a JSON value.

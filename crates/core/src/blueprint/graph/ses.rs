@@ -5,7 +5,6 @@
 use serde_json::{Value, json};
 
 use super::{Builder, Node, TranslationOrigin, object, reference};
-use crate::blueprint::Blueprint;
 use crate::blueprint::tenancy::{EventDestination, EventTarget, SES_EVENT_TYPES, SesTenancy};
 use crate::estate::ResourceKind;
 use crate::target::TargetKind;
@@ -50,7 +49,7 @@ fn ses_destination(d: &EventDestination, account_id: &str, region: &str) -> (Val
     (body, gate)
 }
 
-pub(super) fn add(b: &mut Builder, ses: &SesTenancy, translated: &ClientTranslations, blueprint: &Blueprint) {
+pub(super) fn add(b: &mut Builder, ses: &SesTenancy, translated: &ClientTranslations) {
     let place = (ses.account_id.as_str(), ses.region.as_str());
     let tenant = ses.tenant_name.as_str();
     let records = b.records;
@@ -146,13 +145,7 @@ pub(super) fn add(b: &mut Builder, ses: &SesTenancy, translated: &ClientTranslat
         let translation =
             translated.templates.iter().find(|t| t.name == *name && matches!(t.target, Target::Ses(_)) && t.translated);
         let Some(t) = translation else { continue };
-        let owners: Vec<String> = blueprint
-            .assessment
-            .attributions
-            .iter()
-            .find(|a| record.is_some_and(|r| a.resource.key() == crate::assess::ResourceRef::of(r).key()))
-            .map(|a| a.clients.clone())
-            .unwrap_or_default();
+        let owners: Vec<String> = record.map(|r| records.owners_of(r).to_vec()).unwrap_or_default();
         let gate = (!valid_template_name(&t.target_name))
             .then(|| format!("rename {:?}: SES template names are 1–64 letters, digits, '-' and '_'", t.target_name));
         b.add(
