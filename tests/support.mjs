@@ -67,3 +67,16 @@ export function startProcess(name, command, args, options = {}) {
   return child;
 }
 
+/** A W3C WebDriver call against `base` (tauri-driver): answers the response's `value`, throws on errors. */
+export function webdriverAt(base) {
+  return async function webdriver(method, path, body) {
+    const response = await fetch(`${base}${path}`, {
+      method,
+      headers: { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const json = await response.json();
+    if (!response.ok) throw new Error(`${method} ${path}: ${JSON.stringify(json.value)}`);
+    return json.value;
+  };
+}

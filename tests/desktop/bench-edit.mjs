@@ -10,7 +10,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { ROOT, startProcess, waitForHttp } from '../support.mjs';
+import { ROOT, startProcess, waitForHttp, webdriverAt } from '../support.mjs';
 
 const TARGET = process.env.CARGO_TARGET_DIR ?? join(ROOT, 'target');
 const APP = process.env.PINSHIFT_DESKTOP_BINARY ?? join(TARGET, 'debug', 'pinshift-desktop');
@@ -22,16 +22,7 @@ if (!ENGAGEMENT || !existsSync(ENGAGEMENT) || !existsSync(APP)) {
   process.exit(2);
 }
 
-async function webdriver(method, path, body) {
-  const response = await fetch(`${DRIVER}${path}`, {
-    method,
-    headers: { 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const json = await response.json();
-  if (!response.ok) throw new Error(`${method} ${path}: ${JSON.stringify(json.value)}`);
-  return json.value;
-}
+const webdriver = webdriverAt(DRIVER);
 
 // Runs `invoke(command, args)` in the page while pinging `app_info`; answers the edit's duration, the
 // longest ping and how many pings came back while it ran.

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 
-import { ARTIFACTS, ROOT, startProcess, waitForHttp } from '../support.mjs';
+import { ARTIFACTS, ROOT, startProcess, waitForHttp, webdriverAt } from '../support.mjs';
 
 const TARGET = process.env.CARGO_TARGET_DIR ?? join(ROOT, 'target');
 const APP = process.env.PINSHIFT_DESKTOP_BINARY ?? join(TARGET, 'debug', 'pinshift-desktop');
@@ -21,16 +21,7 @@ let session;
 const home = mkdtempSync(join(tmpdir(), 'pinshift-desktop-'));
 const engagementFile = join(home, 'smoke.pinshift');
 
-async function webdriver(method, path, body) {
-  const response = await fetch(`${DRIVER}${path}`, {
-    method,
-    headers: { 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const json = await response.json();
-  if (!response.ok) throw new Error(`${method} ${path}: ${JSON.stringify(json.value)}`);
-  return json.value;
-}
+const webdriver = webdriverAt(DRIVER);
 
 const find = async (xpath) => (await webdriver('POST', `/session/${session}/element`, { using: 'xpath', value: xpath }))[ELEMENT];
 const text = async (id) => webdriver('GET', `/session/${session}/element/${id}/text`);

@@ -177,8 +177,8 @@ fn the_target_graph_holds_what_every_tenancy_needs_and_cloudformation_is_made_of
     for debug in ["Some(", "None", "[\"", "[]", "{ "] {
         assert!(!text.contains(debug), "`blueprint show` prints {debug:?}:\n{text}");
     }
-    assert!(text.contains("pool bluebird-telecom-promotional (promotional): +18335550001, BLUEBIRD (GB)"), "{text}");
-    assert!(text.contains("limit: 5 per recipient per 7 days (JourneyLimits.TimeframeCap)"), "{text}");
+    assert!(text.contains("bluebird-telecom-promotional (promotional: +18335550001, BLUEBIRD (GB))"), "{text}");
+    assert!(text.contains("5 per recipient per 7 days (JourneyLimits.TimeframeCap)"), "{text}");
     let quotas = stdout(&cmd().args(["blueprint", "show", "--client", "cobalt-games"]).output().expect("show"));
     assert!(
         quotas.contains("4 needed, default 2") && quotas.contains("3 for cobalt-games, dahlia-health, iris-insurance"),

@@ -9,6 +9,7 @@
 //! [`derive`] holds the rules that decide a tenancy.
 
 mod derive;
+mod words;
 
 use std::collections::BTreeMap;
 
@@ -16,6 +17,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 pub use derive::{SES_EVENT_TYPES, check_tenant_name, derive};
+pub use words::TenancyLine;
 
 use crate::assess::Band;
 use crate::estate::ResourceKind;

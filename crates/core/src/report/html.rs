@@ -178,46 +178,8 @@ pub fn render(input: &ReportInput) -> Result<String> {
                 .map(|s| format!("v{} by {} on {}", s.version, s.signed_by, s.signed_at.get(..10).unwrap_or(&s.signed_at)))
                 .collect::<Vec<_>>()
                 .join("; ");
-            let mut tenancy = Vec::new();
-            for s in &p.ses {
-                tenancy.push(json!({ "label": format!("SES ({})", s.region), "text": format!(
-                    "Tenant {} with the {} reputation policy ({}); suppression scoped to the tenant; configuration set {}{}; events to {}; identities: {}; templates: {}.",
-                    s.tenant_name, s.reputation_policy.as_str(), s.reputation_reason, s.configuration_set,
-                    if s.configuration_set_exists { " (existing)" } else { "" },
-                    or_none(&s.event_destinations.iter().map(|d| d.describe()).collect::<Vec<_>>()),
-                    or_none(&s.identities), or_none(&s.templates)) }));
-            }
-            for s in &p.sms {
-                let pools: Vec<String> = s
-                    .pools
-                    .iter()
-                    .map(|x| format!("{} ({}: {})", x.name, x.message_type.to_lowercase(), or_none(&x.members())))
-                    .collect();
-                tenancy.push(json!({ "label": format!("SMS ({})", s.region), "text": format!(
-                    "Pools: {}. Configuration set {}; events to {}; opt-out list {} (carrying {}).",
-                    if pools.is_empty() { "none yet (a decision is open)".into() } else { pools.join("; ") },
-                    s.configuration_set, or_none(&s.event_destinations.iter().map(|d| d.describe()).collect::<Vec<_>>()),
-                    s.opt_out_list, or_none(&s.carried_opt_out_lists)) }));
-            }
-            let c = &p.connect;
-            tenancy.push(json!({ "label": "Connect", "text": format!("{} — {}.", c.topology.label(), c.reason) }));
-            if let Some(d) = &c.profiles_domain {
-                tenancy.push(json!({ "label": "Customer Profiles", "text": format!(
-                    "Domain {}, data kept {} days{}.", d.name, d.default_expiration_days,
-                    if d.shared { ", shared and partitioned by client" } else { "" }) }));
-            }
-            if !c.campaigns.is_empty() {
-                let list: Vec<String> = c.campaigns.iter().map(|t| format!("{} ({})", t.name, t.campaign_type.to_lowercase())).collect();
-                tenancy.push(json!({ "label": "Campaigns", "text": format!("{} — created unstarted; journey flows saved as drafts.", list.join(", ")) }));
-            }
-            for n in &c.not_created {
-                tenancy.push(json!({ "label": "Not created", "text": n.describe() }));
-            }
-            for a in &p.analytics {
-                tenancy.push(json!({ "label": "Analytics", "text": format!("{} → {}", a.source(), a.destination()) }));
-            }
-            let tags: Vec<String> = p.tags.iter().map(|(k, v)| format!("{k}={v}")).collect();
-            tenancy.push(json!({ "label": "Tags", "text": tags.join(", ") }));
+            let tenancy: Vec<Value> =
+                p.lines().into_iter().map(|l| json!({ "label": l.label, "text": l.text })).collect();
 
             let findings: Vec<Value> = bp
                 .assessment
@@ -255,7 +217,7 @@ pub fn render(input: &ReportInput) -> Result<String> {
             let h = &p.email_health;
             json!({
                 "id": p.client, "name": p.name, "projects": projects, "effort": p.effort, "band": p.band.label(),
-                "topology": c.topology.label(),
+                "topology": p.connect.topology.label(),
                 "reputation": p.ses.iter().map(|s| s.reputation_policy.as_str()).collect::<Vec<_>>().join(", "),
                 "pool_count": p.sms.iter().map(|s| s.pools.len()).sum::<usize>(),
                 "open_decisions": bp.decisions.iter().filter(|d| d.client == p.client && d.status.is_open()).count(),
@@ -310,6 +272,3 @@ pub fn render(input: &ReportInput) -> Result<String> {
     registry.render_template(TEMPLATE, &context).map_err(|e| Error::Internal(format!("rendering the HTML report: {e}")))
 }
 
-fn or_none(items: &[String]) -> String {
-    if items.is_empty() { "none".into() } else { items.join(", ") }
-}

@@ -72,63 +72,8 @@ pub fn render(input: &ReportInput) -> String {
             }
         }
         let _ = writeln!(md, "\n### Target\n");
-        for ses in &plan.ses {
-            let _ = writeln!(
-                md,
-                "- **SES** ({}): tenant `{}`, {} reputation policy — {}; suppression scope {}; configuration set `{}`{}; identities {}; templates {}",
-                ses.region,
-                ses.tenant_name,
-                ses.reputation_policy.as_str(),
-                ses.reputation_reason,
-                ses.suppression_scope,
-                ses.configuration_set,
-                if ses.configuration_set_exists { " (existing)" } else { "" },
-                list(&ses.identities),
-                list(&ses.templates)
-            );
-        }
-        for sms in &plan.sms {
-            let pools: Vec<String> = sms
-                .pools
-                .iter()
-                .map(|p| format!("`{}` ({}: {})", p.name, p.message_type, list(&p.members())))
-                .collect();
-            let _ = writeln!(
-                md,
-                "- **SMS** ({}): pools {}; configuration set `{}`; opt-out list `{}` (carrying {})",
-                sms.region,
-                if pools.is_empty() { "none yet".into() } else { pools.join(", ") },
-                sms.configuration_set,
-                sms.opt_out_list,
-                list(&sms.carried_opt_out_lists)
-            );
-        }
-        let c = &plan.connect;
-        let _ = writeln!(md, "- **Connect**: {} — {}", c.topology.label(), c.reason);
-        if let Some(d) = &c.profiles_domain {
-            let _ = writeln!(
-                md,
-                "  - Customer Profiles domain `{}`, data kept {} days{}",
-                d.name,
-                d.default_expiration_days,
-                if d.shared { " (shared, partitioned by client)" } else { "" }
-            );
-        }
-        for t in &c.campaigns {
-            let _ = writeln!(
-                md,
-                "  - {} campaign `{}` ({}){}",
-                t.campaign_type,
-                t.name,
-                t.channel_labels(),
-                t.flow.as_ref().map(|f| format!(", flow `{f}` as draft")).unwrap_or_default()
-            );
-        }
-        for n in &c.not_created {
-            let _ = writeln!(md, "  - not created: {}", n.describe());
-        }
-        for a in &plan.analytics {
-            let _ = writeln!(md, "- **Analytics**: {} → {}", a.source(), a.destination());
+        for line in plan.lines() {
+            let _ = writeln!(md, "- **{}**: {}", line.label, cell(&line.text));
         }
         let findings: Vec<_> = bp.assessment.findings_of(&plan.client).filter(|f| f.fit != Fit::Direct).collect();
         if !findings.is_empty() {
@@ -211,6 +156,3 @@ pub fn render(input: &ReportInput) -> String {
     md
 }
 
-fn list(items: &[String]) -> String {
-    if items.is_empty() { "none".into() } else { items.iter().map(|i| format!("`{i}`")).collect::<Vec<_>>().join(", ") }
-}
