@@ -85,18 +85,18 @@ fn the_desktop_and_the_cli_cannot_scan_one_engagement_at_once() {
     let northwind = Northwind::start(Some("latency_ms=40..60"));
     let desktop = engagement(&northwind);
     let request = ScanRequest { regions: vec!["us-east-1".into()], ..ScanRequest::default() };
-    let cancel = Arc::new(AtomicBool::new(false));
-
-    // The desktop prepares its scan through core (as its start_scan command does): it holds the lease.
-    let prepared = desktop
-        .prepare_scan(
-            &request,
+    // What the desktop's start_scan command does first: core checks the request and takes the lease.
+    let prepare = |request: &ScanRequest| {
+        desktop.prepare_scan(
+            request,
             "Pinshift desktop: scan",
             &MemoryStore::default(),
             Arc::new(SystemClock),
-            cancel.clone(),
+            Arc::new(AtomicBool::new(false)),
         )
-        .expect("the desktop takes the lease");
+    };
+
+    let prepared = prepare(&request).expect("the desktop takes the lease");
     let cli = northwind.cmd().args(["scan", "--region", "us-east-1"]).output().expect("cli");
     assert_eq!(cli.status.code(), Some(1));
     assert!(
@@ -113,28 +113,12 @@ fn the_desktop_and_the_cli_cannot_scan_one_engagement_at_once() {
     northwind.sandbox.state.faults.set("latency_ms=40..60".parse().expect("faults"));
     let mut running = spawn_scan(&northwind, 30);
     let pid = wait_for_holder(&northwind);
-    let refused = desktop
-        .prepare_scan(
-            &request,
-            "Pinshift desktop: scan",
-            &MemoryStore::default(),
-            Arc::new(SystemClock),
-            cancel.clone(),
-        )
-        .expect_err("busy");
+    let refused = prepare(&request).expect_err("busy");
     assert_eq!(refused.code(), ErrorCode::Locked);
     assert!(refused.to_string().contains(&format!("pinshift scan (pid {pid} on ")), "{refused}");
     // Killed with its lease fresh: taking over is the person's call, and then it works at once.
     running.kill().expect("kill -9");
     running.wait().expect("reaped");
-    let taken = desktop
-        .prepare_scan(
-            &ScanRequest { take_over: true, ..request.clone() },
-            "Pinshift desktop: scan",
-            &MemoryStore::default(),
-            Arc::new(SystemClock),
-            cancel,
-        )
-        .expect("taken over");
+    let taken = prepare(&ScanRequest { take_over: true, ..request.clone() }).expect("taken over");
     assert_eq!(taken.took_over_from().map(|h| h.pid), Some(pid), "it says whose lease it took");
 }

@@ -428,3 +428,67 @@ impl crate::engagement::Engagement {
         derive(&blueprint, &records, now)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn resource(kind: TargetKind, spec: Value) -> TargetResource {
+        TargetResource {
+            id: resource_id("1", "us-east-1", kind, "x"),
+            kind,
+            name: "x".into(),
+            account_id: "1".into(),
+            region: "us-east-1".into(),
+            clients: vec!["acme".into()],
+            spec,
+            tags: BTreeMap::from([(CLIENT_TAG.to_owned(), "acme".to_owned())]),
+            depends_on: Vec::new(),
+            sources: Vec::new(),
+            translation: None,
+            existing: false,
+            gate: None,
+        }
+    }
+
+    #[test]
+    fn a_request_carries_the_tags_in_its_services_shape() {
+        let run = BTreeMap::from([("pinshift:run".to_owned(), "r1".to_owned())]);
+        let ses = resource(TargetKind::SesTenant, json!({ "TenantName": "acme" })).request(&run);
+        assert_eq!(
+            ses["Tags"],
+            json!([{"Key": "pinshift:client", "Value": "acme"}, {"Key": "pinshift:run", "Value": "r1"}])
+        );
+        let connect = resource(TargetKind::ConnectInstance, json!({})).request(&run);
+        assert_eq!(connect["Tags"]["pinshift:run"], "r1");
+        let campaign = resource(TargetKind::Campaign, json!({ "name": "c" })).request(&run);
+        assert_eq!(campaign["tags"]["pinshift:client"], "acme");
+        let association = resource(TargetKind::SesTenantAssociation, json!({ "TenantName": "acme" })).request(&run);
+        assert!(association.get("Tags").is_none(), "a call without tags gets none: {association}");
+    }
+
+    #[test]
+    fn resources_come_in_dependency_order_and_a_missing_one_is_named() {
+        let mut a = resource(TargetKind::SesTenant, json!({}));
+        a.id = "a".into();
+        let mut b = resource(TargetKind::SesTenantAssociation, json!({}));
+        b.id = "b".into();
+        b.depends_on = vec!["c".into(), "a".into()];
+        let mut c = resource(TargetKind::SesIdentity, json!({}));
+        c.id = "c".into();
+        c.depends_on = vec!["nowhere".into()];
+        let nodes = BTreeMap::from([("b".to_owned(), b), ("a".to_owned(), a), ("c".to_owned(), c)]);
+        let graph = order("scan".into(), nodes).expect("ordered");
+        let ids: Vec<&str> = graph.resources.iter().map(|r| r.id.as_str()).collect();
+        assert_eq!(ids, ["a", "c", "b"]);
+        assert_eq!(graph.unresolved, ["nowhere (needed by c)"]);
+        let mut x = resource(TargetKind::SesTenant, json!({}));
+        x.id = "x".into();
+        x.depends_on = vec!["y".into()];
+        let mut y = resource(TargetKind::SesTenant, json!({}));
+        y.id = "y".into();
+        y.depends_on = vec!["x".into()];
+        let cycle = order("scan".into(), BTreeMap::from([("x".to_owned(), x), ("y".to_owned(), y)]));
+        assert!(cycle.expect_err("a cycle").to_string().contains("cycle"));
+    }
+}

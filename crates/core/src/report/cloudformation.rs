@@ -186,15 +186,8 @@ fn add_ses(stack: &mut Stack, place: &Place) {
             );
         }
     }
-    for t in place.of(TargetKind::SesEmailTemplate) {
-        if !creatable(t) {
-            stack.note(format!(
-                "Template {:?} is not created here: {}.",
-                t.name,
-                t.gate.as_deref().unwrap_or("it exists already")
-            ));
-            continue;
-        }
+    // A template or pool waiting for a person is named in the stack's notes (render).
+    for t in place.of(TargetKind::SesEmailTemplate).filter(|r| creatable(r)) {
         let content = &t.spec["TemplateContent"];
         let mut template = json!({ "TemplateName": t.name, "SubjectPart": content["Subject"] });
         for (from, to) in [("Html", "HtmlPart"), ("Text", "TextPart")] {
@@ -264,15 +257,7 @@ fn add_sms(stack: &mut Stack, place: &Place) {
             &[list],
         );
     }
-    for pool in place.of(TargetKind::SmsPool) {
-        if !creatable(pool) {
-            stack.note(format!(
-                "Pool {} is not created here: {}.",
-                pool.name,
-                pool.gate.as_deref().unwrap_or("it exists")
-            ));
-            continue;
-        }
+    for pool in place.of(TargetKind::SmsPool).filter(|r| creatable(r)) {
         let reference = json!(crate::target::placeholder(TargetKind::SmsPool, &pool.name));
         let members = place.with(TargetKind::SmsPoolIdentity, "PoolId", &reference);
         let keywords = place.with(TargetKind::SmsKeyword, "OriginationIdentity", &reference);

@@ -271,4 +271,3 @@ pub fn render(input: &ReportInput) -> Result<String> {
     let registry = handlebars::Handlebars::new();
     registry.render_template(TEMPLATE, &context).map_err(|e| Error::Internal(format!("rendering the HTML report: {e}")))
 }
-

@@ -155,4 +155,3 @@ pub fn render(input: &ReportInput) -> String {
     }
     md
 }
-
