@@ -47,7 +47,7 @@ pub fn app_info(state: State<'_, AppState>) -> AppInfo {
 
 #[tauri::command]
 pub async fn current_engagement(state: State<'_, AppState>) -> Reply<Option<EngagementInfo>> {
-    if reply(state.path()).is_err() {
+    if state.path().is_err() {
         return Ok(None);
     }
     reply(state.run(|e, _| e.info()).await.map(Some))

@@ -141,8 +141,9 @@ kinds! {
     CampaignsIntegration = "campaigns-integration", OutboundCampaigns, "PutConnectInstanceIntegration", None, "Outbound Campaigns integration";
     /// The instance's communication limits (per recipient and period).
     CampaignsCommunicationLimits = "campaigns-communication-limits", OutboundCampaigns, "PutInstanceCommunicationLimits", None, "communication limits";
-    /// Pinshift's tags on a resource it adopts rather than creates.
-    ResourceTags = "tags", Ses, "TagResource", None, "tags";
+    /// Pinshift's tags on a resource it adopts rather than creates (`TagResource` of that resource's
+    /// service; the body names it by `ResourceArn`).
+    ResourceTags = "tags", Ses, "TagResource", KeyValueList, "tags";
     /// A function the customer provides (push delivery, custom channels); never created by Pinshift.
     LambdaFunction = "lambda-function", Lambda, "(provided by the customer)", None, "Lambda function";
 }

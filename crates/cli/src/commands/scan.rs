@@ -99,14 +99,15 @@ pub async fn from_dump(
     let source = DumpSource::new(dir);
     let targets = source.targets().map_err(|source| pinshift_core::Error::Io { path: dir.to_owned(), source })?;
     let cancel = cancel_on_ctrl_c();
-    let prepared = engagement
-        .prepare_dump_scan(targets, resume, take_over, &format!("{JOB} --from-dump"), Arc::new(SystemClock), cancel)
-        .map_err(|e| match e {
-            pinshift_core::Error::InvalidInput { field, reason } if field == "dump" => {
-                pinshift_core::Error::invalid("dump", format!("{}: {reason}", dir.display()))
-            }
-            other => other,
-        })?;
+    let prepared = engagement.prepare_dump_scan(
+        dir,
+        targets,
+        resume,
+        take_over,
+        &format!("{JOB} --from-dump"),
+        Arc::new(SystemClock),
+        cancel,
+    )?;
     let bar = progress_bar(json);
     let summary = match &prepared.resumed {
         Some(id) => {

@@ -62,7 +62,7 @@ pub static MAPPING: &[(&str, &str, Coverage)] = &[
     (
         "§4",
         "Promotional/Transactional MPS",
-        Coverage::Carried("informational only: MPS is per number and country; shown in the blueprint's pool plan"),
+        Coverage::Carried("informational only: MPS is per number and country; shown with the blueprint's SMS pools"),
     ),
     (
         "§4",

@@ -374,7 +374,7 @@ pub static RULES: &[Rule] = &[
         Direct,
         1,
         "The voice channel continues under End User Messaging.",
-        "No action beyond the pool plan."
+        "No action beyond the SMS pools in the blueprint."
     ),
     rule!(
         "channel.push",
@@ -1208,7 +1208,7 @@ pub static RULES: &[Rule] = &[
         Direct,
         1,
         "The pool is kept, or its numbers move to per-client pools.",
-        "Review the pool plan."
+        "Review the SMS pools in the blueprint."
     ),
     rule!(
         "opt-out-list.carry",

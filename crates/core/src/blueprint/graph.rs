@@ -134,7 +134,7 @@ impl TargetGraph {
         self.resources.iter().find(|r| r.id == id)
     }
 
-    /// How many resources of `kind` are created (not adopted), per account and Region.
+    /// The resources of `kind` Pinshift creates (not those it adopts).
     pub fn created(&self, kind: TargetKind) -> impl Iterator<Item = &TargetResource> + '_ {
         self.resources.iter().filter(move |r| r.kind == kind && !r.existing)
     }
@@ -271,6 +271,21 @@ impl Builder<'_> {
             }
         }
         id
+    }
+}
+
+impl Builder<'_> {
+    /// Pinshift's tags on a resource it adopts (it exists already): a `TagResource` of the resource's
+    /// service, so what belongs to the client is found by tag like everything Pinshift creates.
+    fn tag_adopted(&mut self, place: (&str, &str), kind: TargetKind, name: &str) {
+        self.add(
+            place,
+            Node::new(
+                TargetKind::ResourceTags,
+                format!("{}/{name}", kind.slug()),
+                json!({ "ResourceArn": reference(kind, name) }),
+            ),
+        );
     }
 }
 

@@ -33,37 +33,37 @@ pub fn render(input: &ReportInput) -> String {
         md,
         "| Client | Projects | Effort | Connect | Email reputation | Signed off |\n|---|---|---|---|---|---|"
     );
-    for plan in &bp.clients {
-        let ca = bp.assessment.client(&plan.client);
+    for tenancy in &bp.clients {
+        let ca = bp.assessment.client(&tenancy.client);
         let projects = ca
             .map(|c| {
                 c.client.projects.iter().map(|p| format!("{} ({})", p.name, p.region)).collect::<Vec<_>>().join(", ")
             })
             .unwrap_or_default();
-        let reputation = plan.ses.iter().map(|x| x.reputation_policy.as_str()).collect::<Vec<_>>().join(", ");
+        let reputation = tenancy.ses.iter().map(|x| x.reputation_policy.as_str()).collect::<Vec<_>>().join(", ");
         let signed = input
             .sign_offs
             .iter()
-            .filter(|x| x.client == plan.client)
+            .filter(|x| x.client == tenancy.client)
             .map(|x| format!("v{} by {}", x.version, x.signed_by))
             .collect::<Vec<_>>()
             .join("; ");
         let _ = writeln!(
             md,
             "| {} | {} | {} ({}) | {} | {} | {} |",
-            cell(&plan.name),
+            cell(&tenancy.name),
             cell(&projects),
-            plan.effort,
-            plan.band.label(),
-            plan.connect.topology.label(),
+            tenancy.effort,
+            tenancy.band.label(),
+            tenancy.connect.topology.label(),
             if reputation.is_empty() { "—".into() } else { reputation },
             if signed.is_empty() { "—".into() } else { cell(&signed) }
         );
     }
 
-    for plan in &bp.clients {
-        let _ = writeln!(md, "\n## {} (`{}`)\n", cell(&plan.name), plan.client);
-        if let Some(ca) = bp.assessment.client(&plan.client) {
+    for tenancy in &bp.clients {
+        let _ = writeln!(md, "\n## {} (`{}`)\n", cell(&tenancy.name), tenancy.client);
+        if let Some(ca) = bp.assessment.client(&tenancy.client) {
             let _ = writeln!(md, "| Capability | Fit |\n|---|---|");
             for cap in Capability::ALL {
                 if let Some(fit) = ca.fits.get(&cap) {
@@ -72,10 +72,10 @@ pub fn render(input: &ReportInput) -> String {
             }
         }
         let _ = writeln!(md, "\n### Target\n");
-        for line in plan.lines() {
+        for line in tenancy.lines() {
             let _ = writeln!(md, "- **{}**: {}", line.label, cell(&line.text));
         }
-        let findings: Vec<_> = bp.assessment.findings_of(&plan.client).filter(|f| f.fit != Fit::Direct).collect();
+        let findings: Vec<_> = bp.assessment.findings_of(&tenancy.client).filter(|f| f.fit != Fit::Direct).collect();
         if !findings.is_empty() {
             let _ = writeln!(md, "\n### What needs work\n");
             let _ = writeln!(md, "| Fit | Resource | Field | Why | What to do |\n|---|---|---|---|---|");
@@ -93,14 +93,14 @@ pub fn render(input: &ReportInput) -> String {
                 );
             }
         }
-        if !plan.translations.is_empty() {
+        if !tenancy.translations.is_empty() {
             let _ = writeln!(md, "\n### Translations\n");
             let _ = writeln!(md, "| What | Name | Goes to | Needs a person |\n|---|---|---|---|");
-            for t in &plan.translations {
+            for t in &tenancy.translations {
                 let _ = writeln!(md, "| {} | `{}` | {} | {} |", t.kind, cell(&t.name), t.target, t.needs_words());
             }
         }
-        let decisions: Vec<_> = bp.decisions.iter().filter(|d| d.client == plan.client).collect();
+        let decisions: Vec<_> = bp.decisions.iter().filter(|d| d.client == tenancy.client).collect();
         if !decisions.is_empty() {
             let _ = writeln!(md, "\n### Decisions\n");
             let _ = writeln!(md, "| Decision | Status | Owner | Due | Choice / note |\n|---|---|---|---|---|");

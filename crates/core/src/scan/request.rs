@@ -180,10 +180,12 @@ impl Engagement {
         })
     }
 
-    /// Like [`Engagement::prepare_scan`] for an offline dump folder: its targets are the folder's, and
+    /// Like [`Engagement::prepare_scan`] for the offline dump `folder`: its targets are the folder's, and
     /// `resume` continues a stopped scan of a dump (never one that read AWS).
+    #[allow(clippy::too_many_arguments)]
     pub fn prepare_dump_scan(
         &self,
+        folder: &std::path::Path,
         targets: Vec<ScanTarget>,
         resume: bool,
         take_over: bool,
@@ -204,7 +206,10 @@ impl Engagement {
             if targets.is_empty() {
                 return Err(Error::invalid(
                     "dump",
-                    "the folder holds no <account id>/<region> folders: write one with `pinshift dump-commands`",
+                    format!(
+                        "{} holds no <account id>/<region> folders: write one with `pinshift dump-commands`",
+                        folder.display()
+                    ),
                 ));
             }
             None

@@ -20,7 +20,7 @@ use crate::profile::ProfileMapping;
 use crate::translate::template::convert::Target;
 use crate::translate::template::{TemplateTranslation, translate as translate_template};
 
-/// What a campaign's translation needs from its client's plan and project.
+/// What a campaign's translation needs from its client's placement and project.
 #[derive(Debug, Clone)]
 pub struct CampaignContext<'a> {
     /// The Connect instance alias.

@@ -272,7 +272,7 @@ impl<'a> ClientScope<'a> {
     }
 
     /// Losses that come from the placement rather than the resource (a client without Connect).
-    fn plan_losses(&self) -> Vec<Loss> {
+    fn placement_losses(&self) -> Vec<Loss> {
         match self.placement.connect {
             false => vec![
                 Loss::new(
@@ -280,7 +280,7 @@ impl<'a> ClientScope<'a> {
                     "Connect topology",
                     "blueprint",
                     format!(
-                        "{}'s plan has no Connect instance (SES + SMS only): this is what it would become with one",
+                        "{}'s tenancy has no Connect instance (SES + SMS only): this is what it would become with one",
                         self.client
                     ),
                 )
@@ -292,19 +292,19 @@ impl<'a> ClientScope<'a> {
 
     pub fn translate_segment(&self, record: &ResourceRecord) -> SegmentTranslation {
         let mut t = segment::translate(&record.raw, &self.segment_context());
-        t.losses.extend(self.plan_losses());
+        t.losses.extend(self.placement_losses());
         t
     }
 
     pub fn translate_campaign(&self, record: &ResourceRecord, now: jiff::Timestamp) -> CampaignTranslation {
         let mut t = campaign::translate(&record.raw, &self.campaign_context(record, now));
-        t.losses.extend(self.plan_losses());
+        t.losses.extend(self.placement_losses());
         t
     }
 
     pub fn translate_journey(&self, record: &ResourceRecord, now: jiff::Timestamp) -> JourneyTranslation {
         let mut t = journey::translate(&record.raw, &self.campaign_context(record, now));
-        t.losses.extend(self.plan_losses());
+        t.losses.extend(self.placement_losses());
         t
     }
 
@@ -324,7 +324,7 @@ impl<'a> ClientScope<'a> {
         t
     }
 
-    /// Every resource of the client, translated for where its plan sends it.
+    /// Every resource of the client, translated for where its placement sends it.
     pub fn translate_all(&self, now: jiff::Timestamp) -> ClientTranslations {
         let connect = self.placement.connect;
         let has_ses = self.placement.ses;

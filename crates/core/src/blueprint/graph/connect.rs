@@ -303,9 +303,9 @@ pub(super) fn add(
     }
 
     // What the client's translations create.
+    // Templates are the client's own, also in a shared knowledge base (their names carry the client).
     for t in translated.templates.iter().filter(|t| t.target == Target::Connect && t.translated) {
-        let owners = if shared.is_empty() { Vec::new() } else { vec![tenancy.client.clone()] };
-        message_template(b, place, instance, t, &owners);
+        message_template(b, place, instance, t, &[]);
     }
     for s in &translated.segments {
         let record = b.records.find(place, ResourceKind::Segment, |r| r.id == s.segment_id);

@@ -70,6 +70,9 @@ pub(super) fn add(b: &mut Builder, ses: &SesTenancy, translated: &ClientTranslat
         .from(set_record)
         .existing(ses.configuration_set_exists),
     );
+    if ses.configuration_set_exists {
+        b.tag_adopted(place, TargetKind::SesConfigurationSet, &ses.configuration_set);
+    }
     for d in &ses.event_destinations {
         let (destination, gate) = ses_destination(d, place.0, place.1);
         b.add(
@@ -135,6 +138,9 @@ pub(super) fn add(b: &mut Builder, ses: &SesTenancy, translated: &ClientTranslat
                 .from(record)
                 .existing(record.is_some()),
         );
+        if record.is_some() {
+            b.tag_adopted(place, TargetKind::SesIdentity, identity);
+        }
         associate(b, TargetKind::SesIdentity, identity);
     }
     associate(b, TargetKind::SesConfigurationSet, &ses.configuration_set);

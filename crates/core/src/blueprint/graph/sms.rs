@@ -42,6 +42,9 @@ pub(super) fn add(b: &mut Builder, tenancy: &ClientTenancy, sms: &SmsTenancy) {
             .from(list_record)
             .existing(list_record.is_some()),
     );
+    if list_record.is_some() {
+        b.tag_adopted(place, TargetKind::SmsOptOutList, &sms.opt_out_list);
+    }
 
     for pool in &sms.pools {
         // (origination identity ARN, country for sender IDs, the record it comes from)
@@ -142,6 +145,9 @@ pub(super) fn add(b: &mut Builder, tenancy: &ClientTenancy, sms: &SmsTenancy) {
             .from(set_record)
             .existing(sms.configuration_set_exists),
     );
+    if sms.configuration_set_exists {
+        b.tag_adopted(place, TargetKind::SmsConfigurationSet, set);
+    }
     for d in &sms.event_destinations {
         let mut body = json!({
             "ConfigurationSetName": set,
