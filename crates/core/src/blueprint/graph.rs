@@ -336,11 +336,17 @@ pub fn derive_with(
 ) -> Result<TargetGraph> {
     let records = Records::new(records, blueprint);
     let mut nodes = BTreeMap::new();
-    // Who uses each shared instance, so its resources are created once for all of them.
-    let mut sharing: BTreeMap<String, connect::InstanceUse> = BTreeMap::new();
+    // Where each client's Connect resources go: the account and Region of its first project.
+    let place_of = |client: &str| {
+        blueprint.assessment.client(client).and_then(|c| c.client.projects.first()).map(|p| (&p.account_id, &p.region))
+    };
+    // Who uses each shared instance (by account and alias), so its resources are created once for them.
+    let mut sharing: BTreeMap<(&str, &str), connect::InstanceUse> = BTreeMap::new();
     for t in &blueprint.clients {
-        if let (ConnectTopology::Shared, Some(alias)) = (t.connect.topology, &t.connect.instance_alias) {
-            let instance = sharing.entry(alias.clone()).or_default();
+        if let (ConnectTopology::Shared, Some(alias), Some((account, _))) =
+            (t.connect.topology, &t.connect.instance_alias, place_of(&t.client))
+        {
+            let instance = sharing.entry((account.as_str(), alias.as_str())).or_default();
             instance.clients.push(t.client.clone());
             instance.telephony |= t.connect.campaigns.iter().any(|c| c.channels.contains(&CampaignChannel::Telephony));
         }
@@ -361,10 +367,15 @@ pub fn derive_with(
         for s in &tenancy.sms {
             sms::add(&mut b, tenancy, s);
         }
-        if let Some(place) = blueprint.assessment.client(&tenancy.client).and_then(|c| c.client.projects.first()) {
-            let instance_use =
-                tenancy.connect.instance_alias.as_ref().and_then(|a| sharing.get(a)).cloned().unwrap_or_default();
-            connect::add(&mut b, (&place.account_id, &place.region), tenancy, translated, &instance_use);
+        if let Some((account, region)) = place_of(&tenancy.client) {
+            let instance_use = tenancy
+                .connect
+                .instance_alias
+                .as_ref()
+                .and_then(|alias| sharing.get(&(account.as_str(), alias.as_str())))
+                .cloned()
+                .unwrap_or_default();
+            connect::add(&mut b, (account, region), tenancy, translated, &instance_use);
         }
     }
     order(blueprint.scan_id.clone(), nodes)
