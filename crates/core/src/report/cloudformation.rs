@@ -360,7 +360,6 @@ fn add_sms(stack: &mut Stack, place: &Place) {
 fn add_connect(stack: &mut Stack, place: &Place) {
     for instance in place.of(TargetKind::ConnectInstance).filter(|r| creatable(r)) {
         let spec = &instance.spec;
-        let tags: Value = instance.tags.iter().map(|(k, v)| json!({ "Key": k, "Value": v })).collect();
         stack.add(
             logical("ConnectInstance", &instance.name),
             json!({
@@ -375,7 +374,7 @@ fn add_connect(stack: &mut Stack, place: &Place) {
                         "OutboundCalls": spec["OutboundCallsEnabled"],
                         "HighVolumeOutBound": true,
                     },
-                    "Tags": tags,
+                    "Tags": tags(instance),
                 }
             }),
             &[instance],
@@ -386,7 +385,6 @@ fn add_connect(stack: &mut Stack, place: &Place) {
         );
     }
     for domain in place.of(TargetKind::ProfilesDomain).filter(|r| creatable(r)) {
-        let tags: Value = domain.tags.iter().map(|(k, v)| json!({ "Key": k, "Value": v })).collect();
         stack.add(
             logical("ProfilesDomain", &domain.name),
             json!({
@@ -394,7 +392,7 @@ fn add_connect(stack: &mut Stack, place: &Place) {
                 "Properties": {
                     "DomainName": domain.name,
                     "DefaultExpirationDays": domain.spec["DefaultExpirationDays"],
-                    "Tags": tags,
+                    "Tags": tags(domain),
                 }
             }),
             &[domain],
