@@ -283,6 +283,14 @@ impl Assessment {
         self.clients.iter().find(|c| c.client.id == id)
     }
 
+    /// The client `id`, or an error naming `field` and the known clients.
+    pub fn require_client(&self, field: &str, id: &str) -> crate::Result<&ClientAssessment> {
+        self.client(id).ok_or_else(|| {
+            let known: Vec<&str> = self.clients.iter().map(|c| c.client.id.as_str()).collect();
+            crate::Error::invalid(field, format!("no client {id:?}; the clients are {}", known.join(", ")))
+        })
+    }
+
     pub fn findings_of<'a>(&'a self, client: &'a str) -> impl Iterator<Item = &'a Finding> + 'a {
         self.findings.iter().filter(move |f| f.client == client)
     }

@@ -77,11 +77,7 @@ impl Blueprint {
 
     /// An error naming `field` and the known clients unless `client` is one of them.
     pub fn require_client(&self, field: &str, client: &str) -> Result<()> {
-        if self.assessment.client(client).is_some() {
-            return Ok(());
-        }
-        let known: Vec<&str> = self.assessment.clients.iter().map(|c| c.client.id.as_str()).collect();
-        Err(crate::Error::invalid(field, format!("no client {client:?}; the clients are {}", known.join(", "))))
+        self.assessment.require_client(field, client).map(|_| ())
     }
 }
 

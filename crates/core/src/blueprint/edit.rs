@@ -135,11 +135,9 @@ impl Engagement {
         let scan = self.newest_finished_scan()?;
         let records = self.scan_records(&scan, None)?;
         let mut choices = self.tenancy_choices()?;
-        let known = crate::assess::clients::resolve(&records, &choices.clients)?;
-        if !known.clients.iter().any(|c| c.id == client) {
-            let ids: Vec<&str> = known.clients.iter().map(|c| c.id.as_str()).collect();
-            return Err(Error::invalid("client", format!("no client {client:?}; the clients are {}", ids.join(", "))));
-        }
+        // Overrides leave the clients as they are: one assessment checks the client and the tenancy.
+        let assessment = crate::assess::assess(&scan, &records, &choices.clients)?;
+        assessment.require_client("client", client)?;
         let entry = choices.plans.entry(client.to_owned()).or_default();
         if change.topology.is_some() {
             entry.topology = change.topology;
@@ -150,7 +148,6 @@ impl Engagement {
         if let Some(name) = change.tenant_name {
             entry.tenant_name = Some(name);
         }
-        let assessment = crate::assess::assess(&scan, &records, &choices.clients)?;
         super::tenancy::derive(&records, &assessment, &choices)?;
         self.save_tenancy_choices(&choices, &rfc3339(clock.now()))
     }

@@ -174,10 +174,7 @@ impl<'a> ClientScope<'a> {
         placement: Placement,
     ) -> Result<ClientScope<'a>> {
         let client = placement.client.as_str();
-        let ca = assessment.client(client).ok_or_else(|| {
-            let known: Vec<&str> = assessment.clients.iter().map(|c| c.client.id.as_str()).collect();
-            Error::invalid("client", format!("no client {client:?}; the clients are {}", known.join(", ")))
-        })?;
+        let ca = assessment.require_client("client", client)?;
         let project: Vec<&ResourceRecord> = ca
             .client
             .projects
