@@ -283,9 +283,17 @@ estate = {
   "accounts": [
     {"name": "hub", "account_id": "111111111111", "user": "consultant", "access_key_id": "AKIADEMOHUB000000001", "secret_access_key": "demo/hub/secret/key/000000000000000000001", "roles": []},
     {"name": "northwind", "account_id": ACCT, "user": "admin", "access_key_id": "AKIADEMONORTHWIND001", "secret_access_key": "demo/northwind/secret/key/00000000000001",
-     "roles": [{"name": "PinshiftScan", "trusted_accounts": ["111111111111"], "external_id": "pinshift-demo"}],
+     "roles": [{"name": "PinshiftScan", "trusted_accounts": ["111111111111"], "external_id": "pinshift-demo"},
+               # Migrations write with their own role, kept apart from the scan role.
+               {"name": "PinshiftMigrate", "trusted_accounts": ["111111111111"], "external_id": "pinshift-demo"}],
      "regions": [
        {"region": R, "buckets": ["northwind-pinshift-exports"],
+        # The target side a real BPO account already has: the contact center's Connect instance with its
+        # Customer Profiles domain (named as the console names it), in use before any client moves.
+        "connect_instances": [{"IdentityManagementType": "CONNECT_MANAGED", "InboundCallsEnabled": True, "OutboundCallsEnabled": True,
+                               "InstanceAlias": "northwind-cx", "Tags": {"team": "contact-center"}}],
+        "profile_domains": [{"DomainName": "amazon-connect-northwind-cx", "DefaultExpirationDays": 366, "Instance": "northwind-cx",
+                             "Tags": {"team": "contact-center"}}],
         "recommenders": [{"Name": "juniper-products", "RecommendationProviderUri": f"arn:aws:personalize:{R}:{ACCT}:campaign/juniper-products", "RecommendationProviderRoleArn": f"arn:aws:iam::{ACCT}:role/pinpoint-personalize", "RecommendationsPerMessage": 3, "RecommendationProviderIdType": "PINPOINT_USER_ID", "Attributes": {"Recommendations.Title": "Title"}}],
         "templates": templates, "email_identities": identities, "configuration_sets": config_sets, "sms": sms_us,
         "projects": projects_us},

@@ -26,6 +26,11 @@ pub fn routes() -> axum::Router<Arc<State>> {
         .route("/_sandbox/quotas", get(quotas).put(set_quotas))
         .route("/_sandbox/ses/{account}/{region}/identities/{identity}/verify", post(verify_identity))
         .route("/_sandbox/sms/{account}/{region}/phone-numbers/{id}/activate", post(activate_number))
+        .route("/_sandbox/ses/{account}/{region}/events", get(ses_events))
+        .route("/_sandbox/clock", get(clock))
+        .route("/_sandbox/clock/advance", post(advance_clock))
+        .route("/_sandbox/pinpoint/retired", get(retired).put(set_retired))
+        .route("/_sandbox/target", get(target_snapshot))
 }
 
 fn problem(status: StatusCode, message: impl Into<String>) -> Response {
@@ -127,4 +132,54 @@ async fn activate_number(
     } else {
         problem(StatusCode::NOT_FOUND, format!("no phone number {id:?} in {account}/{region}"))
     }
+}
+
+async fn clock(AxumState(state): AxumState<Arc<State>>) -> Response {
+    let now = state.clock.now();
+    Json(json!({ "now": now.to_string(), "offset_seconds": state.clock.offset_seconds() })).into_response()
+}
+
+/// Body: `{"seconds": N}` (or `{"days": N}`): moves the sandbox clock forward, so what AWS does over time
+/// (instance creation, onboarding, expiry, the 30-day rules) completes.
+async fn advance_clock(AxumState(state): AxumState<Arc<State>>, Json(body): Json<Value>) -> Response {
+    let seconds = body["seconds"].as_f64().or_else(|| body["days"].as_f64().map(|d| d * 86_400.0));
+    match seconds {
+        Some(seconds) if seconds >= 0.0 => {
+            state.clock.advance(seconds);
+            clock(AxumState(state)).await
+        }
+        _ => problem(StatusCode::BAD_REQUEST, "expected {\"seconds\": N} or {\"days\": N} with N >= 0"),
+    }
+}
+
+async fn retired(AxumState(state): AxumState<Arc<State>>) -> Response {
+    Json(json!({ "retired": state.pinpoint_retired() })).into_response()
+}
+
+/// Body: `{"retired": true|false}`: Pinpoint answers as AWS does after 2026-10-30 (engagement operations
+/// refused with 403 ForbiddenException; apps, push, SMS, voice, OTP and phone-number validation kept).
+async fn set_retired(AxumState(state): AxumState<Arc<State>>, Json(body): Json<Value>) -> Response {
+    match body["retired"].as_bool() {
+        Some(retired) => {
+            state.set_pinpoint_retired(retired);
+            StatusCode::NO_CONTENT.into_response()
+        }
+        None => problem(StatusCode::BAD_REQUEST, "expected {\"retired\": true|false}"),
+    }
+}
+
+/// Everything the target side holds, per account and Region, with tags: what tests and the desktop diff
+/// before and after a migration.
+async fn target_snapshot(AxumState(state): AxumState<Arc<State>>) -> Response {
+    let now = state.clock.now();
+    Json(crate::target::snapshot(&state.world(), now)).into_response()
+}
+
+/// The sending events of an account and Region (delivery, bounce, complaint, rendering failure), oldest
+/// first: what SES would publish to the configuration set's event destinations.
+async fn ses_events(
+    AxumState(state): AxumState<Arc<State>>,
+    Path((account, region)): Path<(String, String)>,
+) -> Response {
+    Json(state.world().ses.events(&account, &region)).into_response()
 }

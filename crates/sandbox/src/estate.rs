@@ -23,6 +23,12 @@ pub struct Estate {
     pub description: String,
     /// The default Region announced in the ready file.
     pub region: String,
+    /// Pinpoint answers as after its end of support on 2026-10-30: engagement operations (endpoints,
+    /// segments, campaigns, journeys, templates, analytics, settings, the email channel, event streams)
+    /// are refused with 403 ForbiddenException; apps, push, SMS, voice, OTP and phone-number validation
+    /// keep working.
+    #[serde(default)]
+    pub pinpoint_retired: bool,
     pub accounts: Vec<Account>,
 }
 
@@ -68,6 +74,26 @@ pub struct RegionEstate {
     /// S3 buckets the account owns in this Region (export jobs write to them).
     #[serde(default)]
     pub buckets: Vec<String>,
+    /// SES `CreateTenantRequest`s, each with optional `Resources`: the tenant's resources as
+    /// `identity/NAME`, `configuration-set/NAME` or `template/NAME` (or full ARNs).
+    #[serde(default)]
+    pub tenants: Vec<serde_json::Value>,
+    /// SES `CreateEmailTemplateRequest`s.
+    #[serde(default)]
+    pub email_templates: Vec<serde_json::Value>,
+    /// Q in Connect `CreateKnowledgeBaseRequest`s.
+    #[serde(default)]
+    pub knowledge_bases: Vec<serde_json::Value>,
+    /// Connect `CreateInstanceRequest`s, already ACTIVE, each with optional `Flows`
+    /// (`CreateContactFlowRequest`s without `InstanceId`) and `KnowledgeBase` (the name of a knowledge base
+    /// above, associated as Q_MESSAGE_TEMPLATES).
+    #[serde(default)]
+    pub connect_instances: Vec<serde_json::Value>,
+    /// Customer Profiles `CreateDomainRequest`s, each with optional `ObjectTypes`
+    /// (`PutProfileObjectTypeRequest`s without `DomainName`) and `Instance` (the alias of a Connect instance
+    /// above, integrated with the domain).
+    #[serde(default)]
+    pub profile_domains: Vec<serde_json::Value>,
 }
 
 /// SMS-voice v2 resources, in the API's request shapes plus a few estate-only keys.

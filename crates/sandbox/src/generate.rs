@@ -108,6 +108,7 @@ pub fn generate(shape: &Shape) -> Estate {
         });
     }
     Estate {
+        pinpoint_retired: false,
         name: format!("generated-{}x{}-{}", shape.projects, shape.resources, shape.endpoints),
         description: "Generated for benchmarks by `pinshift-sandbox generate`.".into(),
         region: "us-east-1".into(),
@@ -144,6 +145,11 @@ pub fn generate(shape: &Shape) -> Estate {
                     configuration_sets: Vec::new(),
                     sms: Default::default(),
                     buckets: vec!["bpo-exports".into()],
+                    tenants: Vec::new(),
+                    email_templates: Vec::new(),
+                    knowledge_bases: Vec::new(),
+                    connect_instances: Vec::new(),
+                    profile_domains: Vec::new(),
                 }],
             },
         ],

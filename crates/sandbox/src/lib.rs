@@ -18,6 +18,7 @@
 //! - [`services`]: one module per AWS service.
 
 pub mod auth;
+pub mod clock;
 pub mod control;
 pub mod estate;
 pub mod generate;
@@ -29,6 +30,7 @@ pub mod seed;
 pub mod server;
 pub mod services;
 pub mod state;
+pub mod target;
 pub mod wire;
 
 pub use estate::Estate;

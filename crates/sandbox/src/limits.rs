@@ -13,26 +13,52 @@ use serde::{Deserialize, Serialize};
 use crate::state::lock;
 use crate::wire::{Protocol, ServiceError};
 
-/// Per-operation request rates (per second, per account and Region), with burst equal to the rate.
-fn rate(service: &str, operation: &str) -> Option<f64> {
-    if service != crate::services::pinpoint::SIGNING_NAME {
-        return None;
+/// The token bucket a call draws from: (bucket name, rate per second, burst). Buckets are per account and
+/// Region. `None`: no published rate, not throttled.
+fn rate(service: &str, operation: &str) -> Option<(String, f64, f64)> {
+    let own = |rate: f64| Some((operation.to_owned(), rate, rate));
+    match service {
+        // Amazon Pinpoint quotas (reference §1.2); "all other operations" run at 300/s.
+        crate::services::pinpoint::SIGNING_NAME => own(match operation {
+            "CreateCampaign" | "UpdateCampaign" | "DeleteCampaign" | "CreateSegment" | "UpdateSegment"
+            | "DeleteSegment" => 25.0,
+            op if (op.starts_with("Create") || op.starts_with("Update")) && op.ends_with("Template") => 10.0,
+            "GetEndpoint" | "UpdateEndpoint" => 10.0,
+            "DeleteEndpoint" => 5.0,
+            "UpdateEndpointsBatch" => 2.0,
+            "PutEvents" => 15.0,
+            "PhoneNumberValidate" => 20.0,
+            "SendMessages" => 4_000.0,
+            "SendUsersMessages" => 6_000.0,
+            _ => 300.0,
+        }),
+        // SES v2: the template operations' documented "no more than once per second" (50/s for Get).
+        crate::services::sesv2::SIGNING_NAME => match operation {
+            "CreateEmailTemplate"
+            | "UpdateEmailTemplate"
+            | "DeleteEmailTemplate"
+            | "TestRenderEmailTemplate"
+            | "ListEmailTemplates" => own(1.0),
+            "GetEmailTemplate" => own(50.0),
+            _ => None,
+        },
+        // End User Messaging SMS v2: 1 request per second for the control plane's writes,
+        // DeleteOptedOutNumber 10 (reference §3). Describe* is not throttled here: the published 1/s
+        // would make every scan crawl, and no scan has met it on AWS.
+        crate::services::smsv2::SIGNING_NAME => match operation {
+            "DeleteOptedOutNumber" => own(10.0),
+            op if ["Create", "Associate", "Disassociate", "Set", "Request", "Update", "Delete", "Put"]
+                .iter()
+                .any(|p| op.starts_with(p)) =>
+            {
+                own(1.0)
+            }
+            _ => None,
+        },
+        // Amazon Connect: one bucket per account and Region shared by every operation, 2/s with a burst of 5.
+        crate::services::connect::SIGNING_NAME => Some(("*".to_owned(), 2.0, 5.0)),
+        _ => None,
     }
-    // Amazon Pinpoint quotas (reference §1.2); "all other operations" run at 300/s.
-    let rate = match operation {
-        "CreateCampaign" | "UpdateCampaign" | "DeleteCampaign" | "CreateSegment" | "UpdateSegment"
-        | "DeleteSegment" => 25.0,
-        op if (op.starts_with("Create") || op.starts_with("Update")) && op.ends_with("Template") => 10.0,
-        "GetEndpoint" | "UpdateEndpoint" => 10.0,
-        "DeleteEndpoint" => 5.0,
-        "UpdateEndpointsBatch" => 2.0,
-        "PutEvents" => 15.0,
-        "PhoneNumberValidate" => 20.0,
-        "SendMessages" => 4_000.0,
-        "SendUsersMessages" => 6_000.0,
-        _ => 300.0,
-    };
-    Some(rate)
 }
 
 #[derive(Debug)]
@@ -41,7 +67,7 @@ struct Bucket {
     last: Instant,
 }
 
-/// Token buckets per (service, operation, account, Region). On by default, as on AWS.
+/// Token buckets per (service, bucket, account, Region). On by default, as on AWS.
 #[derive(Debug)]
 pub struct Quotas {
     enabled: AtomicBool,
@@ -72,13 +98,13 @@ impl Quotas {
         if !self.enabled() {
             return true;
         }
-        let Some(rate) = rate(service, operation) else { return true };
+        let Some((name, rate, burst)) = rate(service, operation) else { return true };
         let now = Instant::now();
         let mut buckets = lock(&self.buckets);
         let bucket = buckets
-            .entry((service.to_owned(), operation.to_owned(), account.to_owned(), region.to_owned()))
-            .or_insert(Bucket { tokens: rate, last: now });
-        bucket.tokens = (bucket.tokens + now.duration_since(bucket.last).as_secs_f64() * rate).min(rate);
+            .entry((service.to_owned(), name, account.to_owned(), region.to_owned()))
+            .or_insert(Bucket { tokens: burst, last: now });
+        bucket.tokens = (bucket.tokens + now.duration_since(bucket.last).as_secs_f64() * rate).min(burst);
         bucket.last = now;
         if bucket.tokens >= 1.0 {
             bucket.tokens -= 1.0;
@@ -92,9 +118,11 @@ impl Quotas {
 /// What AWS answers when a caller is over its rate, per protocol (no Retry-After header, like AWS).
 pub fn throttled(protocol: Protocol) -> ServiceError {
     match protocol {
-        Protocol::RestJson { .. } => {
-            ServiceError::new(StatusCode::TOO_MANY_REQUESTS, "TooManyRequestsException", "Too many requests")
-        }
+        Protocol::RestJson(style) => ServiceError::new(
+            StatusCode::from_u16(style.throttled.1).unwrap_or(StatusCode::TOO_MANY_REQUESTS),
+            style.throttled.0,
+            "Rate exceeded",
+        ),
         Protocol::Json10 => ServiceError::new(StatusCode::BAD_REQUEST, "ThrottlingException", "Rate exceeded"),
         Protocol::Query { .. } => ServiceError::new(StatusCode::BAD_REQUEST, "Throttling", "Rate exceeded"),
         Protocol::RestXml => {
@@ -106,7 +134,7 @@ pub fn throttled(protocol: Protocol) -> ServiceError {
 /// A server-side failure, per protocol.
 pub fn server_error(protocol: Protocol) -> ServiceError {
     let code = match protocol {
-        Protocol::RestJson { .. } => "InternalServerErrorException",
+        Protocol::RestJson(style) => style.server_error,
         Protocol::Json10 => "InternalServerException",
         Protocol::Query { .. } => "InternalFailure",
         Protocol::RestXml => "InternalError",
@@ -126,6 +154,11 @@ pub struct FaultProfile {
     pub server_error: f64,
     /// Share whose connection is dropped mid-response.
     pub drop: f64,
+    /// Share of writes that are applied and then answered with a 5xx: the caller sees a failure though
+    /// the resource exists (what makes a migration's idempotency matter). Reads are not affected.
+    pub applied_error: f64,
+    /// Share of writes that are applied and then have their connection dropped before the answer.
+    pub applied_drop: f64,
     /// Extra latency, uniformly between the two values, in milliseconds.
     pub latency_ms: [u64; 2],
     /// When not 0, every list answers at most this many items per page, whatever page size was asked
@@ -138,18 +171,27 @@ impl FaultProfile {
         self.throttle == 0.0
             && self.server_error == 0.0
             && self.drop == 0.0
+            && self.applied_error == 0.0
+            && self.applied_drop == 0.0
             && self.latency_ms == [0, 0]
             && self.short_pages == 0
     }
 
     fn validate(self) -> Result<Self, String> {
-        for (name, share) in [("throttle", self.throttle), ("server_error", self.server_error), ("drop", self.drop)] {
+        let shares = [
+            ("throttle", self.throttle),
+            ("server_error", self.server_error),
+            ("drop", self.drop),
+            ("applied_error", self.applied_error),
+            ("applied_drop", self.applied_drop),
+        ];
+        for (name, share) in shares {
             if !(0.0..=1.0).contains(&share) {
                 return Err(format!("{name} must be a share from 0 to 1, not {share}"));
             }
         }
-        if self.throttle + self.server_error + self.drop > 1.0 {
-            return Err("throttle + server_error + drop must not exceed 1".into());
+        if shares.iter().map(|(_, s)| s).sum::<f64>() > 1.0 {
+            return Err("throttle + server_error + drop + applied_error + applied_drop must not exceed 1".into());
         }
         if self.latency_ms[0] > self.latency_ms[1] {
             return Err("latency_ms must be [min, max] with min <= max".into());
@@ -158,8 +200,8 @@ impl FaultProfile {
     }
 }
 
-/// `none`, `flaky`, `slow`, `throttled`, a JSON object, or `key=value,…` (keys: seed, throttle,
-/// server_error, drop, latency_ms=MIN..MAX, short_pages).
+/// `none`, `flaky`, `slow`, `throttled`, `lossy`, a JSON object, or `key=value,…` (keys: seed, throttle,
+/// server_error, drop, applied_error, applied_drop, latency_ms=MIN..MAX, short_pages).
 impl FromStr for FaultProfile {
     type Err = String;
 
@@ -170,13 +212,15 @@ impl FromStr for FaultProfile {
             server_error,
             drop,
             latency_ms,
-            short_pages: 0,
+            ..FaultProfile::default()
         };
         let profile = match text.trim() {
             "" | "none" | "off" => FaultProfile::default(),
             "flaky" => named(0.05, 0.01, 0.002, [2, 30]),
             "slow" => named(0.0, 0.0, 0.0, [100, 400]),
             "throttled" => named(0.3, 0.0, 0.0, [0, 0]),
+            // Writes that land but whose answer is lost: retries must not duplicate.
+            "lossy" => FaultProfile { seed: 1, applied_error: 0.1, applied_drop: 0.05, ..FaultProfile::default() },
             json if json.starts_with('{') => serde_json::from_str(json).map_err(|e| format!("fault profile: {e}"))?,
             pairs => {
                 let mut profile = FaultProfile::default();
@@ -192,6 +236,8 @@ impl FromStr for FaultProfile {
                         "throttle" => profile.throttle = number(value)?,
                         "server_error" | "error" => profile.server_error = number(value)?,
                         "drop" => profile.drop = number(value)?,
+                        "applied_error" => profile.applied_error = number(value)?,
+                        "applied_drop" => profile.applied_drop = number(value)?,
                         "short_pages" | "page" => profile.short_pages = number(value)? as usize,
                         "latency_ms" | "latency" => {
                             let (min, max) = value.split_once("..").unwrap_or((value, value));
@@ -199,7 +245,7 @@ impl FromStr for FaultProfile {
                         }
                         other => {
                             return Err(format!(
-                                "fault profile: unknown key {other:?} (seed, throttle, server_error, drop, latency_ms, short_pages)"
+                                "fault profile: unknown key {other:?} (seed, throttle, server_error, drop, applied_error, applied_drop, latency_ms, short_pages)"
                             ));
                         }
                     }
@@ -217,6 +263,10 @@ pub enum Fault {
     Throttle,
     ServerError,
     Drop,
+    /// Apply the write, then answer a 5xx.
+    ErrorAfterWrite,
+    /// Apply the write, then drop the connection.
+    DropAfterWrite,
 }
 
 /// The active profile and its random sequence.
@@ -255,6 +305,12 @@ impl Faults {
             Some(Fault::ServerError)
         } else if roll < profile.throttle + profile.server_error + profile.drop {
             Some(Fault::Drop)
+        } else if roll < profile.throttle + profile.server_error + profile.drop + profile.applied_error {
+            Some(Fault::ErrorAfterWrite)
+        } else if roll
+            < profile.throttle + profile.server_error + profile.drop + profile.applied_error + profile.applied_drop
+        {
+            Some(Fault::DropAfterWrite)
         } else {
             None
         };
@@ -290,9 +346,8 @@ mod tests {
                 seed: 7,
                 throttle: 0.1,
                 server_error: 0.05,
-                drop: 0.0,
                 latency_ms: [10, 20],
-                short_pages: 0
+                ..FaultProfile::default()
             }
         );
         let json: FaultProfile =

@@ -27,13 +27,17 @@ enum Command {
         /// Written once listening: JSON with the endpoint, Region and account keys.
         #[arg(long)]
         ready_file: Option<PathBuf>,
-        /// Injected faults: `none`, `flaky`, `slow`, `throttled`, `key=value,…` (seed, throttle,
-        /// server_error, drop, latency_ms=MIN..MAX) or JSON.
+        /// Injected faults: `none`, `flaky`, `slow`, `throttled`, `lossy`, `key=value,…` (seed, throttle,
+        /// server_error, drop, applied_error, applied_drop, latency_ms=MIN..MAX) or JSON.
         #[arg(long, default_value = "none", env = "PINSHIFT_SANDBOX_FAULTS")]
         faults: FaultProfile,
         /// Turn off the per-operation rate quotas (on by default, as on AWS).
         #[arg(long)]
         no_quotas: bool,
+        /// Pinpoint as after its end of support (2026-10-30): engagement operations answer 403
+        /// ForbiddenException; apps, push, SMS, voice, OTP and phone-number validation keep working.
+        #[arg(long)]
+        retired_pinpoint: bool,
     },
     /// Print the JSON Schema of estate files.
     Schema,
@@ -61,8 +65,10 @@ async fn main() -> anyhow::Result<()> {
         .with_writer(std::io::stderr)
         .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("PINSHIFT_LOG").unwrap_or_else(|_| "info".into()))
         .init();
-    let (estate, port, ready_file, faults, no_quotas) = match Cli::parse().command {
-        Command::Serve { estate, port, ready_file, faults, no_quotas } => (estate, port, ready_file, faults, no_quotas),
+    let (estate, port, ready_file, faults, no_quotas, retired_pinpoint) = match Cli::parse().command {
+        Command::Serve { estate, port, ready_file, faults, no_quotas, retired_pinpoint } => {
+            (estate, port, ready_file, faults, no_quotas, retired_pinpoint)
+        }
         Command::Schema => {
             let json = serde_json::to_vec_pretty(&Estate::json_schema())?;
             std::io::Write::write_all(&mut std::io::stdout().lock(), &json)?;
@@ -86,6 +92,9 @@ async fn main() -> anyhow::Result<()> {
     let estate = Estate::load(&estate)?;
     let sandbox = RunningSandbox::start_with(estate, port, faults).await?;
     sandbox.state.quotas.set_enabled(!no_quotas);
+    if retired_pinpoint {
+        sandbox.state.set_pinpoint_retired(true);
+    }
     let info = sandbox.ready_info();
     if let Some(path) = ready_file {
         let tmp = path.with_extension("tmp");

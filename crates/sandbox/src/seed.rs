@@ -138,6 +138,7 @@ pub fn check(estate: &Estate, file: &str) -> Result<(), EstateError> {
             }
         }
     }
+    crate::target::check(estate, &mut problems);
     match problems.into_iter().next() {
         None => Ok(()),
         Some(problem) => {
@@ -194,13 +195,18 @@ pub fn seed(world: &mut World, now: &str) -> Result<(), EstateError> {
                 })?;
         }
     }
-    Ok(())
+    let name = world.estate.name.clone();
+    crate::target::seed(world, jiff::Timestamp::now()).map_err(|(path, message)| EstateError::Invalid {
+        file: format!("estate {name}"),
+        path,
+        message,
+    })
 }
 
 fn seed_ses(ses: &mut SesState, scope: &Scope, region: &RegionEstate, base: &str) -> Result<(), SeedError> {
     let run = |ses: &mut SesState, operation: &str, input: Value, path: &str| -> Result<Value, SeedError> {
         let call = Call { operation: operation.to_owned(), input, status: StatusCode::OK };
-        ses.handle(&scope.account_id, &scope.region, &call)
+        ses.handle(&scope.account_id, &scope.region, jiff::Timestamp::now().as_millisecond() as f64 / 1000.0, &call)
             .map_err(|e| (path.to_owned(), format!("{}: {}", e.code, e.message)))
     };
     for (i, set) in region.configuration_sets.iter().enumerate() {

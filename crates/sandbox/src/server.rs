@@ -15,6 +15,7 @@ use crate::auth;
 use crate::estate::Estate;
 use crate::limits::{Fault, FaultProfile, server_error, throttled};
 use crate::model::{Call, ServiceModel};
+use crate::services::rest::{self, Ctx, RestService};
 use crate::services::{pinpoint, s3, sesv2, smsv2, sts};
 use crate::state::{CallRecord, State, now_iso8601};
 use crate::wire::{Protocol, ServiceError};
@@ -33,6 +34,13 @@ enum Prepared {
     Ses(Call),
     Sms(Call),
     S3,
+    /// Connect, Customer Profiles, Outbound Campaigns v2, Q in Connect.
+    Rest(&'static RestService, Call),
+}
+
+/// Whether an operation only reads (faults "after the write" leave reads alone).
+pub fn is_read(operation: &str) -> bool {
+    ["Get", "List", "Describe", "Search", "Render", "TestRender", "Head"].iter().any(|p| operation.starts_with(p))
 }
 
 async fn dispatch(AxumState(state): AxumState<Arc<State>>, request: Request) -> Response<Body> {
@@ -110,13 +118,20 @@ async fn dispatch(AxumState(state): AxumState<Arc<State>>, request: Request) -> 
                 record.operation = call.operation.clone();
                 Prepared::Sms(call)
             }
-            other => {
-                return Err(ServiceError::new(
-                    StatusCode::BAD_REQUEST,
-                    "UnknownService",
-                    format!("the Pinshift sandbox does not serve the {other:?} service yet"),
-                ));
-            }
+            other => match rest::service(other) {
+                Some(service) => {
+                    let call = (service.model)().parse_request(&parts, &body)?;
+                    record.operation = call.operation.clone();
+                    Prepared::Rest(service, call)
+                }
+                None => {
+                    return Err(ServiceError::new(
+                        StatusCode::BAD_REQUEST,
+                        "UnknownService",
+                        format!("the Pinshift sandbox does not serve the {other:?} service yet"),
+                    ));
+                }
+            },
         };
 
         if principal.denies(&format!("{}:{}", iam_prefix(&service), record.operation)) {
@@ -141,13 +156,17 @@ async fn dispatch(AxumState(state): AxumState<Arc<State>>, request: Request) -> 
             Some(Fault::Throttle) => return Err(throttled(protocol)),
             Some(Fault::ServerError) => return Err(server_error(protocol)),
             Some(Fault::Drop) => return Ok(dropped()),
-            None => {}
+            Some(Fault::ErrorAfterWrite | Fault::DropAfterWrite) | None => {}
         }
+        let lose_answer = fault.filter(|_| !is_read(&record.operation));
 
-        match prepared {
+        let answered: Result<Response<Body>, ServiceError> = match prepared {
             Prepared::Sts => {
                 let xml = sts::handle(&state, &principal, &body)?;
                 Ok(xml_response(xml, &request_id))
+            }
+            Prepared::Pinpoint(call) if state.pinpoint_retired() && pinpoint::is_engagement(&call.operation) => {
+                Err(ServiceError::new(StatusCode::FORBIDDEN, "ForbiddenException", pinpoint::RETIRED_MESSAGE))
             }
             Prepared::Pinpoint(call) => {
                 let scope = pinpoint::Scope {
@@ -164,8 +183,10 @@ async fn dispatch(AxumState(state): AxumState<Arc<State>>, request: Request) -> 
                 Ok(json_response(call.status, &payload, &request_id))
             }
             Prepared::Ses(call) => {
-                let payload =
-                    paged(&mut || state.world().ses.handle(&principal.account_id, &authorization.region, &call))?;
+                let payload = paged(&mut || {
+                    let epoch = crate::clock::epoch(state.clock.now());
+                    state.world().ses.handle(&principal.account_id, &authorization.region, epoch, &call)
+                })?;
                 checked(sesv2::model(), &call.operation, &payload)?;
                 Ok(json_response(call.status, &payload, &request_id))
             }
@@ -181,7 +202,7 @@ async fn dispatch(AxumState(state): AxumState<Arc<State>>, request: Request) -> 
                 let place = smsv2::Place {
                     account_id: &principal.account_id,
                     region: &authorization.region,
-                    now: jiff::Timestamp::now().as_millisecond() as f64 / 1000.0,
+                    now: crate::clock::epoch(state.clock.now()),
                 };
                 let payload = paged(&mut || state.world().sms.handle(&place, &call))?;
                 checked(smsv2::model(), &call.operation, &payload)?;
@@ -189,6 +210,28 @@ async fn dispatch(AxumState(state): AxumState<Arc<State>>, request: Request) -> 
                 response.headers_mut().insert("content-type", HeaderValue::from_static("application/x-amz-json-1.0"));
                 Ok(response)
             }
+            Prepared::Rest(service, call) => {
+                let ctx =
+                    Ctx { account_id: &principal.account_id, region: &authorization.region, now: state.clock.now() };
+                let payload = {
+                    let mut world = state.world();
+                    match world.idempotency.recall(service.signing_name, &ctx, &call) {
+                        Some(previous) => previous,
+                        None => {
+                            let answer = paged(&mut || (service.handle)(&mut world, &ctx, &call))?;
+                            world.idempotency.remember(service.signing_name, &ctx, &call, &answer);
+                            answer
+                        }
+                    }
+                };
+                checked((service.model)(), &call.operation, &payload)?;
+                Ok(json_response(call.status, &payload, &request_id))
+            }
+        };
+        match (lose_answer, answered) {
+            (Some(Fault::DropAfterWrite), Ok(_)) => Ok(dropped()),
+            (Some(_), Ok(_)) => Err(server_error(protocol)),
+            (_, answered) => answered,
         }
     }
     .await;
@@ -210,8 +253,7 @@ fn protocol_of(service: &str) -> Protocol {
         s3::SIGNING_NAME => Protocol::RestXml,
         pinpoint::SIGNING_NAME => pinpoint::PROTOCOL,
         sesv2::SIGNING_NAME => sesv2::PROTOCOL,
-        "connect" | "profile" | "connect-campaigns" | "wisdom" => Protocol::RestJson { message_key: "message" },
-        _ => sts::PROTOCOL,
+        other => rest::service(other).map(|s| s.protocol).unwrap_or(sts::PROTOCOL),
     }
 }
 
@@ -219,7 +261,7 @@ fn protocol_of(service: &str) -> Protocol {
 fn iam_prefix(service: &str) -> &str {
     match service {
         sesv2::SIGNING_NAME => "ses",
-        other => other,
+        other => rest::service(other).map(|s| s.iam_prefix).unwrap_or(other),
     }
 }
 
@@ -227,12 +269,8 @@ fn iam_prefix(service: &str) -> &str {
 fn access_denied(protocol: Protocol, principal: &str, action: &str) -> ServiceError {
     let message = format!("User: {principal} is not authorized to perform: {action}");
     match protocol {
-        Protocol::RestJson { message_key: "Message" } => {
-            ServiceError::new(StatusCode::FORBIDDEN, "ForbiddenException", message)
-        }
-        Protocol::RestJson { .. } | Protocol::Json10 => {
-            ServiceError::new(StatusCode::FORBIDDEN, "AccessDeniedException", message)
-        }
+        Protocol::RestJson(style) => ServiceError::new(StatusCode::FORBIDDEN, style.denied, message),
+        Protocol::Json10 => ServiceError::new(StatusCode::FORBIDDEN, "AccessDeniedException", message),
         Protocol::Query { .. } | Protocol::RestXml => ServiceError::new(StatusCode::FORBIDDEN, "AccessDenied", message),
     }
 }
@@ -242,14 +280,14 @@ fn unknown_key_code(protocol: Protocol) -> &'static str {
     match protocol {
         Protocol::RestXml => "InvalidAccessKeyId",
         Protocol::Query { .. } => "InvalidClientTokenId",
-        Protocol::RestJson { .. } | Protocol::Json10 => "UnrecognizedClientException",
+        Protocol::RestJson(_) | Protocol::Json10 => "UnrecognizedClientException",
     }
 }
 
 fn expired_code(protocol: Protocol) -> &'static str {
     match protocol {
         Protocol::Query { .. } | Protocol::RestXml => "ExpiredToken",
-        Protocol::RestJson { .. } | Protocol::Json10 => "ExpiredTokenException",
+        Protocol::RestJson(_) | Protocol::Json10 => "ExpiredTokenException",
     }
 }
 

@@ -8,7 +8,12 @@ use serde::Serialize;
 
 use crate::estate::{Estate, EstateError};
 use crate::limits::{FaultProfile, Faults, Quotas};
+use crate::services::campaigns::CampaignsState;
+use crate::services::connect::ConnectState;
 use crate::services::pinpoint::PinpointState;
+use crate::services::profiles::ProfilesState;
+use crate::services::qconnect::QConnectState;
+use crate::services::rest::{Idempotency, Tags};
 use crate::services::s3::S3State;
 use crate::services::sesv2::SesState;
 use crate::services::smsv2::SmsState;
@@ -111,6 +116,14 @@ pub struct World {
     pub ses: SesState,
     pub sms: SmsState,
     pub s3: S3State,
+    pub connect: ConnectState,
+    pub profiles: ProfilesState,
+    pub campaigns: CampaignsState,
+    pub qconnect: QConnectState,
+    /// Tags of the restJson1 target services' resources, by ARN.
+    pub tags: Tags,
+    /// First answers per idempotency token, for the restJson1 target services.
+    pub idempotency: Idempotency,
     pub sessions: HashMap<String, Session>,
 }
 
@@ -123,6 +136,12 @@ impl World {
             ses: SesState::default(),
             sms: SmsState::default(),
             s3: S3State::default(),
+            connect: ConnectState::default(),
+            profiles: ProfilesState::default(),
+            campaigns: CampaignsState::default(),
+            qconnect: QConnectState::default(),
+            tags: Tags::default(),
+            idempotency: Idempotency::default(),
             sessions: HashMap::new(),
         };
         crate::seed::seed(&mut world, &now_iso8601())?;
@@ -159,6 +178,10 @@ pub struct State {
     calls: Mutex<Vec<CallRecord>>,
     pub faults: Faults,
     pub quotas: Quotas,
+    /// The sandbox clock (wall time plus what the control API advanced).
+    pub clock: crate::clock::Clock,
+    /// Pinpoint answers as after its end of support (2026-10-30).
+    retired: std::sync::atomic::AtomicBool,
 }
 
 pub fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -169,6 +192,7 @@ pub fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 impl State {
     pub fn new(estate: Estate, faults: FaultProfile) -> Result<State, EstateError> {
         let world = World::from_estate(estate.clone())?;
+        let retired = estate.pinpoint_retired;
         Ok(State {
             initial: Mutex::new(estate),
             world: Mutex::new(world),
@@ -176,12 +200,23 @@ impl State {
             calls: Mutex::new(Vec::new()),
             faults: Faults::new(faults),
             quotas: Quotas::default(),
+            clock: crate::clock::Clock::default(),
+            retired: std::sync::atomic::AtomicBool::new(retired),
         })
     }
 
     /// The world, locked for one step of one request.
     pub fn world(&self) -> MutexGuard<'_, World> {
         lock(&self.world)
+    }
+
+    /// Whether Pinpoint's engagement operations answer as after 2026-10-30.
+    pub fn pinpoint_retired(&self) -> bool {
+        self.retired.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    pub fn set_pinpoint_retired(&self, retired: bool) {
+        self.retired.store(retired, std::sync::atomic::Ordering::Relaxed);
     }
 
     pub fn record(&self, call: CallRecord) {
@@ -222,6 +257,7 @@ impl State {
     /// Replaces the world (and what `reset` restores) with a new estate's.
     pub fn load(&self, estate: Estate) -> Result<(), EstateError> {
         let world = World::from_estate(estate.clone())?;
+        self.set_pinpoint_retired(estate.pinpoint_retired);
         *lock(&self.initial) = estate;
         *self.world() = world;
         self.quotas.clear();

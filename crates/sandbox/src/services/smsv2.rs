@@ -74,6 +74,26 @@ fn conflict(message: impl Into<String>) -> ServiceError {
     ServiceError::new(StatusCode::CONFLICT, "ConflictException", message)
 }
 
+/// A ConflictException with the model's `Reason` and the resource it is about.
+fn conflict_because(reason: &str, kind: &str, id: &str, message: impl Into<String>) -> ServiceError {
+    conflict(message).with("Reason", reason).with("ResourceType", kind).with("ResourceId", id)
+}
+
+/// The account limits DescribeAccountLimits reports (AWS's defaults).
+const LIMITS: &[(&str, u64)] = &[
+    ("PHONE_NUMBERS", 100),
+    ("POOLS", 100),
+    ("CONFIGURATION_SETS", 100),
+    ("OPT_OUT_LISTS", 100),
+    ("SENDER_IDS", 100),
+    ("REGISTRATIONS", 100),
+    ("REGISTRATION_ATTACHMENTS", 100),
+    ("VERIFIED_DESTINATION_NUMBERS", 10),
+];
+
+/// `DeleteOptedOutNumber` may delete a number from a list once every 30 days.
+const OPT_OUT_DELETE_INTERVAL: f64 = 30.0 * 86_400.0;
+
 #[derive(Debug, Default, Clone)]
 pub struct RegionState {
     pub phone_numbers: BTreeMap<String, Value>,
@@ -87,6 +107,10 @@ pub struct RegionState {
     pub opted_out: BTreeMap<String, BTreeMap<String, Value>>,
     pub configuration_sets: BTreeMap<String, Value>,
     pub registrations: BTreeMap<String, Value>,
+    /// (origination identity id, keyword) → KeywordInformation.
+    pub keywords: BTreeMap<(String, String), Value>,
+    /// (opt-out list, number) → when DeleteOptedOutNumber last removed it (epoch seconds).
+    opt_out_deletions: HashMap<(String, String), f64>,
     /// (operation, ClientToken) → the first answer.
     idempotency: HashMap<(String, String), Value>,
     counter: u64,
@@ -113,6 +137,11 @@ impl Place<'_> {
 }
 
 impl SmsState {
+    /// Every (account, Region) with state, for the control API's snapshot.
+    pub fn places(&self) -> impl Iterator<Item = (&(String, String), &RegionState)> {
+        self.regions.iter()
+    }
+
     pub fn region(&mut self, account_id: &str, region: &str) -> &mut RegionState {
         let state = self.regions.entry((account_id.to_owned(), region.to_owned())).or_default();
         state.opt_out_lists.entry("Default".to_owned()).or_insert_with(|| {
@@ -177,6 +206,7 @@ impl RegionState {
         (self.counter, format!("{prefix}-{hash:016x}{:016x}", hash.rotate_left(17) ^ self.counter))
     }
 
+    #[allow(clippy::too_many_lines)]
     fn run(&mut self, place: &Place<'_>, op: &str, input: &Value) -> Result<Value, ServiceError> {
         let text = |member: &str| input[member].as_str().unwrap_or_default().to_owned();
         let tags = input.get("Tags").cloned().unwrap_or_else(|| json!([]));
@@ -289,6 +319,22 @@ impl RegionState {
                 let identity = text("OriginationIdentity");
                 let member =
                     self.origination_identity(&identity).ok_or_else(|| not_found("OriginationIdentity", &identity))?;
+                if let Some(number) = member["OriginationIdentity"].as_str().and_then(|id| self.phone_numbers.get(id))
+                    && let Some(other) = number["PoolId"].as_str()
+                {
+                    return Err(conflict_because(
+                        "PHONE_NUMBER_ASSOCIATED_TO_POOL",
+                        "phone-number",
+                        number["PhoneNumberId"].as_str().unwrap_or_default(),
+                        format!("The phone number is already associated with pool {other}"),
+                    ));
+                }
+                let opt_out = member["OriginationIdentity"]
+                    .as_str()
+                    .and_then(|id| self.phone_numbers.get(id))
+                    .and_then(|n| n["OptOutListName"].as_str())
+                    .unwrap_or("Default")
+                    .to_owned();
                 let (_, id) = self.mint("pool", place);
                 let pool = json!({
                     "PoolId": id,
@@ -297,13 +343,14 @@ impl RegionState {
                     "MessageType": text("MessageType"),
                     "TwoWayEnabled": false,
                     "SelfManagedOptOutsEnabled": false,
-                    "OptOutListName": "Default",
+                    "OptOutListName": opt_out,
                     "SharedRoutesEnabled": false,
                     "DeletionProtectionEnabled": input["DeletionProtectionEnabled"].as_bool().unwrap_or(false),
                     "CreatedTimestamp": place.now,
                 });
                 self.pools.insert(id.clone(), pool.clone());
-                self.pool_members.insert(id.clone(), vec![member]);
+                self.pool_members.insert(id.clone(), Vec::new());
+                self.join_pool(place, &id, &identity)?;
                 let mut result = pool;
                 result["Tags"] = tags;
                 Ok(result)
@@ -429,6 +476,222 @@ impl RegionState {
                 })?;
                 page(filter(items, input)?, input, "ConfigurationSets")
             }
+            "UpdatePool" => {
+                let id = text("PoolId");
+                if let Some(list) = input["OptOutListName"].as_str()
+                    && !self.opt_out_lists.contains_key(list)
+                {
+                    return Err(not_found("OptOutList", list));
+                }
+                let pool = self.pools.get_mut(&id).ok_or_else(|| not_found("Pool", &id))?;
+                for key in [
+                    "TwoWayEnabled",
+                    "TwoWayChannelArn",
+                    "TwoWayChannelRole",
+                    "SelfManagedOptOutsEnabled",
+                    "OptOutListName",
+                    "SharedRoutesEnabled",
+                    "DeletionProtectionEnabled",
+                ] {
+                    if let Some(value) = input.get(key) {
+                        pool[key] = value.clone();
+                    }
+                }
+                Ok(model().project(pool.clone(), "UpdatePoolResult"))
+            }
+            "DeletePool" => {
+                let id = text("PoolId");
+                let pool = self.pools.get(&id).cloned().ok_or_else(|| not_found("Pool", &id))?;
+                if pool["DeletionProtectionEnabled"].as_bool().unwrap_or(false) {
+                    return Err(conflict_because(
+                        "DELETION_PROTECTION_ENABLED",
+                        "pool",
+                        &id,
+                        "DeletionProtectionEnabled is set on this pool",
+                    ));
+                }
+                self.pools.remove(&id);
+                self.pool_members.remove(&id);
+                for number in self.phone_numbers.values_mut() {
+                    if number["PoolId"] == id.as_str()
+                        && let Some(object) = number.as_object_mut()
+                    {
+                        object.remove("PoolId");
+                    }
+                }
+                self.keywords.retain(|(owner, _), _| *owner != id);
+                let mut deleted = pool;
+                deleted["Status"] = json!("DELETING");
+                Ok(model().project(deleted, "DeletePoolResult"))
+            }
+            "DisassociateOriginationIdentity" => {
+                let pool = text("PoolId");
+                let identity = text("OriginationIdentity");
+                let arn =
+                    self.pools.get(&pool).map(|p| p["PoolArn"].clone()).ok_or_else(|| not_found("Pool", &pool))?;
+                let member =
+                    self.origination_identity(&identity).ok_or_else(|| not_found("OriginationIdentity", &identity))?;
+                let members = self.pool_members.entry(pool.clone()).or_default();
+                let before = members.len();
+                members.retain(|m| m["OriginationIdentityArn"] != member["OriginationIdentityArn"]);
+                if members.len() == before {
+                    return Err(conflict_because(
+                        "PHONE_NUMBER_NOT_ASSOCIATED_TO_POOL",
+                        "pool",
+                        &pool,
+                        format!("{identity} is not in pool {pool}"),
+                    ));
+                }
+                if members.is_empty() {
+                    members.push(member.clone());
+                    return Err(conflict_because(
+                        "LAST_PHONE_NUMBER",
+                        "pool",
+                        &pool,
+                        "A pool keeps at least one origination identity",
+                    ));
+                }
+                if let Some(number) =
+                    member["OriginationIdentity"].as_str().and_then(|id| self.phone_numbers.get_mut(id))
+                    && let Some(object) = number.as_object_mut()
+                {
+                    object.remove("PoolId");
+                }
+                Ok(json!({
+                    "PoolId": pool, "PoolArn": arn, "OriginationIdentity": member["OriginationIdentity"],
+                    "OriginationIdentityArn": member["OriginationIdentityArn"], "IsoCountryCode": member["IsoCountryCode"],
+                }))
+            }
+            op @ ("SetDefaultSenderId" | "SetDefaultMessageType") => {
+                let name = text("ConfigurationSetName");
+                let set = self.configuration_sets.get_mut(&name).ok_or_else(|| not_found("ConfigurationSet", &name))?;
+                let (member, field) = if op == "SetDefaultSenderId" {
+                    ("SenderId", "DefaultSenderId")
+                } else {
+                    ("MessageType", "DefaultMessageType")
+                };
+                set[field] = input[member].clone();
+                Ok(
+                    json!({ "ConfigurationSetName": name, "ConfigurationSetArn": set["ConfigurationSetArn"], member: input[member] }),
+                )
+            }
+            "DeleteOptedOutNumber" => {
+                let list = text("OptOutListName");
+                let number = text("OptedOutNumber");
+                let info = self.opt_out_lists.get(&list).cloned().ok_or_else(|| not_found("OptOutList", &list))?;
+                let key = (list.clone(), number.clone());
+                if let Some(last) = self.opt_out_deletions.get(&key)
+                    && place.now - last < OPT_OUT_DELETE_INTERVAL
+                {
+                    return Err(validation(format!(
+                        "{number} was deleted from {list} less than 30 days ago; each destination phone number can only be deleted once every 30 days"
+                    )));
+                }
+                let entry = self
+                    .opted_out
+                    .get_mut(&list)
+                    .and_then(|n| n.remove(&number))
+                    .ok_or_else(|| not_found("OptedOutNumber", &number))?;
+                self.opt_out_deletions.insert(key, place.now);
+                let mut result = entry;
+                result["OptOutListName"] = json!(list);
+                result["OptOutListArn"] = info["OptOutListArn"].clone();
+                Ok(result)
+            }
+            "PutKeyword" | "DeleteKeyword" | "DescribeKeywords" => {
+                let identity = text("OriginationIdentity");
+                let (owner, owner_arn) = if let Some(pool) =
+                    self.pools.values().find(|p| p["PoolId"] == identity.as_str() || p["PoolArn"] == identity.as_str())
+                {
+                    (pool["PoolId"].as_str().unwrap_or_default().to_owned(), pool["PoolArn"].clone())
+                } else {
+                    let member = self
+                        .origination_identity(&identity)
+                        .ok_or_else(|| not_found("OriginationIdentity", &identity))?;
+                    (
+                        member["OriginationIdentity"].as_str().unwrap_or_default().to_owned(),
+                        member["OriginationIdentityArn"].clone(),
+                    )
+                };
+                let keyword = text("Keyword");
+                let info = |entry: &Value| {
+                    json!({ "OriginationIdentity": owner, "OriginationIdentityArn": owner_arn, "Keyword": entry["Keyword"],
+                            "KeywordMessage": entry["KeywordMessage"], "KeywordAction": entry["KeywordAction"] })
+                };
+                match op {
+                    "PutKeyword" => {
+                        let entry = json!({ "Keyword": keyword, "KeywordMessage": input["KeywordMessage"],
+                                            "KeywordAction": input["KeywordAction"].as_str().unwrap_or("AUTOMATIC_RESPONSE") });
+                        self.keywords.insert((owner.clone(), keyword.to_uppercase()), entry.clone());
+                        Ok(info(&entry))
+                    }
+                    "DeleteKeyword" => {
+                        let entry = self
+                            .keywords
+                            .remove(&(owner.clone(), keyword.to_uppercase()))
+                            .ok_or_else(|| not_found("Keyword", &keyword))?;
+                        Ok(info(&entry))
+                    }
+                    _ => {
+                        let wanted: Vec<String> = ids(input, "Keywords").iter().map(|k| k.to_uppercase()).collect();
+                        let items: Vec<Value> = self
+                            .keywords
+                            .iter()
+                            .filter(|((o, k), _)| *o == owner && (wanted.is_empty() || wanted.contains(k)))
+                            .map(|(_, v)| v.clone())
+                            .collect();
+                        let mut out = page(filter(items, input)?, input, "Keywords")?;
+                        out["OriginationIdentity"] = json!(owner);
+                        out["OriginationIdentityArn"] = owner_arn.clone();
+                        Ok(out)
+                    }
+                }
+            }
+            "DescribeAccountLimits" => {
+                let used = |name: &str| -> usize {
+                    match name {
+                        "PHONE_NUMBERS" => self.phone_numbers.len(),
+                        "POOLS" => self.pools.len(),
+                        "CONFIGURATION_SETS" => self.configuration_sets.len(),
+                        "OPT_OUT_LISTS" => self.opt_out_lists.len(),
+                        "SENDER_IDS" => self.sender_ids.len(),
+                        "REGISTRATIONS" => self.registrations.len(),
+                        _ => 0,
+                    }
+                };
+                let items =
+                    LIMITS.iter().map(|(name, max)| json!({ "Name": name, "Used": used(name), "Max": max })).collect();
+                page(items, input, "AccountLimits")
+            }
+            "DeleteConfigurationSet" => {
+                let name = text("ConfigurationSetName");
+                let set = self.configuration_sets.remove(&name).ok_or_else(|| not_found("ConfigurationSet", &name))?;
+                Ok(model().project(set, "DeleteConfigurationSetResult"))
+            }
+            "DeleteOptOutList" => {
+                let name = text("OptOutListName");
+                if name == "Default" {
+                    return Err(conflict_because(
+                        "RESOURCE_DELETION_NOT_ALLOWED",
+                        "opt-out-list",
+                        &name,
+                        "The Default opt-out list cannot be deleted",
+                    ));
+                }
+                let in_use = self.pools.values().any(|p| p["OptOutListName"] == name.as_str())
+                    || self.phone_numbers.values().any(|n| n["OptOutListName"] == name.as_str());
+                if in_use {
+                    return Err(conflict_because(
+                        "RESOURCE_NOT_EMPTY",
+                        "opt-out-list",
+                        &name,
+                        format!("Opt-out list {name} is used by a pool or a phone number"),
+                    ));
+                }
+                let list = self.opt_out_lists.remove(&name).ok_or_else(|| not_found("OptOutList", &name))?;
+                self.opted_out.remove(&name);
+                Ok(model().project(list, "DeleteOptOutListResult"))
+            }
             "DescribeRegistrations" => {
                 let wanted = ids(input, "RegistrationIds");
                 let items = select(&self.registrations, &wanted, "Registration", |v| v["RegistrationId"].as_str())?;
@@ -472,6 +735,17 @@ impl RegionState {
             return Err(not_found("Pool", pool));
         }
         let member = self.origination_identity(identity).ok_or_else(|| not_found("OriginationIdentity", identity))?;
+        if let Some(id) = member["OriginationIdentity"].as_str().filter(|id| id.starts_with("phone-"))
+            && let Some(other) = self.phone_numbers.get(id).and_then(|n| n["PoolId"].as_str())
+            && other != pool
+        {
+            return Err(conflict_because(
+                "PHONE_NUMBER_ASSOCIATED_TO_POOL",
+                "phone-number",
+                id,
+                format!("Phone number {id} is already associated with pool {other}"),
+            ));
+        }
         let members = self.pool_members.entry(pool.to_owned()).or_default();
         if !members.iter().any(|m| m["OriginationIdentityArn"] == member["OriginationIdentityArn"]) {
             members.push(member.clone());

@@ -1,14 +1,17 @@
 //! The sandbox against the unmodified official Rust SDK, over loopback.
 
+mod connect;
 mod control;
 mod estates;
 mod exports;
 mod malformed;
 mod pinpoint;
+mod retired;
 mod ses;
 mod sms;
 mod sts;
 mod sweep;
+mod tenants;
 
 use pinshift_sandbox::{Estate, RunningSandbox};
 

@@ -30,12 +30,52 @@ use crate::model::{Call, ServiceModel, bad_request, not_found};
 use crate::wire::{Protocol, ServiceError};
 
 pub const SIGNING_NAME: &str = "mobiletargeting";
-pub const PROTOCOL: Protocol = Protocol::RestJson { message_key: "Message" };
+pub const PROTOCOL: Protocol = Protocol::RestJson(&crate::wire::RestStyle {
+    message_key: "Message",
+    request_id_in_body: true,
+    denied: "ForbiddenException",
+    throttled: ("TooManyRequestsException", 429),
+    server_error: "InternalServerErrorException",
+});
 
 /// Items per page when the caller gives no `page-size`.
 const DEFAULT_PAGE_SIZE: usize = 50;
 /// Largest `page-size` honoured.
 const MAX_PAGE_SIZE: usize = 1000;
+
+/// What Pinpoint's engagement operations answer after 2026-10-30 (the text AWS already returned to new
+/// accounts in 2025, its "October 20" typo included).
+pub const RETIRED_MESSAGE: &str = "Forbidden:On October 20, 2026, AWS will end support for the Amazon Pinpoint engagement features (e.g., segments, message templates, campaigns, journeys, analytics). We recommend customers to migrate to Amazon Connect for engagement capabilities.";
+
+/// Whether an operation is one of the engagement features that ended on 2026-10-30. Apps, tags, push, SMS
+/// and voice channels, sends, OTP and phone-number validation are End User Messaging's and continue.
+pub fn is_engagement(operation: &str) -> bool {
+    const CONTINUES: &[&str] = &[
+        "CreateApp",
+        "DeleteApp",
+        "GetApp",
+        "GetApps",
+        "TagResource",
+        "UntagResource",
+        "ListTagsForResource",
+        "GetChannels",
+        "SendMessages",
+        "SendOTPMessage",
+        "VerifyOTPMessage",
+        "PhoneNumberValidate",
+    ];
+    const CHANNELS: &[&str] =
+        &["Apns", "ApnsSandbox", "ApnsVoip", "ApnsVoipSandbox", "Gcm", "Baidu", "Adm", "Sms", "Voice"];
+    if CONTINUES.contains(&operation) {
+        return false;
+    }
+    let channel = ["Get", "Update", "Delete"]
+        .iter()
+        .filter_map(|verb| operation.strip_prefix(verb))
+        .filter_map(|rest| rest.strip_suffix("Channel"))
+        .any(|name| CHANNELS.contains(&name));
+    !channel
+}
 
 pub fn model() -> &'static ServiceModel {
     static MODEL: OnceLock<ServiceModel> = OnceLock::new();

@@ -1,9 +1,14 @@
-//! Amazon SES v2 (REST-JSON, signing name `ses`): the part Pinpoint email channels reference — email
-//! identities with their DKIM and verification status, and configuration sets with event destinations.
-//! Tenants, templates and the rest of SES arrive with the migration targets.
+//! Amazon SES v2 (REST-JSON, signing name `ses`): email identities with their DKIM, mail-from and
+//! verification status, configuration sets with their options and event destinations, and — in
+//! [`tenants`] and [`mail`] — tenants, resource associations, reputation entities, recommendations,
+//! templates and their test render, contact lists, suppression at account and tenant scope, and sending
+//! through the mailbox simulator.
 //!
 //! Identities created through the API start unverified (AWS waits for DNS records); the control API's
 //! `POST /_sandbox/ses/{account}/{region}/identities/{identity}/verify` plays the part of DNS.
+
+mod mail;
+mod tenants;
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::OnceLock;
@@ -15,14 +20,20 @@ use crate::model::{Call, ServiceModel, not_found};
 use crate::wire::{Protocol, ServiceError};
 
 pub const SIGNING_NAME: &str = "ses";
-pub const PROTOCOL: Protocol = Protocol::RestJson { message_key: "message" };
+pub const PROTOCOL: Protocol = Protocol::RestJson(&crate::wire::RestStyle {
+    message_key: "message",
+    request_id_in_body: false,
+    denied: "AccessDeniedException",
+    throttled: ("TooManyRequestsException", 429),
+    server_error: "InternalServiceErrorException",
+});
 
 const DEFAULT_PAGE_SIZE: usize = 100;
 
 pub fn model() -> &'static ServiceModel {
     static MODEL: OnceLock<ServiceModel> = OnceLock::new();
     MODEL.get_or_init(|| {
-        ServiceModel::parse(include_str!("../../models/sesv2-2019-09-27.json"))
+        ServiceModel::parse(include_str!("../../../models/sesv2-2019-09-27.json"))
             .expect("the embedded SES v2 model is valid JSON")
             // The Rust SDK still lists with GET and query parameters; botocore uses the newer POST forms.
             .with_alias("ListEmailIdentities", axum::http::Method::GET, "/v2/email/identities")
@@ -35,6 +46,60 @@ pub struct RegionState {
     pub identities: BTreeMap<String, Value>,
     /// Configuration set name → (settings, event destinations by name).
     pub configuration_sets: BTreeMap<String, (Value, BTreeMap<String, Value>)>,
+    pub tenants: BTreeMap<String, Value>,
+    /// (tenant name, resource ARN) → when associated.
+    pub associations: BTreeMap<(String, String), f64>,
+    /// Reputation entities by reference (a tenant's or resource's ARN), made on first sight.
+    pub reputation: BTreeMap<String, Value>,
+    pub templates: BTreeMap<String, Value>,
+    /// Contact list name → (list, contacts by address).
+    pub contact_lists: BTreeMap<String, (Value, BTreeMap<String, Value>)>,
+    /// (tenant, address) → the suppressed destination; `None` is the account-level list.
+    pub suppressed: BTreeMap<(Option<String>, String), Value>,
+    /// Sending events (delivery, bounce, complaint, rendering failure), oldest first.
+    pub events: Vec<Value>,
+}
+
+/// Where and when an SES call runs.
+#[derive(Debug, Clone, Copy)]
+pub struct Where<'a> {
+    pub account_id: &'a str,
+    pub region: &'a str,
+    /// Epoch seconds by the sandbox clock.
+    pub epoch: f64,
+}
+
+impl RegionState {
+    /// What the control API's snapshot shows of this place.
+    pub fn snapshot(&self) -> Value {
+        json!({
+            "identities": self.identities,
+            "configuration_sets": self.configuration_sets.iter().map(|(name, (settings, destinations))| {
+                let mut settings = settings.clone();
+                settings["EventDestinations"] = json!(destinations.values().collect::<Vec<_>>());
+                (name.clone(), settings)
+            }).collect::<Map<_, _>>(),
+            "tenants": self.tenants.values().map(|t| {
+                let name = t["TenantName"].as_str().unwrap_or_default();
+                let mut t = t.clone();
+                t["Resources"] = json!(self.associations.keys().filter(|(n, _)| n == name).map(|(_, a)| a).collect::<Vec<_>>());
+                t["ReputationEntity"] = t["TenantArn"].as_str().and_then(|a| self.reputation.get(a)).cloned().unwrap_or(Value::Null);
+                t
+            }).collect::<Vec<_>>(),
+            "templates": self.templates,
+            "contact_lists": self.contact_lists.iter().map(|(n, (l, c))| {
+                let mut l = l.clone();
+                l["ContactCount"] = json!(c.len());
+                (n.clone(), l)
+            }).collect::<Map<_, _>>(),
+            "suppressed": self.suppressed.iter().map(|((tenant, _), v)| {
+                let mut v = v.clone();
+                v["TenantName"] = json!(tenant);
+                v
+            }).collect::<Vec<_>>(),
+            "events": self.events.len(),
+        })
+    }
 }
 
 #[derive(Debug, Default, Clone)]
@@ -51,8 +116,23 @@ fn bad(message: impl Into<String>) -> ServiceError {
 }
 
 impl SesState {
+    /// Every (account, Region) with state, for the control API's snapshot.
+    pub fn places(&self) -> impl Iterator<Item = (&(String, String), &RegionState)> {
+        self.regions.iter()
+    }
+
     pub fn region(&mut self, account_id: &str, region: &str) -> &mut RegionState {
         self.regions.entry((account_id.to_owned(), region.to_owned())).or_default()
+    }
+
+    /// Whether the identity (a domain or an address) exists.
+    pub fn identity_exists(&mut self, account_id: &str, region: &str, identity: &str) -> bool {
+        self.region(account_id, region).identities.contains_key(identity)
+    }
+
+    /// Whether the identity exists and is verified for sending.
+    pub fn identity_verified(&mut self, account_id: &str, region: &str, identity: &str) -> bool {
+        self.region(account_id, region).identities.get(identity).is_some_and(|i| i["VerifiedForSendingStatus"] == true)
     }
 
     /// Marks an identity verified, as DNS records would; `false` when there is no such identity.
@@ -64,9 +144,27 @@ impl SesState {
         true
     }
 
-    pub fn handle(&mut self, account_id: &str, region_name: &str, call: &Call) -> Result<Value, ServiceError> {
+    /// The sending events of a place (the control API lists them).
+    pub fn events(&mut self, account_id: &str, region: &str) -> Vec<Value> {
+        self.region(account_id, region).events.clone()
+    }
+
+    pub fn handle(
+        &mut self,
+        account_id: &str,
+        region_name: &str,
+        epoch: f64,
+        call: &Call,
+    ) -> Result<Value, ServiceError> {
         let input = &call.input;
+        let place = Where { account_id, region: region_name, epoch };
         let region = self.region(account_id, region_name);
+        if let Some(answer) = region.handle_tenants(&place, call) {
+            return answer;
+        }
+        if let Some(answer) = region.handle_mail(&place, call) {
+            return answer;
+        }
         let text = |member: &str| input[member].as_str().unwrap_or_default().to_owned();
         match call.operation.as_str() {
             "CreateEmailIdentity" => {
@@ -94,6 +192,7 @@ impl SesState {
                     },
                     "Policies": {},
                     "Tags": input.get("Tags").cloned().unwrap_or_else(|| json!([])),
+                    "CreatedTimestamp": epoch,
                 });
                 if let Some(set) = input.get("ConfigurationSetName") {
                     record["ConfigurationSetName"] = set.clone();
@@ -106,16 +205,23 @@ impl SesState {
                 region.identities.insert(identity, record);
                 Ok(response)
             }
-            "GetEmailIdentity" => region
-                .identities
-                .get(&text("EmailIdentity"))
-                .cloned()
-                .ok_or_else(|| not_found(format!("Email identity {} does not exist.", text("EmailIdentity")))),
-            "DeleteEmailIdentity" => region
-                .identities
-                .remove(&text("EmailIdentity"))
-                .map(|_| json!({}))
-                .ok_or_else(|| not_found(format!("Email identity {} does not exist.", text("EmailIdentity")))),
+            "GetEmailIdentity" | "DeleteEmailIdentity" if !region.identities.contains_key(&text("EmailIdentity")) => {
+                Err(not_found(format!("Email identity {} does not exist.", text("EmailIdentity"))))
+            }
+            "GetEmailIdentity" => {
+                let mut record = region.identities.get(&text("EmailIdentity")).cloned().unwrap_or_default();
+                if let Some(object) = record.as_object_mut() {
+                    object.remove("CreatedTimestamp");
+                }
+                Ok(record)
+            }
+            "DeleteEmailIdentity" => {
+                let name = text("EmailIdentity");
+                let arn = format!("arn:aws:ses:{region_name}:{account_id}:identity/{name}");
+                region.associations.retain(|(_, a), _| *a != arn);
+                region.identities.remove(&name);
+                Ok(json!({}))
+            }
             "ListEmailIdentities" => {
                 let items = region
                     .identities
@@ -151,6 +257,8 @@ impl SesState {
             }
             "DeleteConfigurationSet" => {
                 let name = text("ConfigurationSetName");
+                let arn = format!("arn:aws:ses:{region_name}:{account_id}:configuration-set/{name}");
+                region.associations.retain(|(_, a), _| *a != arn);
                 region
                     .configuration_sets
                     .remove(&name)
