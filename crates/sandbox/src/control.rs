@@ -27,6 +27,7 @@ pub fn routes() -> axum::Router<Arc<State>> {
         .route("/_sandbox/ses/{account}/{region}/identities/{identity}/verify", post(verify_identity))
         .route("/_sandbox/sms/{account}/{region}/phone-numbers/{id}/activate", post(activate_number))
         .route("/_sandbox/ses/{account}/{region}/events", get(ses_events))
+        .route("/_sandbox/uploads/{token}", put(upload))
         .route("/_sandbox/clock", get(clock))
         .route("/_sandbox/clock/advance", post(advance_clock))
         .route("/_sandbox/pinpoint/retired", get(retired).put(set_retired))
@@ -182,4 +183,14 @@ async fn ses_events(
     Path((account, region)): Path<(String, String)>,
 ) -> Response {
     Json(state.world().ses.events(&account, &region)).into_response()
+}
+
+/// The presigned URL Customer Profiles' GetUploadJobPath hands out: takes the job's CSV file.
+async fn upload(AxumState(state): AxumState<Arc<State>>, Path(token): Path<String>, body: axum::body::Bytes) -> Response {
+    let now = state.clock.now();
+    let mut world = state.world();
+    match crate::services::profiles::accept_upload(&mut world.profiles.domains, &token, body.to_vec(), now) {
+        Ok(()) => StatusCode::OK.into_response(),
+        Err(message) => problem(StatusCode::FORBIDDEN, message),
+    }
 }

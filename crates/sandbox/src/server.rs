@@ -211,8 +211,16 @@ async fn dispatch(AxumState(state): AxumState<Arc<State>>, request: Request) -> 
                 Ok(response)
             }
             Prepared::Rest(service, call) => {
-                let ctx =
-                    Ctx { account_id: &principal.account_id, region: &authorization.region, now: state.clock.now() };
+                let endpoint = format!(
+                    "http://{}",
+                    parts.headers.get("host").and_then(|h| h.to_str().ok()).unwrap_or("127.0.0.1")
+                );
+                let ctx = Ctx {
+                    account_id: &principal.account_id,
+                    region: &authorization.region,
+                    now: state.clock.now(),
+                    endpoint: &endpoint,
+                };
                 let payload = {
                     let mut world = state.world();
                     match world.idempotency.recall(service.signing_name, &ctx, &call) {

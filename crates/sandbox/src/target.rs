@@ -85,7 +85,7 @@ pub fn seed(world: &mut World, now: Timestamp) -> Result<(), (String, String)> {
     for (a, account) in estate.accounts.iter().enumerate() {
         for (r, region) in account.regions.iter().enumerate() {
             let base = format!("accounts[{a}].regions[{r}]");
-            let ctx = Ctx { account_id: &account.account_id, region: &region.region, now };
+            let ctx = Ctx { account_id: &account.account_id, region: &region.region, now, endpoint: "" };
             let run = |world: &mut World, service: &RestService, operation: &str, input: Value, path: &str| {
                 let call = Call { operation: operation.to_owned(), input, status: StatusCode::OK };
                 (service.handle)(world, &ctx, &call)

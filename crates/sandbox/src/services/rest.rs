@@ -18,6 +18,9 @@ pub struct Ctx<'a> {
     pub account_id: &'a str,
     pub region: &'a str,
     pub now: Timestamp,
+    /// The sandbox's own address as the caller reached it (`http://127.0.0.1:PORT`), for the URLs a
+    /// service hands out (Customer Profiles' upload paths).
+    pub endpoint: &'a str,
 }
 
 impl Ctx<'_> {

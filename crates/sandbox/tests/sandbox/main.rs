@@ -4,9 +4,11 @@ mod connect;
 mod control;
 mod estates;
 mod exports;
+mod hazards;
 mod malformed;
 mod pinpoint;
-mod retired;
+mod profiles;
+
 mod ses;
 mod sms;
 mod sts;

@@ -14,6 +14,10 @@
 //! beside the standard `_email`, `_phone`, `_account` and `_profileId` keys. Objects expire after the
 //! type's `ExpirationDays` (else the domain's `DefaultExpirationDays`) by the sandbox clock.
 
+mod jobs;
+
+pub use jobs::{DEFAULT_DATA_EXPIRY_DAYS, accept_upload};
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::OnceLock;
 
@@ -48,7 +52,7 @@ const MAX_OBJECT: usize = 256_000;
 pub fn model() -> &'static ServiceModel {
     static MODEL: OnceLock<ServiceModel> = OnceLock::new();
     MODEL.get_or_init(|| {
-        ServiceModel::parse(include_str!("../../models/customer-profiles-2020-08-15.json"))
+        ServiceModel::parse(include_str!("../../../models/customer-profiles-2020-08-15.json"))
             .expect("the embedded Customer Profiles model is valid JSON")
     })
 }
@@ -64,6 +68,14 @@ pub struct Domain {
     pub integrations: BTreeMap<String, Value>,
     pub segments: BTreeMap<String, Value>,
     pub estimates: BTreeMap<String, Estimate>,
+    pub upload_jobs: BTreeMap<String, jobs::UploadJob>,
+    /// S3 integration URI → the object keys it has ingested.
+    pub ingested: BTreeMap<String, BTreeSet<String>>,
+    /// S3 integration URI → what happened to each object it read.
+    pub ingest_log: BTreeMap<String, Vec<String>>,
+    /// (segment definition, snapshot id) → the GetSegmentSnapshot shape.
+    pub snapshots: BTreeMap<(String, String), Value>,
+    pub calculated_attributes: BTreeMap<String, Value>,
 }
 
 #[derive(Debug, Clone)]
@@ -74,6 +86,8 @@ pub struct Profile {
     pub keys: BTreeMap<String, BTreeSet<String>>,
     /// Objects by unique key.
     pub objects: BTreeMap<String, StoredObject>,
+    /// When the profile's uploaded data expires (upload jobs' DataExpiry); `None` for other profiles.
+    pub expires: Option<Timestamp>,
 }
 
 #[derive(Debug, Clone)]
@@ -140,6 +154,7 @@ impl Domain {
         for profile in self.profiles.values_mut() {
             profile.objects.retain(|_, o| o.expires > now);
         }
+        self.profiles.retain(|_, p| p.expires.is_none_or(|at| at > now));
     }
 
     fn default_expiration(&self) -> i64 {
@@ -153,7 +168,7 @@ impl Domain {
     fn new_profile(&mut self) -> String {
         let id = hex_id();
         let mut profile =
-            Profile { record: json!({ "ProfileId": id }), keys: BTreeMap::new(), objects: BTreeMap::new() };
+            Profile { record: json!({ "ProfileId": id }), keys: BTreeMap::new(), objects: BTreeMap::new(), expires: None };
         profile.keys.entry("_profileId".to_owned()).or_default().insert(id.clone());
         self.profiles.insert(id.clone(), profile);
         id
@@ -440,6 +455,11 @@ fn handle(world: &mut World, ctx: &Ctx<'_>, call: &Call) -> Result<Value, Servic
         return answer;
     }
     let domain_name = text(input, "DomainName");
+    // Flows from S3 run before anything reads the domain, so what the bucket holds is in the profiles.
+    if let Ok(domain) = profiles.domain_mut(ctx, &domain_name) {
+        domain.ingest_s3(s3, ctx);
+        domain.expire(ctx.now);
+    }
     match call.operation.as_str() {
         "CreateDomain" => {
             let here = profiles.domains.keys().filter(|(a, r, _)| a == ctx.account_id && r == ctx.region).count();
@@ -480,6 +500,11 @@ fn handle(world: &mut World, ctx: &Ctx<'_>, call: &Call) -> Result<Value, Servic
                 integrations: BTreeMap::new(),
                 segments: BTreeMap::new(),
                 estimates: BTreeMap::new(),
+                upload_jobs: BTreeMap::new(),
+                ingested: BTreeMap::new(),
+                ingest_log: BTreeMap::new(),
+                snapshots: BTreeMap::new(),
+                calculated_attributes: BTreeMap::new(),
             };
             let arn = domain.arn();
             profiles.domains.insert(key, domain);
@@ -933,6 +958,108 @@ fn handle(world: &mut World, ctx: &Ctx<'_>, call: &Call) -> Result<Value, Servic
                 out["Estimate"] = json!(estimate.count.to_string());
             }
             Ok(out)
+        }
+        "CreateUploadJob" => profiles.domain_mut(ctx, &domain_name)?.create_upload_job(ctx, input),
+        "GetUploadJobPath" => profiles.domain_mut(ctx, &domain_name)?.upload_path(ctx, &text(input, "JobId")),
+        "StartUploadJob" => profiles.domain_mut(ctx, &domain_name)?.start_upload(ctx, &text(input, "JobId")).map(|()| json!({})),
+        "GetUploadJob" => profiles.domain_mut(ctx, &domain_name)?.upload_job(&text(input, "JobId")),
+        "StopUploadJob" => {
+            let domain = profiles.domain_mut(ctx, &domain_name)?;
+            let id = text(input, "JobId");
+            let job = domain.upload_jobs.get_mut(&id).ok_or_else(|| not_found(format!("Upload job {id} not found")))?;
+            if job.record["Status"] == "CREATED" {
+                job.record["Status"] = json!("STOPPED");
+            }
+            Ok(json!({}))
+        }
+        "ListUploadJobs" => {
+            let domain = profiles.domain_mut(ctx, &domain_name)?;
+            let ids: Vec<String> = domain.upload_jobs.keys().cloned().collect();
+            let mut items = Vec::new();
+            for id in ids {
+                let mut job = domain.upload_job(&id)?;
+                if let Some(object) = job.as_object_mut() {
+                    for member in ["Fields", "UniqueKey", "ResultsSummary"] {
+                        object.remove(member);
+                    }
+                }
+                items.push(job);
+            }
+            page(items, input["MaxResults"].as_u64(), 20, input["NextToken"].as_str(), "Items", "NextToken", || bad("Invalid NextToken"))
+        }
+        "CreateSegmentSnapshot" => profiles.domain_mut(ctx, &domain_name)?.snapshot(s3, ctx, input),
+        "GetSegmentSnapshot" => {
+            let domain = profiles.domain_mut(ctx, &domain_name)?;
+            let key = (text(input, "SegmentDefinitionName"), text(input, "SnapshotId"));
+            domain.snapshots.get(&key).cloned().ok_or_else(|| not_found(format!("Snapshot {} not found", key.1)))
+        }
+        "GetSegmentMembership" => {
+            let domain = profiles.domain_mut(ctx, &domain_name)?;
+            let name = text(input, "SegmentDefinitionName");
+            let definition = domain.segments.get(&name).cloned().ok_or_else(|| not_found(format!("Segment definition {name} not found")))?;
+            let (mut found, mut failures) = (Vec::new(), Vec::new());
+            for id in values(&json!({ "Values": input["ProfileIds"] })) {
+                match domain.profiles.get(&id) {
+                    Some(p) => {
+                        let present = domain.in_group(&definition["SegmentGroups"], &p.record, 0).map_err(bad)?;
+                        found.push(json!({ "ProfileId": id, "QueryResult": if present { "PRESENT" } else { "ABSENT" }, "Profile": p.record }));
+                    }
+                    None => failures.push(json!({ "ProfileId": id, "Message": "Profile not found", "Status": 404 })),
+                }
+            }
+            Ok(json!({ "SegmentDefinitionName": name, "Profiles": found, "Failures": failures, "LastComputedAt": ctx.epoch() }))
+        }
+        "CreateCalculatedAttributeDefinition" => {
+            let domain = profiles.domain_mut(ctx, &domain_name)?;
+            let name = text(input, "CalculatedAttributeName");
+            if domain.calculated_attributes.contains_key(&name) {
+                return Err(bad(format!("Calculated attribute definition {name} already exists")));
+            }
+            let mut record: Map<String, Value> = input
+                .as_object()
+                .cloned()
+                .unwrap_or_default()
+                .into_iter()
+                .filter(|(k, _)| !matches!(k.as_str(), "DomainName" | "Tags"))
+                .collect();
+            record.insert("CreatedAt".into(), json!(ctx.epoch()));
+            record.insert("LastUpdatedAt".into(), json!(ctx.epoch()));
+            record.insert("Status".into(), json!("COMPLETED"));
+            let arn = format!("{}/calculated-attributes/{name}", domain.arn());
+            domain.calculated_attributes.insert(name, Value::Object(record.clone()));
+            tags.set(&arn, input.get("Tags"));
+            record.insert("Tags".into(), tags.get(&arn));
+            Ok(Value::Object(record))
+        }
+        "GetCalculatedAttributeDefinition" => {
+            let domain = profiles.domain_mut(ctx, &domain_name)?;
+            let name = text(input, "CalculatedAttributeName");
+            let mut record = domain.calculated_attributes.get(&name).cloned().ok_or_else(|| not_found(format!("Calculated attribute definition {name} not found")))?;
+            record["Tags"] = tags.get(&format!("{}/calculated-attributes/{name}", domain.arn()));
+            Ok(record)
+        }
+        "ListCalculatedAttributeDefinitions" => {
+            let domain = profiles.domain_mut(ctx, &domain_name)?;
+            let items = domain
+                .calculated_attributes
+                .values()
+                .map(|c| {
+                    let mut summary = json!({});
+                    for member in ["CalculatedAttributeName", "DisplayName", "Description", "CreatedAt", "LastUpdatedAt", "Status", "UseHistoricalData"] {
+                        if let Some(v) = c.get(member) {
+                            summary[member] = v.clone();
+                        }
+                    }
+                    summary
+                })
+                .collect();
+            page(items, input["MaxResults"].as_u64(), 100, input["NextToken"].as_str(), "Items", "NextToken", || bad("Invalid NextToken"))
+        }
+        "DeleteCalculatedAttributeDefinition" => {
+            let domain = profiles.domain_mut(ctx, &domain_name)?;
+            let name = text(input, "CalculatedAttributeName");
+            domain.calculated_attributes.remove(&name).ok_or_else(|| not_found(format!("Calculated attribute definition {name} not found")))?;
+            Ok(json!({}))
         }
         other => Err(error(
             501,
