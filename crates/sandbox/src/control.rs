@@ -186,7 +186,11 @@ async fn ses_events(
 }
 
 /// The presigned URL Customer Profiles' GetUploadJobPath hands out: takes the job's CSV file.
-async fn upload(AxumState(state): AxumState<Arc<State>>, Path(token): Path<String>, body: axum::body::Bytes) -> Response {
+async fn upload(
+    AxumState(state): AxumState<Arc<State>>,
+    Path(token): Path<String>,
+    body: axum::body::Bytes,
+) -> Response {
     let now = state.clock.now();
     let mut world = state.world();
     match crate::services::profiles::accept_upload(&mut world.profiles.domains, &token, body.to_vec(), now) {

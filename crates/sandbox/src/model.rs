@@ -4,6 +4,7 @@
 //! work on plain JSON named as the model names it.
 
 use std::collections::HashMap;
+use std::sync::OnceLock;
 
 use axum::http::{HeaderMap, Method, StatusCode};
 use serde_json::{Map, Value};
@@ -372,6 +373,114 @@ impl ServiceModel {
     }
 }
 
+impl ServiceModel {
+    /// Validates a request body against an operation's input shape the way the service would before
+    /// acting on it: required members, JSON types, enums, lengths and ranges (`min`/`max`) and patterns.
+    /// Returns the problems, each with its path. Members the model places in the URI, query string or
+    /// headers are validated like the body's.
+    pub fn validate_input(&self, operation: &str, value: &Value) -> Vec<String> {
+        let mut problems = Vec::new();
+        match self.operation(operation)["input"]["shape"].as_str() {
+            Some(shape) => self.validate(value, shape, operation, &mut problems),
+            None if self.operation(operation).is_null() => {
+                problems.push(format!("{operation}: not an operation of this model"))
+            }
+            None => {}
+        }
+        problems
+    }
+
+    fn validate(&self, value: &Value, shape_name: &str, path: &str, problems: &mut Vec<String>) {
+        let shape = self.shape(shape_name);
+        let bounds = |n: f64, what: &str, problems: &mut Vec<String>| {
+            if let Some(min) = shape["min"].as_f64()
+                && n < min
+            {
+                problems.push(format!("{path}: {what} {n} is below the minimum {min} ({shape_name})"));
+            }
+            if let Some(max) = shape["max"].as_f64()
+                && n > max
+            {
+                problems.push(format!("{path}: {what} {n} is above the maximum {max} ({shape_name})"));
+            }
+        };
+        match (shape["type"].as_str().unwrap_or(""), value) {
+            ("structure", Value::Object(object)) => {
+                let members = shape["members"].as_object().cloned().unwrap_or_default();
+                for (key, item) in object {
+                    match members.get(key) {
+                        Some(member) => self.validate(
+                            item,
+                            member["shape"].as_str().unwrap_or(""),
+                            &format!("{path}.{key}"),
+                            problems,
+                        ),
+                        None => problems.push(format!("{path}.{key}: not a member of {shape_name}")),
+                    }
+                }
+                for required in shape["required"].as_array().into_iter().flatten().filter_map(Value::as_str) {
+                    if object.get(required).is_none_or(Value::is_null) {
+                        problems.push(format!("{path}.{required}: required by {shape_name} but missing"));
+                    }
+                }
+                if shape["union"].as_bool() == Some(true) && object.len() != 1 {
+                    problems
+                        .push(format!("{path}: a union ({shape_name}) takes exactly one member, not {}", object.len()));
+                }
+            }
+            ("list", Value::Array(items)) => {
+                bounds(items.len() as f64, "length", problems);
+                let member = shape["member"]["shape"].as_str().unwrap_or("");
+                for (i, item) in items.iter().enumerate() {
+                    self.validate(item, member, &format!("{path}[{i}]"), problems);
+                }
+            }
+            ("map", Value::Object(entries)) => {
+                bounds(entries.len() as f64, "size", problems);
+                let key_shape = shape["key"]["shape"].as_str().unwrap_or("");
+                let value_shape = shape["value"]["shape"].as_str().unwrap_or("");
+                for (key, item) in entries {
+                    self.validate(&Value::String(key.clone()), key_shape, &format!("{path}.<key {key}>"), problems);
+                    self.validate(item, value_shape, &format!("{path}.{key}"), problems);
+                }
+            }
+            ("string", Value::String(text)) => {
+                if let Some(allowed) = shape["enum"].as_array() {
+                    if !allowed.iter().any(|a| a == text) {
+                        problems.push(format!("{path}: {text:?} is not one of {shape_name}'s values"));
+                    }
+                    return;
+                }
+                bounds(text.chars().count() as f64, "length", problems);
+                if let Some(pattern) = shape["pattern"].as_str()
+                    && let Some(false) = pattern_matches(pattern, text)
+                {
+                    problems.push(format!("{path}: {text:?} does not match {shape_name}'s pattern {pattern}"));
+                }
+            }
+            ("integer" | "long", Value::Number(n)) if n.is_i64() || n.is_u64() => {
+                bounds(n.as_f64().unwrap_or(0.0), "value", problems)
+            }
+            ("double" | "float", Value::Number(n)) => bounds(n.as_f64().unwrap_or(0.0), "value", problems),
+            ("boolean", Value::Bool(_))
+            | ("timestamp", Value::String(_) | Value::Number(_))
+            | ("blob", Value::String(_)) => {}
+            (kind, value) => problems.push(format!("{path}: {value} is not a {kind} ({shape_name})")),
+        }
+    }
+}
+
+/// Whether `text` matches a model pattern (Java regex syntax); `None` when the pattern is one Rust's regex
+/// engine cannot compile (look-arounds), which is then not checked.
+fn pattern_matches(pattern: &str, text: &str) -> Option<bool> {
+    use std::sync::Mutex;
+    static CACHE: OnceLock<Mutex<HashMap<String, Option<regex::Regex>>>> = OnceLock::new();
+    let cache = CACHE.get_or_init(|| Mutex::new(HashMap::new()));
+    let mut cache = crate::state::lock(cache);
+    let compiled = cache.entry(pattern.to_owned()).or_insert_with(|| regex::Regex::new(pattern).ok());
+    compiled.as_ref().map(|r| r.is_match(text))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -409,6 +518,20 @@ mod tests {
         assert_eq!(error.status, StatusCode::NOT_FOUND);
         let error = model().parse_call(&Method::PATCH, "/v1/apps", None, &headers, b"").expect_err("method");
         assert_eq!(error.status, StatusCode::METHOD_NOT_ALLOWED);
+    }
+
+    #[test]
+    fn inputs_are_validated_with_lengths_ranges_enums_and_patterns() {
+        let model = crate::services::sesv2::model();
+        assert!(model.validate_input("CreateTenant", &serde_json::json!({ "TenantName": "acme" })).is_empty());
+        let problems =
+            model.validate_input("CreateTenant", &serde_json::json!({ "Tags": [{ "Key": "" }], "Bogus": 1 }));
+        assert!(problems.iter().any(|p| p.contains("TenantName: required")), "{problems:?}");
+        assert!(problems.iter().any(|p| p.contains("Bogus: not a member")), "{problems:?}");
+        assert!(problems.iter().any(|p| p.contains("Tags[0].Value: required")), "{problems:?}");
+        let days = crate::services::profiles::model()
+            .validate_input("CreateDomain", &serde_json::json!({ "DomainName": "d", "DefaultExpirationDays": 5000 }));
+        assert!(days.iter().any(|p| p.contains("above the maximum")), "{days:?}");
     }
 
     #[test]

@@ -8,7 +8,6 @@ mod hazards;
 mod malformed;
 mod pinpoint;
 mod profiles;
-
 mod ses;
 mod sms;
 mod sts;

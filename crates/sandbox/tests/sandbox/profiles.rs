@@ -22,7 +22,10 @@ fn field(source: &str, target: &str) -> ObjectTypeField {
     ObjectTypeField::builder().source(source).target(target).content_type(FieldContentType::String).build()
 }
 
-async fn job_outcome(profiles: &aws_sdk_customerprofiles::Client, job: &str) -> aws_sdk_customerprofiles::operation::get_upload_job::GetUploadJobOutput {
+async fn job_outcome(
+    profiles: &aws_sdk_customerprofiles::Client,
+    job: &str,
+) -> aws_sdk_customerprofiles::operation::get_upload_job::GetUploadJobOutput {
     loop {
         let got = profiles.get_upload_job().domain_name("acme").job_id(job).send().await.expect("job");
         if got.status().map(|s| s.as_str()) != Some("IN_PROGRESS") {
@@ -47,26 +50,45 @@ async fn upload_jobs_take_a_csv_report_their_results_and_expire_after_fourteen_d
         .await
         .expect("job");
     let job_id = job.job_id().to_owned();
-    let early = profiles.start_upload_job().domain_name("acme").job_id(&job_id).send().await.expect_err("nothing uploaded");
+    let early =
+        profiles.start_upload_job().domain_name("acme").job_id(&job_id).send().await.expect_err("nothing uploaded");
     assert!(format!("{early:?}").contains("Nothing was uploaded"), "{early:?}");
 
     let path = profiles.get_upload_job_path().domain_name("acme").job_id(&job_id).send().await.expect("path");
     let url = path.url();
-    let upload_path = url.split_once("://").and_then(|(_, rest)| rest.split_once('/')).map(|(_, p)| format!("/{p}")).expect("path");
+    let upload_path =
+        url.split_once("://").and_then(|(_, rest)| rest.split_once('/')).map(|(_, p)| format!("/{p}")).expect("path");
     let csv = "id,email,tier\nu1,ann@example.com,gold\nu2,bo@example.com,silver\n,nobody@example.com,gold\nu1,ann@example.com,platinum\n";
     assert_eq!(control(&sandbox, "PUT", &upload_path, csv).await.0, 200);
     profiles.start_upload_job().domain_name("acme").job_id(&job_id).send().await.expect("start");
     let done = job_outcome(&profiles, &job_id).await;
     assert_eq!(done.status().map(|s| s.as_str()), Some("PARTIALLY_SUCCEEDED"));
     let summary = done.results_summary().expect("summary");
-    assert_eq!((summary.created_records(), summary.updated_records(), summary.failed_records()), (Some(2), Some(1), Some(1)));
+    assert_eq!(
+        (summary.created_records(), summary.updated_records(), summary.failed_records()),
+        (Some(2), Some(1), Some(1))
+    );
     assert_eq!(done.data_expiry(), Some(14), "the service's default");
-    let ann = profiles.search_profiles().domain_name("acme").key_name("_email").values("ann@example.com").send().await.expect("search");
+    let ann = profiles
+        .search_profiles()
+        .domain_name("acme")
+        .key_name("_email")
+        .values("ann@example.com")
+        .send()
+        .await
+        .expect("search");
     assert_eq!(ann.items()[0].attributes().and_then(|a| a.get("tier")).map(String::as_str), Some("platinum"));
 
     let (status, _) = control(&sandbox, "POST", "/_sandbox/clock/advance", r#"{"days": 15}"#).await;
     assert_eq!(status, 200);
-    let gone = profiles.search_profiles().domain_name("acme").key_name("_email").values("ann@example.com").send().await.expect("search");
+    let gone = profiles
+        .search_profiles()
+        .domain_name("acme")
+        .key_name("_email")
+        .values("ann@example.com")
+        .send()
+        .await
+        .expect("search");
     assert!(gone.items().is_empty(), "uploaded profiles expire with DataExpiry");
     sandbox.stop().await;
 }
@@ -78,8 +100,15 @@ async fn an_s3_integration_ingests_the_bucket_and_snapshots_land_in_s3() {
     let config = sandbox.sdk_config("AKIASANDBOXCLIENTA01", "sandbox/client-a/secret/key/00000000001").await;
     let s3 = aws_sdk_s3::Client::from_conf(aws_sdk_s3::config::Builder::from(&config).force_path_style(true).build());
     s3.create_bucket().bucket("acme-data").send().await.expect("bucket");
-    let lines = "{\"email\": \"ann@example.com\", \"tier\": \"gold\"}\n{\"email\": \"bo@example.com\", \"tier\": \"silver\"}\n";
-    s3.put_object().bucket("acme-data").key("contacts/part-0.json").body(lines.as_bytes().to_vec().into()).send().await.expect("put");
+    let lines =
+        "{\"email\": \"ann@example.com\", \"tier\": \"gold\"}\n{\"email\": \"bo@example.com\", \"tier\": \"silver\"}\n";
+    s3.put_object()
+        .bucket("acme-data")
+        .key("contacts/part-0.json")
+        .body(lines.as_bytes().to_vec().into())
+        .send()
+        .await
+        .expect("put");
     profiles
         .put_profile_object_type()
         .domain_name("acme")
@@ -88,11 +117,23 @@ async fn an_s3_integration_ingests_the_bucket_and_snapshots_land_in_s3() {
         .allow_profile_creation(true)
         .fields("email", field("_source.email", "_profile.EmailAddress"))
         .fields("tier", field("_source.tier", "_profile.Attributes.tier"))
-        .keys("_email", vec![ObjectTypeKey::builder().standard_identifiers(StandardIdentifier::Profile).field_names("email").build()])
+        .keys(
+            "_email",
+            vec![
+                ObjectTypeKey::builder().standard_identifiers(StandardIdentifier::Profile).field_names("email").build(),
+            ],
+        )
         .send()
         .await
         .expect("object type");
-    profiles.put_integration().domain_name("acme").uri("s3://acme-data/contacts/").object_type_name("Contact").send().await.expect("integration");
+    profiles
+        .put_integration()
+        .domain_name("acme")
+        .uri("s3://acme-data/contacts/")
+        .object_type_name("Contact")
+        .send()
+        .await
+        .expect("integration");
     let domain = profiles.get_domain().domain_name("acme").send().await.expect("domain");
     assert_eq!(domain.stats().map(|s| s.profile_count()), Some(2));
     s3.put_object()
@@ -148,7 +189,8 @@ async fn an_s3_integration_ingests_the_bucket_and_snapshots_land_in_s3() {
     assert_eq!(got.status().as_str(), "COMPLETED");
     let listed = s3.list_objects_v2().bucket("acme-data").prefix("snapshots/").send().await.expect("list");
     let key = listed.contents()[0].key().expect("key").to_owned();
-    let body = s3.get_object().bucket("acme-data").key(&key).send().await.expect("get").body.collect().await.expect("body");
+    let body =
+        s3.get_object().bucket("acme-data").key(&key).send().await.expect("get").body.collect().await.expect("body");
     let text = String::from_utf8(body.into_bytes().to_vec()).expect("utf8");
     assert_eq!(text.lines().count(), 2, "two gold profiles: {text}");
     sandbox.stop().await;

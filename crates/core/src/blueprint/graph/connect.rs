@@ -81,22 +81,20 @@ fn referenced(b: &mut Builder, place: (&str, &str), instance: &str, references: 
                 let record =
                     b.records.find(place, ResourceKind::PhoneNumber, |p| text(&p.raw["PhoneNumber"]) == r.name);
                 let arn = record.map(|p| text(&p.raw["PhoneNumberArn"]));
-                let gate = record.is_none().then(|| {
-                    format!(
-                        "{} is not an End User Messaging number of this account and Region: claim or import one",
-                        r.name
-                    )
+                let gate = record.is_none().then(|| match r.name.as_str() {
+                    // The translation found no number at all (its loss says so).
+                    "unassigned" => "no phone number to send from: order or import one for the client".to_owned(),
+                    name => format!(
+                        "{name} is not an End User Messaging number of this account and Region: claim or import one"
+                    ),
                 });
-                b.add(
-                    place,
-                    Node::new(
-                        TargetKind::ConnectPhoneNumber,
-                        &r.name,
-                        json!({ "InstanceId": reference(TargetKind::ConnectInstance, instance), "SourcePhoneNumberArn": arn }),
-                    )
-                    .from(record)
-                    .gate(gate),
-                );
+                // Without an End User Messaging number the request lacks its source until a person
+                // decides (the gate says so); it never carries a null the service would refuse.
+                let mut spec = json!({ "InstanceId": reference(TargetKind::ConnectInstance, instance) });
+                if let Some(arn) = arn {
+                    spec["SourcePhoneNumberArn"] = json!(arn);
+                }
+                b.add(place, Node::new(TargetKind::ConnectPhoneNumber, &r.name, spec).from(record).gate(gate));
             }
             TargetKind::ConnectEmailAddress => {
                 b.add(

@@ -82,7 +82,10 @@ impl Domain {
     pub fn upload_path(&mut self, ctx: &Ctx<'_>, id: &str) -> Result<Value, super::ServiceError> {
         let job = self.upload_jobs.get_mut(id).ok_or_else(|| not_found(format!("Upload job {id} not found")))?;
         if job.record["Status"] != "CREATED" {
-            return Err(bad(format!("Upload job {id} is {}; files are uploaded before it starts", job.record["Status"].as_str().unwrap_or("?"))));
+            return Err(bad(format!(
+                "Upload job {id} is {}; files are uploaded before it starts",
+                job.record["Status"].as_str().unwrap_or("?")
+            )));
         }
         let token = job.token.get_or_insert_with(hex_id).clone();
         let until = ctx.now.checked_add(UPLOAD_URL_VALIDITY).unwrap_or(ctx.now);
@@ -128,7 +131,8 @@ impl Domain {
             (None, _, 0) => "FAILED",
             _ => "PARTIALLY_SUCCEEDED",
         };
-        job.record["ResultsSummary"] = json!({ "CreatedRecords": created, "UpdatedRecords": updated, "FailedRecords": failed });
+        job.record["ResultsSummary"] =
+            json!({ "CreatedRecords": created, "UpdatedRecords": updated, "FailedRecords": failed });
         job.record["CompletedAt"] = json!(ctx.epoch());
         job.record["FinalStatus"] = json!(status);
         if failure.is_some() || status == "FAILED" {
@@ -138,20 +142,31 @@ impl Domain {
     }
 
     /// One CSV row into a profile, found by the unique key's value; `Ok(true)` when the row created it.
-    fn upload_row(&mut self, row: &Map<String, Value>, fields: &Value, unique: &str, ctx: &Ctx<'_>, expiry: i64) -> Result<bool, String> {
+    fn upload_row(
+        &mut self,
+        row: &Map<String, Value>,
+        fields: &Value,
+        unique: &str,
+        ctx: &Ctx<'_>,
+        expiry: i64,
+    ) -> Result<bool, String> {
         let source = |field: &Value| -> Option<String> {
             let column = field["Source"].as_str()?;
             let column = column.strip_prefix("_source.").unwrap_or(column);
             row.get(column).and_then(Value::as_str).map(str::to_owned)
         };
-        let key = source(&fields[unique]).filter(|v| !v.is_empty()).ok_or_else(|| format!("the unique key {unique} is empty"))?;
+        let key = source(&fields[unique])
+            .filter(|v| !v.is_empty())
+            .ok_or_else(|| format!("the unique key {unique} is empty"))?;
         let key_name = format!("_upload_{unique}");
         let found = self.find_profile(&key_name, &key);
         let created = found.is_none();
         let id = found.unwrap_or_else(|| self.new_profile());
         let profile = self.profiles.get_mut(&id).ok_or("profile vanished")?;
         for (_, field) in fields.as_object().into_iter().flatten() {
-            if let (Some(path), Some(value)) = (field["Target"].as_str().and_then(|t| t.strip_prefix("_profile.")), source(field)) {
+            if let (Some(path), Some(value)) =
+                (field["Target"].as_str().and_then(|t| t.strip_prefix("_profile.")), source(field))
+            {
                 super::set_path(&mut profile.record, path, Value::String(value));
             }
         }
@@ -203,7 +218,10 @@ impl Domain {
                 }
                 let Some(object) = found.objects.get(&key) else { continue };
                 let outcome = records(&object.data).map(|items| {
-                    items.iter().filter(|item| self.put_object(&object_type, &item.to_string(), ctx.now).is_err()).count()
+                    items
+                        .iter()
+                        .filter(|item| self.put_object(&object_type, &item.to_string(), ctx.now).is_err())
+                        .count()
                 });
                 let entry = self.ingest_log.entry(uri.clone()).or_default();
                 match outcome {
@@ -218,7 +236,11 @@ impl Domain {
     /// Writes a segment's members to S3 (CSV or JSON lines) and records the snapshot.
     pub fn snapshot(&mut self, s3: &mut S3State, ctx: &Ctx<'_>, input: &Value) -> Result<Value, super::ServiceError> {
         let name = input["SegmentDefinitionName"].as_str().unwrap_or_default().to_owned();
-        let definition = self.segments.get(&name).cloned().ok_or_else(|| not_found(format!("Segment definition {name} not found")))?;
+        let definition = self
+            .segments
+            .get(&name)
+            .cloned()
+            .ok_or_else(|| not_found(format!("Segment definition {name} not found")))?;
         let id = hex_id();
         let format = input["DataFormat"].as_str().unwrap_or("CSV").to_owned();
         let mut record = json!({ "SnapshotId": id, "DataFormat": format, "Status": "COMPLETED" });
@@ -240,19 +262,31 @@ impl Domain {
             let body = if format == "JSONL" {
                 members.iter().map(|m| m.to_string() + "\n").collect::<String>()
             } else {
-                let columns: BTreeSet<String> =
-                    members.iter().flat_map(|m| m.as_object().into_iter().flatten().filter(|(_, v)| v.is_string()).map(|(k, _)| k.clone())).collect();
+                let columns: BTreeSet<String> = members
+                    .iter()
+                    .flat_map(|m| {
+                        m.as_object().into_iter().flatten().filter(|(_, v)| v.is_string()).map(|(k, _)| k.clone())
+                    })
+                    .collect();
                 let mut writer = csv::Writer::from_writer(Vec::new());
                 writer.write_record(&columns).map_err(|e| e.to_string())?;
                 for m in &members {
-                    writer.write_record(columns.iter().map(|c| m[c].as_str().unwrap_or_default())).map_err(|e| e.to_string())?;
+                    writer
+                        .write_record(columns.iter().map(|c| m[c].as_str().unwrap_or_default()))
+                        .map_err(|e| e.to_string())?;
                 }
                 String::from_utf8_lossy(&writer.into_inner().map_err(|e| e.to_string())?).into_owned()
             };
             if let Some(uri) = input["DestinationUri"].as_str() {
-                let rest = uri.strip_prefix("s3://").ok_or_else(|| format!("DestinationUri {uri} is not an s3:// location"))?;
+                let rest = uri
+                    .strip_prefix("s3://")
+                    .ok_or_else(|| format!("DestinationUri {uri} is not an s3:// location"))?;
                 let (bucket, prefix) = rest.split_once('/').unwrap_or((rest, ""));
-                let key = format!("{}{id}.{}", if prefix.is_empty() || prefix.ends_with('/') { prefix.to_owned() } else { format!("{prefix}/") }, format.to_lowercase());
+                let key = format!(
+                    "{}{id}.{}",
+                    if prefix.is_empty() || prefix.ends_with('/') { prefix.to_owned() } else { format!("{prefix}/") },
+                    format.to_lowercase()
+                );
                 let content_type = if format == "JSONL" { "application/x-ndjson" } else { "text/csv" };
                 s3.put(bucket, &key, bytes::Bytes::from(body), content_type).map_err(|e| e.message)?;
             }

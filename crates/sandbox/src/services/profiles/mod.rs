@@ -167,8 +167,12 @@ impl Domain {
 
     fn new_profile(&mut self) -> String {
         let id = hex_id();
-        let mut profile =
-            Profile { record: json!({ "ProfileId": id }), keys: BTreeMap::new(), objects: BTreeMap::new(), expires: None };
+        let mut profile = Profile {
+            record: json!({ "ProfileId": id }),
+            keys: BTreeMap::new(),
+            objects: BTreeMap::new(),
+            expires: None,
+        };
         profile.keys.entry("_profileId".to_owned()).or_default().insert(id.clone());
         self.profiles.insert(id.clone(), profile);
         id
@@ -961,7 +965,9 @@ fn handle(world: &mut World, ctx: &Ctx<'_>, call: &Call) -> Result<Value, Servic
         }
         "CreateUploadJob" => profiles.domain_mut(ctx, &domain_name)?.create_upload_job(ctx, input),
         "GetUploadJobPath" => profiles.domain_mut(ctx, &domain_name)?.upload_path(ctx, &text(input, "JobId")),
-        "StartUploadJob" => profiles.domain_mut(ctx, &domain_name)?.start_upload(ctx, &text(input, "JobId")).map(|()| json!({})),
+        "StartUploadJob" => {
+            profiles.domain_mut(ctx, &domain_name)?.start_upload(ctx, &text(input, "JobId")).map(|()| json!({}))
+        }
         "GetUploadJob" => profiles.domain_mut(ctx, &domain_name)?.upload_job(&text(input, "JobId")),
         "StopUploadJob" => {
             let domain = profiles.domain_mut(ctx, &domain_name)?;
@@ -985,7 +991,9 @@ fn handle(world: &mut World, ctx: &Ctx<'_>, call: &Call) -> Result<Value, Servic
                 }
                 items.push(job);
             }
-            page(items, input["MaxResults"].as_u64(), 20, input["NextToken"].as_str(), "Items", "NextToken", || bad("Invalid NextToken"))
+            page(items, input["MaxResults"].as_u64(), 20, input["NextToken"].as_str(), "Items", "NextToken", || {
+                bad("Invalid NextToken")
+            })
         }
         "CreateSegmentSnapshot" => profiles.domain_mut(ctx, &domain_name)?.snapshot(s3, ctx, input),
         "GetSegmentSnapshot" => {
@@ -996,7 +1004,11 @@ fn handle(world: &mut World, ctx: &Ctx<'_>, call: &Call) -> Result<Value, Servic
         "GetSegmentMembership" => {
             let domain = profiles.domain_mut(ctx, &domain_name)?;
             let name = text(input, "SegmentDefinitionName");
-            let definition = domain.segments.get(&name).cloned().ok_or_else(|| not_found(format!("Segment definition {name} not found")))?;
+            let definition = domain
+                .segments
+                .get(&name)
+                .cloned()
+                .ok_or_else(|| not_found(format!("Segment definition {name} not found")))?;
             let (mut found, mut failures) = (Vec::new(), Vec::new());
             for id in values(&json!({ "Values": input["ProfileIds"] })) {
                 match domain.profiles.get(&id) {
@@ -1007,7 +1019,9 @@ fn handle(world: &mut World, ctx: &Ctx<'_>, call: &Call) -> Result<Value, Servic
                     None => failures.push(json!({ "ProfileId": id, "Message": "Profile not found", "Status": 404 })),
                 }
             }
-            Ok(json!({ "SegmentDefinitionName": name, "Profiles": found, "Failures": failures, "LastComputedAt": ctx.epoch() }))
+            Ok(
+                json!({ "SegmentDefinitionName": name, "Profiles": found, "Failures": failures, "LastComputedAt": ctx.epoch() }),
+            )
         }
         "CreateCalculatedAttributeDefinition" => {
             let domain = profiles.domain_mut(ctx, &domain_name)?;
@@ -1034,7 +1048,11 @@ fn handle(world: &mut World, ctx: &Ctx<'_>, call: &Call) -> Result<Value, Servic
         "GetCalculatedAttributeDefinition" => {
             let domain = profiles.domain_mut(ctx, &domain_name)?;
             let name = text(input, "CalculatedAttributeName");
-            let mut record = domain.calculated_attributes.get(&name).cloned().ok_or_else(|| not_found(format!("Calculated attribute definition {name} not found")))?;
+            let mut record = domain
+                .calculated_attributes
+                .get(&name)
+                .cloned()
+                .ok_or_else(|| not_found(format!("Calculated attribute definition {name} not found")))?;
             record["Tags"] = tags.get(&format!("{}/calculated-attributes/{name}", domain.arn()));
             Ok(record)
         }
@@ -1045,7 +1063,15 @@ fn handle(world: &mut World, ctx: &Ctx<'_>, call: &Call) -> Result<Value, Servic
                 .values()
                 .map(|c| {
                     let mut summary = json!({});
-                    for member in ["CalculatedAttributeName", "DisplayName", "Description", "CreatedAt", "LastUpdatedAt", "Status", "UseHistoricalData"] {
+                    for member in [
+                        "CalculatedAttributeName",
+                        "DisplayName",
+                        "Description",
+                        "CreatedAt",
+                        "LastUpdatedAt",
+                        "Status",
+                        "UseHistoricalData",
+                    ] {
                         if let Some(v) = c.get(member) {
                             summary[member] = v.clone();
                         }
@@ -1053,12 +1079,17 @@ fn handle(world: &mut World, ctx: &Ctx<'_>, call: &Call) -> Result<Value, Servic
                     summary
                 })
                 .collect();
-            page(items, input["MaxResults"].as_u64(), 100, input["NextToken"].as_str(), "Items", "NextToken", || bad("Invalid NextToken"))
+            page(items, input["MaxResults"].as_u64(), 100, input["NextToken"].as_str(), "Items", "NextToken", || {
+                bad("Invalid NextToken")
+            })
         }
         "DeleteCalculatedAttributeDefinition" => {
             let domain = profiles.domain_mut(ctx, &domain_name)?;
             let name = text(input, "CalculatedAttributeName");
-            domain.calculated_attributes.remove(&name).ok_or_else(|| not_found(format!("Calculated attribute definition {name} not found")))?;
+            domain
+                .calculated_attributes
+                .remove(&name)
+                .ok_or_else(|| not_found(format!("Calculated attribute definition {name} not found")))?;
             Ok(json!({}))
         }
         other => Err(error(
