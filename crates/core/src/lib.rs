@@ -17,6 +17,7 @@
 //! - [`scan`]: the inventory scan over the `PinpointSource` and `Progress` ports, its request checks and
 //!   choices ([`scan::request`]) and audience profiling ([`scan::audience`]).
 //! - [`dump`]: the offline dump folder (the second `PinpointSource`) and the script that writes one.
+//! - [`rehearsal`]: a scan written back as a sandbox estate, to rehearse a migration offline.
 //! - [`assess`]: clients, attribution and findings (the rule table) from an estate.
 //! - [`profile`]: the endpoint → Customer Profile mapping.
 //! - [`translate`]: templates, segments, campaigns and journeys turned into their successors' definitions.
@@ -38,6 +39,7 @@ pub mod error;
 pub mod estate;
 pub mod policy;
 pub mod profile;
+pub mod rehearsal;
 pub mod report;
 pub mod scan;
 pub mod secrets;

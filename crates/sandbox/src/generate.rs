@@ -109,6 +109,7 @@ pub fn generate(shape: &Shape) -> Estate {
     }
     Estate {
         pinpoint_retired: false,
+        lenient: false,
         name: format!("generated-{}x{}-{}", shape.projects, shape.resources, shape.endpoints),
         description: "Generated for benchmarks by `pinshift-sandbox generate`.".into(),
         region: "us-east-1".into(),

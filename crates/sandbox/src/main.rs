@@ -38,6 +38,18 @@ enum Command {
         /// ForbiddenException; apps, push, SMS, voice, OTP and phone-number validation keep working.
         #[arg(long)]
         retired_pinpoint: bool,
+        /// Rehearse a customer's migration offline: serve what a scan in this engagement file read (the
+        /// newest finished scan unless --scan names one) instead of --estate. Each account gets keys of its
+        /// own, listed in the ready file.
+        #[arg(long, value_name = "FILE", conflicts_with = "estate")]
+        from_engagement: Option<PathBuf>,
+        /// With --from-engagement: the scan to serve.
+        #[arg(long, value_name = "ID", requires = "from_engagement")]
+        scan: Option<String>,
+        /// With --from-engagement: also write the estate it serves to this file (to edit, or to serve later
+        /// with --estate).
+        #[arg(long, value_name = "FILE", requires = "from_engagement")]
+        write_estate: Option<PathBuf>,
     },
     /// Print the JSON Schema of estate files.
     Schema,
@@ -66,7 +78,21 @@ async fn main() -> anyhow::Result<()> {
         .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("PINSHIFT_LOG").unwrap_or_else(|_| "info".into()))
         .init();
     let (estate, port, ready_file, faults, no_quotas, retired_pinpoint) = match Cli::parse().command {
-        Command::Serve { estate, port, ready_file, faults, no_quotas, retired_pinpoint } => {
+        Command::Serve {
+            estate,
+            port,
+            ready_file,
+            faults,
+            no_quotas,
+            retired_pinpoint,
+            from_engagement,
+            scan,
+            write_estate,
+        } => {
+            let estate = match from_engagement {
+                Some(file) => rehearsal(&file, scan.as_deref(), write_estate.as_deref())?,
+                None => Estate::load(&estate)?,
+            };
             (estate, port, ready_file, faults, no_quotas, retired_pinpoint)
         }
         Command::Schema => {
@@ -89,7 +115,6 @@ async fn main() -> anyhow::Result<()> {
             return Ok(());
         }
     };
-    let estate = Estate::load(&estate)?;
     let sandbox = RunningSandbox::start_with(estate, port, faults).await?;
     sandbox.state.quotas.set_enabled(!no_quotas);
     if retired_pinpoint {
@@ -106,4 +131,22 @@ async fn main() -> anyhow::Result<()> {
     tracing::info!("stopping");
     sandbox.stop().await;
     Ok(())
+}
+
+/// The estate of a scan in an engagement file (read through pinshift-core).
+#[cfg(feature = "rehearsal")]
+fn rehearsal(file: &std::path::Path, scan: Option<&str>, write: Option<&std::path::Path>) -> anyhow::Result<Estate> {
+    let engagement = pinshift_core::engagement::Engagement::open(file, &pinshift_core::clock::SystemClock)
+        .with_context(|| format!("{}", file.display()))?;
+    let json = engagement.rehearsal_estate(scan).with_context(|| format!("{}", file.display()))?;
+    let text = serde_json::to_string_pretty(&json)?;
+    if let Some(path) = write {
+        std::fs::write(path, &text).with_context(|| format!("{}", path.display()))?;
+    }
+    Ok(Estate::parse(&format!("rehearsal of {}", file.display()), &text)?)
+}
+
+#[cfg(not(feature = "rehearsal"))]
+fn rehearsal(_: &std::path::Path, _: Option<&str>, _: Option<&std::path::Path>) -> anyhow::Result<Estate> {
+    anyhow::bail!("this pinshift-sandbox was built without the `rehearsal` feature")
 }

@@ -374,6 +374,35 @@ impl ServiceModel {
 }
 
 impl ServiceModel {
+    /// `value` with only what `shape` holds, at every depth (members matched by name or wire name and
+    /// written under their wire name; nulls dropped): an AWS response turned into the request that would make it (a rehearsal estate's
+    /// entries are responses a scan kept).
+    pub fn keep_members(&self, value: &Value, shape_name: &str) -> Value {
+        let shape = self.shape(shape_name);
+        match (shape["type"].as_str().unwrap_or(""), value) {
+            ("structure", Value::Object(object)) => {
+                let members = shape["members"].as_object().cloned().unwrap_or_default();
+                let mut out = Map::new();
+                for (name, member) in &members {
+                    let wire = member["locationName"].as_str().unwrap_or(name);
+                    if let Some(item) = object.get(name).or_else(|| object.get(wire)).filter(|v| !v.is_null()) {
+                        out.insert(wire.to_owned(), self.keep_members(item, member["shape"].as_str().unwrap_or("")));
+                    }
+                }
+                Value::Object(out)
+            }
+            ("list", Value::Array(items)) => {
+                let member = shape["member"]["shape"].as_str().unwrap_or("");
+                Value::Array(items.iter().map(|i| self.keep_members(i, member)).collect())
+            }
+            ("map", Value::Object(entries)) => {
+                let member = shape["value"]["shape"].as_str().unwrap_or("");
+                Value::Object(entries.iter().map(|(k, v)| (k.clone(), self.keep_members(v, member))).collect())
+            }
+            _ => value.clone(),
+        }
+    }
+
     /// Validates a request body against an operation's input shape the way the service would before
     /// acting on it: required members, JSON types, enums, lengths and ranges (`min`/`max`) and patterns.
     /// Returns the problems, each with its path. Members the model places in the URI, query string or

@@ -127,14 +127,6 @@ pub fn check(estate: &Estate, file: &str) -> Result<(), EstateError> {
                         problems.extend(model.check_shape(job, shape, &format!("{path}.{list}[{i}]")));
                     }
                 }
-                for (list, shape, jobs) in [
-                    ("import_jobs", "ImportJobRequest", &project.import_jobs),
-                    ("export_jobs", "ExportJobRequest", &project.export_jobs),
-                ] {
-                    for (i, job) in jobs.iter().enumerate() {
-                        problems.extend(model.check_shape(job, shape, &format!("{path}.{list}[{i}]")));
-                    }
-                }
             }
         }
     }
@@ -144,6 +136,93 @@ pub fn check(estate: &Estate, file: &str) -> Result<(), EstateError> {
         Some(problem) => {
             let (path, message) = problem.split_once(": ").unwrap_or((&problem, ""));
             Err(EstateError::Invalid { file: file.to_owned(), path: path.to_owned(), message: message.to_owned() })
+        }
+    }
+}
+
+/// Keeps of each entry of a lenient estate only what its request shape holds (and its estate-only keys).
+pub fn keep_request_members(estate: &mut Estate) {
+    fn keep(model: &crate::model::ServiceModel, item: &mut Value, shape: &str, estate_only: &[&str]) {
+        let mut kept = model.keep_members(item, shape);
+        for key in estate_only {
+            if let Some(value) = item.get(*key) {
+                kept[*key] = value.clone();
+            }
+        }
+        *item = kept;
+    }
+    let (pinpoint, ses, sms) = (pinpoint::model(), sesv2::model(), smsv2::model());
+    for account in &mut estate.accounts {
+        for region in &mut account.regions {
+            for item in &mut region.recommenders {
+                keep(pinpoint, item, "CreateRecommenderConfiguration", &[]);
+            }
+            for template in &mut region.templates {
+                if let Some((_, shape)) = templates::kind(&template.kind) {
+                    for version in &mut template.versions {
+                        keep(pinpoint, version, shape, &[]);
+                    }
+                }
+            }
+            for identity in &mut region.email_identities {
+                keep(ses, identity, "CreateEmailIdentityRequest", &["verified"]);
+            }
+            for set in &mut region.configuration_sets {
+                keep(ses, set, "CreateConfigurationSetRequest", &["EventDestinations"]);
+                for destination in set["EventDestinations"].as_array_mut().into_iter().flatten() {
+                    if let Some(definition) = destination.get_mut("EventDestination") {
+                        keep(ses, definition, "EventDestinationDefinition", &[]);
+                    }
+                }
+            }
+            for (items, shape, estate_only) in [
+                (
+                    &mut region.sms.opt_out_lists,
+                    "CreateOptOutListRequest",
+                    &["OptedOutNumbers", "GeneratedOptOuts"][..],
+                ),
+                (&mut region.sms.sender_ids, "RequestSenderIdRequest", &[][..]),
+                (&mut region.sms.phone_numbers, "RequestPhoneNumberRequest", &["Label", "Status", "PhoneNumber"][..]),
+                (&mut region.sms.pools, "CreatePoolRequest", &["Members"][..]),
+                (&mut region.sms.configuration_sets, "CreateConfigurationSetRequest", &["EventDestinations"][..]),
+            ] {
+                for item in items.iter_mut() {
+                    keep(sms, item, shape, estate_only);
+                }
+            }
+            for set in &mut region.sms.configuration_sets {
+                for destination in set["EventDestinations"].as_array_mut().into_iter().flatten() {
+                    keep(sms, destination, "CreateEventDestinationRequest", &[]);
+                    if let Some(object) = destination.as_object_mut() {
+                        object.remove("ConfigurationSetName");
+                    }
+                }
+            }
+            for project in &mut region.projects {
+                if let Some(settings) = &mut project.settings {
+                    keep(pinpoint, settings, "WriteApplicationSettingsRequest", &[]);
+                }
+                for (platform, request) in project.channels.iter_mut() {
+                    if let Some((_, shape)) = channels::update_operation(platform) {
+                        keep(pinpoint, request, shape, &[]);
+                    }
+                }
+                for (items, shape) in [
+                    (&mut project.segments, "WriteSegmentRequest"),
+                    (&mut project.campaigns, "WriteCampaignRequest"),
+                    (&mut project.journeys, "WriteJourneyRequest"),
+                ] {
+                    for item in items.iter_mut() {
+                        match item.get_mut("Versions").and_then(Value::as_array_mut) {
+                            Some(versions) => versions.iter_mut().for_each(|v| keep(pinpoint, v, shape, &[])),
+                            None => keep(pinpoint, item, shape, &["ImportDefinition"]),
+                        }
+                    }
+                }
+                if let Some(stream) = &mut project.event_stream {
+                    keep(pinpoint, stream, "WriteEventStream", &[]);
+                }
+            }
         }
     }
 }
@@ -465,7 +544,7 @@ fn check_sms(sms: &crate::estate::SmsEstate, base: &str, problems: &mut Vec<Stri
     let lists: [(&str, &str, &[&str], &Vec<Value>); 5] = [
         ("opt_out_lists", "CreateOptOutListRequest", &["OptedOutNumbers", "GeneratedOptOuts"], &sms.opt_out_lists),
         ("sender_ids", "RequestSenderIdRequest", &[], &sms.sender_ids),
-        ("phone_numbers", "RequestPhoneNumberRequest", &["Label", "Status"], &sms.phone_numbers),
+        ("phone_numbers", "RequestPhoneNumberRequest", &["Label", "Status", "PhoneNumber"], &sms.phone_numbers),
         ("pools", "CreatePoolRequest", &["Members"], &sms.pools),
         ("configuration_sets", "CreateConfigurationSetRequest", &["EventDestinations"], &sms.configuration_sets),
     ];
@@ -533,14 +612,22 @@ fn seed_sms(
     let mut numbers = Map::new();
     for (i, phone) in estate.phone_numbers.iter().enumerate() {
         let path = format!("{base}.sms.phone_numbers[{i}]");
-        let created = run(sms, "RequestPhoneNumber", without(phone, &["Label", "Status"]), &path)?;
+        let created = run(sms, "RequestPhoneNumber", without(phone, &["Label", "Status", "PhoneNumber"]), &path)?;
         let id = created["PhoneNumberId"].as_str().unwrap_or_default().to_owned();
         if phone["Status"] == "ACTIVE" {
             sms.activate(&scope.account_id, &scope.region, &id);
         }
+        // A rehearsal keeps the customer's own numbers.
+        let mut e164 = created["PhoneNumber"].clone();
+        if let Some(number) = phone["PhoneNumber"].as_str()
+            && let Some(record) = sms.region(&scope.account_id, &scope.region).phone_numbers.get_mut(&id)
+        {
+            record["PhoneNumber"] = json!(number);
+            e164 = json!(number);
+        }
         if let Some(label) = phone["Label"].as_str() {
             phones.insert(label.to_owned(), json!(id));
-            numbers.insert(format!("phone:{label}"), created["PhoneNumber"].clone());
+            numbers.insert(format!("phone:{label}"), e164);
         }
     }
     let phone_ref = |value: &Value, path: &str| -> Result<Value, SeedError> {

@@ -17,7 +17,10 @@ const LAYERS: &[(&str, &[&str])] = &[
         &["diff", "templates", "target"],
     ),
     ("the scan, with audience profiling", &["scan"]),
-    ("the offline dump (a source the scan reads)", &["dump"]),
+    (
+        "the offline dump (a source the scan reads) and the rehearsal estate (a scan written back as one)",
+        &["dump", "rehearsal"],
+    ),
     ("assessment: clients, attribution, findings", &["assess"]),
     ("the endpoint → profile mapping", &["profile"]),
     ("translation of templates, segments, campaigns and journeys", &["translate"]),
