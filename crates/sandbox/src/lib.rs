@@ -2,14 +2,16 @@
 //! unmodified official SDKs (Rust aws-sdk-*, Python boto3) accept every response.
 //!
 //! One loopback server verifies SigV4 signatures, routes by the credential scope's service, applies
-//! quotas and seeded faults, and logs every call. Served so far: STS (GetCallerIdentity, AssumeRole) and
-//! Pinpoint's apps, settings, channels, segments, campaigns, journeys, templates, recommenders, event
-//! streams and tags. S3, SES v2 identities and SMS-voice v2 come next (see ARCHITECTURE.md).
+//! quotas and seeded faults, and logs every call. The source side: STS, Pinpoint (all 122 operations, or
+//! retired as after 2026-10-30), S3. The target side: SES v2 with tenants, SMS-voice v2, Connect, Customer
+//! Profiles, Outbound Campaigns v2 and Q in Connect (see ARCHITECTURE.md).
 //!
 //! - [`estate`]: estate files (what the sandbox serves).
 //! - [`server`]: the HTTP server and request pipeline.
 //! - [`state`]: the simulated world, snapshots and the call log.
 //! - [`control`]: the control API under `/_sandbox/`.
+//! - [`clock`]: the sandbox clock the control API moves forward.
+//! - [`target`]: the target side seeded from estate files, and its snapshot.
 //! - [`limits`]: quotas and injected faults.
 //! - [`model`]: botocore service models as routing table, input parser and output checker.
 //! - [`seed`]: from estate files to state.

@@ -57,6 +57,13 @@ fn rate(service: &str, operation: &str) -> Option<(String, f64, f64)> {
         },
         // Amazon Connect: one bucket per account and Region shared by every operation, 2/s with a burst of 5.
         crate::services::connect::SIGNING_NAME => Some(("*".to_owned(), 2.0, 5.0)),
+        // Customer Profiles: ~100/s for profile and object reads and writes. Second-hand and unverified
+        // (reference §3): what a migration should plan for until a customer's own quota says otherwise.
+        crate::services::profiles::SIGNING_NAME => match operation {
+            "PutProfileObject" | "BatchPutProfileObject" | "CreateProfile" | "UpdateProfile" | "SearchProfiles"
+            | "DeleteProfile" => own(100.0),
+            _ => None,
+        },
         _ => None,
     }
 }
