@@ -73,6 +73,12 @@ def test_ses_tenants_templates_and_suppression(client, minimal):
         ses.test_render_email_template(TemplateName="welcome", TemplateData="{}")
     assert code(missing) == "BadRequestException"
     ses.get_email_template(TemplateName="welcome")
+    ses.create_configuration_set(ConfigurationSetName="acme")
+    ses.put_configuration_set_tracking_options(ConfigurationSetName="acme", CustomRedirectDomain="click.acme.example")
+    ses.put_configuration_set_reputation_options(ConfigurationSetName="acme", ReputationMetricsEnabled=True)
+    got = ses.get_configuration_set(ConfigurationSetName="acme")
+    assert got["TrackingOptions"]["CustomRedirectDomain"] == "click.acme.example"
+    assert got["ReputationOptions"]["ReputationMetricsEnabled"] is True
     ses.list_email_templates()
 
     ses.put_tenant_suppression_attributes(TenantName="acme", SuppressionScope="TENANT")
@@ -123,6 +129,21 @@ def test_sms_pools_keywords_defaults_and_opt_outs(client, minimal):
     sms.delete_opted_out_number(OptOutListName="acme", OptedOutNumber="+12065550100")
     limits = {l["Name"]: l for l in sms.describe_account_limits()["AccountLimits"]}
     assert limits["POOLS"]["Used"] == 1
+
+    # Pinshift tags what it adopts; event destinations change but never change type.
+    arn = sms.describe_opt_out_lists(OptOutListNames=["acme"])["OptOutLists"][0]["OptOutListArn"]
+    sms.tag_resource(ResourceArn=arn, Tags=[{"Key": "pinshift:client", "Value": "acme"}])
+    assert sms.list_tags_for_resource(ResourceArn=arn)["Tags"] == [{"Key": "pinshift:client", "Value": "acme"}]
+    sms.create_event_destination(ConfigurationSetName="acme", EventDestinationName="to-sns", MatchingEventTypes=["ALL"],
+                                 SnsDestination={"TopicArn": "arn:aws:sns:us-east-1:222222222222:acme"})
+    updated = sms.update_event_destination(ConfigurationSetName="acme", EventDestinationName="to-sns", Enabled=False)
+    assert updated["EventDestination"]["Enabled"] is False
+    with pytest.raises(botocore.exceptions.ClientError) as retyped:
+        sms.update_event_destination(ConfigurationSetName="acme", EventDestinationName="to-sns",
+                                     CloudWatchLogsDestination={"IamRoleArn": "arn:aws:iam::222222222222:role/r",
+                                                                "LogGroupArn": "arn:aws:logs:us-east-1:222222222222:log-group:g"})
+    assert code(retyped) == "ValidationException"
+    sms.delete_event_destination(ConfigurationSetName="acme", EventDestinationName="to-sns")
 
 
 def test_connect_profiles_campaigns_and_templates(client, minimal):

@@ -9,7 +9,9 @@
 
 use std::time::Instant;
 
-use aws_sdk_customerprofiles::types::{BatchPutProfileObjectRequestItem, ObjectTypeField, ObjectTypeKey, StandardIdentifier};
+use aws_sdk_customerprofiles::types::{
+    BatchPutProfileObjectRequestItem, ObjectTypeField, ObjectTypeKey, StandardIdentifier,
+};
 use aws_sdk_sesv2::types::SuppressionListReason;
 use futures_util::stream::{self, StreamExt};
 use pinshift_sandbox::{Estate, RunningSandbox};
@@ -26,8 +28,16 @@ async fn profiles_run(sandbox: &RunningSandbox, domain: &str, objects: usize, co
         .allow_profile_creation(true)
         .fields("email", ObjectTypeField::builder().source("_source.email").target("_profile.EmailAddress").build())
         .fields("id", ObjectTypeField::builder().source("_source.id").target("Endpoint.id").build())
-        .keys("_email", vec![ObjectTypeKey::builder().standard_identifiers(StandardIdentifier::Profile).field_names("email").build()])
-        .keys("endpoint", vec![ObjectTypeKey::builder().standard_identifiers(StandardIdentifier::Unique).field_names("id").build()])
+        .keys(
+            "_email",
+            vec![
+                ObjectTypeKey::builder().standard_identifiers(StandardIdentifier::Profile).field_names("email").build(),
+            ],
+        )
+        .keys(
+            "endpoint",
+            vec![ObjectTypeKey::builder().standard_identifiers(StandardIdentifier::Unique).field_names("id").build()],
+        )
         .send()
         .await
         .unwrap();
@@ -39,7 +49,9 @@ async fn profiles_run(sandbox: &RunningSandbox, domain: &str, objects: usize, co
                 let mut call = profiles.batch_put_profile_object().domain_name(domain).object_type_name("Endpoint");
                 for n in first..(first + 10).min(objects) {
                     let object = format!(r#"{{"id":"e{n}","email":"user{n}@example.com"}}"#);
-                    call = call.items(BatchPutProfileObjectRequestItem::builder().id(format!("{n}")).object(object).build().unwrap());
+                    call = call.items(
+                        BatchPutProfileObjectRequestItem::builder().id(format!("{n}")).object(object).build().unwrap(),
+                    );
                 }
                 match call.send().await {
                     Ok(out) => out.failed().len() as u64,

@@ -42,17 +42,13 @@ fn rate(service: &str, operation: &str) -> Option<(String, f64, f64)> {
             "GetEmailTemplate" => own(50.0),
             _ => None,
         },
-        // End User Messaging SMS v2: 1 request per second for the control plane's writes,
-        // DeleteOptedOutNumber 10 (reference §3). Describe* is not throttled here: the published 1/s
-        // would make every scan crawl, and no scan has met it on AWS.
+        // End User Messaging SMS v2: 1 request per second for Create*, Associate* and Set*, 10 for
+        // DeleteOptedOutNumber (reference §3; the other writes' rates are not published). Describe* is
+        // published at 1/s too but not throttled here: it would make every scan crawl, and no scan has met
+        // it on AWS.
         crate::services::smsv2::SIGNING_NAME => match operation {
             "DeleteOptedOutNumber" => own(10.0),
-            op if ["Create", "Associate", "Disassociate", "Set", "Request", "Update", "Delete", "Put"]
-                .iter()
-                .any(|p| op.starts_with(p)) =>
-            {
-                own(1.0)
-            }
+            op if ["Create", "Associate", "Set"].iter().any(|p| op.starts_with(p)) => own(1.0),
             _ => None,
         },
         // Amazon Connect: one bucket per account and Region shared by every operation, 2/s with a burst of 5.
@@ -60,7 +56,11 @@ fn rate(service: &str, operation: &str) -> Option<(String, f64, f64)> {
         // Customer Profiles: ~100/s for profile and object reads and writes. Second-hand and unverified
         // (reference §3): what a migration should plan for until a customer's own quota says otherwise.
         crate::services::profiles::SIGNING_NAME => match operation {
-            "PutProfileObject" | "BatchPutProfileObject" | "CreateProfile" | "UpdateProfile" | "SearchProfiles"
+            "PutProfileObject"
+            | "BatchPutProfileObject"
+            | "CreateProfile"
+            | "UpdateProfile"
+            | "SearchProfiles"
             | "DeleteProfile" => own(100.0),
             _ => None,
         },

@@ -109,6 +109,8 @@ pub struct RegionState {
     pub registrations: BTreeMap<String, Value>,
     /// (origination identity id, keyword) → KeywordInformation.
     pub keywords: BTreeMap<(String, String), Value>,
+    /// Tags by resource ARN (TagResource, and the Tags a create named).
+    pub tags: BTreeMap<String, Vec<Value>>,
     /// (opt-out list, number) → when DeleteOptedOutNumber last removed it (epoch seconds).
     opt_out_deletions: HashMap<(String, String), f64>,
     /// (operation, ClientToken) → the first answer.
@@ -190,6 +192,16 @@ impl SmsState {
             return Ok(previous.clone());
         }
         let result = region.run(place, &call.operation, &call.input)?;
+        // What a create tagged, kept by ARN for ListTagsForResource.
+        if call.operation.starts_with("Create") || call.operation.starts_with("Request") {
+            let arn = ["PoolArn", "OptOutListArn", "ConfigurationSetArn", "PhoneNumberArn", "SenderIdArn"]
+                .iter()
+                .find_map(|k| result[*k].as_str())
+                .map(str::to_owned);
+            if let (Some(arn), Some(tags)) = (arn, call.input["Tags"].as_array()) {
+                region.tags.insert(arn, tags.clone());
+            }
+        }
         if let Some(key) = token {
             region.idempotency.insert(key, result.clone());
         }
@@ -691,6 +703,71 @@ impl RegionState {
                 let list = self.opt_out_lists.remove(&name).ok_or_else(|| not_found("OptOutList", &name))?;
                 self.opted_out.remove(&name);
                 Ok(model().project(list, "DeleteOptOutListResult"))
+            }
+            "TagResource" | "UntagResource" | "ListTagsForResource" => {
+                let arn = text("ResourceArn");
+                let known = self.pools.values().any(|v| v["PoolArn"] == arn.as_str())
+                    || self.opt_out_lists.values().any(|v| v["OptOutListArn"] == arn.as_str())
+                    || self.configuration_sets.values().any(|v| v["ConfigurationSetArn"] == arn.as_str())
+                    || self.phone_numbers.values().any(|v| v["PhoneNumberArn"] == arn.as_str())
+                    || self.sender_ids.values().any(|v| v["SenderIdArn"] == arn.as_str());
+                if !known {
+                    return Err(not_found("Resource", &arn));
+                }
+                let tags = self.tags.entry(arn.clone()).or_default();
+                match op {
+                    "TagResource" => {
+                        for tag in input["Tags"].as_array().into_iter().flatten() {
+                            tags.retain(|t| t["Key"] != tag["Key"]);
+                            tags.push(tag.clone());
+                        }
+                        Ok(json!({}))
+                    }
+                    "UntagResource" => {
+                        let keys: Vec<&Value> = input["TagKeys"].as_array().into_iter().flatten().collect();
+                        tags.retain(|t| !keys.contains(&&t["Key"]));
+                        Ok(json!({}))
+                    }
+                    _ => Ok(json!({ "ResourceArn": arn, "Tags": tags })),
+                }
+            }
+            op @ ("UpdateEventDestination" | "DeleteEventDestination") => {
+                let name = text("ConfigurationSetName");
+                let destination_name = text("EventDestinationName");
+                let set = self.configuration_sets.get_mut(&name).ok_or_else(|| not_found("ConfigurationSet", &name))?;
+                let list = set["EventDestinations"]
+                    .as_array_mut()
+                    .ok_or_else(|| not_found("EventDestination", &destination_name))?;
+                let at = list
+                    .iter()
+                    .position(|d| d["EventDestinationName"] == destination_name.as_str())
+                    .ok_or_else(|| not_found("EventDestination", &destination_name))?;
+                let destination = if op == "DeleteEventDestination" {
+                    list.remove(at)
+                } else {
+                    let kinds = ["CloudWatchLogsDestination", "KinesisFirehoseDestination", "SnsDestination"];
+                    let current = kinds.iter().find(|k| list[at].get(**k).is_some());
+                    if let Some(asked) = kinds.iter().find(|k| input.get(**k).is_some())
+                        && current != Some(asked)
+                    {
+                        return Err(validation("UpdateEventDestination cannot change the destination's type"));
+                    }
+                    for key in [
+                        "Enabled",
+                        "MatchingEventTypes",
+                        "CloudWatchLogsDestination",
+                        "KinesisFirehoseDestination",
+                        "SnsDestination",
+                    ] {
+                        if let Some(value) = input.get(key) {
+                            list[at][key] = value.clone();
+                        }
+                    }
+                    list[at].clone()
+                };
+                Ok(
+                    json!({ "ConfigurationSetName": name, "ConfigurationSetArn": set["ConfigurationSetArn"], "EventDestination": destination }),
+                )
             }
             "DescribeRegistrations" => {
                 let wanted = ids(input, "RegistrationIds");

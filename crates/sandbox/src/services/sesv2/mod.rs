@@ -247,6 +247,30 @@ impl SesState {
                 region.configuration_sets.insert(name, (Value::Object(settings), BTreeMap::new()));
                 Ok(json!({}))
             }
+            // The per-option setters and UpdateConfigurationSet: each replaces one options member.
+            op if (op.starts_with("PutConfigurationSet")
+                && op.ends_with("Options")
+                && op != "PutConfigurationSetSuppressionOptions")
+                || op == "UpdateConfigurationSet" =>
+            {
+                let name = text("ConfigurationSetName");
+                let (settings, _) = region
+                    .configuration_sets
+                    .get_mut(&name)
+                    .ok_or_else(|| not_found(format!("Configuration set <{name}> does not exist.")))?;
+                let member = if op == "UpdateConfigurationSet" {
+                    "MessageSecurityOptions".to_owned()
+                } else {
+                    op.trim_start_matches("PutConfigurationSet").to_owned()
+                };
+                let mut options: Map<String, Value> = input.as_object().cloned().unwrap_or_default();
+                options.remove("ConfigurationSetName");
+                settings[member.as_str()] = match op {
+                    "UpdateConfigurationSet" => input["MessageSecurityOptions"].clone(),
+                    _ => Value::Object(options),
+                };
+                Ok(json!({}))
+            }
             "GetConfigurationSet" => {
                 let name = text("ConfigurationSetName");
                 region
