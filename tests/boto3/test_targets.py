@@ -90,6 +90,16 @@ def test_ses_tenants_templates_and_suppression(client, minimal):
     ses.create_contact(ContactListName="news", EmailAddress="ann@example.com",
                        TopicPreferences=[{"TopicName": "deals", "SubscriptionStatus": "OPT_IN"}])
     assert ses.list_contacts(ContactListName="news")["Contacts"][0]["EmailAddress"] == "ann@example.com"
+    # The bulk path lands in the account's list (it has no TenantName).
+    s3 = client("s3")
+    s3.create_bucket(Bucket="acme-suppression")
+    s3.put_object(Bucket="acme-suppression", Key="list.csv", Body=b"EMAIL,REASON\nold@acme.example,BOUNCE\nbad-row,BOUNCE\n")
+    job = ses.create_import_job(ImportDataSource={"S3Url": "s3://acme-suppression/list.csv", "DataFormat": "CSV"},
+                                ImportDestination={"SuppressionListDestination": {"SuppressionListImportAction": "PUT"}})
+    done = ses.get_import_job(JobId=job["JobId"])
+    assert (done["JobStatus"], done["ProcessedRecordsCount"], done["FailedRecordsCount"]) == ("COMPLETED", 1, 1)
+    assert ses.get_suppressed_destination(EmailAddress="old@acme.example")["SuppressedDestination"]["Reason"] == "BOUNCE"
+    assert ses.list_import_jobs(ImportDestinationType="SUPPRESSION_LIST")["ImportJobs"][0]["JobId"] == job["JobId"]
     sent = ses.send_email(FromEmailAddress="news@acme.example", TenantName="acme",
                           Destination={"ToAddresses": ["bounce@simulator.amazonses.com"]},
                           Content={"Simple": {"Subject": {"Data": "s"}, "Body": {"Text": {"Data": "b"}}}})
@@ -187,6 +197,11 @@ def test_connect_profiles_campaigns_and_templates(client, minimal):
     assert profiles.search_profiles(DomainName="acme", KeyName="_email", Values=["ann@example.com"])["Items"]
     assert profiles.get_domain(DomainName="acme")["Stats"]["ProfileCount"] == 1
     profiles.put_integration(DomainName="acme", Uri=instance["Arn"])
+    trigger = profiles.create_event_trigger(DomainName="acme", EventTriggerName="signed-up", ObjectTypeName="Contact",
+                                            EventTriggerConditions=[{"LogicalOperator": "ANY", "EventTriggerDimensions": [
+                                                {"ObjectAttributes": [{"FieldName": "email", "ComparisonOperator": "CONTAINS", "Values": ["@"]}]}]}])
+    assert trigger["EventTriggerName"] == "signed-up"
+    assert profiles.list_event_triggers(DomainName="acme")["Items"][0]["ObjectTypeName"] == "Contact"
     profiles.list_integrations(DomainName="acme")
     segment = profiles.create_segment_definition(DomainName="acme", SegmentDefinitionName="all", DisplayName="All",
                                                  SegmentGroups={"Include": "ALL", "Groups": []})

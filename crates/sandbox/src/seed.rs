@@ -264,7 +264,7 @@ pub fn seed(world: &mut World, now: &str) -> Result<(), EstateError> {
                     },
                 );
             }
-            seed_ses(ses, &scope, region, &base)
+            seed_ses(ses, s3, &scope, region, &base)
                 .and_then(|()| seed_sms(sms, &scope, region, &base))
                 .and_then(|phones| seed_region(pinpoint, &scope, region, phones, &base))
                 .map_err(|(path, message)| EstateError::Invalid {
@@ -282,10 +282,16 @@ pub fn seed(world: &mut World, now: &str) -> Result<(), EstateError> {
     })
 }
 
-fn seed_ses(ses: &mut SesState, scope: &Scope, region: &RegionEstate, base: &str) -> Result<(), SeedError> {
+fn seed_ses(
+    ses: &mut SesState,
+    s3: &crate::services::s3::S3State,
+    scope: &Scope,
+    region: &RegionEstate,
+    base: &str,
+) -> Result<(), SeedError> {
     let run = |ses: &mut SesState, operation: &str, input: Value, path: &str| -> Result<Value, SeedError> {
         let call = Call { operation: operation.to_owned(), input, status: StatusCode::OK };
-        ses.handle(&scope.account_id, &scope.region, jiff::Timestamp::now().as_millisecond() as f64 / 1000.0, &call)
+        ses.handle(&scope.account_id, &scope.region, jiff::Timestamp::now().as_millisecond() as f64 / 1000.0, &call, s3)
             .map_err(|e| (path.to_owned(), format!("{}: {}", e.code, e.message)))
     };
     for (i, set) in region.configuration_sets.iter().enumerate() {

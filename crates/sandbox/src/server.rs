@@ -185,7 +185,9 @@ async fn dispatch(AxumState(state): AxumState<Arc<State>>, request: Request) -> 
             Prepared::Ses(call) => {
                 let payload = paged(&mut || {
                     let epoch = crate::clock::epoch(state.clock.now());
-                    state.world().ses.handle(&principal.account_id, &authorization.region, epoch, &call)
+                    let mut world = state.world();
+                    let crate::state::World { ses, s3, .. } = &mut *world;
+                    ses.handle(&principal.account_id, &authorization.region, epoch, &call, s3)
                 })?;
                 checked(sesv2::model(), &call.operation, &payload)?;
                 Ok(json_response(call.status, &payload, &request_id))

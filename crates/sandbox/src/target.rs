@@ -93,9 +93,8 @@ pub fn seed(world: &mut World, now: Timestamp) -> Result<(), (String, String)> {
             };
             let ses = |world: &mut World, operation: &str, input: Value, path: &str| {
                 let call = Call { operation: operation.to_owned(), input, status: StatusCode::OK };
-                world
-                    .ses
-                    .handle(&account.account_id, &region.region, crate::clock::epoch(now), &call)
+                let World { ses, s3, .. } = world;
+                ses.handle(&account.account_id, &region.region, crate::clock::epoch(now), &call, s3)
                     .map_err(|e| (path.to_owned(), format!("{}: {}", e.code, e.message)))
             };
             for (i, template) in region.email_templates.iter().enumerate() {

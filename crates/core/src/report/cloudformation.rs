@@ -259,7 +259,12 @@ fn add_sms(stack: &mut Stack, place: &Place) {
     }
     for pool in place.of(TargetKind::SmsPool).filter(|r| creatable(r)) {
         let reference = json!(crate::target::placeholder(TargetKind::SmsPool, &pool.name));
-        let members = place.with(TargetKind::SmsPoolIdentity, "PoolId", &reference);
+        // Members that wait for a person (a number still in another pool) stay out of the stack: its notes say so.
+        let members: Vec<_> = place
+            .with(TargetKind::SmsPoolIdentity, "PoolId", &reference)
+            .into_iter()
+            .filter(|m| creatable(m))
+            .collect();
         let keywords = place.with(TargetKind::SmsKeyword, "OriginationIdentity", &reference);
         let settings = place.with(TargetKind::SmsPoolSettings, "PoolId", &reference);
         let mut identities = vec![pool.spec["OriginationIdentity"].clone()];

@@ -10,7 +10,10 @@ use pinshift_sandbox::{Estate, RunningSandbox};
 use crate::control::control;
 use crate::start;
 
+/// A client with the sandbox's quotas off: these tests are about behaviour, and End User Messaging's
+/// creates run at 1/s (`rates_are_per_operation_as_aws_publishes_them` checks that).
 async fn client(sandbox: &RunningSandbox, key: &str, secret: &str) -> Client {
+    sandbox.state.quotas.set_enabled(false);
     Client::new(&sandbox.sdk_config(key, secret).await)
 }
 
@@ -171,5 +174,25 @@ async fn pools_sender_ids_configuration_sets_and_release() {
     assert_eq!(released.status(), Some(&NumberStatus::Deleted));
     let missing = sms.release_phone_number().phone_number_id(&number_id).send().await.expect_err("already released");
     assert_eq!(missing.code(), Some("ResourceNotFoundException"));
+    sandbox.stop().await;
+}
+
+#[tokio::test]
+async fn rates_are_per_operation_as_aws_publishes_them() {
+    let sandbox = start().await;
+    let sms = Client::from_conf(
+        aws_sdk_pinpointsmsvoicev2::config::Builder::from(
+            &sandbox.sdk_config("AKIASANDBOXCLIENTA01", "sandbox/client-a/secret/key/00000000001").await,
+        )
+        .retry_config(aws_sdk_pinpointsmsvoicev2::config::retry::RetryConfig::disabled())
+        .build(),
+    );
+    sms.create_opt_out_list().opt_out_list_name("a").send().await.expect("first create");
+    let second = sms.create_opt_out_list().opt_out_list_name("b").send().await.expect_err("1/s");
+    assert_eq!(second.code(), Some("ThrottlingException"));
+    for _ in 0..5 {
+        sms.describe_opt_out_lists().send().await.expect("reads are not throttled here");
+    }
+    sms.put_opted_out_number().opt_out_list_name("a").opted_out_number("+12065550100").send().await.expect("put");
     sandbox.stop().await;
 }

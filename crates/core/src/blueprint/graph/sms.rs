@@ -7,8 +7,8 @@ use serde_json::{Value, json};
 
 use super::{Builder, Node, object, reference};
 use crate::blueprint::tenancy::{ClientTenancy, EventTarget, SmsTenancy};
-use crate::estate::ResourceKind;
 use crate::estate::path::text;
+use crate::estate::{ResourceKind, ResourceRecord};
 use crate::target::TargetKind;
 
 /// What SMS configuration sets Pinshift creates send to their event destination.
@@ -64,8 +64,21 @@ pub(super) fn add(b: &mut Builder, tenancy: &ClientTenancy, sms: &SmsTenancy) {
             }
         }
         identities.dedup_by(|a, b| a.0 == b.0);
+        // A number sits in one pool only: the pool is created with an identity that is free (a sender ID,
+        // or a number in no pool), so only moving the others waits for a person.
+        let in_pool = |r: &ResourceRecord| !text(&r.raw["PoolId"]).is_empty();
+        identities.sort_by_key(|(_, _, r)| in_pool(r));
+        let moves = |r: &ResourceRecord| {
+            in_pool(r).then(|| {
+                format!(
+                    "{} is in pool {} today: a number is in one pool only, so it leaves that pool first",
+                    text(&r.raw["PhoneNumber"]),
+                    text(&r.raw["PoolId"])
+                )
+            })
+        };
         let Some(((first, first_country, first_record), rest)) = identities.split_first() else { continue };
-        let mut create = Node::new(
+        let create = Node::new(
             TargetKind::SmsPool,
             &pool.name,
             object(&[
@@ -75,14 +88,8 @@ pub(super) fn add(b: &mut Builder, tenancy: &ClientTenancy, sms: &SmsTenancy) {
                 ("DeletionProtectionEnabled", json!(true)),
             ]),
         )
-        .from(Some(first_record));
-        let in_pool = text(&first_record.raw["PoolId"]);
-        if !in_pool.is_empty() {
-            create = create.gate(Some(format!(
-                "{} is in pool {in_pool} today: a number is in one pool only, so it leaves that pool first",
-                text(&first_record.raw["PhoneNumber"])
-            )));
-        }
+        .from(Some(first_record))
+        .gate(moves(first_record));
         b.add(place, create);
         for (arn, country, record) in rest {
             b.add(
@@ -96,7 +103,8 @@ pub(super) fn add(b: &mut Builder, tenancy: &ClientTenancy, sms: &SmsTenancy) {
                         ("IsoCountryCode", json!(country)),
                     ]),
                 )
-                .from(Some(record)),
+                .from(Some(record))
+                .gate(moves(record)),
             );
         }
         b.add(

@@ -76,6 +76,7 @@ pub struct Domain {
     /// (segment definition, snapshot id) → the GetSegmentSnapshot shape.
     pub snapshots: BTreeMap<(String, String), Value>,
     pub calculated_attributes: BTreeMap<String, Value>,
+    pub event_triggers: BTreeMap<String, Value>,
 }
 
 #[derive(Debug, Clone)]
@@ -509,6 +510,7 @@ fn handle(world: &mut World, ctx: &Ctx<'_>, call: &Call) -> Result<Value, Servic
                 ingest_log: BTreeMap::new(),
                 snapshots: BTreeMap::new(),
                 calculated_attributes: BTreeMap::new(),
+                event_triggers: BTreeMap::new(),
             };
             let arn = domain.arn();
             profiles.domains.insert(key, domain);
@@ -1082,6 +1084,72 @@ fn handle(world: &mut World, ctx: &Ctx<'_>, call: &Call) -> Result<Value, Servic
             page(items, input["MaxResults"].as_u64(), 100, input["NextToken"].as_str(), "Items", "NextToken", || {
                 bad("Invalid NextToken")
             })
+        }
+        "CreateEventTrigger" => {
+            let domain = profiles.domain_mut(ctx, &domain_name)?;
+            let name = text(input, "EventTriggerName");
+            let object_type = text(input, "ObjectTypeName");
+            if !domain.object_types.contains_key(&object_type) {
+                return Err(bad(format!("Object type {object_type} not found in {domain_name}")));
+            }
+            if let Some(segment) = input["SegmentFilter"].as_str()
+                && !domain.segments.contains_key(segment)
+            {
+                return Err(bad(format!("Segment definition {segment} not found in {domain_name}")));
+            }
+            if domain.event_triggers.contains_key(&name) {
+                return Err(bad(format!("Event trigger {name} already exists")));
+            }
+            let mut record: Map<String, Value> = input
+                .as_object()
+                .cloned()
+                .unwrap_or_default()
+                .into_iter()
+                .filter(|(k, _)| !matches!(k.as_str(), "DomainName" | "Tags"))
+                .collect();
+            record.insert("CreatedAt".into(), json!(ctx.epoch()));
+            record.insert("LastUpdatedAt".into(), json!(ctx.epoch()));
+            let arn = format!("{}/event-triggers/{name}", domain.arn());
+            domain.event_triggers.insert(name, Value::Object(record.clone()));
+            tags.set(&arn, input.get("Tags"));
+            record.insert("Tags".into(), tags.get(&arn));
+            Ok(Value::Object(record))
+        }
+        "GetEventTrigger" => {
+            let domain = profiles.domain_mut(ctx, &domain_name)?;
+            let name = text(input, "EventTriggerName");
+            let mut record = domain
+                .event_triggers
+                .get(&name)
+                .cloned()
+                .ok_or_else(|| not_found(format!("Event trigger {name} not found")))?;
+            record["Tags"] = tags.get(&format!("{}/event-triggers/{name}", domain.arn()));
+            Ok(record)
+        }
+        "ListEventTriggers" => {
+            let domain = profiles.domain_mut(ctx, &domain_name)?;
+            let items = domain
+                .event_triggers
+                .values()
+                .map(|t| {
+                    let mut summary = json!({});
+                    for member in ["EventTriggerName", "ObjectTypeName", "Description", "CreatedAt", "LastUpdatedAt"] {
+                        if let Some(v) = t.get(member) {
+                            summary[member] = v.clone();
+                        }
+                    }
+                    summary
+                })
+                .collect();
+            page(items, input["MaxResults"].as_u64(), 10, input["NextToken"].as_str(), "Items", "NextToken", || {
+                bad("Invalid NextToken")
+            })
+        }
+        "DeleteEventTrigger" => {
+            let domain = profiles.domain_mut(ctx, &domain_name)?;
+            let name = text(input, "EventTriggerName");
+            domain.event_triggers.remove(&name).ok_or_else(|| not_found(format!("Event trigger {name} not found")))?;
+            Ok(json!({ "Message": format!("Event trigger {name} was deleted") }))
         }
         "DeleteCalculatedAttributeDefinition" => {
             let domain = profiles.domain_mut(ctx, &domain_name)?;

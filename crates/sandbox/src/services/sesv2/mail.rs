@@ -156,6 +156,143 @@ impl RegionState {
         Ok(Some(tenant.to_owned()))
     }
 
+    /// A bulk import from S3 (CSV with a header, or JSON lines) into the account's suppression list or a
+    /// contact list. It has no TenantName: per-tenant suppression has no bulk path, as on AWS.
+    fn import(
+        &mut self,
+        place: &Where<'_>,
+        input: &Value,
+        s3: &crate::services::s3::S3State,
+    ) -> Result<Value, ServiceError> {
+        let url = input["ImportDataSource"]["S3Url"].as_str().unwrap_or_default();
+        let format = input["ImportDataSource"]["DataFormat"].as_str().unwrap_or("CSV");
+        let destination = &input["ImportDestination"];
+        let id = uuid::Uuid::new_v4().to_string();
+        let mut job = json!({
+            "JobId": id, "ImportDataSource": input["ImportDataSource"], "ImportDestination": destination,
+            "CreatedTimestamp": place.epoch, "JobStatus": "CREATED",
+        });
+        let rest = url.strip_prefix("s3://").ok_or_else(|| bad(format!("S3Url {url:?} is not an s3:// location")))?;
+        let (bucket, key) = rest.split_once('/').unwrap_or((rest, ""));
+        let data = s3.buckets.get(bucket).and_then(|b| b.objects.get(key)).map(|o| o.data.clone());
+        let rows: Result<Vec<serde_json::Map<String, Value>>, String> = match data {
+            None => Err(format!("The object {url} does not exist")),
+            Some(data) if format == "JSON" => String::from_utf8_lossy(&data)
+                .lines()
+                .filter(|l| !l.trim().is_empty())
+                .map(|l| serde_json::from_str::<serde_json::Map<String, Value>>(l).map_err(|e| e.to_string()))
+                .collect(),
+            Some(data) => {
+                let mut reader = csv::Reader::from_reader(data.as_ref());
+                let headers = reader.headers().map(|h| h.clone()).map_err(|e| e.to_string());
+                headers.and_then(|headers| {
+                    reader
+                        .records()
+                        .map(|row| {
+                            row.map(|row| {
+                                headers.iter().zip(row.iter()).map(|(h, v)| (h.to_owned(), json!(v))).collect()
+                            })
+                            .map_err(|e| e.to_string())
+                        })
+                        .collect()
+                })
+            }
+        };
+        let (mut processed, mut failed) = (0u64, 0u64);
+        match rows {
+            Err(message) => {
+                job["JobStatus"] = json!("FAILED");
+                job["FailureInfo"] = json!({ "ErrorMessage": message });
+            }
+            Ok(rows) => {
+                let suppression = destination["SuppressionListDestination"]["SuppressionListImportAction"].as_str();
+                let contacts = destination["ContactListDestination"]["ContactListName"].as_str();
+                for row in rows {
+                    let address = row
+                        .get("EMAIL")
+                        .or_else(|| row.get("emailAddress"))
+                        .or_else(|| row.get("EmailAddress"))
+                        .and_then(Value::as_str)
+                        .unwrap_or_default()
+                        .to_owned();
+                    if !address.contains('@') {
+                        failed += 1;
+                        continue;
+                    }
+                    match (suppression, contacts) {
+                        (Some("DELETE"), _) => {
+                            self.suppressed.remove(&(None, address));
+                        }
+                        (Some(_), _) => {
+                            let reason = row
+                                .get("REASON")
+                                .or_else(|| row.get("reason"))
+                                .and_then(Value::as_str)
+                                .unwrap_or("BOUNCE")
+                                .to_uppercase();
+                            if reason != "BOUNCE" && reason != "COMPLAINT" {
+                                failed += 1;
+                                continue;
+                            }
+                            self.suppressed.insert(
+                                (None, address.clone()),
+                                json!({ "EmailAddress": address, "Reason": reason, "LastUpdateTime": place.epoch }),
+                            );
+                        }
+                        (None, Some(list)) => {
+                            let Some((_, contacts)) = self.contact_lists.get_mut(list) else {
+                                failed += 1;
+                                continue;
+                            };
+                            contacts.entry(address.clone()).or_insert_with(|| json!({ "EmailAddress": address, "TopicPreferences": [], "UnsubscribeAll": false, "LastUpdatedTimestamp": place.epoch, "TopicDefaultPreferences": [] }));
+                        }
+                        (None, None) => failed += 1,
+                    }
+                    processed += 1;
+                }
+                job["JobStatus"] = json!("COMPLETED");
+                job["CompletedTimestamp"] = json!(place.epoch);
+            }
+        }
+        job["ProcessedRecordsCount"] = json!(processed);
+        job["FailedRecordsCount"] = json!(failed);
+        self.import_jobs.insert(id.clone(), job);
+        Ok(json!({ "JobId": id }))
+    }
+
+    pub fn handle_import(
+        &mut self,
+        place: &Where<'_>,
+        call: &Call,
+        s3: &crate::services::s3::S3State,
+    ) -> Option<Result<Value, ServiceError>> {
+        let input = &call.input;
+        Some(match call.operation.as_str() {
+            "CreateImportJob" => self.import(place, input, s3),
+            "GetImportJob" => {
+                let id = input["JobId"].as_str().unwrap_or_default();
+                self.import_jobs.get(id).cloned().ok_or_else(|| not_found(format!("Import job {id} does not exist.")))
+            }
+            "ListImportJobs" => {
+                let kind = input["ImportDestinationType"].as_str();
+                let items = self
+                    .import_jobs
+                    .values()
+                    .filter(|j| match kind {
+                        Some("SUPPRESSION_LIST") => j["ImportDestination"].get("SuppressionListDestination").is_some(),
+                        Some("CONTACT_LIST") => j["ImportDestination"].get("ContactListDestination").is_some(),
+                        _ => true,
+                    })
+                    .map(|j| json!({ "JobId": j["JobId"], "ImportDestination": j["ImportDestination"], "JobStatus": j["JobStatus"],
+                                     "CreatedTimestamp": j["CreatedTimestamp"], "ProcessedRecordsCount": j["ProcessedRecordsCount"],
+                                     "FailedRecordsCount": j["FailedRecordsCount"] }))
+                    .collect();
+                page(items, input, "ImportJobs")
+            }
+            _ => return None,
+        })
+    }
+
     pub fn handle_mail(&mut self, place: &Where<'_>, call: &Call) -> Option<Result<Value, ServiceError>> {
         let input = &call.input;
         let text = |member: &str| input[member].as_str().unwrap_or_default().to_owned();

@@ -58,6 +58,8 @@ pub struct RegionState {
     pub suppressed: BTreeMap<(Option<String>, String), Value>,
     /// Sending events (delivery, bounce, complaint, rendering failure), oldest first.
     pub events: Vec<Value>,
+    /// Bulk import jobs by id (the GetImportJob shape).
+    pub import_jobs: BTreeMap<String, Value>,
 }
 
 /// Where and when an SES call runs.
@@ -155,10 +157,14 @@ impl SesState {
         region_name: &str,
         epoch: f64,
         call: &Call,
+        s3: &crate::services::s3::S3State,
     ) -> Result<Value, ServiceError> {
         let input = &call.input;
         let place = Where { account_id, region: region_name, epoch };
         let region = self.region(account_id, region_name);
+        if let Some(answer) = region.handle_import(&place, call, s3) {
+            return answer;
+        }
         if let Some(answer) = region.handle_tenants(&place, call) {
             return answer;
         }
