@@ -184,7 +184,7 @@ impl RegionState {
                 .collect(),
             Some(data) => {
                 let mut reader = csv::Reader::from_reader(data.as_ref());
-                let headers = reader.headers().map(|h| h.clone()).map_err(|e| e.to_string());
+                let headers = reader.headers().cloned().map_err(|e| e.to_string());
                 headers.and_then(|headers| {
                     reader
                         .records()
