@@ -746,3 +746,40 @@ async fn campaigns_need_their_references_and_start_only_with_a_published_flow() 
     assert_eq!(place["qconnect"]["knowledge_bases"][0]["messageTemplates"][0]["name"], "sms");
     sandbox.stop().await;
 }
+
+#[tokio::test]
+async fn an_email_address_needs_a_verified_domain_integrated_with_the_instance() {
+    let sandbox = start().await;
+    quotas_off(&sandbox).await;
+    let c = clients(&sandbox).await;
+    let ses = aws_sdk_sesv2::Client::new(&sandbox.sdk_config(KEY.0, KEY.1).await);
+    let (instance, _) = active_instance(&sandbox, &c.connect, "acme-cx").await;
+    let address = || c.connect.create_email_address().instance_id(&instance).email_address("news@acme.example").send();
+    let unintegrated = address().await.expect_err("no SES_IDENTITY association");
+    assert_eq!(unintegrated.code(), Some("InvalidRequestException"));
+    ses.create_email_identity().email_identity("acme.example").send().await.expect("identity");
+    c.connect
+        .create_integration_association()
+        .instance_id(&instance)
+        .integration_type(IntegrationType::SesIdentity)
+        .integration_arn("arn:aws:ses:us-east-1:222222222222:identity/acme.example")
+        .send()
+        .await
+        .expect("associate");
+    let unverified = address().await.expect_err("the domain is not verified yet");
+    assert!(unverified.message().unwrap_or_default().contains("not verified"), "{unverified:?}");
+    let path = "/_sandbox/ses/222222222222/us-east-1/identities/acme.example/verify";
+    assert_eq!(control(&sandbox, "POST", path, "").await.0, 204);
+    let created = address().await.expect("email address");
+    let described = c
+        .connect
+        .describe_email_address()
+        .instance_id(&instance)
+        .email_address_id(created.email_address_id().expect("id"))
+        .send()
+        .await
+        .expect("describe");
+    assert_eq!(described.email_address(), Some("news@acme.example"));
+    assert_eq!(address().await.expect_err("twice").code(), Some("DuplicateResourceException"));
+    sandbox.stop().await;
+}

@@ -274,3 +274,52 @@ async fn suppression_is_kept_per_tenant_and_sends_need_the_tenants_resources() {
     assert!(events.contains("Rendering Failure"), "{events}");
     sandbox.stop().await;
 }
+
+#[tokio::test]
+async fn contact_lists_keep_topics_and_refuse_unknown_ones() {
+    use aws_sdk_sesv2::types::{SubscriptionStatus, Topic, TopicPreference};
+    let sandbox = start().await;
+    let ses = ses(&sandbox).await;
+    ses.create_contact_list()
+        .contact_list_name("news")
+        .topics(
+            Topic::builder()
+                .topic_name("deals")
+                .display_name("Deals")
+                .default_subscription_status(SubscriptionStatus::OptOut)
+                .build()
+                .expect("topic"),
+        )
+        .send()
+        .await
+        .expect("list");
+    let preference = |topic: &str| {
+        TopicPreference::builder()
+            .topic_name(topic)
+            .subscription_status(SubscriptionStatus::OptIn)
+            .build()
+            .expect("pref")
+    };
+    ses.create_contact()
+        .contact_list_name("news")
+        .email_address("ann@example.com")
+        .topic_preferences(preference("deals"))
+        .send()
+        .await
+        .expect("contact");
+    let unknown = ses
+        .create_contact()
+        .contact_list_name("news")
+        .email_address("bo@example.com")
+        .topic_preferences(preference("nope"))
+        .send()
+        .await
+        .expect_err("unknown topic");
+    assert_eq!(unknown.code(), Some("BadRequestException"));
+    let contact =
+        ses.get_contact().contact_list_name("news").email_address("ann@example.com").send().await.expect("get");
+    assert_eq!(contact.topic_preferences()[0].subscription_status(), &SubscriptionStatus::OptIn);
+    let second = ses.create_contact_list().contact_list_name("other").send().await.expect_err("one per Region");
+    assert_eq!(second.code(), Some("LimitExceededException"));
+    sandbox.stop().await;
+}
