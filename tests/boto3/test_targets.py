@@ -79,6 +79,14 @@ def test_ses_tenants_templates_and_suppression(client, minimal):
     got = ses.get_configuration_set(ConfigurationSetName="acme")
     assert got["TrackingOptions"]["CustomRedirectDomain"] == "click.acme.example"
     assert got["ReputationOptions"]["ReputationMetricsEnabled"] is True
+    ses.create_configuration_set_event_destination(ConfigurationSetName="acme", EventDestinationName="bus", EventDestination={
+        "Enabled": True, "MatchingEventTypes": ["BOUNCE"], "EventBridgeDestination": {"EventBusArn": "arn:aws:events:us-east-1:222222222222:event-bus/default"}})
+    ses.update_configuration_set_event_destination(ConfigurationSetName="acme", EventDestinationName="bus", EventDestination={
+        "Enabled": False, "MatchingEventTypes": ["BOUNCE", "COMPLAINT"], "EventBridgeDestination": {"EventBusArn": "arn:aws:events:us-east-1:222222222222:event-bus/default"}})
+    destinations = ses.get_configuration_set_event_destinations(ConfigurationSetName="acme")["EventDestinations"]
+    assert destinations[0]["Enabled"] is False and destinations[0]["MatchingEventTypes"] == ["BOUNCE", "COMPLAINT"]
+    ses.delete_configuration_set_event_destination(ConfigurationSetName="acme", EventDestinationName="bus")
+    assert ses.get_configuration_set_event_destinations(ConfigurationSetName="acme")["EventDestinations"] == []
     ses.list_email_templates()
 
     ses.put_tenant_suppression_attributes(TenantName="acme", SuppressionScope="TENANT")
@@ -227,6 +235,22 @@ def test_connect_profiles_campaigns_and_templates(client, minimal):
     with pytest.raises(botocore.exceptions.ClientError) as draft:
         campaigns.start_campaign(id=created["id"])
     assert code(draft) == "InvalidCampaignStateException"
+
+    # What a rollback undoes, in reverse order.
+    campaigns.delete_campaign(id=created["id"])
+    campaigns.delete_connect_instance_integration(connectInstanceId=instance["Id"],
+                                                  integrationIdentifier={"qConnect": {"knowledgeBaseArn": kb["knowledgeBaseArn"]}})
+    campaigns.delete_connect_instance_config(connectInstanceId=instance["Id"])
+    profiles.delete_segment_definition(DomainName="acme", SegmentDefinitionName="all")
+    profiles.delete_domain(DomainName="acme")
+    qconnect.deactivate_message_template(knowledgeBaseId=kb["knowledgeBaseId"], messageTemplateId=template["messageTemplateId"], versionNumber=1)
+    qconnect.delete_message_template(knowledgeBaseId=kb["knowledgeBaseId"], messageTemplateId=template["messageTemplateId"])
+    connect.delete_contact_flow(InstanceId=instance["Id"], ContactFlowId=flow["ContactFlowId"])
+    connect.delete_instance(InstanceId=instance["Id"])
+    qconnect.delete_knowledge_base(knowledgeBaseId=kb["knowledgeBaseId"])
+    snapshot = control(minimal, "GET", "/_sandbox/target")
+    left = snapshot["accounts"].get("222222222222", {}).get("us-east-1", {})
+    assert not left.get("campaigns") and not left.get("connect") and not left.get("profiles") and not left.get("qconnect"), left
 
 
 def test_a_few_calls_through_the_aws_cli(minimal):

@@ -236,6 +236,113 @@ fn handle(world: &mut World, ctx: &Ctx<'_>, call: &Call) -> Result<Value, Servic
             }
             Ok(json!({}))
         }
+        "DeleteConnectInstanceIntegration" => {
+            let identifier = &input["integrationIdentifier"];
+            let kind = identifier
+                .as_object()
+                .and_then(|o| o.keys().next().cloned())
+                .ok_or_else(|| validation("integrationIdentifier needs one member"))?;
+            let config = world
+                .campaigns
+                .instances
+                .get_mut(&instance)
+                .ok_or_else(|| not_found(format!("Instance {instance} is not onboarded")))?;
+            config
+                .integrations
+                .remove(&kind)
+                .ok_or_else(|| not_found(format!("Instance {instance} has no {kind} integration")))?;
+            Ok(json!({}))
+        }
+        "DeleteInstanceOnboardingJob" => {
+            let config = world
+                .campaigns
+                .instances
+                .get(&instance)
+                .ok_or_else(|| not_found(format!("No onboarding job for instance {instance}")))?;
+            if config.onboarded_at <= ctx.now {
+                return Err(error(
+                    409,
+                    "InvalidStateException",
+                    "Only an onboarding job in progress can be deleted; delete the instance config instead",
+                ));
+            }
+            world.campaigns.instances.remove(&instance);
+            Ok(json!({}))
+        }
+        "DeleteConnectInstanceConfig" => {
+            world
+                .campaigns
+                .instances
+                .get(&instance)
+                .ok_or_else(|| not_found(format!("Instance {instance} is not onboarded")))?;
+            let campaigns: Vec<&Campaign> = world
+                .campaigns
+                .campaigns
+                .values()
+                .filter(|c| c.record["connectInstanceId"] == instance.as_str())
+                .collect();
+            match input["campaignDeletionPolicy"].as_str().unwrap_or("RETAIN_ALL") {
+                "DELETE_ALL" => {
+                    let arns: Vec<String> =
+                        campaigns.iter().filter_map(|c| c.record["arn"].as_str().map(str::to_owned)).collect();
+                    world.campaigns.campaigns.retain(|_, c| c.record["connectInstanceId"] != instance.as_str());
+                    for arn in arns {
+                        world.tags.forget(&arn);
+                    }
+                }
+                _ if !campaigns.is_empty() => {
+                    return Err(error(
+                        409,
+                        "InvalidStateException",
+                        format!(
+                            "Instance {instance} still has {} campaign(s); delete them or use DELETE_ALL",
+                            campaigns.len()
+                        ),
+                    ));
+                }
+                _ => {}
+            }
+            world.campaigns.instances.remove(&instance);
+            Ok(json!({}))
+        }
+        op @ ("DeleteCampaignChannelSubtypeConfig"
+        | "DeleteCampaignCommunicationLimits"
+        | "DeleteCampaignCommunicationTime"
+        | "DeleteCampaignEntryLimits") => {
+            let id = text(input, "id");
+            let state = find(world, ctx, &id)?.state;
+            if state == "Running" {
+                return Err(invalid_state(state, format!("{op} is not allowed while the campaign is Running")));
+            }
+            let Some(campaign) = world.campaigns.campaigns.get_mut(&id) else {
+                return Err(not_found(format!("Campaign {id} not found")));
+            };
+            match op {
+                "DeleteCampaignChannelSubtypeConfig" => {
+                    let subtype = match input["channelSubtype"].as_str().unwrap_or_default() {
+                        "TELEPHONY" => "telephony",
+                        "SMS" => "sms",
+                        "EMAIL" => "email",
+                        _ => "whatsApp",
+                    };
+                    if let Some(config) = campaign.record["channelSubtypeConfig"].as_object_mut() {
+                        config.remove(subtype);
+                    }
+                }
+                other => {
+                    let member = match other {
+                        "DeleteCampaignCommunicationLimits" => "communicationLimitsOverride",
+                        "DeleteCampaignCommunicationTime" => "communicationTimeConfig",
+                        _ => "entryLimitsConfig",
+                    };
+                    if let Some(record) = campaign.record.as_object_mut() {
+                        record.remove(member);
+                    }
+                }
+            }
+            campaign.record["lastModifiedTime"] = json!(ctx.iso());
+            Ok(json!({}))
+        }
         "ListConnectInstanceIntegrations" => {
             let config = world
                 .campaigns

@@ -143,6 +143,10 @@ impl SesState {
         found["VerificationStatus"] = json!("SUCCESS");
         found["VerifiedForSendingStatus"] = json!(true);
         found["DkimAttributes"]["Status"] = json!("SUCCESS");
+        // The same DNS publishes the MAIL FROM domain's MX and SPF records.
+        if found["MailFromAttributes"].is_object() {
+            found["MailFromAttributes"]["MailFromDomainStatus"] = json!("SUCCESS");
+        }
         true
     }
 
@@ -315,6 +319,28 @@ impl SesState {
                     destination["MatchingEventTypes"] = json!([]);
                 }
                 destinations.insert(destination_name, destination);
+                Ok(json!({}))
+            }
+            op @ ("UpdateConfigurationSetEventDestination" | "DeleteConfigurationSetEventDestination") => {
+                let name = text("ConfigurationSetName");
+                let destination_name = text("EventDestinationName");
+                let (_, destinations) = region
+                    .configuration_sets
+                    .get_mut(&name)
+                    .ok_or_else(|| not_found(format!("Configuration set <{name}> does not exist.")))?;
+                if !destinations.contains_key(&destination_name) {
+                    return Err(not_found(format!("Event destination {destination_name} does not exist.")));
+                }
+                if op == "DeleteConfigurationSetEventDestination" {
+                    destinations.remove(&destination_name);
+                } else {
+                    let mut destination = input["EventDestination"].clone();
+                    destination["Name"] = json!(destination_name);
+                    if destination.get("MatchingEventTypes").is_none() {
+                        destination["MatchingEventTypes"] = json!([]);
+                    }
+                    destinations.insert(destination_name, destination);
+                }
                 Ok(json!({}))
             }
             "GetConfigurationSetEventDestinations" => {
