@@ -152,6 +152,7 @@ def test_sms_pools_keywords_defaults_and_opt_outs(client, minimal):
     arn = sms.describe_opt_out_lists(OptOutListNames=["acme"])["OptOutLists"][0]["OptOutListArn"]
     sms.tag_resource(ResourceArn=arn, Tags=[{"Key": "pinshift:client", "Value": "acme"}])
     assert sms.list_tags_for_resource(ResourceArn=arn)["Tags"] == [{"Key": "pinshift:client", "Value": "acme"}]
+    assert control(minimal, "GET", "/_sandbox/target")["accounts"]["222222222222"]["us-east-1"]["sms"]["tags"][arn][0]["Value"] == "acme"
     sms.create_event_destination(ConfigurationSetName="acme", EventDestinationName="to-sns", MatchingEventTypes=["ALL"],
                                  SnsDestination={"TopicArn": "arn:aws:sns:us-east-1:222222222222:acme"})
     updated = sms.update_event_destination(ConfigurationSetName="acme", EventDestinationName="to-sns", Enabled=False)

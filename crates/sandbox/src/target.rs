@@ -199,6 +199,7 @@ pub fn snapshot(world: &World, now: Timestamp) -> Value {
                 (name.clone(), list)
             }).collect::<Map<_, _>>(),
             "configuration_sets": sms.configuration_sets,
+            "tags": sms.tags,
         }));
     }
     for instance in world.connect.instances.values() {
