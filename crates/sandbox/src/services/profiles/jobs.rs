@@ -234,7 +234,7 @@ impl Domain {
     }
 
     /// Writes a segment's members to S3 (CSV or JSON lines) and records the snapshot.
-    pub fn snapshot(&mut self, s3: &mut S3State, ctx: &Ctx<'_>, input: &Value) -> Result<Value, super::ServiceError> {
+    pub fn snapshot(&mut self, s3: &mut S3State, input: &Value) -> Result<Value, super::ServiceError> {
         let name = input["SegmentDefinitionName"].as_str().unwrap_or_default().to_owned();
         let definition = self
             .segments
@@ -296,7 +296,6 @@ impl Domain {
             record["Status"] = json!("FAILED");
             record["StatusMessage"] = json!(message);
         }
-        let _ = ctx;
         self.snapshots.insert((name, id.clone()), record);
         Ok(json!({ "SnapshotId": id }))
     }

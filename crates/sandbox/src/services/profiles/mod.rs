@@ -997,7 +997,7 @@ fn handle(world: &mut World, ctx: &Ctx<'_>, call: &Call) -> Result<Value, Servic
                 bad("Invalid NextToken")
             })
         }
-        "CreateSegmentSnapshot" => profiles.domain_mut(ctx, &domain_name)?.snapshot(s3, ctx, input),
+        "CreateSegmentSnapshot" => profiles.domain_mut(ctx, &domain_name)?.snapshot(s3, input),
         "GetSegmentSnapshot" => {
             let domain = profiles.domain_mut(ctx, &domain_name)?;
             let key = (text(input, "SegmentDefinitionName"), text(input, "SnapshotId"));
