@@ -248,6 +248,13 @@ pub fn flow_problems(content: &str) -> Vec<String> {
     problems
 }
 
+/// One page of a Connect list (`MaxResults` / `NextToken`).
+fn list(items: Vec<Value>, input: &Value, default_size: usize, key: &str) -> Result<Value, ServiceError> {
+    page(items, input["MaxResults"].as_u64(), default_size, input["NextToken"].as_str(), key, "NextToken", || {
+        invalid_parameter("Invalid NextToken")
+    })
+}
+
 fn flow_invalid(problems: Vec<String>) -> ServiceError {
     let list: Vec<Value> = problems.iter().map(|p| json!({ "message": p })).collect();
     error(400, "InvalidContactFlowException", problems.join("; ")).with("problems", list)
@@ -316,15 +323,7 @@ fn handle(world: &mut World, ctx: &Ctx<'_>, call: &Call) -> Result<Value, Servic
                     summary
                 })
                 .collect();
-            page(
-                items,
-                input["MaxResults"].as_u64(),
-                10,
-                input["NextToken"].as_str(),
-                "InstanceSummaryList",
-                "NextToken",
-                || invalid_parameter("Invalid NextToken"),
-            )
+            list(items, input, 10, "InstanceSummaryList")
         }
         "DeleteInstance" => {
             let arn = connect.instance_mut(ctx, &instance_id)?.arn().to_owned();
@@ -436,15 +435,7 @@ fn handle(world: &mut World, ctx: &Ctx<'_>, call: &Call) -> Result<Value, Servic
                 .filter(|a| input["IntegrationArn"].as_str().is_none_or(|t| a["IntegrationArn"] == t))
                 .cloned()
                 .collect();
-            page(
-                items,
-                input["MaxResults"].as_u64(),
-                100,
-                input["NextToken"].as_str(),
-                "IntegrationAssociationSummaryList",
-                "NextToken",
-                || invalid_parameter("Invalid NextToken"),
-            )
+            list(items, input, 100, "IntegrationAssociationSummaryList")
         }
         "DeleteIntegrationAssociation" => {
             let instance = connect.instance_mut(ctx, &instance_id)?;
@@ -515,15 +506,7 @@ fn handle(world: &mut World, ctx: &Ctx<'_>, call: &Call) -> Result<Value, Servic
                     })
                 })
                 .collect();
-            page(
-                items,
-                input["MaxResults"].as_u64(),
-                100,
-                input["NextToken"].as_str(),
-                "ContactFlowSummaryList",
-                "NextToken",
-                || invalid_parameter("Invalid NextToken"),
-            )
+            list(items, input, 100, "ContactFlowSummaryList")
         }
         "UpdateContactFlowContent" => {
             // `id:$SAVED` saves a draft (not validated); the bare id publishes (validated).
@@ -597,15 +580,7 @@ fn handle(world: &mut World, ctx: &Ctx<'_>, call: &Call) -> Result<Value, Servic
                             "LastModifiedTime": at, "LastModifiedRegion": ctx.region })
                 })
                 .collect();
-            page(
-                items,
-                input["MaxResults"].as_u64(),
-                100,
-                input["NextToken"].as_str(),
-                "ContactFlowVersionSummaryList",
-                "NextToken",
-                || invalid_parameter("Invalid NextToken"),
-            )
+            list(items, input, 100, "ContactFlowVersionSummaryList")
         }
         "CreateContactFlowAlias" => {
             let instance = connect.instance_mut(ctx, &instance_id)?;
@@ -708,15 +683,7 @@ fn handle(world: &mut World, ctx: &Ctx<'_>, call: &Call) -> Result<Value, Servic
                     summary
                 })
                 .collect();
-            page(
-                items,
-                input["MaxResults"].as_u64(),
-                100,
-                input["NextToken"].as_str(),
-                "ListPhoneNumbersSummaryList",
-                "NextToken",
-                || invalid_parameter("Invalid NextToken"),
-            )
+            list(items, input, 100, "ListPhoneNumbersSummaryList")
         }
         "ReleasePhoneNumber" => {
             let id = text(input, "PhoneNumberId");

@@ -453,6 +453,31 @@ impl Domain {
 
 // --- the API -------------------------------------------------------------------------------------------
 
+/// One page of `Items` (`MaxResults` / `NextToken`).
+fn list(items: Vec<Value>, input: &Value, default_size: usize) -> Result<Value, ServiceError> {
+    page(items, input["MaxResults"].as_u64(), default_size, input["NextToken"].as_str(), "Items", "NextToken", || {
+        bad("Invalid NextToken")
+    })
+}
+
+/// A definition kept as its request says (without `DomainName` and `Tags`), stamped, tagged under `arn`,
+/// and answered with its tags: object types, calculated attributes and event triggers.
+fn store(input: &Value, created: f64, now: f64, arn: &str, tags: &mut super::rest::Tags) -> (Value, Value) {
+    let mut record: Map<String, Value> = input
+        .as_object()
+        .cloned()
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|(k, _)| !matches!(k.as_str(), "DomainName" | "Tags"))
+        .collect();
+    record.insert("CreatedAt".into(), json!(created));
+    record.insert("LastUpdatedAt".into(), json!(now));
+    let stored = Value::Object(record.clone());
+    tags.set(arn, input.get("Tags"));
+    record.insert("Tags".into(), tags.get(arn));
+    (stored, Value::Object(record))
+}
+
 fn handle(world: &mut World, ctx: &Ctx<'_>, call: &Call) -> Result<Value, ServiceError> {
     let World { profiles, tags, connect, s3, .. } = world;
     let input = &call.input;
@@ -563,9 +588,7 @@ fn handle(world: &mut World, ctx: &Ctx<'_>, call: &Call) -> Result<Value, Servic
                             "LastUpdatedAt": d.record["LastUpdatedAt"], "Tags": tags.get(&d.arn()) })
                 })
                 .collect();
-            page(items, input["MaxResults"].as_u64(), 100, input["NextToken"].as_str(), "Items", "NextToken", || {
-                bad("Invalid NextToken")
-            })
+            list(items, input, 100)
         }
         "DeleteDomain" => {
             let arn = profiles.domain_mut(ctx, &domain_name)?.arn();
@@ -599,20 +622,10 @@ fn handle(world: &mut World, ctx: &Ctx<'_>, call: &Call) -> Result<Value, Servic
                 }
             }
             let created = domain.object_types.get(&name).and_then(|t| t["CreatedAt"].as_f64()).unwrap_or(ctx.epoch());
-            let mut record: Map<String, Value> = input
-                .as_object()
-                .cloned()
-                .unwrap_or_default()
-                .into_iter()
-                .filter(|(k, _)| !matches!(k.as_str(), "DomainName" | "Tags"))
-                .collect();
-            record.insert("CreatedAt".into(), json!(created));
-            record.insert("LastUpdatedAt".into(), json!(ctx.epoch()));
             let arn = format!("{}/object-types/{name}", domain.arn());
-            domain.object_types.insert(name, Value::Object(record.clone()));
-            tags.set(&arn, input.get("Tags"));
-            record.insert("Tags".into(), tags.get(&arn));
-            Ok(Value::Object(record))
+            let (stored, answer) = store(input, created, ctx.epoch(), &arn, tags);
+            domain.object_types.insert(name, stored);
+            Ok(answer)
         }
         "GetProfileObjectType" => {
             let domain = profiles.domain_mut(ctx, &domain_name)?;
@@ -635,9 +648,7 @@ fn handle(world: &mut World, ctx: &Ctx<'_>, call: &Call) -> Result<Value, Servic
                                  "CreatedAt": t["CreatedAt"], "LastUpdatedAt": t["LastUpdatedAt"] })
                 })
                 .collect();
-            page(items, input["MaxResults"].as_u64(), 100, input["NextToken"].as_str(), "Items", "NextToken", || {
-                bad("Invalid NextToken")
-            })
+            list(items, input, 100)
         }
         "DeleteProfileObjectType" => {
             let domain = profiles.domain_mut(ctx, &domain_name)?;
@@ -690,9 +701,7 @@ fn handle(world: &mut World, ctx: &Ctx<'_>, call: &Call) -> Result<Value, Servic
                 .filter(|(_, o)| o.object_type == type_name)
                 .map(|(k, o)| json!({ "ObjectTypeName": o.object_type, "ProfileObjectUniqueKey": k, "Object": o.object }))
                 .collect();
-            page(items, input["MaxResults"].as_u64(), 20, input["NextToken"].as_str(), "Items", "NextToken", || {
-                bad("Invalid NextToken")
-            })
+            list(items, input, 20)
         }
         "CreateProfile" => {
             let domain = profiles.domain_mut(ctx, &domain_name)?;
@@ -780,9 +789,7 @@ fn handle(world: &mut World, ctx: &Ctx<'_>, call: &Call) -> Result<Value, Servic
                 })
                 .map(|p| p.record.clone())
                 .collect();
-            page(items, input["MaxResults"].as_u64(), 20, input["NextToken"].as_str(), "Items", "NextToken", || {
-                bad("Invalid NextToken")
-            })
+            list(items, input, 20)
         }
         "PutIntegration" => {
             let uri = text(input, "Uri");
@@ -834,9 +841,7 @@ fn handle(world: &mut World, ctx: &Ctx<'_>, call: &Call) -> Result<Value, Servic
         "ListIntegrations" => {
             let domain = profiles.domain_mut(ctx, &domain_name)?;
             let items = domain.integrations.values().cloned().collect();
-            page(items, input["MaxResults"].as_u64(), 100, input["NextToken"].as_str(), "Items", "NextToken", || {
-                bad("Invalid NextToken")
-            })
+            list(items, input, 100)
         }
         "DeleteIntegration" => {
             let domain = profiles.domain_mut(ctx, &domain_name)?;
@@ -911,9 +916,7 @@ fn handle(world: &mut World, ctx: &Ctx<'_>, call: &Call) -> Result<Value, Servic
                     summary
                 })
                 .collect();
-            page(items, input["MaxResults"].as_u64(), 100, input["NextToken"].as_str(), "Items", "NextToken", || {
-                bad("Invalid NextToken")
-            })
+            list(items, input, 100)
         }
         "DeleteSegmentDefinition" => {
             let domain = profiles.domain_mut(ctx, &domain_name)?;
@@ -993,9 +996,7 @@ fn handle(world: &mut World, ctx: &Ctx<'_>, call: &Call) -> Result<Value, Servic
                 }
                 items.push(job);
             }
-            page(items, input["MaxResults"].as_u64(), 20, input["NextToken"].as_str(), "Items", "NextToken", || {
-                bad("Invalid NextToken")
-            })
+            list(items, input, 20)
         }
         "CreateSegmentSnapshot" => profiles.domain_mut(ctx, &domain_name)?.snapshot(s3, input),
         "GetSegmentSnapshot" => {
@@ -1031,21 +1032,12 @@ fn handle(world: &mut World, ctx: &Ctx<'_>, call: &Call) -> Result<Value, Servic
             if domain.calculated_attributes.contains_key(&name) {
                 return Err(bad(format!("Calculated attribute definition {name} already exists")));
             }
-            let mut record: Map<String, Value> = input
-                .as_object()
-                .cloned()
-                .unwrap_or_default()
-                .into_iter()
-                .filter(|(k, _)| !matches!(k.as_str(), "DomainName" | "Tags"))
-                .collect();
-            record.insert("CreatedAt".into(), json!(ctx.epoch()));
-            record.insert("LastUpdatedAt".into(), json!(ctx.epoch()));
-            record.insert("Status".into(), json!("COMPLETED"));
+            let mut with_status = input.clone();
+            with_status["Status"] = json!("COMPLETED");
             let arn = format!("{}/calculated-attributes/{name}", domain.arn());
-            domain.calculated_attributes.insert(name, Value::Object(record.clone()));
-            tags.set(&arn, input.get("Tags"));
-            record.insert("Tags".into(), tags.get(&arn));
-            Ok(Value::Object(record))
+            let (stored, answer) = store(&with_status, ctx.epoch(), ctx.epoch(), &arn, tags);
+            domain.calculated_attributes.insert(name, stored);
+            Ok(answer)
         }
         "GetCalculatedAttributeDefinition" => {
             let domain = profiles.domain_mut(ctx, &domain_name)?;
@@ -1081,9 +1073,7 @@ fn handle(world: &mut World, ctx: &Ctx<'_>, call: &Call) -> Result<Value, Servic
                     summary
                 })
                 .collect();
-            page(items, input["MaxResults"].as_u64(), 100, input["NextToken"].as_str(), "Items", "NextToken", || {
-                bad("Invalid NextToken")
-            })
+            list(items, input, 100)
         }
         "CreateEventTrigger" => {
             let domain = profiles.domain_mut(ctx, &domain_name)?;
@@ -1100,20 +1090,10 @@ fn handle(world: &mut World, ctx: &Ctx<'_>, call: &Call) -> Result<Value, Servic
             if domain.event_triggers.contains_key(&name) {
                 return Err(bad(format!("Event trigger {name} already exists")));
             }
-            let mut record: Map<String, Value> = input
-                .as_object()
-                .cloned()
-                .unwrap_or_default()
-                .into_iter()
-                .filter(|(k, _)| !matches!(k.as_str(), "DomainName" | "Tags"))
-                .collect();
-            record.insert("CreatedAt".into(), json!(ctx.epoch()));
-            record.insert("LastUpdatedAt".into(), json!(ctx.epoch()));
             let arn = format!("{}/event-triggers/{name}", domain.arn());
-            domain.event_triggers.insert(name, Value::Object(record.clone()));
-            tags.set(&arn, input.get("Tags"));
-            record.insert("Tags".into(), tags.get(&arn));
-            Ok(Value::Object(record))
+            let (stored, answer) = store(input, ctx.epoch(), ctx.epoch(), &arn, tags);
+            domain.event_triggers.insert(name, stored);
+            Ok(answer)
         }
         "GetEventTrigger" => {
             let domain = profiles.domain_mut(ctx, &domain_name)?;
@@ -1141,9 +1121,7 @@ fn handle(world: &mut World, ctx: &Ctx<'_>, call: &Call) -> Result<Value, Servic
                     summary
                 })
                 .collect();
-            page(items, input["MaxResults"].as_u64(), 10, input["NextToken"].as_str(), "Items", "NextToken", || {
-                bad("Invalid NextToken")
-            })
+            list(items, input, 10)
         }
         "DeleteEventTrigger" => {
             let domain = profiles.domain_mut(ctx, &domain_name)?;
