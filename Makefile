@@ -10,10 +10,12 @@ SHELL := bash
 # One target dir for every step, so the app build and the test build share work. CI points it outside
 # the clone (see .ci/run).
 export CARGO_TARGET_DIR ?= $(CURDIR)/target
+# Which client drove which target operation (crates/sandbox/src/coverage.rs), for `make op-coverage`.
+OP_LOG := $(CARGO_TARGET_DIR)/op-log
 DESKTOP_FEATURES := --features custom-protocol
 XVFB := xvfb-run -a -s "-screen 0 1280x800x24"
 
-.PHONY: help demo test setup ui lint test-rust test-boto3 test-ui test-browser test-desktop desktop bindings bench bench-desktop
+.PHONY: help demo test setup ui lint op-log-clean op-coverage test-rust test-boto3 test-ui test-browser test-desktop desktop bindings bench bench-desktop
 
 help:
 	@echo "make demo    set up, then run Pinshift on a local sandbox (desktop app, or the CLI without a display)"
@@ -23,7 +25,7 @@ help:
 demo: setup
 	scripts/demo.sh
 
-test: setup lint test-rust test-boto3 test-ui test-browser test-desktop
+test: setup lint op-log-clean test-rust test-boto3 op-coverage test-ui test-browser test-desktop
 	@echo "All checks and tests passed."
 
 setup:
@@ -44,11 +46,19 @@ lint: ui
 
 # Rust tests need a real Secret Service: a private D-Bus session with a throwaway gnome-keyring.
 test-rust:
-	scripts/with-keychain.sh cargo nextest run --no-fail-fast
+	PINSHIFT_SANDBOX_OP_LOG=$(OP_LOG) scripts/with-keychain.sh cargo nextest run --no-fail-fast
 
 # The sandbox against boto3, the independent second client (a virtualenv outside the clone).
 test-boto3:
-	scripts/test-boto3.sh
+	PINSHIFT_SANDBOX_OP_LOG=$(OP_LOG) scripts/test-boto3.sh
+
+# Every target operation the sandbox implements was answered successfully to both the Rust SDK and boto3
+# in the two suites above.
+op-log-clean:
+	rm -rf $(OP_LOG)
+
+op-coverage:
+	python3 scripts/op-coverage.py $(OP_LOG) --check
 
 test-ui:
 	cd ui && npx vitest run

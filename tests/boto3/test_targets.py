@@ -5,47 +5,14 @@ against botocore's model (see conftest.py); a few calls also go through the AWS 
 import json
 import os
 import subprocess
-import urllib.request
 
 import botocore.exceptions
 import pytest
 
-from conftest import make_client, serve
+from conftest import code, control
 
 FLOW = json.dumps({"Version": "2019-10-30", "StartAction": "a", "Actions": [
     {"Identifier": "a", "Type": "EndFlowExecution", "Parameters": {}, "Transitions": {}}]})
-
-
-@pytest.fixture(scope="module")
-def minimal():
-    yield from serve("minimal")
-
-
-def control(sandbox, method, path, body=None):
-    request = urllib.request.Request(sandbox["endpoint"] + path, method=method,
-                                     data=None if body is None else json.dumps(body).encode(),
-                                     headers={"content-type": "application/json"})
-    with urllib.request.urlopen(request) as response:
-        text = response.read().decode()
-        return json.loads(text) if text else None
-
-
-@pytest.fixture()
-def client(minimal, recorder):
-    """Clients as client-a, with quotas off (template calls are 1/s, Connect 2/s) and the sandbox reset."""
-    control(minimal, "POST", "/_sandbox/reset")
-    control(minimal, "PUT", "/_sandbox/quotas", {"enabled": False})
-    account = next(a for a in minimal["accounts"] if a["name"] == "client-a")
-
-    def make(service):
-        return make_client(minimal["endpoint"], recorder, service,
-                           aws_access_key_id=account["access_key_id"], aws_secret_access_key=account["secret_access_key"])
-
-    return make
-
-
-def code(error):
-    return error.value.response["Error"]["Code"]
 
 
 def test_ses_tenants_templates_and_suppression(client, minimal):

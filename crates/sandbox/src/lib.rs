@@ -10,6 +10,7 @@
 //! - [`server`]: the HTTP server and request pipeline.
 //! - [`state`]: the simulated world, snapshots and the call log.
 //! - [`control`]: the control API under `/_sandbox/`.
+//! - [`coverage`]: which client drove which operation (for `scripts/op-coverage.py`).
 //! - [`clock`]: the sandbox clock the control API moves forward.
 //! - [`target`]: the target side seeded from estate files, and its snapshot.
 //! - [`limits`]: quotas and injected faults.
@@ -22,6 +23,7 @@
 pub mod auth;
 pub mod clock;
 pub mod control;
+pub mod coverage;
 pub mod estate;
 pub mod generate;
 pub mod jobs;

@@ -50,6 +50,7 @@ async fn dispatch(AxumState(state): AxumState<Arc<State>>, request: Request) -> 
     let authorization = auth::parse_authorization(&parts.headers);
     let service = authorization.as_ref().map(|a| a.service.clone()).unwrap_or_else(|_| "unknown".into());
     let protocol = protocol_of(&service);
+    let client = crate::coverage::client_of(&parts.headers);
     let mut record = CallRecord {
         service: service.clone(),
         operation: String::new(),
@@ -253,6 +254,7 @@ async fn dispatch(AxumState(state): AxumState<Arc<State>>, request: Request) -> 
     record.status = response.status().as_u16();
     record.latency_ms = started.elapsed().as_secs_f64() * 1000.0;
     tracing::debug!(service = %record.service, operation = %record.operation, status = record.status, "call");
+    crate::coverage::note(client, &record.service, &record.operation, record.status);
     state.record(record);
     response
 }

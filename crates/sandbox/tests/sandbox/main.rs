@@ -12,6 +12,7 @@ mod ses;
 mod sms;
 mod sts;
 mod sweep;
+mod target_sweep;
 mod tenants;
 
 use pinshift_sandbox::{Estate, RunningSandbox};

@@ -277,6 +277,8 @@ impl SesState {
                 options.remove("ConfigurationSetName");
                 settings[member.as_str()] = match op {
                     "UpdateConfigurationSet" => input["MessageSecurityOptions"].clone(),
+                    // The one setter whose input wraps the options in a member of the same name.
+                    "PutConfigurationSetVdmOptions" => input["VdmOptions"].clone(),
                     _ => Value::Object(options),
                 };
                 Ok(json!({}))

@@ -216,6 +216,8 @@ impl RegionState {
                     .tenants
                     .values()
                     .filter_map(|t| t["TenantArn"].as_str().map(str::to_owned))
+                    // Resources a tenant uses have reputation entities, as do those read or set before.
+                    .chain(self.associations.keys().map(|(_, arn)| arn.clone()))
                     .chain(self.reputation.keys().cloned())
                     .collect::<std::collections::BTreeSet<_>>()
                     .into_iter()
