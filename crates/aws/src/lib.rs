@@ -9,11 +9,11 @@
 //! - [`source`]: the read-only side — the live `PinpointSource` and `AudienceSource` and what they read.
 //! - [`scan`]: a whole scan as both front ends run it (composition only: the checks and choices are core's).
 //!
-//! The target-side writers (SES v2, SMS v2, Connect, Customer Profiles, Outbound Campaigns, Q in Connect)
-//! arrive in `target/` with the migration runs.
+//! - [`target`]: the writers of migration runs behind core's `TargetPort` (SES v2 so far).
 
 pub mod config;
 pub mod errors;
 pub mod identity;
 pub mod scan;
 pub mod source;
+pub mod target;

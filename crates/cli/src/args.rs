@@ -99,6 +99,12 @@ pub enum Command {
     /// Review the per-client blueprint: tenancy, attribution, decisions, versions and sign-off.
     #[command(subcommand)]
     Blueprint(BlueprintCommand),
+    /// Migrate a signed-off blueprint version: plan against the target account, apply, resume, roll back.
+    #[command(subcommand)]
+    Migrate(MigrateCommand),
+    /// The journal of migration runs: show, verify its hash chain, export it for an audit.
+    #[command(subcommand)]
+    Journal(JournalCommand),
     /// Translate a message template, segment, campaign or journey into its successor's definition, with
     /// what did not carry over (each construct and where it is) and the proof: templates must render the
     /// same for 1,000 endpoints, segments select about as many.
@@ -461,4 +467,85 @@ pub struct AddConnection {
     /// sandbox); otherwise the standard AWS environment (`AWS_ENDPOINT_URL`, …) decides.
     #[arg(long, value_name = "URL")]
     pub endpoint_url: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum MigrateCommand {
+    /// What a run would do, per client: create, adopt (exists and matches), differs (a decision), gates.
+    Plan {
+        /// A client (repeatable); every client of the version by default.
+        #[arg(long = "client", value_name = "ID")]
+        clients: Vec<String>,
+        /// The blueprint version (the newest saved one by default).
+        #[arg(long)]
+        version: Option<u32>,
+        /// The connection that reaches the target account (the only one by default).
+        #[arg(long)]
+        connection: Option<String>,
+    },
+    /// Create what the plan says, journaled; stops cleanly between steps on Ctrl-C.
+    Apply {
+        #[arg(long = "client", value_name = "ID")]
+        clients: Vec<String>,
+        #[arg(long)]
+        version: Option<u32>,
+        #[arg(long)]
+        connection: Option<String>,
+        /// Confirm writing to the account (the command names it and refuses without this).
+        #[arg(long)]
+        yes: bool,
+        /// Apply clients nobody signed off on this version (needs --reason, which is journaled).
+        #[arg(long, requires = "reason")]
+        allow_unsigned: bool,
+        #[arg(long, value_name = "TEXT")]
+        reason: Option<String>,
+    },
+    /// Continue the run that stopped or crashed: steps whose create has no outcome are read back first.
+    Resume,
+    /// Remove what runs created (never what was adopted, never a Pinpoint resource), newest first.
+    Rollback {
+        #[arg(long = "client", value_name = "ID")]
+        clients: Vec<String>,
+        /// Only this step (a resource id as `journal show` prints it).
+        #[arg(long)]
+        step: Option<String>,
+        /// Also delete Connect instances Pinshift created (AWS limits instance creations and deletions
+        /// per 30 days).
+        #[arg(long)]
+        include_connect_instances: bool,
+        #[arg(long)]
+        connection: Option<String>,
+        #[arg(long)]
+        yes: bool,
+    },
+    /// Record that a person did what a gate asked.
+    Gate {
+        /// The step (a resource id as `migrate plan --json` or `journal show` prints it).
+        step: String,
+        /// Who did it.
+        #[arg(long)]
+        by: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum JournalCommand {
+    /// The rows, oldest first.
+    Show {
+        #[arg(long)]
+        client: Option<String>,
+        #[arg(long)]
+        run: Option<String>,
+    },
+    /// Check the hash chain; names the first row that breaks it.
+    Verify,
+    /// Every row with its hashes, for an auditor (docs/journal.md shows the check).
+    Export {
+        /// jsonl | csv
+        #[arg(long, default_value = "jsonl")]
+        format: String,
+        /// The file to write (stdout by default).
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
 }

@@ -8,8 +8,8 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-use crate::args::{Cli, Command, ConnectionCommand, EstateCommand, IamPolicyCommand};
-use crate::commands::{blueprint, connection, engagement, estate, open_engagement, report, scan, translate};
+use crate::args::{Cli, Command, ConnectionCommand, EstateCommand, IamPolicyCommand, JournalCommand, MigrateCommand};
+use crate::commands::{blueprint, connection, engagement, estate, migrate, open_engagement, report, scan, translate};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -125,6 +125,48 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Blueprint(command) => {
             let engagement = open_engagement(cli.engagement.as_deref())?;
             ok(blueprint::run(&engagement, command, json))
+        }
+        Command::Migrate(command) => {
+            let engagement = open_engagement(cli.engagement.as_deref())?;
+            let rt = runtime()?;
+            ok(match command {
+                MigrateCommand::Plan { clients, version, connection } => {
+                    rt.block_on(migrate::plan(&engagement, &clients, version, connection.as_deref(), json))
+                }
+                MigrateCommand::Apply { clients, version, connection, yes, allow_unsigned, reason } => {
+                    let unsigned = if allow_unsigned { reason } else { None };
+                    rt.block_on(migrate::apply(
+                        &engagement,
+                        clients,
+                        version,
+                        connection.as_deref(),
+                        yes,
+                        unsigned,
+                        json,
+                    ))
+                }
+                MigrateCommand::Resume => rt.block_on(migrate::resume(&engagement, json)),
+                MigrateCommand::Rollback { clients, step, include_connect_instances, connection, yes } => {
+                    rt.block_on(migrate::rollback(
+                        &engagement,
+                        &clients,
+                        step.as_deref(),
+                        include_connect_instances,
+                        connection.as_deref(),
+                        yes,
+                        json,
+                    ))
+                }
+                MigrateCommand::Gate { step, by } => migrate::confirm_gate(&engagement, &step, &by, json),
+            })
+        }
+        Command::Journal(command) => {
+            let engagement = open_engagement(cli.engagement.as_deref())?;
+            ok(match command {
+                JournalCommand::Show { client, run } => migrate::journal_show(&engagement, client, run, json),
+                JournalCommand::Verify => migrate::journal_verify(&engagement, json),
+                JournalCommand::Export { format, out } => migrate::journal_export(&engagement, &format, out.as_deref()),
+            })
         }
         Command::Estate(command) => {
             let engagement = open_engagement(cli.engagement.as_deref())?;

@@ -37,6 +37,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("engagement/migrations/0003_blueprint.sql"),
     include_str!("engagement/migrations/0004_connection_endpoint.sql"),
     include_str!("engagement/migrations/0005_lease.sql"),
+    include_str!("engagement/migrations/0006_journal.sql"),
 ];
 
 /// The newest schema version this build writes and understands.

@@ -23,6 +23,8 @@
 //! - [`translate`]: templates, segments, campaigns and journeys turned into their successors' definitions.
 //! - [`blueprint`]: choices, per-client tenancies, the target graph (the desired state), quotas,
 //!   decisions, versions, sign-off and the edits reviewers make.
+//! - [`migration`]: plans, runs (apply, resume, rollback) and their hash-chained journal, over the
+//!   `TargetPort` port.
 //! - [`report`], [`policy`]: HTML, XLSX, CSV, JSON, Markdown and CloudFormation reports; IAM policies.
 //! - [`bindings`]: the TypeScript declarations of every type that crosses IPC.
 
@@ -37,6 +39,7 @@ pub mod dump;
 pub mod engagement;
 pub mod error;
 pub mod estate;
+pub mod migration;
 pub mod policy;
 pub mod profile;
 pub mod rehearsal;

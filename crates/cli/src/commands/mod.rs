@@ -4,6 +4,7 @@ pub mod blueprint;
 pub mod connection;
 pub mod engagement;
 pub mod estate;
+pub mod migrate;
 pub mod report;
 pub mod scan;
 pub mod translate;

@@ -5,6 +5,7 @@ mod blueprint;
 mod connection;
 mod engagement;
 mod lock;
+mod migrate;
 mod rehearsal;
 mod resources;
 mod scan;

@@ -274,13 +274,15 @@ mod tests {
     fn a_taken_over_lease_is_lost_and_cancels_its_job() {
         let (_dir, e) = engagement();
         let cancel = Arc::new(AtomicBool::new(false));
-        let short = LeaseRequest { job: "stuck".into(), take_over: false, seconds: 1 };
+        // Long enough not to lapse before the take-over on a busy machine (a lapsed lease is taken without a
+        // take-over), short enough that the loser's heartbeat (every third of it) comes soon.
+        let short = LeaseRequest { job: "stuck".into(), take_over: false, seconds: 3 };
         let first = e.acquire_lease(&short, Arc::new(SystemClock), Some(cancel.clone())).expect("first");
         let second = e
             .acquire_lease(&LeaseRequest::new("rescuer").take_over(true), Arc::new(SystemClock), None)
             .expect("take over");
         assert_eq!(second.took_over.as_ref().map(|h| h.job.as_str()), Some("stuck"));
-        for _ in 0..50 {
+        for _ in 0..100 {
             if first.lost() {
                 break;
             }

@@ -25,6 +25,7 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("the endpoint → profile mapping", &["profile"]),
     ("translation of templates, segments, campaigns and journeys", &["translate"]),
     ("the blueprint: choices, tenancy, target graph, decisions, store", &["blueprint"]),
+    ("migration runs: plan, apply, resume, rollback, the journal", &["migration"]),
     ("what reads a blueprint: reports and IAM policies", &["report", "policy"]),
     ("the IPC type index", &["bindings"]),
 ];

@@ -1,0 +1,397 @@
+//! The SES v2 writer: identities, configuration sets and their event destinations, tenants with their
+//! associations, reputation policy and suppression settings, email templates, and tags — each read
+//! (observed), created and removed through aws-sdk-sesv2.
+
+use std::collections::BTreeMap;
+
+use aws_sdk_sesv2::Client;
+use aws_sdk_sesv2::error::ProvideErrorMetadata;
+use aws_sdk_sesv2::types as t;
+use pinshift_core::Result;
+use pinshift_core::blueprint::graph::TargetResource;
+use pinshift_core::migration::plan::{Created, Found, Observed};
+use pinshift_core::target::TargetKind;
+use serde_json::{Map, Value, json};
+
+use super::{Ctx, b, enum_of, s, strings};
+
+/// Whether the writer handles `kind`.
+pub fn supports(kind: TargetKind) -> bool {
+    matches!(
+        kind,
+        TargetKind::SesIdentity
+            | TargetKind::SesConfigurationSet
+            | TargetKind::SesEventDestination
+            | TargetKind::SesTenant
+            | TargetKind::SesTenantAssociation
+            | TargetKind::SesReputationPolicy
+            | TargetKind::SesSuppressionSettings
+            | TargetKind::SesEmailTemplate
+    )
+}
+
+fn not_found<E: ProvideErrorMetadata>(error: &aws_sdk_sesv2::error::SdkError<E>) -> bool {
+    error.code() == Some("NotFoundException")
+}
+
+fn tags(request: &Value) -> Vec<t::Tag> {
+    request["Tags"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|tag| t::Tag::builder().key(s(tag, "Key")?).value(s(tag, "Value")?).build().ok())
+        .collect()
+}
+
+fn tag_map(tags: &[t::Tag]) -> BTreeMap<String, String> {
+    tags.iter().map(|t| (t.key().to_owned(), t.value().to_owned())).collect()
+}
+
+fn arn(ctx: &Ctx<'_>, resource: &TargetResource, kind: &str, name: &str) -> String {
+    format!("arn:aws:ses:{}:{}:{kind}/{name}", resource.region, ctx.account_id)
+}
+
+fn present(arn: String, settings: Value) -> Observed {
+    Observed::Present(Found { arn: Some(arn), settings, ..Found::default() })
+}
+
+pub async fn observe(ctx: &Ctx<'_>, ses: &Client, resource: &TargetResource, request: &Value) -> Result<Observed> {
+    let op = resource.kind.operation();
+    match resource.kind {
+        TargetKind::SesIdentity => {
+            let name = s(request, "EmailIdentity").unwrap_or_default();
+            match ses.get_email_identity().email_identity(&name).send().await {
+                Ok(_) => Ok(present(arn(ctx, resource, "identity", &name), json!({}))),
+                Err(e) if not_found(&e) => Ok(Observed::Absent),
+                Err(e) => Err(ctx.error("GetEmailIdentity", e)),
+            }
+        }
+        TargetKind::SesConfigurationSet => {
+            let name = s(request, "ConfigurationSetName").unwrap_or_default();
+            match ses.get_configuration_set().configuration_set_name(&name).send().await {
+                Ok(got) => {
+                    let mut settings = Map::new();
+                    if let Some(r) = got.reputation_options() {
+                        settings.insert(
+                            "ReputationOptions".into(),
+                            json!({ "ReputationMetricsEnabled": r.reputation_metrics_enabled() }),
+                        );
+                    }
+                    if let Some(o) = got.sending_options() {
+                        settings.insert("SendingOptions".into(), json!({ "SendingEnabled": o.sending_enabled() }));
+                    }
+                    let found = Found {
+                        arn: Some(arn(ctx, resource, "configuration-set", &name)),
+                        tags: tag_map(got.tags()),
+                        settings: Value::Object(settings),
+                        ..Found::default()
+                    };
+                    Ok(Observed::Present(found))
+                }
+                Err(e) if not_found(&e) => Ok(Observed::Absent),
+                Err(e) => Err(ctx.error("GetConfigurationSet", e)),
+            }
+        }
+        TargetKind::SesEventDestination => {
+            let set = s(request, "ConfigurationSetName").unwrap_or_default();
+            let name = s(request, "EventDestinationName").unwrap_or_default();
+            match ses.get_configuration_set_event_destinations().configuration_set_name(&set).send().await {
+                Ok(got) => Ok(match got.event_destinations().iter().find(|d| d.name() == name) {
+                    Some(d) => {
+                        let types: Vec<&str> = d.matching_event_types().iter().map(|t| t.as_str()).collect();
+                        let settings =
+                            json!({ "EventDestination": { "Enabled": d.enabled(), "MatchingEventTypes": types } });
+                        present(format!("{}/{name}", arn(ctx, resource, "configuration-set", &set)), settings)
+                    }
+                    None => Observed::Absent,
+                }),
+                Err(e) if not_found(&e) => Ok(Observed::Absent),
+                Err(e) => Err(ctx.error("GetConfigurationSetEventDestinations", e)),
+            }
+        }
+        TargetKind::SesTenant => {
+            let name = s(request, "TenantName").unwrap_or_default();
+            match ses.get_tenant().tenant_name(&name).send().await {
+                Ok(got) => {
+                    let tenant = got.tenant();
+                    let mut identifiers = Map::new();
+                    if let Some(id) = tenant.and_then(|t| t.tenant_id()) {
+                        identifiers.insert("TenantId".into(), json!(id));
+                    }
+                    identifiers.insert("TenantName".into(), json!(name));
+                    Ok(Observed::Present(Found {
+                        arn: tenant.and_then(|t| t.tenant_arn()).map(str::to_owned),
+                        identifiers,
+                        tags: tag_map(tenant.map(|t| t.tags()).unwrap_or_default()),
+                        settings: json!({}),
+                    }))
+                }
+                Err(e) if not_found(&e) => Ok(Observed::Absent),
+                Err(e) => Err(ctx.error("GetTenant", e)),
+            }
+        }
+        TargetKind::SesTenantAssociation => {
+            let tenant = s(request, "TenantName").unwrap_or_default();
+            let wanted = s(request, "ResourceArn").unwrap_or_default();
+            let mut pages = ses.list_tenant_resources().tenant_name(&tenant).into_paginator().send();
+            while let Some(page) = pages.next().await {
+                match page {
+                    Ok(page) => {
+                        if page.tenant_resources().iter().any(|r| r.resource_arn() == Some(wanted.as_str())) {
+                            return Ok(present(wanted.clone(), json!({})));
+                        }
+                    }
+                    Err(e) if not_found(&e) => return Ok(Observed::Absent),
+                    Err(e) => return Err(ctx.error("ListTenantResources", e)),
+                }
+            }
+            Ok(Observed::Absent)
+        }
+        // Settings: "absent" until the target holds what the request sets.
+        TargetKind::SesReputationPolicy => {
+            let reference = s(request, "ReputationEntityReference").unwrap_or_default();
+            let wanted = s(request, "ReputationEntityPolicy").unwrap_or_default();
+            let got = ses
+                .get_reputation_entity()
+                .reputation_entity_type(t::ReputationEntityType::Resource)
+                .reputation_entity_reference(&reference)
+                .send()
+                .await
+                .map_err(|e| ctx.error("GetReputationEntity", e))?;
+            let policy = got.reputation_entity().and_then(|e| e.reputation_management_policy()).unwrap_or_default();
+            Ok(if policy == wanted {
+                present(reference, json!({ "ReputationEntityPolicy": policy }))
+            } else {
+                Observed::Absent
+            })
+        }
+        TargetKind::SesSuppressionSettings => {
+            let name = s(request, "TenantName").unwrap_or_default();
+            let got = ses.get_tenant().tenant_name(&name).send().await.map_err(|e| ctx.error("GetTenant", e))?;
+            let attributes = got.tenant().and_then(|t| t.suppression_attributes());
+            let scope = attributes.and_then(|a| a.suppression_scope()).map(|s| s.as_str().to_owned());
+            let reasons: Vec<String> = attributes
+                .map(|a| a.suppressed_reasons().iter().map(|r| r.as_str().to_owned()).collect())
+                .unwrap_or_default();
+            let mut wanted_reasons = strings(&request["SuppressedReasons"]);
+            wanted_reasons.sort();
+            let mut have = reasons.clone();
+            have.sort();
+            let matches = scope.as_deref() == s(request, "SuppressionScope").as_deref() && have == wanted_reasons;
+            let tenant_arn = got.tenant().and_then(|t| t.tenant_arn()).unwrap_or_default().to_owned();
+            Ok(if matches {
+                present(tenant_arn, json!({ "SuppressionScope": scope, "SuppressedReasons": reasons }))
+            } else {
+                Observed::Absent
+            })
+        }
+        TargetKind::SesEmailTemplate => {
+            let name = s(request, "TemplateName").unwrap_or_default();
+            match ses.get_email_template().template_name(&name).send().await {
+                Ok(got) => {
+                    let content = got.template_content();
+                    let settings = json!({ "TemplateContent": {
+                        "Subject": content.and_then(|c| c.subject()),
+                        "Text": content.and_then(|c| c.text()),
+                        "Html": content.and_then(|c| c.html()),
+                    }});
+                    Ok(present(arn(ctx, resource, "template", &name), settings))
+                }
+                Err(e) if not_found(&e) => Ok(Observed::Absent),
+                Err(e) => Err(ctx.error("GetEmailTemplate", e)),
+            }
+        }
+        other => Err(ctx.unsupported(op, other)),
+    }
+}
+
+pub async fn create(ctx: &Ctx<'_>, ses: &Client, resource: &TargetResource, request: &Value) -> Result<Created> {
+    let op = resource.kind.operation();
+    let done = |arn: String| Created { arn: Some(arn), ..Created::default() };
+    match resource.kind {
+        TargetKind::SesIdentity => {
+            let name = s(request, "EmailIdentity").unwrap_or_default();
+            ses.create_email_identity()
+                .email_identity(&name)
+                .set_tags(Some(tags(request)))
+                .set_configuration_set_name(s(request, "ConfigurationSetName"))
+                .send()
+                .await
+                .map_err(|e| ctx.error(op, e))?;
+            Ok(done(arn(ctx, resource, "identity", &name)))
+        }
+        TargetKind::SesConfigurationSet => {
+            let name = s(request, "ConfigurationSetName").unwrap_or_default();
+            let reputation = b(&request["ReputationOptions"], "ReputationMetricsEnabled");
+            let sending = b(&request["SendingOptions"], "SendingEnabled");
+            ses.create_configuration_set()
+                .configuration_set_name(&name)
+                .set_tags(Some(tags(request)))
+                .set_reputation_options(
+                    reputation.map(|r| t::ReputationOptions::builder().reputation_metrics_enabled(r).build()),
+                )
+                .set_sending_options(sending.map(|e| t::SendingOptions::builder().sending_enabled(e).build()))
+                .send()
+                .await
+                .map_err(|e| ctx.error(op, e))?;
+            Ok(done(arn(ctx, resource, "configuration-set", &name)))
+        }
+        TargetKind::SesEventDestination => {
+            let set = s(request, "ConfigurationSetName").unwrap_or_default();
+            let name = s(request, "EventDestinationName").unwrap_or_default();
+            let d = &request["EventDestination"];
+            let mut destination = t::EventDestinationDefinition::builder()
+                .set_enabled(b(d, "Enabled"))
+                .set_matching_event_types(Some(strings(&d["MatchingEventTypes"]).iter().map(|e| enum_of(e)).collect()));
+            if let Some(bus) = s(&d["EventBridgeDestination"], "EventBusArn") {
+                destination = destination.event_bridge_destination(
+                    t::EventBridgeDestination::builder().event_bus_arn(bus).build().map_err(|e| ctx.build(op, e))?,
+                );
+            }
+            if let Some(topic) = s(&d["SnsDestination"], "TopicArn") {
+                destination = destination.sns_destination(
+                    t::SnsDestination::builder().topic_arn(topic).build().map_err(|e| ctx.build(op, e))?,
+                );
+            }
+            let firehose = &d["KinesisFirehoseDestination"];
+            if let (Some(stream), Some(role)) = (s(firehose, "DeliveryStreamArn"), s(firehose, "IamRoleArn")) {
+                destination = destination.kinesis_firehose_destination(
+                    t::KinesisFirehoseDestination::builder()
+                        .delivery_stream_arn(stream)
+                        .iam_role_arn(role)
+                        .build()
+                        .map_err(|e| ctx.build(op, e))?,
+                );
+            }
+            ses.create_configuration_set_event_destination()
+                .configuration_set_name(&set)
+                .event_destination_name(&name)
+                .event_destination(destination.build())
+                .send()
+                .await
+                .map_err(|e| ctx.error(op, e))?;
+            Ok(done(format!("{}/{name}", arn(ctx, resource, "configuration-set", &set))))
+        }
+        TargetKind::SesTenant => {
+            let name = s(request, "TenantName").unwrap_or_default();
+            let created = ses
+                .create_tenant()
+                .tenant_name(&name)
+                .set_tags(Some(tags(request)))
+                .send()
+                .await
+                .map_err(|e| ctx.error(op, e))?;
+            let mut identifiers = Map::new();
+            if let Some(id) = created.tenant_id() {
+                identifiers.insert("TenantId".into(), json!(id));
+            }
+            identifiers.insert("TenantName".into(), json!(name));
+            Ok(Created { arn: created.tenant_arn().map(str::to_owned), identifiers, request_id: None })
+        }
+        TargetKind::SesTenantAssociation => {
+            let arn = s(request, "ResourceArn").unwrap_or_default();
+            ses.create_tenant_resource_association()
+                .set_tenant_name(s(request, "TenantName"))
+                .resource_arn(&arn)
+                .send()
+                .await
+                .map_err(|e| ctx.error(op, e))?;
+            Ok(done(arn))
+        }
+        TargetKind::SesReputationPolicy => {
+            let reference = s(request, "ReputationEntityReference").unwrap_or_default();
+            ses.update_reputation_entity_policy()
+                .reputation_entity_type(t::ReputationEntityType::Resource)
+                .reputation_entity_reference(&reference)
+                .set_reputation_entity_policy(s(request, "ReputationEntityPolicy"))
+                .send()
+                .await
+                .map_err(|e| ctx.error(op, e))?;
+            Ok(done(reference))
+        }
+        TargetKind::SesSuppressionSettings => {
+            let name = s(request, "TenantName").unwrap_or_default();
+            ses.put_tenant_suppression_attributes()
+                .tenant_name(&name)
+                .set_suppression_scope(s(request, "SuppressionScope").map(|v| enum_of(&v)))
+                .set_suppressed_reasons(Some(
+                    strings(&request["SuppressedReasons"]).iter().map(|r| enum_of(r)).collect(),
+                ))
+                .send()
+                .await
+                .map_err(|e| ctx.error(op, e))?;
+            Ok(done(arn(ctx, resource, "tenant", &name)))
+        }
+        TargetKind::SesEmailTemplate => {
+            let name = s(request, "TemplateName").unwrap_or_default();
+            let content = &request["TemplateContent"];
+            ses.create_email_template()
+                .template_name(&name)
+                .template_content(
+                    t::EmailTemplateContent::builder()
+                        .set_subject(s(content, "Subject"))
+                        .set_text(s(content, "Text"))
+                        .set_html(s(content, "Html"))
+                        .build(),
+                )
+                .set_tags(Some(tags(request)))
+                .send()
+                .await
+                .map_err(|e| ctx.error(op, e))?;
+            Ok(done(arn(ctx, resource, "template", &name)))
+        }
+        other => Err(ctx.unsupported(op, other)),
+    }
+}
+
+pub async fn delete(ctx: &Ctx<'_>, ses: &Client, resource: &TargetResource, request: &Value) -> Result<()> {
+    match resource.kind {
+        TargetKind::SesIdentity => ses
+            .delete_email_identity()
+            .set_email_identity(s(request, "EmailIdentity"))
+            .send()
+            .await
+            .map(|_| ())
+            .map_err(|e| ctx.error("DeleteEmailIdentity", e)),
+        TargetKind::SesConfigurationSet => ses
+            .delete_configuration_set()
+            .set_configuration_set_name(s(request, "ConfigurationSetName"))
+            .send()
+            .await
+            .map(|_| ())
+            .map_err(|e| ctx.error("DeleteConfigurationSet", e)),
+        TargetKind::SesEventDestination => ses
+            .delete_configuration_set_event_destination()
+            .set_configuration_set_name(s(request, "ConfigurationSetName"))
+            .set_event_destination_name(s(request, "EventDestinationName"))
+            .send()
+            .await
+            .map(|_| ())
+            .map_err(|e| ctx.error("DeleteConfigurationSetEventDestination", e)),
+        TargetKind::SesTenant => ses
+            .delete_tenant()
+            .set_tenant_name(s(request, "TenantName"))
+            .send()
+            .await
+            .map(|_| ())
+            .map_err(|e| ctx.error("DeleteTenant", e)),
+        TargetKind::SesTenantAssociation => ses
+            .delete_tenant_resource_association()
+            .set_tenant_name(s(request, "TenantName"))
+            .set_resource_arn(s(request, "ResourceArn"))
+            .send()
+            .await
+            .map(|_| ())
+            .map_err(|e| ctx.error("DeleteTenantResourceAssociation", e)),
+        // A setting goes with the tenant it was set on.
+        TargetKind::SesReputationPolicy | TargetKind::SesSuppressionSettings => Ok(()),
+        TargetKind::SesEmailTemplate => ses
+            .delete_email_template()
+            .set_template_name(s(request, "TemplateName"))
+            .send()
+            .await
+            .map(|_| ())
+            .map_err(|e| ctx.error("DeleteEmailTemplate", e)),
+        other => Err(ctx.unsupported("delete", other)),
+    }
+}

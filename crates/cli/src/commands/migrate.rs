@@ -1,0 +1,318 @@
+//! `pinshift migrate plan|apply|resume|rollback|gate` and `pinshift journal show|verify|export`: core's
+//! runs over pinshift-aws's target writers.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use pinshift_aws::target::AwsTarget;
+use pinshift_core::blueprint::graph::TargetGraph;
+use pinshift_core::clock::{Clock, SystemClock};
+use pinshift_core::engagement::Engagement;
+use pinshift_core::engagement::lease::LeaseRequest;
+use pinshift_core::migration::journal::{ExportFormat, JournalFilter, export, verify_rows};
+use pinshift_core::migration::plan::Action;
+use pinshift_core::migration::run::{self, RunEvent, RunProgress, RunRequest};
+
+use super::connection::keychain;
+use crate::output;
+
+/// The target side of a connection, and the account it reaches.
+async fn target(engagement: &Engagement, connection: Option<&str>) -> anyhow::Result<(AwsTarget, String, String)> {
+    let name = match connection {
+        Some(name) => name.to_owned(),
+        None => {
+            let all = engagement.list_connections(&keychain())?;
+            match all.as_slice() {
+                [only] => only.name.clone(),
+                [] => anyhow::bail!(pinshift_core::Error::invalid("connection", "this engagement has no connection")),
+                _ => anyhow::bail!(pinshift_core::Error::invalid(
+                    "connection",
+                    "this engagement has several connections: name the target's with --connection NAME"
+                )),
+            }
+        }
+    };
+    let resolved = engagement.resolve_connection(&name, &keychain())?;
+    let (config, identity) = pinshift_aws::identity::connect(&resolved).await?;
+    Ok((AwsTarget::new(config, &identity.account, &name), identity.account, name))
+}
+
+fn version_of(engagement: &Engagement, version: Option<u32>) -> anyhow::Result<u32> {
+    match version {
+        Some(v) => Ok(v),
+        None => engagement.blueprint_versions()?.last().map(|v| v.version).ok_or_else(|| {
+            pinshift_core::Error::invalid(
+                "version",
+                "no saved blueprint version: save one with `pinshift blueprint save`",
+            )
+            .into()
+        }),
+    }
+}
+
+fn graph(engagement: &Engagement, version: u32) -> anyhow::Result<TargetGraph> {
+    Ok(engagement.target_graph(Some(version), None, SystemClock.now())?)
+}
+
+fn action_word(action: &Action) -> String {
+    match action {
+        Action::Create => "create".into(),
+        Action::Adopt => "adopt".into(),
+        Action::Differs { members } => format!("differs ({}): decide", members.join(", ")),
+        Action::Done => "done".into(),
+        Action::Gate { instructions } => format!("gate: {instructions}"),
+        Action::Blocked { on } => format!("blocked on {on}"),
+        Action::NotAutomated => "not automated in this build".into(),
+    }
+}
+
+pub async fn plan(
+    engagement: &Engagement,
+    clients: &[String],
+    version: Option<u32>,
+    connection: Option<&str>,
+    json: bool,
+) -> anyhow::Result<()> {
+    let version = version_of(engagement, version)?;
+    let graph = graph(engagement, version)?;
+    let (target, account, _) = target(engagement, connection).await?;
+    let plan = run::plan(engagement, &graph, version, &account, clients, &target).await?;
+    if json {
+        return output::json(&plan);
+    }
+    let rows: Vec<Vec<String>> = plan
+        .steps
+        .iter()
+        .map(|s| vec![s.clients.join(","), s.kind.label().to_owned(), s.name.clone(), action_word(&s.action)])
+        .collect();
+    output::table(&["CLIENT", "KIND", "NAME", "ACTION"], &rows)?;
+    output::status(&format!(
+        "Version {version} in account {account}: {} to create, {} to adopt, {} differ, {} gates, {} not automated",
+        plan.count(|a| *a == Action::Create),
+        plan.count(|a| *a == Action::Adopt),
+        plan.count(|a| matches!(a, Action::Differs { .. })),
+        plan.count(|a| matches!(a, Action::Gate { .. })),
+        plan.count(|a| *a == Action::NotAutomated),
+    ));
+    Ok(())
+}
+
+struct Printer {
+    json: bool,
+}
+
+impl RunProgress for Printer {
+    fn report(&self, event: RunEvent) {
+        if self.json {
+            return;
+        }
+        if let RunEvent::Step { done, total, step } = event {
+            output::status(&format!(
+                "[{done}/{total}] {} {}: {}",
+                step.kind.label(),
+                step.name,
+                action_word(&step.action)
+            ));
+        }
+    }
+}
+
+/// Apply (or resume) a run under the engagement's lease; Ctrl-C stops it between steps.
+async fn drive(
+    engagement: &Engagement,
+    graph: &TargetGraph,
+    record: &run::RunRecord,
+    target: &AwsTarget,
+    json: bool,
+) -> anyhow::Result<()> {
+    let cancel = Arc::new(AtomicBool::new(false));
+    let _lease =
+        engagement.acquire_lease(&LeaseRequest::new("migration run"), Arc::new(SystemClock), Some(cancel.clone()))?;
+    let on_ctrl_c = cancel.clone();
+    tokio::spawn(async move {
+        if tokio::signal::ctrl_c().await.is_ok() {
+            output::status("Stopping after the current step…");
+            on_ctrl_c.store(true, Ordering::Relaxed);
+        }
+    });
+    let summary = run::apply(engagement, graph, record, target, &SystemClock, &cancel, &Printer { json }).await?;
+    if json {
+        return output::json(&summary);
+    }
+    output::status(&format!(
+        "Run {} {}: {} created, {} adopted, {} already done, {} differ, {} at gates, {} blocked, {} not automated, {} failed",
+        summary.run_id,
+        summary.state,
+        summary.created,
+        summary.adopted,
+        summary.done,
+        summary.differs,
+        summary.gates,
+        summary.blocked,
+        summary.not_automated,
+        summary.failed
+    ));
+    for error in &summary.errors {
+        output::status(&format!("  {error}"));
+    }
+    if summary.state == "failed" {
+        anyhow::bail!("some steps failed; fix the cause and run `pinshift migrate resume`");
+    }
+    Ok(())
+}
+
+#[allow(clippy::too_many_arguments)]
+pub async fn apply(
+    engagement: &Engagement,
+    clients: Vec<String>,
+    version: Option<u32>,
+    connection: Option<&str>,
+    yes: bool,
+    allow_unsigned: Option<String>,
+    json: bool,
+) -> anyhow::Result<()> {
+    let version = version_of(engagement, version)?;
+    let graph = graph(engagement, version)?;
+    let (target, account, connection) = target(engagement, connection).await?;
+    let request = RunRequest { version, clients, connection, account_id: account.clone(), allow_unsigned };
+    if !yes {
+        let who = if request.clients.is_empty() { "every client".to_owned() } else { request.clients.join(", ") };
+        anyhow::bail!(pinshift_core::Error::invalid(
+            "confirmation",
+            format!("this writes to AWS account {account} for {who} (version {version}): pass --yes to confirm")
+        ));
+    }
+    let record = engagement.start_run(&request, &graph, &SystemClock)?;
+    drive(engagement, &graph, &record, &target, json).await
+}
+
+pub async fn resume(engagement: &Engagement, json: bool) -> anyhow::Result<()> {
+    let record = engagement
+        .open_run()?
+        .ok_or_else(|| pinshift_core::Error::invalid("run", "no run to resume: every run has finished"))?;
+    let graph = graph(engagement, record.version)?;
+    let (target, account, _) = target(engagement, Some(&record.connection)).await?;
+    if account != record.account_id {
+        anyhow::bail!(pinshift_core::Error::invalid(
+            "connection",
+            format!(
+                "run {} wrote to account {}, but {:?} now reaches {account}",
+                record.id, record.account_id, record.connection
+            )
+        ));
+    }
+    drive(engagement, &graph, &record, &target, json).await
+}
+
+pub async fn rollback(
+    engagement: &Engagement,
+    clients: &[String],
+    step: Option<&str>,
+    include_connect_instances: bool,
+    connection: Option<&str>,
+    yes: bool,
+    json: bool,
+) -> anyhow::Result<()> {
+    let last = engagement.runs()?.into_iter().last().ok_or_else(|| {
+        pinshift_core::Error::invalid("run", "nothing to roll back: this engagement has no migration run")
+    })?;
+    let graph = graph(engagement, last.version)?;
+    let (target, account, _) = target(engagement, connection.or(Some(&last.connection))).await?;
+    if !yes {
+        anyhow::bail!(pinshift_core::Error::invalid(
+            "confirmation",
+            format!("this deletes what Pinshift created in AWS account {account}: pass --yes to confirm")
+        ));
+    }
+    let cancel = Arc::new(AtomicBool::new(false));
+    let _lease =
+        engagement.acquire_lease(&LeaseRequest::new("rollback"), Arc::new(SystemClock), Some(cancel.clone()))?;
+    let summary =
+        run::rollback(engagement, &graph, clients, step, include_connect_instances, &target, &SystemClock, &cancel)
+            .await?;
+    if json {
+        return output::json(&summary);
+    }
+    output::status(&format!("Rollback {}: {} deleted", summary.run_id, summary.deleted));
+    for kept in &summary.kept {
+        output::status(&format!("  kept {kept}"));
+    }
+    for failed in &summary.failed {
+        output::status(&format!("  failed {failed}"));
+    }
+    if !summary.failed.is_empty() {
+        anyhow::bail!("some deletions failed; run the rollback again once the cause is fixed");
+    }
+    Ok(())
+}
+
+pub fn confirm_gate(engagement: &Engagement, step: &str, by: &str, json: bool) -> anyhow::Result<()> {
+    let run = engagement
+        .runs()?
+        .into_iter()
+        .last()
+        .ok_or_else(|| pinshift_core::Error::invalid("run", "no migration run has reached a gate"))?;
+    let row = engagement.confirm_gate(&run.id, step, by, &SystemClock)?;
+    if json {
+        return output::json(&row);
+    }
+    output::status(&format!("Gate {step} confirmed by {by}; `pinshift migrate resume` or the next apply goes on"));
+    Ok(())
+}
+
+pub fn journal_show(
+    engagement: &Engagement,
+    client: Option<String>,
+    run: Option<String>,
+    json: bool,
+) -> anyhow::Result<()> {
+    let rows = engagement.journal_rows(&JournalFilter { run_id: run, client, step: None })?;
+    if json {
+        return output::json(&rows);
+    }
+    let table: Vec<Vec<String>> = rows
+        .iter()
+        .map(|r| {
+            vec![
+                r.seq.to_string(),
+                r.at.clone(),
+                r.run_id.clone(),
+                r.phase.clone(),
+                r.outcome.clone().unwrap_or_default(),
+                r.step.clone().unwrap_or_default(),
+                r.error_code.clone().unwrap_or_default(),
+            ]
+        })
+        .collect();
+    output::table(&["SEQ", "AT", "RUN", "PHASE", "OUTCOME", "STEP", "ERROR"], &table)
+}
+
+pub fn journal_verify(engagement: &Engagement, json: bool) -> anyhow::Result<()> {
+    let check = engagement.journal_verify()?;
+    if json {
+        output::json(&check)?;
+    } else if check.broken.is_none() {
+        output::status(&format!("The journal's chain holds ({} rows)", check.rows));
+    }
+    if let Some(broken) = &check.broken {
+        anyhow::bail!(pinshift_core::Error::Corrupt {
+            path: engagement.path().to_owned(),
+            detail: format!("the journal's chain breaks at row {}: {}", broken.seq, broken.reason),
+        });
+    }
+    Ok(())
+}
+
+pub fn journal_export(engagement: &Engagement, format: &str, out: Option<&std::path::Path>) -> anyhow::Result<()> {
+    let rows = engagement.journal_rows(&JournalFilter::default())?;
+    debug_assert!(verify_rows(&rows).rows == rows.len() as i64);
+    let bytes = export(&rows, ExportFormat::parse(format)?)?;
+    match out {
+        Some(path) => {
+            std::fs::write(path, bytes).map_err(|source| pinshift_core::Error::Io { path: path.to_owned(), source })?;
+            output::status(&format!("Wrote {} journal rows to {}", rows.len(), path.display()));
+            Ok(())
+        }
+        None => output::text(&String::from_utf8_lossy(&bytes)),
+    }
+}

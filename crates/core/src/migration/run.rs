@@ -1,0 +1,847 @@
+//! Runs: apply a blueprint version's target resources for some clients, resume after a crash, roll back.
+//! Everything is journaled ([`super::journal`]): an intent row before each create or delete, an outcome
+//! row after it. Idempotent: every create is preceded by a read, tokens are deterministic per run and
+//! resource, and a resume reconciles an intent without an outcome by reading the target.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use rusqlite::{OptionalExtension, params};
+use serde::Serialize;
+use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
+use ts_rs::TS;
+
+use super::journal::{Entry, JournalFilter, JournalRow, Phase, redact};
+use super::plan::{
+    Action, ENGAGEMENT_TAG, Found, Observed, Plan, RUN_TAG, Reference, Step, TargetPort, differing_members, resolve,
+    scope,
+};
+use crate::blueprint::graph::{TargetGraph, TargetResource};
+use crate::clock::Clock;
+use crate::engagement::Engagement;
+use crate::target::TargetKind;
+use crate::{Error, Result};
+
+/// A run as the engagement file keeps it.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct RunRecord {
+    pub id: String,
+    pub started_at: String,
+    pub version: u32,
+    pub scan_id: String,
+    pub connection: String,
+    pub account_id: String,
+    pub clients: Vec<String>,
+    pub unsigned_reason: Option<String>,
+    /// `running`, `finished`, `stopped`, `failed`.
+    pub state: String,
+    pub finished_at: Option<String>,
+}
+
+/// What a run is asked to do.
+#[derive(Debug, Clone)]
+pub struct RunRequest {
+    pub version: u32,
+    /// Empty: every client of the version.
+    pub clients: Vec<String>,
+    pub connection: String,
+    pub account_id: String,
+    /// Apply clients nobody signed off on this version, for this reason (journaled).
+    pub allow_unsigned: Option<String>,
+}
+
+/// What a run reports as it goes.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(tag = "event", rename_all = "snake_case")]
+pub enum RunEvent {
+    Started { run_id: String, steps: u32 },
+    Step { done: u32, total: u32, step: Step },
+    Finished { summary: RunSummary },
+}
+
+/// The `Progress` port of runs.
+pub trait RunProgress: Sync {
+    fn report(&self, event: RunEvent);
+}
+
+/// Ignores progress.
+#[derive(Debug, Default)]
+pub struct Quiet;
+
+impl RunProgress for Quiet {
+    fn report(&self, _: RunEvent) {}
+}
+
+/// How one client stands after a run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum ClientStatus {
+    Applied,
+    WaitingAtGate,
+    NeedsDecision,
+    Partial,
+    Failed,
+}
+
+/// What a run did.
+#[derive(Debug, Clone, Default, Serialize, TS)]
+pub struct RunSummary {
+    pub run_id: String,
+    pub state: String,
+    pub created: u32,
+    pub adopted: u32,
+    pub done: u32,
+    pub differs: u32,
+    pub gates: u32,
+    pub blocked: u32,
+    pub not_automated: u32,
+    pub failed: u32,
+    pub clients: BTreeMap<String, ClientStatus>,
+    /// The failures, one line each.
+    pub errors: Vec<String>,
+}
+
+/// What a rollback did.
+#[derive(Debug, Clone, Default, Serialize, TS)]
+pub struct RollbackSummary {
+    pub run_id: String,
+    pub deleted: u32,
+    /// Created by Pinshift but left on purpose, with why.
+    pub kept: Vec<String>,
+    pub failed: Vec<String>,
+}
+
+fn now(clock: &dyn Clock) -> String {
+    clock.now().to_string()
+}
+
+/// The idempotency token of one resource's create in one run: the same after a crash, another in the
+/// next run.
+pub fn client_token(engagement_id: &str, run_id: &str, resource_id: &str) -> String {
+    let mut hasher = Sha256::new();
+    hasher.update(format!("{engagement_id}\n{run_id}\n{resource_id}").as_bytes());
+    hasher.finalize().iter().take(16).map(|b| format!("{b:02x}")).collect()
+}
+
+impl Engagement {
+    /// Starts a run: checks the clients' sign-off on `request.version`, records the run and journals it.
+    pub fn start_run(&self, request: &RunRequest, graph: &TargetGraph, clock: &dyn Clock) -> Result<RunRecord> {
+        let in_scope = scope(graph, &request.clients)?;
+        let clients: Vec<String> = if request.clients.is_empty() {
+            in_scope.iter().flat_map(|r| r.clients.iter().cloned()).collect::<BTreeSet<_>>().into_iter().collect()
+        } else {
+            request.clients.clone()
+        };
+        let signed: BTreeSet<String> =
+            self.sign_offs()?.into_iter().filter(|s| s.version == request.version).map(|s| s.client).collect();
+        let unsigned: Vec<String> = clients.iter().filter(|c| !signed.contains(*c)).cloned().collect();
+        if !unsigned.is_empty() && request.allow_unsigned.is_none() {
+            return Err(Error::invalid(
+                "sign-off",
+                format!(
+                    "{} not signed off on version {} (sign off with `pinshift blueprint sign-off`, or pass \
+                     --allow-unsigned --reason TEXT)",
+                    unsigned.join(", "),
+                    request.version
+                ),
+            ));
+        }
+        if let Some(open) = self.open_run()? {
+            return Err(Error::invalid(
+                "run",
+                format!("run {} has not finished: resume it (`pinshift migrate resume`) first", open.id),
+            ));
+        }
+        let record = RunRecord {
+            id: format!("run-{}", &uuid::Uuid::new_v4().simple().to_string()[..12]),
+            started_at: now(clock),
+            version: request.version,
+            scan_id: graph.scan_id.clone(),
+            connection: request.connection.clone(),
+            account_id: request.account_id.clone(),
+            clients,
+            unsigned_reason: if unsigned.is_empty() { None } else { request.allow_unsigned.clone() },
+            state: "running".into(),
+            finished_at: None,
+        };
+        self.conn().execute(
+            "INSERT INTO run (id, started_at, version, scan_id, connection, account_id, clients, unsigned_reason, state)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'running')",
+            params![
+                record.id,
+                record.started_at,
+                record.version,
+                record.scan_id,
+                record.connection,
+                record.account_id,
+                serde_json::to_string(&record.clients).unwrap_or_default(),
+                record.unsigned_reason
+            ],
+        )?;
+        self.journal_append(
+            &record.id,
+            &record.started_at,
+            Phase::RunStarted,
+            Entry {
+                detail: Some(json!({ "version": record.version, "clients": record.clients,
+                                     "connection": record.connection, "account_id": record.account_id })),
+                ..Entry::default()
+            },
+        )?;
+        if let Some(reason) = &record.unsigned_reason {
+            for client in unsigned {
+                self.journal_append(
+                    &record.id,
+                    &record.started_at,
+                    Phase::Note,
+                    Entry {
+                        client: Some(client),
+                        outcome: Some("applied_unsigned".into()),
+                        detail: Some(json!({ "reason": reason })),
+                        ..Entry::default()
+                    },
+                )?;
+            }
+        }
+        Ok(record)
+    }
+
+    /// The run that has not finished (stopped, crashed or still running), if any.
+    pub fn open_run(&self) -> Result<Option<RunRecord>> {
+        Ok(self.runs()?.into_iter().rev().find(|r| r.state == "running" || r.state == "stopped"))
+    }
+
+    pub fn runs(&self) -> Result<Vec<RunRecord>> {
+        let mut stmt = self.conn().prepare(
+            "SELECT id, started_at, version, scan_id, connection, account_id, clients, unsigned_reason, state, finished_at
+             FROM run ORDER BY started_at, rowid",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            let clients: String = r.get(6)?;
+            Ok(RunRecord {
+                id: r.get(0)?,
+                started_at: r.get(1)?,
+                version: r.get(2)?,
+                scan_id: r.get(3)?,
+                connection: r.get(4)?,
+                account_id: r.get(5)?,
+                clients: serde_json::from_str(&clients).unwrap_or_default(),
+                unsigned_reason: r.get(7)?,
+                state: r.get(8)?,
+                finished_at: r.get(9)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    pub fn run(&self, id: &str) -> Result<RunRecord> {
+        self.runs()?
+            .into_iter()
+            .find(|r| r.id == id)
+            .ok_or_else(|| Error::invalid("run", format!("no run {id:?} in this engagement")))
+    }
+
+    fn finish_run(&self, run_id: &str, state: &str, clock: &dyn Clock, summary: &RunSummary) -> Result<()> {
+        let at = now(clock);
+        self.conn().execute(
+            "UPDATE run SET state = ?2, finished_at = ?3 WHERE id = ?1",
+            params![run_id, state, if state == "stopped" { None } else { Some(at.clone()) }],
+        )?;
+        self.journal_append(
+            run_id,
+            &at,
+            Phase::RunEnded,
+            Entry {
+                outcome: Some(state.to_owned()),
+                detail: Some(serde_json::to_value(summary).unwrap_or(Value::Null)),
+                ..Entry::default()
+            },
+        )?;
+        Ok(())
+    }
+
+    /// Records that a person did what a gate asked (`by`, now).
+    pub fn confirm_gate(&self, run_id: &str, step: &str, by: &str, clock: &dyn Clock) -> Result<JournalRow> {
+        if by.trim().is_empty() {
+            return Err(Error::invalid("by", "say who confirmed the gate"));
+        }
+        self.journal_append(
+            run_id,
+            &now(clock),
+            Phase::Gate,
+            Entry {
+                step: Some(step.to_owned()),
+                outcome: Some("confirmed".into()),
+                detail: Some(json!({ "by": by.trim() })),
+                ..Entry::default()
+            },
+        )
+    }
+
+    /// The newest outcome row of each step (any run): what the journal says happened to it last.
+    fn last_outcomes(&self) -> Result<BTreeMap<String, JournalRow>> {
+        let mut out = BTreeMap::new();
+        for row in self.journal_rows(&JournalFilter::default())? {
+            if let Some(step) = row.step.clone() {
+                let relevant = row.phase() == Some(Phase::Outcome)
+                    || (row.phase() == Some(Phase::Gate) && row.outcome.as_deref() == Some("confirmed"));
+                if relevant {
+                    out.insert(step, row);
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// Steps of `run_id` with an intent row and no outcome after it (a crash between the two).
+    fn dangling_intents(&self, run_id: &str) -> Result<BTreeSet<String>> {
+        let mut open = BTreeSet::new();
+        let filter = JournalFilter { run_id: Some(run_id.to_owned()), ..JournalFilter::default() };
+        for row in self.journal_rows(&filter)? {
+            match (row.phase(), row.step) {
+                (Some(Phase::Intent), Some(step)) => {
+                    open.insert(step);
+                }
+                (Some(Phase::Outcome), Some(step)) => {
+                    open.remove(&step);
+                }
+                _ => {}
+            }
+        }
+        Ok(open)
+    }
+
+    fn gate_journaled(&self, run_id: &str, step: &str) -> Result<bool> {
+        Ok(self
+            .conn()
+            .query_row(
+                "SELECT 1 FROM journal WHERE run_id = ?1 AND step = ?2 AND phase = 'gate' LIMIT 1",
+                params![run_id, step],
+                |_| Ok(()),
+            )
+            .optional()?
+            .is_some())
+    }
+}
+
+/// The outcomes a step can end a walk with.
+#[derive(Debug, Clone, PartialEq)]
+enum Status {
+    Ready(Reference),
+    Planned,
+    NotReady(Action),
+}
+
+/// The tags a run adds to what it creates.
+fn run_tags(engagement_id: &str, run_id: Option<&str>) -> BTreeMap<String, String> {
+    let mut tags = BTreeMap::from([(ENGAGEMENT_TAG.to_owned(), engagement_id.to_owned())]);
+    if let Some(run) = run_id {
+        tags.insert(RUN_TAG.to_owned(), run.to_owned());
+    }
+    tags
+}
+
+fn step_of(resource: &TargetResource, action: Action, arn: Option<String>) -> Step {
+    Step {
+        id: resource.id.clone(),
+        kind: resource.kind,
+        name: resource.name.clone(),
+        clients: resource.clients.clone(),
+        shared: resource.shared(),
+        depends_on: resource.depends_on.clone(),
+        action,
+        arn,
+        losses: resource.translation.as_ref().map(|t| t.losses).unwrap_or(0),
+    }
+}
+
+/// What stops a step before its own state is read: a dependency that is not ready.
+fn blocker(resource: &TargetResource, statuses: &BTreeMap<String, Status>) -> Option<Action> {
+    let mut planned = false;
+    for d in &resource.depends_on {
+        match statuses.get(d) {
+            Some(Status::Ready(_)) => {}
+            Some(Status::Planned) => planned = true,
+            Some(Status::NotReady(_)) | None => return Some(Action::Blocked { on: d.clone() }),
+        }
+    }
+    planned.then_some(Action::Create)
+}
+
+fn references(graph: &TargetGraph, statuses: &BTreeMap<String, Status>) -> BTreeMap<(TargetKind, String), Reference> {
+    graph
+        .resources
+        .iter()
+        .filter_map(|r| match statuses.get(&r.id) {
+            Some(Status::Ready(reference)) => Some(((r.kind, r.name.clone()), reference.clone())),
+            _ => None,
+        })
+        .collect()
+}
+
+fn reference_of(row: &JournalRow) -> Reference {
+    Reference { arn: row.arn.clone(), identifiers: row.identifiers_json().as_object().cloned().unwrap_or_default() }
+}
+
+/// The plan of `clients` (all when empty) of a blueprint version's graph against the target.
+pub async fn plan<P: TargetPort>(
+    engagement: &Engagement,
+    graph: &TargetGraph,
+    version: u32,
+    account_id: &str,
+    clients: &[String],
+    port: &P,
+) -> Result<Plan> {
+    let resources = scope(graph, clients)?;
+    let history = engagement.last_outcomes()?;
+    let tags = run_tags(engagement.id(), None);
+    let mut statuses: BTreeMap<String, Status> = BTreeMap::new();
+    // Resources outside the scope that the scope depends on (a shared instance): read like the others.
+    let mut steps = Vec::new();
+    for resource in resources {
+        let (status, action, arn) = classify_for_plan(resource, graph, &statuses, &history, &tags, port).await?;
+        statuses.insert(resource.id.clone(), status);
+        steps.push(step_of(resource, action, arn));
+    }
+    let chosen: BTreeSet<String> = steps.iter().flat_map(|s| s.clients.iter().cloned()).collect();
+    Ok(Plan {
+        version,
+        account_id: account_id.to_owned(),
+        clients: if clients.is_empty() { chosen.into_iter().collect() } else { clients.to_vec() },
+        steps,
+    })
+}
+
+async fn classify_for_plan<P: TargetPort>(
+    resource: &TargetResource,
+    graph: &TargetGraph,
+    statuses: &BTreeMap<String, Status>,
+    history: &BTreeMap<String, JournalRow>,
+    tags: &BTreeMap<String, String>,
+    port: &P,
+) -> Result<(Status, Action, Option<String>)> {
+    match blocker(resource, statuses) {
+        Some(Action::Create) if resource.gate.is_none() && port.supports(resource.kind) => {
+            return Ok((Status::Planned, Action::Create, None));
+        }
+        Some(Action::Blocked { on }) => {
+            return Ok((Status::NotReady(Action::Blocked { on: on.clone() }), Action::Blocked { on }, None));
+        }
+        _ => {}
+    }
+    let confirmed = history.get(&resource.id).is_some_and(|r| r.outcome.as_deref() == Some("confirmed"));
+    if let Some(instructions) = &resource.gate
+        && !confirmed
+    {
+        let action = Action::Gate { instructions: instructions.clone() };
+        return Ok((Status::NotReady(action.clone()), action, None));
+    }
+    if !port.supports(resource.kind) {
+        return Ok((Status::NotReady(Action::NotAutomated), Action::NotAutomated, None));
+    }
+    if blocker(resource, statuses).is_some() {
+        return Ok((Status::Planned, Action::Create, None));
+    }
+    let request = match resolve(&resource.request(tags), &references(graph, statuses)) {
+        Ok(request) => request,
+        Err(missing) => {
+            let action = Action::Blocked { on: missing };
+            return Ok((Status::NotReady(action.clone()), action, None));
+        }
+    };
+    match port.observe(resource, &request).await? {
+        Observed::Absent => Ok((Status::Planned, Action::Create, None)),
+        Observed::Present(found) => {
+            let ours = history.get(&resource.id).is_some_and(|r| r.outcome.as_deref() == Some("created"));
+            let differs = differing_members(&request, &found);
+            let action = if ours || confirmed {
+                Action::Done
+            } else if differs.is_empty() {
+                Action::Adopt
+            } else {
+                Action::Differs { members: differs }
+            };
+            let status = match &action {
+                Action::Differs { .. } => Status::NotReady(action.clone()),
+                _ => Status::Ready(Reference::of_found(&found)),
+            };
+            Ok((status, action, found.arn))
+        }
+    }
+}
+
+/// Applies (or resumes) `run`: every step in dependency order, journaled; stops cleanly between steps
+/// when `cancel` is set.
+pub async fn apply<P: TargetPort>(
+    engagement: &Engagement,
+    graph: &TargetGraph,
+    run: &RunRecord,
+    port: &P,
+    clock: &dyn Clock,
+    cancel: &Arc<AtomicBool>,
+    progress: &dyn RunProgress,
+) -> Result<RunSummary> {
+    let resources = scope(graph, &run.clients)?;
+    let history = engagement.last_outcomes()?;
+    let dangling = engagement.dangling_intents(&run.id)?;
+    let tags = run_tags(engagement.id(), Some(&run.id));
+    let total = resources.len() as u32;
+    progress.report(RunEvent::Started { run_id: run.id.clone(), steps: total });
+    let mut statuses: BTreeMap<String, Status> = BTreeMap::new();
+    let mut summary = RunSummary { run_id: run.id.clone(), ..RunSummary::default() };
+    let mut stopped = false;
+    for (i, resource) in resources.iter().enumerate() {
+        if cancel.load(Ordering::Relaxed) {
+            stopped = true;
+            break;
+        }
+        let entry = |outcome: &str| Entry {
+            client: Some(resource.clients.join(",")),
+            step: Some(resource.id.clone()),
+            kind: Some(resource.kind.slug().to_owned()),
+            outcome: Some(outcome.to_owned()),
+            ..Entry::default()
+        };
+        let (status, action, arn) = 'step: {
+            if let Some(action @ Action::Blocked { .. }) = blocker(resource, &statuses) {
+                break 'step (Status::NotReady(action.clone()), action, None);
+            }
+            let last = history.get(&resource.id);
+            let confirmed = last.is_some_and(|r| r.outcome.as_deref() == Some("confirmed"));
+            if let Some(instructions) = &resource.gate
+                && !confirmed
+            {
+                if !engagement.gate_journaled(&run.id, &resource.id)? {
+                    engagement.journal_append(
+                        &run.id,
+                        &now(clock),
+                        Phase::Gate,
+                        Entry { detail: Some(json!({ "instructions": instructions })), ..entry("waiting") },
+                    )?;
+                }
+                let action = Action::Gate { instructions: instructions.clone() };
+                break 'step (Status::NotReady(action.clone()), action, None);
+            }
+            if !port.supports(resource.kind) {
+                break 'step (Status::NotReady(Action::NotAutomated), Action::NotAutomated, None);
+            }
+            let request = match resolve(&resource.request(&tags), &references(graph, &statuses)) {
+                Ok(request) => request,
+                Err(missing) => {
+                    let action = Action::Blocked { on: missing };
+                    break 'step (Status::NotReady(action.clone()), action, None);
+                }
+            };
+            let observed = match port.observe(resource, &request).await {
+                Ok(observed) => observed,
+                Err(error) => {
+                    summary.errors.push(format!("{}: {error}", resource.id));
+                    engagement.journal_append(
+                        &run.id,
+                        &now(clock),
+                        Phase::Outcome,
+                        Entry { detail: Some(json!({ "read": error.to_string() })), ..entry("failed") },
+                    )?;
+                    break 'step (Status::NotReady(Action::Blocked { on: "a failed read".into() }), failed(), None);
+                }
+            };
+            match observed {
+                Observed::Present(found) => {
+                    let ours = last.is_some_and(|r| r.outcome.as_deref() == Some("created"));
+                    if ours || confirmed {
+                        break 'step (Status::Ready(Reference::of_found(&found)), Action::Done, found.arn.clone());
+                    }
+                    if dangling.contains(&resource.id) {
+                        // The create landed but its answer was lost (a crash or a dropped connection).
+                        engagement.journal_append(
+                            &run.id,
+                            &now(clock),
+                            Phase::Outcome,
+                            Entry {
+                                arn: found.arn.clone(),
+                                identifiers: Some(Value::Object(found.identifiers.clone())),
+                                detail: Some(
+                                    json!({ "recovered": "found by reading the target after an interrupted create" }),
+                                ),
+                                ..entry("created")
+                            },
+                        )?;
+                        summary.created += 1;
+                        break 'step (Status::Ready(Reference::of_found(&found)), Action::Create, found.arn.clone());
+                    }
+                    let differs = differing_members(&request, &found);
+                    let (outcome, action) = if differs.is_empty() {
+                        ("adopted", Action::Adopt)
+                    } else {
+                        ("differs", Action::Differs { members: differs.clone() })
+                    };
+                    engagement.journal_append(
+                        &run.id,
+                        &now(clock),
+                        Phase::Outcome,
+                        Entry {
+                            arn: found.arn.clone(),
+                            identifiers: Some(Value::Object(found.identifiers.clone())),
+                            detail: (!differs.is_empty()).then(|| json!({ "differs": differs })),
+                            ..entry(outcome)
+                        },
+                    )?;
+                    let status = if differs.is_empty() {
+                        Status::Ready(Reference::of_found(&found))
+                    } else {
+                        Status::NotReady(action.clone())
+                    };
+                    break 'step (status, action, found.arn.clone());
+                }
+                Observed::Absent => {
+                    engagement.journal_append(
+                        &run.id,
+                        &now(clock),
+                        Phase::Intent,
+                        Entry { detail: Some(redact(&request)), outcome: None, ..entry("") },
+                    )?;
+                    let token = client_token(engagement.id(), &run.id, &resource.id);
+                    match port.create(resource, &request, &token).await {
+                        Ok(created) => {
+                            engagement.journal_append(
+                                &run.id,
+                                &now(clock),
+                                Phase::Outcome,
+                                Entry {
+                                    arn: created.arn.clone(),
+                                    identifiers: Some(Value::Object(created.identifiers.clone())),
+                                    request_id: created.request_id.clone(),
+                                    ..entry("created")
+                                },
+                            )?;
+                            summary.created += 1;
+                            break 'step (Status::Ready(Reference::of_created(&created)), Action::Create, created.arn);
+                        }
+                        Err(error) => {
+                            let code = match &error {
+                                Error::Aws { code, .. } => code.clone(),
+                                other => format!("{:?}", other.code()),
+                            };
+                            engagement.journal_append(
+                                &run.id,
+                                &now(clock),
+                                Phase::Outcome,
+                                Entry {
+                                    error_code: Some(code),
+                                    detail: Some(json!({ "message": error.to_string() })),
+                                    ..entry("failed")
+                                },
+                            )?;
+                            summary.errors.push(format!("{}: {error}", resource.id));
+                            break 'step (
+                                Status::NotReady(Action::Blocked { on: "a failed create".into() }),
+                                failed(),
+                                None,
+                            );
+                        }
+                    }
+                }
+            }
+        };
+        match &action {
+            Action::Adopt => summary.adopted += 1,
+            Action::Done => summary.done += 1,
+            Action::Differs { .. } => summary.differs += 1,
+            Action::Gate { .. } => summary.gates += 1,
+            Action::Blocked { on } if on.starts_with("a failed") => summary.failed += 1,
+            Action::Blocked { .. } => summary.blocked += 1,
+            Action::NotAutomated => summary.not_automated += 1,
+            Action::Create => {}
+        }
+        for client in &resource.clients {
+            let current = summary.clients.entry(client.clone()).or_insert(ClientStatus::Applied);
+            let this = match &action {
+                Action::Create | Action::Adopt | Action::Done => ClientStatus::Applied,
+                Action::Gate { .. } => ClientStatus::WaitingAtGate,
+                Action::Differs { .. } => ClientStatus::NeedsDecision,
+                Action::Blocked { on } if on.starts_with("a failed") => ClientStatus::Failed,
+                Action::Blocked { .. } | Action::NotAutomated => ClientStatus::Partial,
+            };
+            *current = worse(*current, this);
+        }
+        progress.report(RunEvent::Step { done: i as u32 + 1, total, step: step_of(resource, action, arn) });
+        statuses.insert(resource.id.clone(), status);
+    }
+    let state = if stopped {
+        "stopped"
+    } else if summary.failed > 0 {
+        "failed"
+    } else {
+        "finished"
+    };
+    summary.state = state.to_owned();
+    engagement.finish_run(&run.id, state, clock, &summary)?;
+    progress.report(RunEvent::Finished { summary: summary.clone() });
+    Ok(summary)
+}
+
+fn failed() -> Action {
+    Action::Blocked { on: "a failed step".into() }
+}
+
+fn worse(a: ClientStatus, b: ClientStatus) -> ClientStatus {
+    let rank = |s: ClientStatus| match s {
+        ClientStatus::Applied => 0,
+        ClientStatus::Partial => 1,
+        ClientStatus::WaitingAtGate => 2,
+        ClientStatus::NeedsDecision => 3,
+        ClientStatus::Failed => 4,
+    };
+    if rank(b) > rank(a) { b } else { a }
+}
+
+/// Kinds a rollback leaves in place even when Pinshift created them, and why.
+fn kept_on_rollback(kind: TargetKind, include_connect_instances: bool) -> Option<&'static str> {
+    match kind {
+        TargetKind::ConnectInstance if !include_connect_instances => Some(
+            "a Connect instance (AWS counts creations and deletions against a 30-day limit; \
+             --include-connect-instances removes it)",
+        ),
+        TargetKind::ConnectPhoneNumber => Some("a phone number (a released number cools down for 180 days)"),
+        TargetKind::SmsOptOutList => {
+            Some("an opt-out list (it holds end users' opt-outs; numbers are deletable once per 30 days)")
+        }
+        _ => None,
+    }
+}
+
+/// Undoes what runs of this engagement created for `clients` (all when empty), newest first: never what
+/// was adopted, never a Pinpoint resource. Journaled as its own run; a second rollback finds nothing.
+#[allow(clippy::too_many_arguments)]
+pub async fn rollback<P: TargetPort>(
+    engagement: &Engagement,
+    graph: &TargetGraph,
+    clients: &[String],
+    only_step: Option<&str>,
+    include_connect_instances: bool,
+    port: &P,
+    clock: &dyn Clock,
+    cancel: &Arc<AtomicBool>,
+) -> Result<RollbackSummary> {
+    let last = engagement.last_outcomes()?;
+    let by_id: BTreeMap<&str, &TargetResource> = graph.resources.iter().map(|r| (r.id.as_str(), r)).collect();
+    let mut created: Vec<&JournalRow> = last
+        .values()
+        .filter(|row| row.outcome.as_deref() == Some("created"))
+        .filter(|row| only_step.is_none_or(|s| row.step.as_deref() == Some(s)))
+        .filter(|row| {
+            clients.is_empty()
+                || row.client.as_deref().is_some_and(|c| c.split(',').any(|c| clients.iter().any(|x| x == c)))
+        })
+        .collect();
+    created.sort_by_key(|row| std::cmp::Reverse(row.seq));
+    let run_id = format!("rollback-{}", &uuid::Uuid::new_v4().simple().to_string()[..12]);
+    let mut summary = RollbackSummary { run_id: run_id.clone(), ..RollbackSummary::default() };
+    engagement.journal_append(
+        &run_id,
+        &now(clock),
+        Phase::RunStarted,
+        Entry {
+            detail: Some(json!({ "rollback": true, "clients": clients, "steps": created.len() })),
+            ..Entry::default()
+        },
+    )?;
+    // What created resources answer, for the delete requests of the ones that depend on them.
+    let refs: BTreeMap<(TargetKind, String), Reference> = last
+        .values()
+        .filter(|row| matches!(row.outcome.as_deref(), Some("created" | "adopted")))
+        .filter_map(|row| by_id.get(row.step.as_deref()?).map(|r| ((r.kind, r.name.clone()), reference_of(row))))
+        .collect();
+    for row in created {
+        if cancel.load(Ordering::Relaxed) {
+            break;
+        }
+        let Some(step) = row.step.as_deref() else { continue };
+        let Some(resource) = by_id.get(step) else {
+            summary.kept.push(format!("{step}: not in this blueprint version's graph; remove it by hand if unwanted"));
+            continue;
+        };
+        if let Some(why) = kept_on_rollback(resource.kind, include_connect_instances) {
+            summary.kept.push(format!("{step}: {why}"));
+            continue;
+        }
+        if !port.supports(resource.kind) {
+            summary.kept.push(format!("{step}: this build cannot remove a {}", resource.kind.label()));
+            continue;
+        }
+        let request = resolve(&resource.spec, &refs).unwrap_or_else(|_| resource.spec.clone());
+        let entry = |outcome: Option<&str>| Entry {
+            client: row.client.clone(),
+            step: Some(step.to_owned()),
+            kind: Some(resource.kind.slug().to_owned()),
+            outcome: outcome.map(str::to_owned),
+            arn: row.arn.clone(),
+            ..Entry::default()
+        };
+        engagement.journal_append(
+            &run_id,
+            &now(clock),
+            Phase::Intent,
+            Entry { detail: Some(json!({ "delete": redact(&request) })), ..entry(None) },
+        )?;
+        let found = Found {
+            arn: row.arn.clone(),
+            identifiers: row.identifiers_json().as_object().cloned().unwrap_or_default(),
+            ..Found::default()
+        };
+        let outcome = match port.observe(resource, &request).await {
+            Ok(Observed::Absent) => Ok(Some("already gone")),
+            Ok(Observed::Present(current)) => {
+                let found = Found { tags: current.tags, settings: current.settings, ..found };
+                port.delete(resource, &request, &found).await.map(|()| None)
+            }
+            Err(error) => Err(error),
+        };
+        match outcome {
+            Ok(note) => {
+                engagement.journal_append(
+                    &run_id,
+                    &now(clock),
+                    Phase::Outcome,
+                    Entry { detail: note.map(|n| json!({ "note": n })), ..entry(Some("deleted")) },
+                )?;
+                summary.deleted += 1;
+            }
+            Err(error) => {
+                engagement.journal_append(
+                    &run_id,
+                    &now(clock),
+                    Phase::Outcome,
+                    Entry { detail: Some(json!({ "message": error.to_string() })), ..entry(Some("failed")) },
+                )?;
+                summary.failed.push(format!("{step}: {error}"));
+            }
+        }
+    }
+    engagement.journal_append(
+        &run_id,
+        &now(clock),
+        Phase::RunEnded,
+        Entry {
+            outcome: Some(if summary.failed.is_empty() { "finished" } else { "failed" }.into()),
+            detail: Some(serde_json::to_value(&summary).unwrap_or(Value::Null)),
+            ..Entry::default()
+        },
+    )?;
+    Ok(summary)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_are_stable_per_run_and_resource() {
+        let a = client_token("e", "run-1", "1/us-east-1/ses-tenant/acme");
+        assert_eq!(a, client_token("e", "run-1", "1/us-east-1/ses-tenant/acme"));
+        assert_ne!(a, client_token("e", "run-2", "1/us-east-1/ses-tenant/acme"));
+        assert_eq!(a.len(), 32);
+    }
+}
