@@ -11,7 +11,7 @@
 pub mod ses;
 
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use aws_config::SdkConfig;
 use pinshift_core::blueprint::graph::TargetResource;
@@ -20,14 +20,25 @@ use pinshift_core::target::TargetKind;
 use pinshift_core::{Error, Result};
 use serde_json::Value;
 
+use crate::source::pace::{Pacer, target_rate};
+
 /// What every writer call needs besides its client.
 #[derive(Debug)]
 pub struct Ctx<'a> {
     pub account_id: &'a str,
     pub connection: &'a str,
+    pub region: &'a str,
+    pacer: &'a Pacer,
 }
 
 impl Ctx<'_> {
+    /// Waits for `operation`'s turn under its published rate (in this account and Region), if it has one.
+    async fn pace(&self, service: &str, operation: &str) {
+        if let Some((bucket, rate)) = target_rate(service, operation) {
+            self.pacer.wait(&format!("{}/{}/{bucket}", self.account_id, self.region), rate).await;
+        }
+    }
+
     fn error<E, R>(&self, operation: &str, error: aws_sdk_sesv2::error::SdkError<E, R>) -> Error
     where
         E: aws_sdk_sesv2::error::ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
@@ -71,8 +82,13 @@ pub struct AwsTarget {
     config: SdkConfig,
     account_id: String,
     connection: String,
+    pacer: Arc<Pacer>,
     ses: Mutex<HashMap<String, aws_sdk_sesv2::Client>>,
 }
+
+/// Attempts per call: pacing keeps to the published rates, retries (standard mode, with jitter) ride out
+/// what others in the account use and AWS's transient errors.
+const ATTEMPTS: u32 = 6;
 
 impl AwsTarget {
     pub fn new(config: SdkConfig, account_id: &str, connection: &str) -> AwsTarget {
@@ -80,12 +96,13 @@ impl AwsTarget {
             config,
             account_id: account_id.to_owned(),
             connection: connection.to_owned(),
+            pacer: Arc::new(Pacer::new(1)),
             ses: Mutex::new(HashMap::new()),
         }
     }
 
-    fn ctx(&self) -> Ctx<'_> {
-        Ctx { account_id: &self.account_id, connection: &self.connection }
+    fn ctx<'a>(&'a self, region: &'a str) -> Ctx<'a> {
+        Ctx { account_id: &self.account_id, connection: &self.connection, region, pacer: &self.pacer }
     }
 
     fn ses(&self, region: &str) -> aws_sdk_sesv2::Client {
@@ -96,6 +113,7 @@ impl AwsTarget {
                 aws_sdk_sesv2::Client::from_conf(
                     aws_sdk_sesv2::config::Builder::from(&self.config)
                         .region(aws_sdk_sesv2::config::Region::new(region.to_owned()))
+                        .retry_config(aws_config::retry::RetryConfig::standard().with_max_attempts(ATTEMPTS))
                         .build(),
                 )
             })
@@ -124,16 +142,16 @@ impl TargetPort for AwsTarget {
 
     async fn observe(&self, resource: &TargetResource, request: &Value) -> Result<Observed> {
         self.check_account(resource)?;
-        ses::observe(&self.ctx(), &self.ses(&resource.region), resource, request).await
+        ses::observe(&self.ctx(&resource.region), &self.ses(&resource.region), resource, request).await
     }
 
     async fn create(&self, resource: &TargetResource, request: &Value, _token: &str) -> Result<Created> {
         self.check_account(resource)?;
-        ses::create(&self.ctx(), &self.ses(&resource.region), resource, request).await
+        ses::create(&self.ctx(&resource.region), &self.ses(&resource.region), resource, request).await
     }
 
     async fn delete(&self, resource: &TargetResource, request: &Value, _found: &Found) -> Result<()> {
         self.check_account(resource)?;
-        ses::delete(&self.ctx(), &self.ses(&resource.region), resource, request).await
+        ses::delete(&self.ctx(&resource.region), &self.ses(&resource.region), resource, request).await
     }
 }

@@ -44,6 +44,32 @@ pub fn pinpoint_rate(operation: &str) -> f64 {
     }
 }
 
+/// The published rate of a target-side operation (requests per second, per account and Region) and the
+/// bucket it draws from, where AWS publishes one: SES v2's template operations ("no more than once per
+/// second"; GetEmailTemplate 50/s), End User Messaging's Create*, Associate* and Set* (1/s) and
+/// DeleteOptedOutNumber (10/s), Amazon Connect's shared 2/s. `None`: no published rate (retries cover it).
+pub fn target_rate(service: &str, operation: &str) -> Option<(String, f64)> {
+    let own = |rate: f64| Some((format!("{service}/{operation}"), rate));
+    match service {
+        "ses" => match operation {
+            "CreateEmailTemplate"
+            | "UpdateEmailTemplate"
+            | "DeleteEmailTemplate"
+            | "TestRenderEmailTemplate"
+            | "ListEmailTemplates" => own(1.0),
+            "GetEmailTemplate" => own(50.0),
+            _ => None,
+        },
+        "sms-voice" => match operation {
+            "DeleteOptedOutNumber" => own(10.0),
+            op if ["Create", "Associate", "Set"].iter().any(|p| op.starts_with(p)) => own(1.0),
+            _ => None,
+        },
+        "connect" => Some(("connect/*".to_owned(), 2.0)),
+        _ => None,
+    }
+}
+
 /// The HTTPS client the SDK would use by default: hyper 1 with rustls (aws-lc), honouring the proxy
 /// environment (`HTTPS_PROXY`, `NO_PROXY`), as consultants behind a customer's proxy need.
 pub fn default_https_client() -> SharedHttpClient {
@@ -92,13 +118,22 @@ impl Pacer {
         }
     }
 
+    /// Waits until a token for `key` at `rate` per second is there, and takes it.
+    pub async fn wait(&self, key: &str, rate: f64) {
+        while let Err(wait) = self.take(key, rate) {
+            tokio::time::sleep(wait).await;
+        }
+    }
+
     /// Takes a token for `key` at `rate` per second, or says how long until one is there.
     pub fn take(&self, key: &str, rate: f64) -> Result<(), Duration> {
         let rate = rate * HEADROOM;
+        // A second's worth of burst, but at least one request (a 1/s operation would never get a token).
+        let burst = rate.max(1.0);
         let now = Instant::now();
         let mut buckets = self.buckets.lock().unwrap_or_else(|p| p.into_inner());
-        let (tokens, last) = buckets.entry(key.to_owned()).or_insert((rate, now));
-        *tokens = (*tokens + now.duration_since(*last).as_secs_f64() * rate).min(rate);
+        let (tokens, last) = buckets.entry(key.to_owned()).or_insert((burst, now));
+        *tokens = (*tokens + now.duration_since(*last).as_secs_f64() * rate).min(burst);
         *last = now;
         if *tokens >= 1.0 {
             *tokens -= 1.0;
@@ -202,5 +237,13 @@ mod tests {
         let wait = taken[19].expect_err("the twentieth waits").as_secs_f64();
         assert!(wait > 0.04 && wait < 0.06, "{wait}");
         assert!(pacer.take("b/GetApps", 10.0).is_ok(), "keys are paced separately");
+    }
+
+    #[test]
+    fn a_once_per_second_operation_goes_once_then_waits_a_second() {
+        let pacer = Pacer::default();
+        assert!(pacer.take("ses/CreateEmailTemplate", 1.0).is_ok(), "the first goes at once");
+        let wait = pacer.take("ses/CreateEmailTemplate", 1.0).expect_err("the second waits").as_secs_f64();
+        assert!(wait > 1.0 && wait < 1.1, "{wait}");
     }
 }

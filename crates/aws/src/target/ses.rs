@@ -55,8 +55,36 @@ fn present(arn: String, settings: Value) -> Observed {
     Observed::Present(Found { arn: Some(arn), settings, ..Found::default() })
 }
 
+/// The call that reads a kind (paced under its rate before it is made).
+fn read_operation(kind: TargetKind) -> &'static str {
+    match kind {
+        TargetKind::SesIdentity => "GetEmailIdentity",
+        TargetKind::SesConfigurationSet => "GetConfigurationSet",
+        TargetKind::SesEventDestination => "GetConfigurationSetEventDestinations",
+        TargetKind::SesTenant | TargetKind::SesSuppressionSettings => "GetTenant",
+        TargetKind::SesTenantAssociation => "ListTenantResources",
+        TargetKind::SesReputationPolicy => "GetReputationEntity",
+        TargetKind::SesEmailTemplate => "GetEmailTemplate",
+        _ => "",
+    }
+}
+
+/// The call that removes a kind.
+fn delete_operation(kind: TargetKind) -> &'static str {
+    match kind {
+        TargetKind::SesIdentity => "DeleteEmailIdentity",
+        TargetKind::SesConfigurationSet => "DeleteConfigurationSet",
+        TargetKind::SesEventDestination => "DeleteConfigurationSetEventDestination",
+        TargetKind::SesTenant => "DeleteTenant",
+        TargetKind::SesTenantAssociation => "DeleteTenantResourceAssociation",
+        TargetKind::SesEmailTemplate => "DeleteEmailTemplate",
+        _ => "",
+    }
+}
+
 pub async fn observe(ctx: &Ctx<'_>, ses: &Client, resource: &TargetResource, request: &Value) -> Result<Observed> {
     let op = resource.kind.operation();
+    ctx.pace("ses", read_operation(resource.kind)).await;
     match resource.kind {
         TargetKind::SesIdentity => {
             let name = s(request, "EmailIdentity").unwrap_or_default();
@@ -207,6 +235,7 @@ pub async fn observe(ctx: &Ctx<'_>, ses: &Client, resource: &TargetResource, req
 
 pub async fn create(ctx: &Ctx<'_>, ses: &Client, resource: &TargetResource, request: &Value) -> Result<Created> {
     let op = resource.kind.operation();
+    ctx.pace("ses", op).await;
     let done = |arn: String| Created { arn: Some(arn), ..Created::default() };
     match resource.kind {
         TargetKind::SesIdentity => {
@@ -345,6 +374,7 @@ pub async fn create(ctx: &Ctx<'_>, ses: &Client, resource: &TargetResource, requ
 }
 
 pub async fn delete(ctx: &Ctx<'_>, ses: &Client, resource: &TargetResource, request: &Value) -> Result<()> {
+    ctx.pace("ses", delete_operation(resource.kind)).await;
     match resource.kind {
         TargetKind::SesIdentity => ses
             .delete_email_identity()

@@ -655,7 +655,7 @@ pub async fn apply<P: TargetPort>(
             Action::NotAutomated => summary.not_automated += 1,
             Action::Create => {}
         }
-        for client in &resource.clients {
+        for client in resource.clients.iter().filter(|c| run.clients.contains(c)) {
             let current = summary.clients.entry(client.clone()).or_insert(ClientStatus::Applied);
             let this = match &action {
                 Action::Create | Action::Adopt | Action::Done => ClientStatus::Applied,
