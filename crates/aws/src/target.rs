@@ -4,11 +4,14 @@
 //!
 //! - [`ses`]: SES v2 (identities, configuration sets, event destinations, tenants, associations,
 //!   reputation policy, suppression settings, email templates).
+//! - [`sms`]: End User Messaging SMS v2 (pools, members, settings, keywords, configuration sets, event
+//!   destinations, default sender IDs, opt-out lists).
 //!
-//! The other services' writers (SMS v2, Connect, Customer Profiles, Outbound Campaigns, Q in Connect) are
-//! not in this build yet: their steps plan as "not automated".
+//! The other services' writers (Connect, Customer Profiles, Outbound Campaigns, Q in Connect) are not in
+//! this build yet: their steps plan as "not automated".
 
 pub mod ses;
+pub mod sms;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -84,6 +87,7 @@ pub struct AwsTarget {
     connection: String,
     pacer: Arc<Pacer>,
     ses: Mutex<HashMap<String, aws_sdk_sesv2::Client>>,
+    sms: Mutex<HashMap<String, aws_sdk_pinpointsmsvoicev2::Client>>,
 }
 
 /// Attempts per call: pacing keeps to the published rates, retries (standard mode, with jitter) ride out
@@ -98,6 +102,7 @@ impl AwsTarget {
             connection: connection.to_owned(),
             pacer: Arc::new(Pacer::new(1)),
             ses: Mutex::new(HashMap::new()),
+            sms: Mutex::new(HashMap::new()),
         }
     }
 
@@ -113,6 +118,21 @@ impl AwsTarget {
                 aws_sdk_sesv2::Client::from_conf(
                     aws_sdk_sesv2::config::Builder::from(&self.config)
                         .region(aws_sdk_sesv2::config::Region::new(region.to_owned()))
+                        .retry_config(aws_config::retry::RetryConfig::standard().with_max_attempts(ATTEMPTS))
+                        .build(),
+                )
+            })
+            .clone()
+    }
+
+    fn sms(&self, region: &str) -> aws_sdk_pinpointsmsvoicev2::Client {
+        let mut clients = self.sms.lock().unwrap_or_else(|p| p.into_inner());
+        clients
+            .entry(region.to_owned())
+            .or_insert_with(|| {
+                aws_sdk_pinpointsmsvoicev2::Client::from_conf(
+                    aws_sdk_pinpointsmsvoicev2::config::Builder::from(&self.config)
+                        .region(aws_sdk_pinpointsmsvoicev2::config::Region::new(region.to_owned()))
                         .retry_config(aws_config::retry::RetryConfig::standard().with_max_attempts(ATTEMPTS))
                         .build(),
                 )
@@ -137,21 +157,36 @@ impl AwsTarget {
 
 impl TargetPort for AwsTarget {
     fn supports(&self, kind: TargetKind) -> bool {
-        ses::supports(kind)
+        ses::supports(kind) || sms::supports(kind)
     }
 
     async fn observe(&self, resource: &TargetResource, request: &Value) -> Result<Observed> {
         self.check_account(resource)?;
-        ses::observe(&self.ctx(&resource.region), &self.ses(&resource.region), resource, request).await
+        let (ctx, region) = (self.ctx(&resource.region), resource.region.as_str());
+        if sms::supports(resource.kind) {
+            sms::observe(&ctx, &self.sms(region), resource, request).await
+        } else {
+            ses::observe(&ctx, &self.ses(region), resource, request).await
+        }
     }
 
-    async fn create(&self, resource: &TargetResource, request: &Value, _token: &str) -> Result<Created> {
+    async fn create(&self, resource: &TargetResource, request: &Value, token: &str) -> Result<Created> {
         self.check_account(resource)?;
-        ses::create(&self.ctx(&resource.region), &self.ses(&resource.region), resource, request).await
+        let (ctx, region) = (self.ctx(&resource.region), resource.region.as_str());
+        if sms::supports(resource.kind) {
+            sms::create(&ctx, &self.sms(region), resource, request, token).await
+        } else {
+            ses::create(&ctx, &self.ses(region), resource, request).await
+        }
     }
 
-    async fn delete(&self, resource: &TargetResource, request: &Value, _found: &Found) -> Result<()> {
+    async fn delete(&self, resource: &TargetResource, request: &Value, found: &Found) -> Result<()> {
         self.check_account(resource)?;
-        ses::delete(&self.ctx(&resource.region), &self.ses(&resource.region), resource, request).await
+        let (ctx, region) = (self.ctx(&resource.region), resource.region.as_str());
+        if sms::supports(resource.kind) {
+            sms::delete(&ctx, &self.sms(region), resource, request, found).await
+        } else {
+            ses::delete(&ctx, &self.ses(region), resource, request).await
+        }
     }
 }

@@ -499,9 +499,16 @@ pub enum MigrateCommand {
         allow_unsigned: bool,
         #[arg(long, value_name = "TEXT")]
         reason: Option<String>,
+        /// Run even though another process holds the engagement (it was killed, or its machine is off).
+        #[arg(long)]
+        take_over: bool,
     },
     /// Continue the run that stopped or crashed: steps whose create has no outcome are read back first.
-    Resume,
+    Resume {
+        /// Take the engagement from a process that was killed without releasing it.
+        #[arg(long)]
+        take_over: bool,
+    },
     /// Remove what runs created (never what was adopted, never a Pinpoint resource), newest first.
     Rollback {
         #[arg(long = "client", value_name = "ID")]
@@ -517,6 +524,8 @@ pub enum MigrateCommand {
         connection: Option<String>,
         #[arg(long)]
         yes: bool,
+        #[arg(long)]
+        take_over: bool,
     },
     /// Record that a person did what a gate asked.
     Gate {

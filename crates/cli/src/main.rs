@@ -133,29 +133,15 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 MigrateCommand::Plan { clients, version, connection } => {
                     rt.block_on(migrate::plan(&engagement, &clients, version, connection.as_deref(), json))
                 }
-                MigrateCommand::Apply { clients, version, connection, yes, allow_unsigned, reason } => {
+                MigrateCommand::Apply { clients, version, connection, yes, allow_unsigned, reason, take_over } => {
                     let unsigned = if allow_unsigned { reason } else { None };
-                    rt.block_on(migrate::apply(
-                        &engagement,
-                        clients,
-                        version,
-                        connection.as_deref(),
-                        yes,
-                        unsigned,
-                        json,
-                    ))
+                    let scope = migrate::Scope { clients, version, connection, yes, take_over };
+                    rt.block_on(migrate::apply(&engagement, scope, unsigned, json))
                 }
-                MigrateCommand::Resume => rt.block_on(migrate::resume(&engagement, json)),
-                MigrateCommand::Rollback { clients, step, include_connect_instances, connection, yes } => {
-                    rt.block_on(migrate::rollback(
-                        &engagement,
-                        &clients,
-                        step.as_deref(),
-                        include_connect_instances,
-                        connection.as_deref(),
-                        yes,
-                        json,
-                    ))
+                MigrateCommand::Resume { take_over } => rt.block_on(migrate::resume(&engagement, take_over, json)),
+                MigrateCommand::Rollback { clients, step, include_connect_instances, connection, yes, take_over } => {
+                    let scope = migrate::Scope { clients, version: None, connection, yes, take_over };
+                    rt.block_on(migrate::rollback(&engagement, scope, step.as_deref(), include_connect_instances, json))
                 }
                 MigrateCommand::Gate { step, by } => migrate::confirm_gate(&engagement, &step, &by, json),
             })

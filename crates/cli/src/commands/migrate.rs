@@ -16,6 +16,18 @@ use pinshift_core::migration::run::{self, RunEvent, RunProgress, RunRequest};
 use super::connection::keychain;
 use crate::output;
 
+/// What `apply` and `rollback` act on, as the user named it.
+#[derive(Debug)]
+pub struct Scope {
+    pub clients: Vec<String>,
+    pub version: Option<u32>,
+    pub connection: Option<String>,
+    /// The user confirmed writing to the account.
+    pub yes: bool,
+    /// Take the engagement's lease from a process that did not release it.
+    pub take_over: bool,
+}
+
 /// The target side of a connection, and the account it reaches.
 async fn target(engagement: &Engagement, connection: Option<&str>) -> anyhow::Result<(AwsTarget, String, String)> {
     let name = match connection {
@@ -123,11 +135,12 @@ async fn drive(
     graph: &TargetGraph,
     record: &run::RunRecord,
     target: &AwsTarget,
+    take_over: bool,
     json: bool,
 ) -> anyhow::Result<()> {
     let cancel = Arc::new(AtomicBool::new(false));
-    let _lease =
-        engagement.acquire_lease(&LeaseRequest::new("migration run"), Arc::new(SystemClock), Some(cancel.clone()))?;
+    let lease = LeaseRequest::new("migration run").take_over(take_over);
+    let _lease = engagement.acquire_lease(&lease, Arc::new(SystemClock), Some(cancel.clone()))?;
     let on_ctrl_c = cancel.clone();
     tokio::spawn(async move {
         if tokio::signal::ctrl_c().await.is_ok() {
@@ -161,21 +174,18 @@ async fn drive(
     Ok(())
 }
 
-#[allow(clippy::too_many_arguments)]
 pub async fn apply(
     engagement: &Engagement,
-    clients: Vec<String>,
-    version: Option<u32>,
-    connection: Option<&str>,
-    yes: bool,
+    scope: Scope,
     allow_unsigned: Option<String>,
     json: bool,
 ) -> anyhow::Result<()> {
-    let version = version_of(engagement, version)?;
+    let version = version_of(engagement, scope.version)?;
     let graph = graph(engagement, version)?;
-    let (target, account, connection) = target(engagement, connection).await?;
-    let request = RunRequest { version, clients, connection, account_id: account.clone(), allow_unsigned };
-    if !yes {
+    let (target, account, connection) = target(engagement, scope.connection.as_deref()).await?;
+    let request =
+        RunRequest { version, clients: scope.clients, connection, account_id: account.clone(), allow_unsigned };
+    if !scope.yes {
         let who = if request.clients.is_empty() { "every client".to_owned() } else { request.clients.join(", ") };
         anyhow::bail!(pinshift_core::Error::invalid(
             "confirmation",
@@ -183,10 +193,10 @@ pub async fn apply(
         ));
     }
     let record = engagement.start_run(&request, &graph, &SystemClock)?;
-    drive(engagement, &graph, &record, &target, json).await
+    drive(engagement, &graph, &record, &target, scope.take_over, json).await
 }
 
-pub async fn resume(engagement: &Engagement, json: bool) -> anyhow::Result<()> {
+pub async fn resume(engagement: &Engagement, take_over: bool, json: bool) -> anyhow::Result<()> {
     let record = engagement
         .open_run()?
         .ok_or_else(|| pinshift_core::Error::invalid("run", "no run to resume: every run has finished"))?;
@@ -201,35 +211,41 @@ pub async fn resume(engagement: &Engagement, json: bool) -> anyhow::Result<()> {
             )
         ));
     }
-    drive(engagement, &graph, &record, &target, json).await
+    drive(engagement, &graph, &record, &target, take_over, json).await
 }
 
 pub async fn rollback(
     engagement: &Engagement,
-    clients: &[String],
+    scope: Scope,
     step: Option<&str>,
     include_connect_instances: bool,
-    connection: Option<&str>,
-    yes: bool,
     json: bool,
 ) -> anyhow::Result<()> {
     let last = engagement.runs()?.into_iter().last().ok_or_else(|| {
         pinshift_core::Error::invalid("run", "nothing to roll back: this engagement has no migration run")
     })?;
     let graph = graph(engagement, last.version)?;
-    let (target, account, _) = target(engagement, connection.or(Some(&last.connection))).await?;
-    if !yes {
+    let (target, account, _) = target(engagement, scope.connection.as_deref().or(Some(&last.connection))).await?;
+    if !scope.yes {
         anyhow::bail!(pinshift_core::Error::invalid(
             "confirmation",
             format!("this deletes what Pinshift created in AWS account {account}: pass --yes to confirm")
         ));
     }
     let cancel = Arc::new(AtomicBool::new(false));
-    let _lease =
-        engagement.acquire_lease(&LeaseRequest::new("rollback"), Arc::new(SystemClock), Some(cancel.clone()))?;
-    let summary =
-        run::rollback(engagement, &graph, clients, step, include_connect_instances, &target, &SystemClock, &cancel)
-            .await?;
+    let lease = LeaseRequest::new("rollback").take_over(scope.take_over);
+    let _lease = engagement.acquire_lease(&lease, Arc::new(SystemClock), Some(cancel.clone()))?;
+    let summary = run::rollback(
+        engagement,
+        &graph,
+        &scope.clients,
+        step,
+        include_connect_instances,
+        &target,
+        &SystemClock,
+        &cancel,
+    )
+    .await?;
     if json {
         return output::json(&summary);
     }

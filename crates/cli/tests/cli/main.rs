@@ -80,6 +80,28 @@ impl Northwind {
         cmd
     }
 
+    /// `pinshift` on `e.pinshift` as a plain process a test can kill (output discarded).
+    pub fn std_cmd(&self) -> std::process::Command {
+        let dir = self.dir.path();
+        let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("pinshift"));
+        cmd.current_dir(dir)
+            .env("NO_COLOR", "1")
+            .env("HOME", dir)
+            .env("AWS_CONFIG_FILE", dir.join("aws-config"))
+            .env("AWS_SHARED_CREDENTIALS_FILE", dir.join("aws-credentials"))
+            .env("PINSHIFT_KEYCHAIN_SERVICE", format!("pinshift-cli-test-{}", std::process::id()))
+            .env("PINSHIFT_ENGAGEMENT", dir.join("e.pinshift"))
+            .env("AWS_ENDPOINT_URL", self.sandbox.endpoint())
+            .env_remove("AWS_PROFILE")
+            .env_remove("AWS_ACCESS_KEY_ID")
+            .env_remove("AWS_SECRET_ACCESS_KEY")
+            .env_remove("AWS_SESSION_TOKEN")
+            .env_remove("AWS_REGION")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null());
+        cmd
+    }
+
     /// Stops the sandbox (its requests finish first).
     pub fn stop(self) {
         let Northwind { sandbox, _runtime: runtime, dir } = self;
