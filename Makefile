@@ -15,7 +15,7 @@ OP_LOG := $(CARGO_TARGET_DIR)/op-log
 DESKTOP_FEATURES := --features custom-protocol
 XVFB := xvfb-run -a -s "-screen 0 1280x800x24"
 
-.PHONY: help demo test setup ui lint op-log-clean op-coverage test-rust test-boto3 test-ui test-browser test-desktop desktop bindings bench bench-desktop
+.PHONY: help demo test setup ui lint op-log-clean op-coverage test-rust test-boto3 test-ui test-browser test-desktop desktop bindings bench bench-desktop drills
 
 help:
 	@echo "make demo    set up, then run Pinshift on a local sandbox (desktop app, or the CLI without a display)"
@@ -74,6 +74,11 @@ desktop: ui
 test-desktop: desktop
 	PINSHIFT_DESKTOP_BINARY=$(CARGO_TARGET_DIR)/debug/pinshift-desktop \
 	  $(XVFB) scripts/with-keychain.sh node --test --test-timeout=300000 tests/desktop/
+
+# The migration kill -9 drill at 20 points (3 in `make test`), with its figures.
+drills:
+	PINSHIFT_DRILL_POINTS=20 scripts/with-keychain.sh cargo nextest run -p pinshift-cli --test cli \
+	  a_run_killed_at_any_point --no-capture
 
 # Benchmarks print figures; they assert nothing and are not part of `make test`.
 bench:

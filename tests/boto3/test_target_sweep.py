@@ -206,6 +206,11 @@ def test_connect_flows_numbers_email_addresses_and_tags(client, minimal):
                                                          IntegrationArn=ses_arn("identity", "acme.example"))
     address = connect.create_email_address(InstanceId=iid, EmailAddress="news@acme.example")
     assert connect.describe_email_address(InstanceId=iid, EmailAddressId=address["EmailAddressId"])["EmailAddress"] == "news@acme.example"
+    found = connect.search_email_addresses(
+        InstanceId=iid,
+        SearchCriteria={"StringCondition": {"FieldName": "email_address", "Value": "news@acme.example", "ComparisonType": "EXACT"}},
+    )
+    assert [a["EmailAddressId"] for a in found["EmailAddresses"]] == [address["EmailAddressId"]]
     connect.delete_email_address(InstanceId=iid, EmailAddressId=address["EmailAddressId"])
     connect.delete_integration_association(InstanceId=iid, IntegrationAssociationId=association["IntegrationAssociationId"])
     assert connect.list_integration_associations(InstanceId=iid)["IntegrationAssociationSummaryList"] == []

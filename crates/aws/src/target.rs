@@ -6,15 +6,26 @@
 //!   reputation policy, suppression settings, email templates).
 //! - [`sms`]: End User Messaging SMS v2 (pools, members, settings, keywords, configuration sets, event
 //!   destinations, default sender IDs, opt-out lists).
+//! - [`qconnect`]: Q in Connect (the message-template knowledge base, templates, their active version).
+//! - [`profiles`]: Customer Profiles (domain, object type, instance integration, segment definitions).
+//! - [`connect`]: Amazon Connect (instances, the knowledge-base integration, CAMPAIGN flows as drafts).
+//! - [`campaigns`]: Outbound Campaigns v2 (onboarding, integrations, limits, campaigns left unstarted).
 //!
-//! The other services' writers (Connect, Customer Profiles, Outbound Campaigns, Q in Connect) are not in
-//! this build yet: their steps plan as "not automated".
+//! What AWS creates asynchronously (a Connect instance, an onboarding job) is waited for up to the run's
+//! wait; past it the resource is left pending and what needs it waits for a resume. [`wire`] holds the
+//! exact-body and raw-response interceptors the nested shapes go through.
 
+pub mod campaigns;
+pub mod connect;
+pub mod profiles;
+pub mod qconnect;
 pub mod ses;
 pub mod sms;
+pub mod wire;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use aws_config::SdkConfig;
 use pinshift_core::blueprint::graph::TargetResource;
@@ -32,7 +43,14 @@ pub struct Ctx<'a> {
     pub connection: &'a str,
     pub region: &'a str,
     pacer: &'a Pacer,
+    /// How long a create waits for what AWS brings up asynchronously.
+    wait: Duration,
 }
+
+/// How often an asynchronous creation is polled.
+const POLL: Duration = Duration::from_secs(5);
+/// How long a create waits by default: AWS documents minutes for a Connect instance.
+pub const DEFAULT_WAIT: Duration = Duration::from_secs(15 * 60);
 
 impl Ctx<'_> {
     /// Waits for `operation`'s turn under its published rate (in this account and Region), if it has one.
@@ -79,6 +97,17 @@ fn enum_of<T: for<'a> From<&'a str>>(value: &str) -> T {
     T::from(value)
 }
 
+/// The clients of one Region.
+#[derive(Debug, Clone)]
+struct Clients {
+    ses: aws_sdk_sesv2::Client,
+    sms: aws_sdk_pinpointsmsvoicev2::Client,
+    connect: aws_sdk_connect::Client,
+    profiles: aws_sdk_customerprofiles::Client,
+    campaigns: aws_sdk_connectcampaignsv2::Client,
+    qconnect: aws_sdk_qconnect::Client,
+}
+
 /// The AWS target of one connection.
 #[derive(Debug)]
 pub struct AwsTarget {
@@ -86,13 +115,25 @@ pub struct AwsTarget {
     account_id: String,
     connection: String,
     pacer: Arc<Pacer>,
-    ses: Mutex<HashMap<String, aws_sdk_sesv2::Client>>,
-    sms: Mutex<HashMap<String, aws_sdk_pinpointsmsvoicev2::Client>>,
+    wait: Duration,
+    clients: Mutex<HashMap<String, Clients>>,
 }
 
 /// Attempts per call: pacing keeps to the published rates, retries (standard mode, with jitter) ride out
 /// what others in the account use and AWS's transient errors.
 const ATTEMPTS: u32 = 6;
+
+/// One service's client for `region`, with the run's retry policy.
+macro_rules! client {
+    ($sdk:ident, $config:expr, $region:expr) => {
+        $sdk::Client::from_conf(
+            $sdk::config::Builder::from($config)
+                .region($sdk::config::Region::new($region.to_owned()))
+                .retry_config(aws_config::retry::RetryConfig::standard().with_max_attempts(ATTEMPTS))
+                .build(),
+        )
+    };
+}
 
 impl AwsTarget {
     pub fn new(config: SdkConfig, account_id: &str, connection: &str) -> AwsTarget {
@@ -101,41 +142,32 @@ impl AwsTarget {
             account_id: account_id.to_owned(),
             connection: connection.to_owned(),
             pacer: Arc::new(Pacer::new(1)),
-            ses: Mutex::new(HashMap::new()),
-            sms: Mutex::new(HashMap::new()),
+            wait: DEFAULT_WAIT,
+            clients: Mutex::new(HashMap::new()),
         }
     }
 
+    /// How long a create waits for what AWS brings up asynchronously before leaving it pending.
+    pub fn with_wait(mut self, wait: Duration) -> AwsTarget {
+        self.wait = wait;
+        self
+    }
+
     fn ctx<'a>(&'a self, region: &'a str) -> Ctx<'a> {
-        Ctx { account_id: &self.account_id, connection: &self.connection, region, pacer: &self.pacer }
+        Ctx { account_id: &self.account_id, connection: &self.connection, region, pacer: &self.pacer, wait: self.wait }
     }
 
-    fn ses(&self, region: &str) -> aws_sdk_sesv2::Client {
-        let mut clients = self.ses.lock().unwrap_or_else(|p| p.into_inner());
+    fn clients(&self, region: &str) -> Clients {
+        let mut clients = self.clients.lock().unwrap_or_else(|p| p.into_inner());
         clients
             .entry(region.to_owned())
-            .or_insert_with(|| {
-                aws_sdk_sesv2::Client::from_conf(
-                    aws_sdk_sesv2::config::Builder::from(&self.config)
-                        .region(aws_sdk_sesv2::config::Region::new(region.to_owned()))
-                        .retry_config(aws_config::retry::RetryConfig::standard().with_max_attempts(ATTEMPTS))
-                        .build(),
-                )
-            })
-            .clone()
-    }
-
-    fn sms(&self, region: &str) -> aws_sdk_pinpointsmsvoicev2::Client {
-        let mut clients = self.sms.lock().unwrap_or_else(|p| p.into_inner());
-        clients
-            .entry(region.to_owned())
-            .or_insert_with(|| {
-                aws_sdk_pinpointsmsvoicev2::Client::from_conf(
-                    aws_sdk_pinpointsmsvoicev2::config::Builder::from(&self.config)
-                        .region(aws_sdk_pinpointsmsvoicev2::config::Region::new(region.to_owned()))
-                        .retry_config(aws_config::retry::RetryConfig::standard().with_max_attempts(ATTEMPTS))
-                        .build(),
-                )
+            .or_insert_with(|| Clients {
+                ses: client!(aws_sdk_sesv2, &self.config, region),
+                sms: client!(aws_sdk_pinpointsmsvoicev2, &self.config, region),
+                connect: client!(aws_sdk_connect, &self.config, region),
+                profiles: client!(aws_sdk_customerprofiles, &self.config, region),
+                campaigns: client!(aws_sdk_connectcampaignsv2, &self.config, region),
+                qconnect: client!(aws_sdk_qconnect, &self.config, region),
             })
             .clone()
     }
@@ -157,36 +189,68 @@ impl AwsTarget {
 
 impl TargetPort for AwsTarget {
     fn supports(&self, kind: TargetKind) -> bool {
-        ses::supports(kind) || sms::supports(kind)
+        ses::supports(kind)
+            || sms::supports(kind)
+            || qconnect::supports(kind)
+            || profiles::supports(kind)
+            || connect::supports(kind)
+            || campaigns::supports(kind)
     }
 
     async fn observe(&self, resource: &TargetResource, request: &Value) -> Result<Observed> {
         self.check_account(resource)?;
-        let (ctx, region) = (self.ctx(&resource.region), resource.region.as_str());
-        if sms::supports(resource.kind) {
-            sms::observe(&ctx, &self.sms(region), resource, request).await
+        let (ctx, c) = (self.ctx(&resource.region), self.clients(&resource.region));
+        let kind = resource.kind;
+        if sms::supports(kind) {
+            sms::observe(&ctx, &c.sms, resource, request).await
+        } else if qconnect::supports(kind) {
+            qconnect::observe(&ctx, &c.qconnect, resource, request).await
+        } else if profiles::supports(kind) {
+            profiles::observe(&ctx, &c.profiles, resource, request).await
+        } else if connect::supports(kind) {
+            connect::observe(&ctx, &c.connect, resource, request).await
+        } else if campaigns::supports(kind) {
+            campaigns::observe(&ctx, &c.campaigns, resource, request).await
         } else {
-            ses::observe(&ctx, &self.ses(region), resource, request).await
+            ses::observe(&ctx, &c.ses, resource, request).await
         }
     }
 
     async fn create(&self, resource: &TargetResource, request: &Value, token: &str) -> Result<Created> {
         self.check_account(resource)?;
-        let (ctx, region) = (self.ctx(&resource.region), resource.region.as_str());
-        if sms::supports(resource.kind) {
-            sms::create(&ctx, &self.sms(region), resource, request, token).await
+        let (ctx, c) = (self.ctx(&resource.region), self.clients(&resource.region));
+        let kind = resource.kind;
+        if sms::supports(kind) {
+            sms::create(&ctx, &c.sms, resource, request, token).await
+        } else if qconnect::supports(kind) {
+            qconnect::create(&ctx, &c.qconnect, resource, request, token).await
+        } else if profiles::supports(kind) {
+            profiles::create(&ctx, &c.profiles, resource, request).await
+        } else if connect::supports(kind) {
+            connect::create(&ctx, &c.connect, resource, request, token).await
+        } else if campaigns::supports(kind) {
+            campaigns::create(&ctx, &c.campaigns, resource, request).await
         } else {
-            ses::create(&ctx, &self.ses(region), resource, request).await
+            ses::create(&ctx, &c.ses, resource, request).await
         }
     }
 
     async fn delete(&self, resource: &TargetResource, request: &Value, found: &Found) -> Result<()> {
         self.check_account(resource)?;
-        let (ctx, region) = (self.ctx(&resource.region), resource.region.as_str());
-        if sms::supports(resource.kind) {
-            sms::delete(&ctx, &self.sms(region), resource, request, found).await
+        let (ctx, c) = (self.ctx(&resource.region), self.clients(&resource.region));
+        let kind = resource.kind;
+        if sms::supports(kind) {
+            sms::delete(&ctx, &c.sms, resource, request, found).await
+        } else if qconnect::supports(kind) {
+            qconnect::delete(&ctx, &c.qconnect, resource, request, found).await
+        } else if profiles::supports(kind) {
+            profiles::delete(&ctx, &c.profiles, resource, request).await
+        } else if connect::supports(kind) {
+            connect::delete(&ctx, &c.connect, resource, request, found).await
+        } else if campaigns::supports(kind) {
+            campaigns::delete(&ctx, &c.campaigns, resource, request, found).await
         } else {
-            ses::delete(&ctx, &self.ses(region), resource, request).await
+            ses::delete(&ctx, &c.ses, resource, request).await
         }
     }
 }

@@ -502,12 +502,19 @@ pub enum MigrateCommand {
         /// Run even though another process holds the engagement (it was killed, or its machine is off).
         #[arg(long)]
         take_over: bool,
+        /// How long to wait for what AWS creates asynchronously (a Connect instance, Outbound Campaigns
+        /// onboarding) before leaving it pending; what needs it then waits for `migrate resume`.
+        #[arg(long, value_name = "SECONDS", default_value_t = 900)]
+        wait: u64,
     },
     /// Continue the run that stopped or crashed: steps whose create has no outcome are read back first.
     Resume {
         /// Take the engagement from a process that was killed without releasing it.
         #[arg(long)]
         take_over: bool,
+        /// As for apply: how long to wait for what AWS creates asynchronously.
+        #[arg(long, value_name = "SECONDS", default_value_t = 900)]
+        wait: u64,
     },
     /// Remove what runs created (never what was adopted, never a Pinpoint resource), newest first.
     Rollback {

@@ -5,6 +5,7 @@ mod commands;
 mod output;
 
 use std::process::ExitCode;
+use std::time::Duration;
 
 use clap::Parser;
 
@@ -133,12 +134,23 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 MigrateCommand::Plan { clients, version, connection } => {
                     rt.block_on(migrate::plan(&engagement, &clients, version, connection.as_deref(), json))
                 }
-                MigrateCommand::Apply { clients, version, connection, yes, allow_unsigned, reason, take_over } => {
+                MigrateCommand::Apply {
+                    clients,
+                    version,
+                    connection,
+                    yes,
+                    allow_unsigned,
+                    reason,
+                    take_over,
+                    wait,
+                } => {
                     let unsigned = if allow_unsigned { reason } else { None };
                     let scope = migrate::Scope { clients, version, connection, yes, take_over };
-                    rt.block_on(migrate::apply(&engagement, scope, unsigned, json))
+                    rt.block_on(migrate::apply(&engagement, scope, unsigned, Duration::from_secs(wait), json))
                 }
-                MigrateCommand::Resume { take_over } => rt.block_on(migrate::resume(&engagement, take_over, json)),
+                MigrateCommand::Resume { take_over, wait } => {
+                    rt.block_on(migrate::resume(&engagement, take_over, Duration::from_secs(wait), json))
+                }
                 MigrateCommand::Rollback { clients, step, include_connect_instances, connection, yes, take_over } => {
                     let scope = migrate::Scope { clients, version: None, connection, yes, take_over };
                     rt.block_on(migrate::rollback(&engagement, scope, step.as_deref(), include_connect_instances, json))

@@ -360,6 +360,9 @@ impl ServiceModel {
             "timestamp" => match shape["timestampFormat"].as_str() {
                 Some("unixTimestamp") => value.is_number(),
                 None if self.epoch_timestamps => value.is_number(),
+                // An ISO 8601 date-time needs its offset: AWS refuses one without, and the SDKs could not
+                // read it back.
+                Some("iso8601") => value.as_str().is_some_and(|t| t.parse::<jiff::Timestamp>().is_ok()),
                 _ => value.is_string(),
             },
             other => {

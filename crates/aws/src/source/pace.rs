@@ -66,6 +66,23 @@ pub fn target_rate(service: &str, operation: &str) -> Option<(String, f64)> {
             _ => None,
         },
         "connect" => Some(("connect/*".to_owned(), 2.0)),
+        // Domain-level calls: "1–5 TPS" by a second-hand table (target-side.md §quotas); the low end,
+        // shared, until AWS publishes them. Profile data calls (BatchPutProfileObject …) are not these.
+        "profile" => match operation {
+            "CreateDomain"
+            | "DeleteDomain"
+            | "GetDomain"
+            | "PutProfileObjectType"
+            | "GetProfileObjectType"
+            | "DeleteProfileObjectType"
+            | "PutIntegration"
+            | "GetIntegration"
+            | "DeleteIntegration"
+            | "CreateSegmentDefinition"
+            | "GetSegmentDefinition"
+            | "DeleteSegmentDefinition" => Some(("profile/domain".to_owned(), 1.0)),
+            _ => None,
+        },
         _ => None,
     }
 }

@@ -151,7 +151,7 @@ pub async fn observe(ctx: &Ctx<'_>, ses: &Client, resource: &TargetResource, req
                         arn: tenant.and_then(|t| t.tenant_arn()).map(str::to_owned),
                         identifiers,
                         tags: tag_map(tenant.map(|t| t.tags()).unwrap_or_default()),
-                        settings: json!({}),
+                        ..Found::default()
                     }))
                 }
                 Err(e) if not_found(&e) => Ok(Observed::Absent),
@@ -315,7 +315,7 @@ pub async fn create(ctx: &Ctx<'_>, ses: &Client, resource: &TargetResource, requ
                 identifiers.insert("TenantId".into(), json!(id));
             }
             identifiers.insert("TenantName".into(), json!(name));
-            Ok(Created { arn: created.tenant_arn().map(str::to_owned), identifiers, request_id: None })
+            Ok(Created { arn: created.tenant_arn().map(str::to_owned), identifiers, ..Created::default() })
         }
         TargetKind::SesTenantAssociation => {
             let arn = s(request, "ResourceArn").unwrap_or_default();

@@ -243,7 +243,7 @@ pub async fn create(
     let made = |arn: &str, identifiers: Map<String, Value>| Created {
         arn: Some(arn.to_owned()),
         identifiers,
-        request_id: None,
+        ..Created::default()
     };
     match resource.kind {
         TargetKind::SmsPool => {

@@ -3,6 +3,7 @@
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
 
 use pinshift_aws::target::AwsTarget;
 use pinshift_core::blueprint::graph::TargetGraph;
@@ -178,11 +179,13 @@ pub async fn apply(
     engagement: &Engagement,
     scope: Scope,
     allow_unsigned: Option<String>,
+    wait: Duration,
     json: bool,
 ) -> anyhow::Result<()> {
     let version = version_of(engagement, scope.version)?;
     let graph = graph(engagement, version)?;
     let (target, account, connection) = target(engagement, scope.connection.as_deref()).await?;
+    let target = target.with_wait(wait);
     let request =
         RunRequest { version, clients: scope.clients, connection, account_id: account.clone(), allow_unsigned };
     if !scope.yes {
@@ -196,12 +199,13 @@ pub async fn apply(
     drive(engagement, &graph, &record, &target, scope.take_over, json).await
 }
 
-pub async fn resume(engagement: &Engagement, take_over: bool, json: bool) -> anyhow::Result<()> {
+pub async fn resume(engagement: &Engagement, take_over: bool, wait: Duration, json: bool) -> anyhow::Result<()> {
     let record = engagement
         .open_run()?
         .ok_or_else(|| pinshift_core::Error::invalid("run", "no run to resume: every run has finished"))?;
     let graph = graph(engagement, record.version)?;
     let (target, account, _) = target(engagement, Some(&record.connection)).await?;
+    let target = target.with_wait(wait);
     if account != record.account_id {
         anyhow::bail!(pinshift_core::Error::invalid(
             "connection",

@@ -64,6 +64,7 @@ fn a_reviewer_assesses_edits_signs_off_and_sees_drift() {
         (r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z", "[time]"),
         (r#""(bounce_rate|complaint_rate|complaints|delivered|hard_bounced|sent)": [0-9.e-]+"#, r#""$1": "[kpi]""#),
         (r"bounce rate [0-9.]+% / complaint rate [0-9.]+% over 90 days \(\d+ sent\)", "bounce rate [kpi] / complaint rate [kpi] over 90 days ([kpi] sent)"),
+        (r"bounce rate [0-9.]+% / complaint rate [0-9.]+% over 90 days is", "bounce rate [kpi] / complaint rate [kpi] over 90 days is"),
         (r"\d+ KPI windows", "[n] KPI windows"),
         (r#""windows": \d+"#, r#""windows": "[n]""#),
     ]}, {

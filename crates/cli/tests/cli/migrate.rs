@@ -1,6 +1,7 @@
-//! `pinshift migrate` against the sandbox's demo estate: a signed-off client planned, applied (SES v2 in
-//! this build), applied again without duplicates, its journal verified and exported, then rolled back
-//! to the target state before the run; tampering with the journal is found.
+//! `pinshift migrate` against the sandbox's demo estate: a signed-off client planned, applied across SES,
+//! Connect, Q in Connect, Customer Profiles and Outbound Campaigns (waiting out what AWS creates
+//! asynchronously), applied again without duplicates, its journal verified and exported, then rolled back
+//! to the target state before the run; tampering with the journal is found. And a kill -9 drill.
 
 use serde_json::Value;
 
@@ -10,10 +11,39 @@ fn json(output: &std::process::Output) -> Value {
     serde_json::from_str(&stdout(output)).unwrap_or_else(|e| panic!("{e}: {}{}", stdout(output), stderr(output)))
 }
 
-fn ses_of(sandbox: &pinshift_sandbox::RunningSandbox) -> Value {
+/// What a client's migration writes to, as the sandbox holds it: SES, Connect, Customer Profiles, Q in
+/// Connect and Outbound Campaigns (SMS opt-out lists are kept by a rollback, so SMS is checked apart).
+fn target_of(sandbox: &pinshift_sandbox::RunningSandbox) -> Value {
     let snapshot = pinshift_sandbox::target::snapshot(&sandbox.state.world(), jiff::Timestamp::now());
     let place = &snapshot["accounts"]["444444444444"]["us-east-1"];
-    serde_json::json!({ "ses": place["ses"] })
+    let mut ses = place["ses"].clone();
+    if let Some(ses) = ses.as_object_mut() {
+        ses.remove("events");
+    }
+    serde_json::json!({
+        "ses": ses,
+        "connect": place["connect"],
+        "profiles": place["profiles"],
+        "qconnect": place["qconnect"],
+        "campaigns": place["campaigns"],
+    })
+}
+
+/// `migrate apply --wait 0` until a pass creates nothing more, moving the sandbox clock past what AWS
+/// brings up asynchronously (a Connect instance, an onboarding job) between passes; the passes' summaries.
+fn apply_until_settled(n: &Northwind, client: &str) -> Vec<Value> {
+    let mut passes = Vec::new();
+    for _ in 0..5 {
+        let args = ["--json", "migrate", "apply", "--client", client, "--yes", "--wait", "0"];
+        let applied = json(&n.cmd().args(args).output().expect("apply"));
+        let created = applied["created"].as_u64().expect("created");
+        passes.push(applied);
+        if created == 0 {
+            return passes;
+        }
+        n.sandbox.state.clock.advance(120.0);
+    }
+    panic!("the run did not settle in 5 passes: {passes:#?}")
 }
 
 #[test]
@@ -21,7 +51,7 @@ fn a_signed_off_client_is_planned_applied_once_journaled_and_rolled_back() {
     let n = Northwind::start(None);
     n.cmd().args(["scan"]).assert().success();
     n.cmd().args(["blueprint", "save", "--by", "tester"]).assert().success();
-    let before = ses_of(&n.sandbox);
+    let before = target_of(&n.sandbox);
 
     let unsigned = n.cmd().args(["migrate", "apply", "--client", "aurora-books", "--yes"]).output().expect("apply");
     assert!(!unsigned.status.success() && stderr(&unsigned).contains("not signed off"), "{}", stderr(&unsigned));
@@ -31,31 +61,98 @@ fn a_signed_off_client_is_planned_applied_once_journaled_and_rolled_back() {
 
     let plan = json(&n.cmd().args(["--json", "migrate", "plan", "--client", "aurora-books"]).output().expect("plan"));
     let steps = plan["steps"].as_array().expect("steps");
-    let creates = steps.iter().filter(|s| s["action"] == "create").count();
+    let creates = steps.iter().filter(|s| s["action"] == "create").count() as u64;
     let adopts = steps.iter().filter(|s| s["action"] == "adopt").count() as u64;
+    let planned = |kind: &str, action: &str| steps.iter().any(|s| s["kind"] == kind && s["action"] == action);
     // The existing Firehose destination has other settings than the blueprint's: a decision, not a write.
-    assert!(steps.iter().any(|s| s["kind"] == "ses-event-destination" && s["action"] == "differs"), "{plan}");
-    // What this build cannot write yet is said, not skipped silently.
-    assert!(steps.iter().any(|s| s["kind"] == "connect-instance" && s["action"] == "not_automated"), "{plan}");
-    assert!(creates > 3, "{plan}");
-    assert!(steps.iter().any(|s| s["kind"] == "ses-tenant" && s["action"] == "create"), "{plan}");
+    assert!(planned("ses-event-destination", "differs"), "{plan}");
+    assert!(planned("ses-tenant", "create"), "{plan}");
+    // Every service of the client's tenancy is written: SES, Connect, Q in Connect, Customer Profiles,
+    // Outbound Campaigns.
+    for kind in ["connect-instance", "knowledge-base", "message-template", "profiles-domain", "campaigns-onboarding"] {
+        assert!(planned(kind, "create"), "{kind} is not planned as a create: {plan}");
+    }
+    // A human gate is announced in the plan, with its instructions.
+    assert!(steps.iter().any(|s| s["action"] == "gate" && s["instructions"].as_str().is_some()), "{plan}");
 
     let unconfirmed = n.cmd().args(["migrate", "apply", "--client", "aurora-books"]).output().expect("apply");
     assert!(stderr(&unconfirmed).contains("pass --yes"), "{}", stderr(&unconfirmed));
-    let applied = json(
-        &n.cmd().args(["--json", "migrate", "apply", "--client", "aurora-books", "--yes"]).output().expect("apply"),
-    );
-    assert_eq!(applied["state"], "finished", "{applied}");
+    let passes = apply_until_settled(&n, "aurora-books");
+    // The first pass leaves the new Connect instance coming up: what needs it waits, nothing fails.
+    assert!(passes.len() >= 3, "{passes:#?}");
+    assert_eq!(passes[0]["state"], "finished", "{passes:#?}");
+    assert!(passes[0]["blocked"].as_u64() > Some(0), "{passes:#?}");
+    let sum = |member: &str| passes.iter().map(|p| p[member].as_u64().unwrap_or(0)).sum::<u64>();
+    let created = sum("created");
     // Every planned create was made, or found already as wanted (a new tenant's default reputation policy
     // may be the one the blueprint asks for: the plan cannot read a tenant that does not exist yet).
-    let created = applied["created"].as_u64().expect("created");
-    let adopted = applied["adopted"].as_u64().expect("adopted");
-    assert_eq!(created + adopted - adopts, creates as u64, "{applied}");
-    assert_eq!(applied["differs"], 1, "{applied}");
-    assert_eq!(applied["clients"], serde_json::json!({ "aurora-books": "needs_decision" }), "{applied}");
-    let after = ses_of(&n.sandbox);
-    assert_ne!(before, after);
-    let tenants = after["ses"]["tenants"].as_array().expect("tenants").len();
+    let adopted = passes[0]["adopted"].as_u64().expect("adopted");
+    assert_eq!(created + adopted - adopts, creates, "{passes:#?}");
+    let last = passes.last().expect("a pass");
+    assert_eq!(last["differs"], 1, "{last}");
+    assert_eq!(last["failed"], 0, "{last}");
+    assert_eq!(last["clients"], serde_json::json!({ "aurora-books": "needs_decision" }), "{last}");
+
+    // Read back from outside: the instance, the knowledge base with active templates, the flows as
+    // drafts with their references resolved, each once.
+    let after = target_of(&n.sandbox);
+    let instances = |t: &Value| t["connect"]["instances"].as_array().map_or(0, Vec::len);
+    assert_eq!(instances(&after), instances(&before) + 1, "{after:#}");
+    let kbs: Vec<&Value> = after["qconnect"]["knowledge_bases"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|kb| kb["name"].as_str().is_some_and(|n| n.contains("message-templates")))
+        .collect();
+    assert_eq!(kbs.len(), 1, "{after:#}");
+    let templates = kbs[0]["messageTemplates"].as_array().expect("templates");
+    assert!(!templates.is_empty(), "{:#}", kbs[0]);
+    // The campaigns wait for the address they send from, which waits at its gate.
+    let campaigns = steps.iter().filter(|s| s["kind"] == "campaign").count();
+    assert!(campaigns > 0, "{plan}");
+    assert_eq!(after["campaigns"], before["campaigns"], "a campaign was created before its gate");
+
+    // A person does what the gate asks — the domain set up for the instance, which the Connect admin
+    // website records as an SES_IDENTITY integration — and confirms it; the next passes create the
+    // address and the campaigns, unstarted.
+    let gate = steps.iter().find(|s| s["kind"] == "email-address").expect("email address step");
+    let instance = after["connect"]["instances"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|i| i["InstanceAlias"] == "shared-engage-us-east-1")
+        .and_then(|i| i["Id"].as_str())
+        .expect("the new instance")
+        .to_owned();
+    let theirs = n.sandbox.state.calls().len();
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+    runtime.block_on(async {
+        let config = n.sandbox.sdk_config("AKIADEMONORTHWIND001", "demo/northwind/secret/key/00000000000001").await;
+        aws_sdk_connect::Client::new(&config)
+            .create_integration_association()
+            .instance_id(&instance)
+            .integration_type(aws_sdk_connect::types::IntegrationType::SesIdentity)
+            .integration_arn("arn:aws:ses:us-east-1:444444444444:identity/aurorabooks.example")
+            .send()
+            .await
+            .expect("the person's integration");
+    });
+    let person = theirs..n.sandbox.state.calls().len();
+    let gate_id = gate["id"].as_str().expect("id");
+    n.cmd().args(["migrate", "gate", gate_id, "--by", "Dana"]).assert().success();
+    let more = apply_until_settled(&n, "aurora-books");
+    let later: u64 = more.iter().map(|p| p["created"].as_u64().unwrap_or(0)).sum();
+    assert_eq!(later, campaigns as u64 + 1, "{more:#?}");
+    let created = created + later;
+    let after = target_of(&n.sandbox);
+    let made: Vec<&Value> = after["campaigns"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|c| c["name"].as_str().is_some_and(|n| n.starts_with("aurora-books")))
+        .collect();
+    assert_eq!(made.len(), campaigns, "{:#}", after["campaigns"]);
+    assert!(made.iter().all(|c| c["state"] == "Initialized"), "campaigns are left unstarted: {made:#?}");
 
     // Again: nothing new, nothing duplicated.
     let again = json(
@@ -63,17 +160,31 @@ fn a_signed_off_client_is_planned_applied_once_journaled_and_rolled_back() {
     );
     assert_eq!(again["created"], 0, "{again}");
     assert_eq!(again["done"].as_u64(), Some(created), "{again}");
-    assert_eq!(ses_of(&n.sandbox)["ses"]["tenants"].as_array().map(Vec::len), Some(tenants));
+    assert_eq!(target_of(&n.sandbox), after, "a second apply changed the target");
 
     n.cmd().args(["journal", "verify"]).assert().success();
     let exported = stdout(&n.cmd().args(["journal", "export", "--format", "jsonl"]).output().expect("export"));
     assert!(exported.lines().count() as u64 > created * 2, "{exported}");
 
+    // Without --include-connect-instances the instance stays (AWS's 30-day limit), and says so.
     let rolled = json(&n.cmd().args(["--json", "migrate", "rollback", "--yes"]).output().expect("rollback"));
-    assert_eq!(rolled["deleted"].as_u64(), Some(created), "{rolled}");
-    assert_eq!(ses_of(&n.sandbox), before, "the rollback leaves SES as it was before the run");
+    assert_eq!(rolled["deleted"].as_u64(), Some(created - 1), "{rolled}");
+    assert!(rolled.to_string().contains("30-day limit"), "{rolled}");
+    let args = ["--json", "migrate", "rollback", "--yes", "--include-connect-instances"];
+    let rolled = json(&n.cmd().args(args).output().expect("rollback"));
+    assert_eq!(rolled["deleted"], 1, "{rolled}");
+    let now = target_of(&n.sandbox);
+    for service in ["ses", "profiles", "qconnect", "campaigns"] {
+        assert_eq!(now[service], before[service], "the rollback leaves {service} as it was before the run");
+    }
+    assert_eq!(instances(&now), instances(&before));
     let twice = json(&n.cmd().args(["--json", "migrate", "rollback", "--yes"]).output().expect("rollback"));
     assert_eq!(twice["deleted"], 0, "{twice}");
+
+    // Least privilege: every call Pinshift made (scan, plans, applies, rollbacks; not the person's) is
+    // one `iam-policy migrate` allows.
+    let missing = outside_the_policy(&n, person);
+    assert!(missing.is_empty(), "the migrate policy does not allow {missing:?}");
 
     // A changed row breaks the chain, named.
     let file = n.dir.path().join("e.pinshift");
@@ -123,7 +234,14 @@ fn target_shape(sandbox: &pinshift_sandbox::RunningSandbox) -> Value {
     if let Some(ses) = ses.as_object_mut() {
         ses.remove("events");
     }
-    shape(&serde_json::json!({ "ses": ses, "sms": place["sms"] }))
+    shape(&serde_json::json!({
+        "ses": ses,
+        "sms": place["sms"],
+        "connect": place["connect"],
+        "profiles": place["profiles"],
+        "qconnect": place["qconnect"],
+        "campaigns": place["campaigns"],
+    }))
 }
 
 const DRILL_CLIENTS: [&str; 2] = ["aurora-books", "granite-bank"];
@@ -140,11 +258,47 @@ fn signed_off() -> Northwind {
 }
 
 fn apply_args() -> Vec<&'static str> {
-    let mut args = vec!["migrate", "apply", "--yes"];
+    let mut args = vec!["migrate", "apply", "--yes", "--wait", "0"];
     for client in DRILL_CLIENTS {
         args.extend(["--client", client]);
     }
     args
+}
+
+/// After the drilled apply: the sandbox clock past the Connect instance's and the onboarding's setup,
+/// and applies until nothing is left waiting for them.
+fn settle(n: &Northwind) {
+    for _ in 0..2 {
+        n.sandbox.state.clock.advance(120.0);
+        n.cmd().args(apply_args()).assert().success();
+    }
+}
+
+/// The calls Pinshift made to the sandbox (outside `skip`) that `pinshift iam-policy migrate` does not
+/// allow.
+fn outside_the_policy(n: &Northwind, skip: std::ops::Range<usize>) -> Vec<String> {
+    let policy = json(&n.cmd().args(["iam-policy", "migrate"]).output().expect("policy"));
+    let allowed: std::collections::BTreeSet<String> = policy["Statement"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|s| s["Effect"] == "Allow")
+        .flat_map(|s| s["Action"].as_array().cloned().unwrap_or_default())
+        .filter_map(|a| a.as_str().map(str::to_owned))
+        .collect();
+    let mut missing: Vec<String> = n
+        .sandbox
+        .state
+        .calls()
+        .iter()
+        .enumerate()
+        .filter(|(i, c)| !skip.contains(i) && c.status < 300 && c.service != "sts")
+        .map(|(_, c)| format!("{}:{}", c.service, c.operation))
+        .filter(|action| !allowed.contains(action))
+        .collect();
+    missing.sort();
+    missing.dedup();
+    missing
 }
 
 fn journal_rows(file: &std::path::Path) -> i64 {
@@ -153,7 +307,8 @@ fn journal_rows(file: &std::path::Path) -> i64 {
         .unwrap_or(0)
 }
 
-/// Kill -9 during a two-client apply (SES and SMS writes), at points spread over its journal — after the
+/// Kill -9 during a two-client apply (SES, SMS, Connect, Q in Connect, Customer Profiles and Outbound
+/// Campaigns writes), at points spread over its journal — after the
 /// k-th row lands, so between an intent and its outcome as well as between steps — then resume: the
 /// target ends as an uninterrupted run leaves it, with no duplicate, and the journal's chain holds.
 /// `PINSHIFT_DRILL_POINTS=N` runs N points (3 by default; `make drills` runs 20).
@@ -165,6 +320,9 @@ fn a_run_killed_at_any_point_resumes_to_the_same_target_without_duplicates() {
         n.cmd().args(apply_args()).assert().success();
         let took = started.elapsed();
         let rows = journal_rows(&n.dir.path().join("e.pinshift"));
+        settle(&n);
+        let missing = outside_the_policy(&n, 0..0);
+        assert!(missing.is_empty(), "the migrate policy does not allow {missing:?}");
         let shape = target_shape(&n.sandbox);
         n.stop();
         (shape, rows, took)
@@ -194,7 +352,7 @@ fn a_run_killed_at_any_point_resumes_to_the_same_target_without_duplicates() {
             })
             .is_ok_and(|phase| phase == "intent");
         in_flight += i64::from(dangling);
-        let resumed = n.cmd().args(["migrate", "resume", "--take-over"]).output().expect("resume");
+        let resumed = n.cmd().args(["migrate", "resume", "--take-over", "--wait", "0"]).output().expect("resume");
         // The kill may land after the run's last row: then there is nothing to resume.
         let finished = stderr(&resumed).contains("every run has finished") && at == rows;
         assert!(resumed.status.success() || finished, "point {i} (row {k}): {}", stderr(&resumed));
@@ -203,6 +361,7 @@ fn a_run_killed_at_any_point_resumes_to_the_same_target_without_duplicates() {
             if dangling { " (a create in flight)" } else { "" },
             stderr(&resumed).lines().last().unwrap_or_default()
         );
+        settle(&n);
         assert_eq!(target_shape(&n.sandbox), reference, "point {i} (row {k}): the target differs from a clean run");
         n.cmd().args(["journal", "verify"]).assert().success();
         n.stop();

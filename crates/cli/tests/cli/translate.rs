@@ -111,7 +111,7 @@ fn the_demo_estates_segments_campaigns_and_journeys_translate() {
     }
     insta::with_settings!({filters => vec![
         (r"[0-9a-f]{32}", "[id]"),
-        (r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}", "[time]"),
+        (r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z?", "[time]"),
         (r"so it is \d+ seconds from", "so it is [n] seconds from"),
     ]}, {
         insta::assert_json_snapshot!("demo_translations", golden);

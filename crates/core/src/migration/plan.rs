@@ -12,7 +12,7 @@ use serde_json::{Map, Value};
 use ts_rs::TS;
 
 use crate::blueprint::graph::{TargetGraph, TargetResource};
-use crate::target::{TargetKind, parse_placeholder};
+use crate::target::{PLACEHOLDER_PREFIX, TargetKind, parse_placeholder};
 use crate::{Error, Result};
 
 /// The tag naming the engagement on everything a run creates or adopts.
@@ -36,6 +36,9 @@ pub struct Found {
     pub tags: BTreeMap<String, String>,
     /// The request's members as the target reports them back (only those it can read), for comparison.
     pub settings: Value,
+    /// Set while AWS is still bringing it up (a Connect instance `CREATION_IN_PROGRESS`, an onboarding
+    /// job): it exists, but what needs it waits (a later resume continues).
+    pub pending: Option<String>,
 }
 
 /// What a create answered.
@@ -44,6 +47,9 @@ pub struct Created {
     pub arn: Option<String>,
     pub identifiers: Map<String, Value>,
     pub request_id: Option<String>,
+    /// As [`Found::pending`]: created, but AWS had not finished bringing it up when the writer stopped
+    /// waiting.
+    pub pending: Option<String>,
 }
 
 /// The target side of a migration run: the AWS writers (pinshift-aws), one per service, over the
@@ -164,6 +170,13 @@ pub fn resolve(body: &Value, refs: &BTreeMap<(TargetKind, String), Reference>) -
                     .get(&(kind, name.to_owned()))
                     .and_then(|r| r.answer(member))
                     .ok_or_else(|| format!("{} {name}", kind.label()))?,
+                // A JSON document carried as text (a flow's `Content`): its placeholders resolved inside.
+                None if text.contains(PLACEHOLDER_PREFIX) => match serde_json::from_str::<Value>(text) {
+                    Ok(document) if document.is_object() || document.is_array() => {
+                        Value::String(walk(&document, member, refs)?.to_string())
+                    }
+                    _ => value.clone(),
+                },
                 None => value.clone(),
             },
             Value::Array(items) => Value::Array(items.iter().map(|v| walk(v, member, refs)).collect::<Result<_, _>>()?),
@@ -246,6 +259,25 @@ mod tests {
         assert_eq!(resolved["OriginationIdentity"], "arn:aws:sms-voice:us-east-1:1:pool/pool-1");
         let missing = resolve(&json!({ "TenantName": placeholder(TargetKind::SesTenant, "x") }), &refs);
         assert_eq!(missing.expect_err("unresolved"), "SES tenant x");
+    }
+
+    #[test]
+    fn placeholders_inside_a_json_document_carried_as_text_are_resolved() {
+        let mut refs = BTreeMap::new();
+        refs.insert(
+            (TargetKind::KnowledgeBase, "acme".to_owned()),
+            Reference { arn: Some("arn:aws:wisdom:us-east-1:1:knowledge-base/kb-1".into()), ..Reference::default() },
+        );
+        let content = json!({ "Actions": [{ "Parameters": { "WisdomKnowledgeBaseArn": placeholder(TargetKind::KnowledgeBase, "acme") } }] });
+        let body = json!({ "Name": "flow", "Content": content.to_string() });
+        let resolved = resolve(&body, &refs).expect("resolved");
+        let inner: Value = serde_json::from_str(resolved["Content"].as_str().expect("text")).expect("json");
+        assert_eq!(
+            inner["Actions"][0]["Parameters"]["WisdomKnowledgeBaseArn"],
+            "arn:aws:wisdom:us-east-1:1:knowledge-base/kb-1"
+        );
+        let waiting = json!({ "Content": json!({ "Arn": placeholder(TargetKind::MessageTemplate, "t") }).to_string() });
+        assert_eq!(resolve(&waiting, &refs).expect_err("unresolved"), "Q in Connect message template t");
     }
 
     #[test]

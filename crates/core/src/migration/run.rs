@@ -381,6 +381,22 @@ fn references(graph: &TargetGraph, statuses: &BTreeMap<String, Status>) -> BTree
         .collect()
 }
 
+/// Whether a step's gate is behind it: a person confirmed it, and what followed (created or adopted)
+/// does not undo that. After a rollback removed it, the gate asks again.
+fn gate_passed(last: &JournalRow) -> bool {
+    matches!(last.outcome.as_deref(), Some("confirmed" | "created" | "adopted"))
+}
+
+/// What dependents see of a resource that exists: ready, or still being brought up by AWS.
+fn ready(resource: &TargetResource, reference: Reference, pending: Option<&String>) -> Status {
+    match pending {
+        Some(state) => Status::NotReady(Action::Blocked {
+            on: format!("{} {} to finish ({state}): resume later", resource.kind.label(), resource.name),
+        }),
+        None => Status::Ready(reference),
+    }
+}
+
 fn reference_of(row: &JournalRow) -> Reference {
     Reference { arn: row.arn.clone(), identifiers: row.identifiers_json().as_object().cloned().unwrap_or_default() }
 }
@@ -433,7 +449,7 @@ async fn classify_for_plan<P: TargetPort>(
     }
     let confirmed = history.get(&resource.id).is_some_and(|r| r.outcome.as_deref() == Some("confirmed"));
     if let Some(instructions) = &resource.gate
-        && !confirmed
+        && !history.get(&resource.id).is_some_and(gate_passed)
     {
         let action = Action::Gate { instructions: instructions.clone() };
         return Ok((Status::NotReady(action.clone()), action, None));
@@ -465,7 +481,7 @@ async fn classify_for_plan<P: TargetPort>(
             };
             let status = match &action {
                 Action::Differs { .. } => Status::NotReady(action.clone()),
-                _ => Status::Ready(Reference::of_found(&found)),
+                _ => ready(resource, Reference::of_found(&found), found.pending.as_ref()),
             };
             Ok((status, action, found.arn))
         }
@@ -511,7 +527,7 @@ pub async fn apply<P: TargetPort>(
             let last = history.get(&resource.id);
             let confirmed = last.is_some_and(|r| r.outcome.as_deref() == Some("confirmed"));
             if let Some(instructions) = &resource.gate
-                && !confirmed
+                && !last.is_some_and(gate_passed)
             {
                 if !engagement.gate_journaled(&run.id, &resource.id)? {
                     engagement.journal_append(
@@ -551,7 +567,8 @@ pub async fn apply<P: TargetPort>(
                 Observed::Present(found) => {
                     let ours = last.is_some_and(|r| r.outcome.as_deref() == Some("created"));
                     if ours || confirmed {
-                        break 'step (Status::Ready(Reference::of_found(&found)), Action::Done, found.arn.clone());
+                        let status = ready(resource, Reference::of_found(&found), found.pending.as_ref());
+                        break 'step (status, Action::Done, found.arn.clone());
                     }
                     if dangling.contains(&resource.id) {
                         // The create landed but its answer was lost (a crash or a dropped connection).
@@ -569,7 +586,8 @@ pub async fn apply<P: TargetPort>(
                             },
                         )?;
                         summary.created += 1;
-                        break 'step (Status::Ready(Reference::of_found(&found)), Action::Create, found.arn.clone());
+                        let status = ready(resource, Reference::of_found(&found), found.pending.as_ref());
+                        break 'step (status, Action::Create, found.arn.clone());
                     }
                     let differs = differing_members(&request, &found);
                     let (outcome, action) = if differs.is_empty() {
@@ -589,7 +607,7 @@ pub async fn apply<P: TargetPort>(
                         },
                     )?;
                     let status = if differs.is_empty() {
-                        Status::Ready(Reference::of_found(&found))
+                        ready(resource, Reference::of_found(&found), found.pending.as_ref())
                     } else {
                         Status::NotReady(action.clone())
                     };
@@ -613,11 +631,13 @@ pub async fn apply<P: TargetPort>(
                                     arn: created.arn.clone(),
                                     identifiers: Some(Value::Object(created.identifiers.clone())),
                                     request_id: created.request_id.clone(),
+                                    detail: created.pending.as_ref().map(|state| json!({ "pending": state })),
                                     ..entry("created")
                                 },
                             )?;
                             summary.created += 1;
-                            break 'step (Status::Ready(Reference::of_created(&created)), Action::Create, created.arn);
+                            let status = ready(resource, Reference::of_created(&created), created.pending.as_ref());
+                            break 'step (status, Action::Create, created.arn);
                         }
                         Err(error) => {
                             let code = match &error {

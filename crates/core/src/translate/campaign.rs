@@ -65,10 +65,13 @@ pub fn template_name(prefix: Option<&str>, name: &str) -> String {
     target_name(prefix, name, 255)
 }
 
-/// Connect's schedule timestamps carry no offset: the instant in the campaign's zone.
-pub fn local_timestamp(ts: jiff::Timestamp, zone: Option<&str>) -> String {
+/// A schedule time as Outbound Campaigns v2 reads it: the wall-clock time in the campaign's zone ("a
+/// timestamp with no UTC offset or timezone", say the API docs), written as the model's `iso8601`
+/// timestamp — which needs a designator, so it carries `Z` as every SDK writes it; the service reads the
+/// digits.
+pub fn schedule_time(ts: jiff::Timestamp, zone: Option<&str>) -> String {
     let tz = zone.and_then(|z| jiff::tz::TimeZone::get(z).ok()).unwrap_or(jiff::tz::TimeZone::UTC);
-    ts.to_zoned(tz).datetime().strftime("%Y-%m-%dT%H:%M:%S").to_string()
+    ts.to_zoned(tz).datetime().strftime("%Y-%m-%dT%H:%M:%SZ").to_string()
 }
 
 /// The email subtype: agentless, from `from`, with the message template `template`.
@@ -381,7 +384,7 @@ pub fn translate(raw: &Value, ctx: &CampaignContext<'_>) -> CampaignTranslation 
                 "Schedule.EndTime",
                 format!(
                     "the campaign had no end; Outbound Campaigns need one: set to {} (a year after the start)",
-                    local_timestamp(e, zone.as_deref())
+                    schedule_time(e, zone.as_deref())
                 ),
             ));
             e
@@ -389,7 +392,7 @@ pub fn translate(raw: &Value, ctx: &CampaignContext<'_>) -> CampaignTranslation 
     };
     def.insert(
         "schedule".into(),
-        json!({"startTime": local_timestamp(start, zone.as_deref()), "endTime": local_timestamp(end, zone.as_deref())}),
+        json!({"startTime": schedule_time(start, zone.as_deref()), "endTime": schedule_time(end, zone.as_deref())}),
     );
     if matches!(frequency, "HOURLY" | "DAILY" | "WEEKLY" | "MONTHLY") {
         t.losses.push(

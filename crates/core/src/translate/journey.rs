@@ -14,7 +14,7 @@ use serde_json::{Map, Value, json};
 use ts_rs::TS;
 
 use super::campaign::{
-    CampaignContext, communication_time, email_channel, event_source, local_timestamp, quiet_time, segment_source,
+    CampaignContext, communication_time, email_channel, event_source, quiet_time, schedule_time, segment_source,
     sms_channel, template_name,
 };
 use super::segment::definition_name;
@@ -576,7 +576,7 @@ pub fn translate(raw: &Value, ctx: &CampaignContext<'_>) -> JourneyTranslation {
         ));
         start_time + jiff::SignedDuration::from_hours(24 * 365)
     });
-    let mut sched = json!({"startTime": local_timestamp(start_time, zone.as_deref()), "endTime": local_timestamp(end_time, zone.as_deref())});
+    let mut sched = json!({"startTime": schedule_time(start_time, zone.as_deref()), "endTime": schedule_time(end_time, zone.as_deref())});
     if let Some(r) = raw["RefreshFrequency"].as_str() {
         if duration_seconds(r).is_some() {
             sched["refreshFrequency"] = json!(r);

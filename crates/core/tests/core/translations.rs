@@ -172,7 +172,7 @@ fn campaign_guardrails_carry_over_or_are_reported() {
     let t = campaign(&raw, &ctx);
     let d = &t.definition;
     assert_eq!(d["type"], "MANAGED");
-    assert_eq!(d["schedule"]["startTime"], "2026-03-01T03:00:00", "in the campaign's zone, without offset");
+    assert_eq!(d["schedule"]["startTime"], "2026-03-01T03:00:00Z", "the wall-clock time in the campaign's zone");
     assert_eq!(
         d["communicationLimitsOverride"]["allChannelSubtypes"]["communicationLimitsList"][0],
         json!({"maxCountPerRecipient": 2, "frequency": 1, "unit": "DAY"})

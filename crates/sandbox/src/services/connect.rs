@@ -743,6 +743,28 @@ fn handle(world: &mut World, ctx: &Ctx<'_>, call: &Call) -> Result<Value, Servic
             record["Tags"] = tags.get(record["EmailAddressArn"].as_str().unwrap_or_default());
             Ok(record)
         }
+        "SearchEmailAddresses" => {
+            let instance = connect.instance_mut(ctx, &instance_id)?;
+            let criteria = &input["SearchCriteria"];
+            let items: Vec<Value> = instance
+                .email_addresses
+                .values()
+                .filter(|record| matches_criteria(record, criteria))
+                .map(|record| {
+                    let mut item = json!({});
+                    for member in ["EmailAddressId", "EmailAddressArn", "EmailAddress", "Description", "DisplayName"] {
+                        if let Some(value) = record.get(member) {
+                            item[member] = value.clone();
+                        }
+                    }
+                    item
+                })
+                .collect();
+            let total = items.len();
+            let mut answer = list(items, input, 100, "EmailAddresses")?;
+            answer["ApproximateTotalCount"] = json!(total);
+            Ok(answer)
+        }
         "DeleteEmailAddress" => {
             let instance = connect.instance_mut(ctx, &instance_id)?;
             let id = text(input, "EmailAddressId");
@@ -758,6 +780,34 @@ fn handle(world: &mut World, ctx: &Ctx<'_>, call: &Call) -> Result<Value, Servic
             "NotImplementedException",
             format!("the Pinshift sandbox does not implement Connect {other} yet"),
         )),
+    }
+}
+
+/// Search criteria as Connect's search APIs take them: a `StringCondition` (EXACT, CONTAINS or STARTS_WITH
+/// on a field, named as the record's member in any case or with underscores: `email_address`), or
+/// `AndConditions` / `OrConditions` of criteria. No criteria match everything.
+fn matches_criteria(record: &Value, criteria: &Value) -> bool {
+    if let Some(all) = criteria["AndConditions"].as_array() {
+        return all.iter().all(|c| matches_criteria(record, c));
+    }
+    if let Some(any) = criteria["OrConditions"].as_array() {
+        return any.iter().any(|c| matches_criteria(record, c));
+    }
+    let condition = &criteria["StringCondition"];
+    let Some(field) = condition["FieldName"].as_str() else { return true };
+    let wanted = field.replace('_', "").to_ascii_lowercase();
+    let have = record
+        .as_object()
+        .into_iter()
+        .flatten()
+        .find(|(k, _)| k.to_ascii_lowercase() == wanted)
+        .and_then(|(_, v)| v.as_str())
+        .unwrap_or_default();
+    let value = condition["Value"].as_str().unwrap_or_default();
+    match condition["ComparisonType"].as_str().unwrap_or("EXACT") {
+        "CONTAINS" => have.contains(value),
+        "STARTS_WITH" => have.starts_with(value),
+        _ => have == value,
     }
 }
 
