@@ -266,11 +266,11 @@ fn apply_args() -> Vec<&'static str> {
 }
 
 /// After the drilled apply: the sandbox clock past the Connect instance's and the onboarding's setup,
-/// and applies until nothing is left waiting for them.
+/// and applies until nothing is left waiting for them (taking over the lease a killed run may have left).
 fn settle(n: &Northwind) {
     for _ in 0..2 {
         n.sandbox.state.clock.advance(120.0);
-        n.cmd().args(apply_args()).assert().success();
+        n.cmd().args(apply_args()).arg("--take-over").assert().success();
     }
 }
 
