@@ -10,6 +10,7 @@
 //! - [`profiles`]: Customer Profiles (domain, object type, instance integration, segment definitions).
 //! - [`connect`]: Amazon Connect (instances, the knowledge-base integration, CAMPAIGN flows as drafts).
 //! - [`campaigns`]: Outbound Campaigns v2 (onboarding, integrations, limits, campaigns left unstarted).
+//! - [`tags`]: Pinshift's tags on the SES and SMS resources a run adopts.
 //!
 //! What AWS creates asynchronously (a Connect instance, an onboarding job) is waited for up to the run's
 //! wait; past it the resource is left pending and what needs it waits for a resume. [`wire`] holds the
@@ -21,6 +22,7 @@ pub mod profiles;
 pub mod qconnect;
 pub mod ses;
 pub mod sms;
+pub mod tags;
 pub mod wire;
 
 use std::collections::HashMap;
@@ -195,6 +197,7 @@ impl TargetPort for AwsTarget {
             || profiles::supports(kind)
             || connect::supports(kind)
             || campaigns::supports(kind)
+            || tags::supports(kind)
     }
 
     async fn observe(&self, resource: &TargetResource, request: &Value) -> Result<Observed> {
@@ -211,6 +214,8 @@ impl TargetPort for AwsTarget {
             connect::observe(&ctx, &c.connect, resource, request).await
         } else if campaigns::supports(kind) {
             campaigns::observe(&ctx, &c.campaigns, resource, request).await
+        } else if tags::supports(kind) {
+            tags::observe(&ctx, &c.ses, &c.sms, request).await
         } else {
             ses::observe(&ctx, &c.ses, resource, request).await
         }
@@ -230,6 +235,8 @@ impl TargetPort for AwsTarget {
             connect::create(&ctx, &c.connect, resource, request, token).await
         } else if campaigns::supports(kind) {
             campaigns::create(&ctx, &c.campaigns, resource, request).await
+        } else if tags::supports(kind) {
+            tags::create(&ctx, &c.ses, &c.sms, resource, request).await
         } else {
             ses::create(&ctx, &c.ses, resource, request).await
         }
@@ -249,6 +256,8 @@ impl TargetPort for AwsTarget {
             connect::delete(&ctx, &c.connect, resource, request, found).await
         } else if campaigns::supports(kind) {
             campaigns::delete(&ctx, &c.campaigns, resource, request, found).await
+        } else if tags::supports(kind) {
+            tags::delete(&ctx, &c.ses, &c.sms, request, found).await
         } else {
             ses::delete(&ctx, &c.ses, resource, request).await
         }

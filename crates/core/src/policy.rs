@@ -134,6 +134,8 @@ const SES_WRITE: &[&str] = &[
     "ses:PutSuppressedDestination",
     "ses:GetSuppressedDestination",
     "ses:TagResource",
+    "ses:UntagResource",
+    "ses:ListTagsForResource",
 ];
 const SMS_WRITE: &[&str] = &[
     "sms-voice:CreatePool",
@@ -159,6 +161,7 @@ const SMS_WRITE: &[&str] = &[
     "sms-voice:ListTagsForResource",
     "sms-voice:SendTextMessage",
     "sms-voice:TagResource",
+    "sms-voice:UntagResource",
 ];
 const CONNECT_WRITE: &[&str] = &[
     "connect:CreateInstance",

@@ -72,6 +72,8 @@ fn a_signed_off_client_is_planned_applied_once_journaled_and_rolled_back() {
     for kind in ["connect-instance", "knowledge-base", "message-template", "profiles-domain", "campaigns-onboarding"] {
         assert!(planned(kind, "create"), "{kind} is not planned as a create: {plan}");
     }
+    // What is adopted gets Pinshift's tags (and a rollback takes back only what it added).
+    assert!(planned("tags", "create"), "{plan}");
     // A human gate is announced in the plan, with its instructions.
     assert!(steps.iter().any(|s| s["action"] == "gate" && s["instructions"].as_str().is_some()), "{plan}");
 
