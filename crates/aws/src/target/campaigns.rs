@@ -204,7 +204,15 @@ pub async fn create(ctx: &Ctx<'_>, c: &Client, resource: &TargetResource, reques
                     break;
                 }
                 tokio::time::sleep(left.min(super::POLL)).await;
-                pending = onboarding(ctx, c, &instance).await?.flatten();
+                // Started: a status that cannot be read leaves it pending, recorded as created.
+                pending = match onboarding(ctx, c, &instance).await {
+                    Ok(state) => state.flatten(),
+                    Err(error @ Error::Aws { .. }) => {
+                        pending = Some(format!("status not read: {error}"));
+                        break;
+                    }
+                    Err(other) => return Err(other),
+                };
             }
             Ok(Created { identifiers: instance_ids(&instance), pending, ..Created::default() })
         }

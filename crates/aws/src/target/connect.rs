@@ -249,7 +249,13 @@ pub async fn create(
                 .await
                 .map_err(|e| ctx.error("CreateInstance", e))?;
             let id = got.id().unwrap_or_default().to_owned();
-            let pending = until_active(ctx, c, &alias, &id).await?;
+            // The instance exists from here on: a status that cannot be read leaves it pending (recorded as
+            // created, so a rollback knows it), never as a failed create a later run would adopt.
+            let pending = match until_active(ctx, c, &alias, &id).await {
+                Ok(pending) => pending,
+                Err(error @ Error::Aws { .. }) => Some(format!("status not read: {error}")),
+                Err(other) => return Err(other),
+            };
             Ok(Created {
                 arn: got.arn().map(str::to_owned),
                 identifiers: ids(&[("InstanceId", Some(id.as_str()))]),
