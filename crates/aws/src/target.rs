@@ -79,6 +79,39 @@ impl Ctx<'_> {
     }
 }
 
+/// After a create AWS finishes asynchronously: what `state` answers (`None` once ready) polled until
+/// ready or the run's wait is over.
+async fn until_ready<F, Fut>(ctx: &Ctx<'_>, mut pending: Option<String>, state: F) -> Result<Option<String>>
+where
+    F: Fn() -> Fut,
+    Fut: std::future::Future<Output = Result<Option<String>>>,
+{
+    let deadline = std::time::Instant::now() + ctx.wait;
+    while pending.is_some() {
+        let left = deadline.saturating_duration_since(std::time::Instant::now());
+        if left.is_zero() {
+            break;
+        }
+        tokio::time::sleep(left.min(POLL)).await;
+        pending = started(state().await)?;
+        if pending.as_deref().is_some_and(|p| p.starts_with(UNREAD)) {
+            break;
+        }
+    }
+    Ok(pending)
+}
+
+const UNREAD: &str = "status not read: ";
+
+/// A state read after the create: the resource exists from then on, so a status that cannot be read leaves
+/// it pending (recorded as created, so a rollback knows it), never a failed create a later run would adopt.
+fn started(state: Result<Option<String>>) -> Result<Option<String>> {
+    match state {
+        Err(error @ Error::Aws { .. }) => Ok(Some(format!("{UNREAD}{error}"))),
+        other => other,
+    }
+}
+
 /// A string member.
 fn s(value: &Value, key: &str) -> Option<String> {
     value.get(key).and_then(Value::as_str).map(str::to_owned)

@@ -196,24 +196,9 @@ pub async fn create(ctx: &Ctx<'_>, c: &Client, resource: &TargetResource, reques
                 .send()
                 .await
                 .map_err(|e| ctx.error("StartInstanceOnboardingJob", e))?;
-            let mut pending = onboarding_state(&instance, got.connect_instance_onboarding_job_status())?;
-            let deadline = std::time::Instant::now() + ctx.wait;
-            while pending.is_some() {
-                let left = deadline.saturating_duration_since(std::time::Instant::now());
-                if left.is_zero() {
-                    break;
-                }
-                tokio::time::sleep(left.min(super::POLL)).await;
-                // Started: a status that cannot be read leaves it pending, recorded as created.
-                pending = match onboarding(ctx, c, &instance).await {
-                    Ok(state) => state.flatten(),
-                    Err(error @ Error::Aws { .. }) => {
-                        pending = Some(format!("status not read: {error}"));
-                        break;
-                    }
-                    Err(other) => return Err(other),
-                };
-            }
+            let first = onboarding_state(&instance, got.connect_instance_onboarding_job_status())?;
+            let read = || async { Ok(onboarding(ctx, c, &instance).await?.flatten()) };
+            let pending = super::until_ready(ctx, first, read).await?;
             Ok(Created { identifiers: instance_ids(&instance), pending, ..Created::default() })
         }
         TargetKind::CampaignsIntegration => {

@@ -61,25 +61,11 @@ async fn instance(ctx: &Ctx<'_>, c: &Client, alias: &str) -> Result<Option<t::In
     Ok(None)
 }
 
-/// Waits (up to the run's wait) until the instance is ACTIVE; answers what it still is otherwise.
-async fn until_active(ctx: &Ctx<'_>, c: &Client, alias: &str, id: &str) -> Result<Option<String>> {
-    let deadline = std::time::Instant::now() + ctx.wait;
-    loop {
-        ctx.pace("connect", "DescribeInstance").await;
-        let got = c.describe_instance().instance_id(id).send().await.map_err(|e| ctx.error("DescribeInstance", e))?;
-        let state = instance_state(alias, got.instance().and_then(|i| i.instance_status()))?;
-        let left = deadline.saturating_duration_since(std::time::Instant::now());
-        if state.is_none() || left.is_zero() {
-            return Ok(state);
-        }
-        tokio::time::sleep(left.min(super::POLL)).await;
-    }
-}
-
-/// Two JSON texts that hold the same document are the same setting.
-fn same_document(wanted: Option<&str>, have: Option<&str>) -> bool {
-    let parse = |text: Option<&str>| text.and_then(|t| serde_json::from_str::<Value>(t).ok());
-    matches!((parse(wanted), parse(have)), (Some(a), Some(b)) if a == b)
+/// The instance's state now (`None` once ACTIVE).
+async fn instance_now(ctx: &Ctx<'_>, c: &Client, alias: &str, id: &str) -> Result<Option<String>> {
+    ctx.pace("connect", "DescribeInstance").await;
+    let got = c.describe_instance().instance_id(id).send().await.map_err(|e| ctx.error("DescribeInstance", e))?;
+    instance_state(alias, got.instance().and_then(|i| i.instance_status()))
 }
 
 pub async fn observe(ctx: &Ctx<'_>, c: &Client, resource: &TargetResource, request: &Value) -> Result<Observed> {
@@ -153,18 +139,11 @@ pub async fn observe(ctx: &Ctx<'_>, c: &Client, resource: &TargetResource, reque
                     .await
                     .map_err(|e| ctx.error("DescribeContactFlow", e))?;
                 let described = raw.json()["ContactFlow"].clone();
-                let wanted = request["Content"].as_str();
-                // The same document, however AWS spaces it, is the same content.
-                let content = if same_document(wanted, described["Content"].as_str()) {
-                    json!(wanted)
-                } else {
-                    described["Content"].clone()
-                };
                 return Ok(Observed::Present(Found {
                     arn: flow.arn().map(str::to_owned),
                     identifiers: ids(&[("ContactFlowId", flow.id())]),
                     tags: super::wire::tag_map(&described["Tags"]),
-                    settings: json!({ "Type": described["Type"], "Content": content }),
+                    settings: json!({ "Type": described["Type"], "Content": described["Content"] }),
                     ..Found::default()
                 }));
             }
@@ -249,13 +228,8 @@ pub async fn create(
                 .await
                 .map_err(|e| ctx.error("CreateInstance", e))?;
             let id = got.id().unwrap_or_default().to_owned();
-            // The instance exists from here on: a status that cannot be read leaves it pending (recorded as
-            // created, so a rollback knows it), never as a failed create a later run would adopt.
-            let pending = match until_active(ctx, c, &alias, &id).await {
-                Ok(pending) => pending,
-                Err(error @ Error::Aws { .. }) => Some(format!("status not read: {error}")),
-                Err(other) => return Err(other),
-            };
+            let first = super::started(instance_now(ctx, c, &alias, &id).await)?;
+            let pending = super::until_ready(ctx, first, || instance_now(ctx, c, &alias, &id)).await?;
             Ok(Created {
                 arn: got.arn().map(str::to_owned),
                 identifiers: ids(&[("InstanceId", Some(id.as_str()))]),
