@@ -32,6 +32,7 @@ use std::time::Duration;
 use aws_config::SdkConfig;
 use pinshift_core::blueprint::graph::TargetResource;
 use pinshift_core::migration::plan::{Created, Found, Observed, TargetPort};
+use pinshift_core::migration::verify::{Rendering, SegmentSize, VerifyPort};
 use pinshift_core::target::TargetKind;
 use pinshift_core::{Error, Result};
 use serde_json::Value;
@@ -293,6 +294,39 @@ impl TargetPort for AwsTarget {
             tags::delete(&ctx, &c.ses, &c.sms, request, found).await
         } else {
             ses::delete(&ctx, &c.ses, resource, request).await
+        }
+    }
+}
+
+impl VerifyPort for AwsTarget {
+    async fn render(
+        &self,
+        resource: &TargetResource,
+        request: &Value,
+        found: &Found,
+        input: &Value,
+    ) -> Result<Rendering> {
+        self.check_account(resource)?;
+        let (ctx, c) = (self.ctx(&resource.region), self.clients(&resource.region));
+        match resource.kind {
+            TargetKind::SesEmailTemplate => ses::render(&ctx, &c.ses, request, input).await,
+            TargetKind::MessageTemplate => qconnect::render(&ctx, &c.qconnect, request, found, input).await,
+            other => Err(ctx.unsupported("render", other)),
+        }
+    }
+
+    async fn tags(&self, resource: &TargetResource, arn: &str) -> Result<std::collections::BTreeMap<String, String>> {
+        self.check_account(resource)?;
+        let (ctx, c) = (self.ctx(&resource.region), self.clients(&resource.region));
+        tags::read(&ctx, &c, arn).await
+    }
+
+    async fn estimate(&self, resource: &TargetResource, request: &Value) -> Result<SegmentSize> {
+        self.check_account(resource)?;
+        let (ctx, c) = (self.ctx(&resource.region), self.clients(&resource.region));
+        match resource.kind {
+            TargetKind::SegmentDefinition => profiles::estimate(&ctx, &c.profiles, request).await,
+            other => Err(ctx.unsupported("estimate", other)),
         }
     }
 }

@@ -482,11 +482,16 @@ pub enum MigrateCommand {
         /// The connection that reaches the target account (the only one by default).
         #[arg(long)]
         connection: Option<String>,
+        /// The clients of a wave (`migrate waves` lists them), with any --client.
+        #[arg(long, value_name = "NAME")]
+        wave: Option<String>,
     },
     /// Create what the plan says, journaled; stops cleanly between steps on Ctrl-C.
     Apply {
         #[arg(long = "client", value_name = "ID")]
         clients: Vec<String>,
+        #[arg(long, value_name = "NAME")]
+        wave: Option<String>,
         #[arg(long)]
         version: Option<u32>,
         #[arg(long)]
@@ -533,6 +538,43 @@ pub enum MigrateCommand {
         yes: bool,
         #[arg(long)]
         take_over: bool,
+    },
+    /// Read back what runs created or adopted and compare it with the blueprint version: every resource's
+    /// settings and tags, each template rendered by the target (TestRenderEmailTemplate,
+    /// RenderMessageTemplate) against Pinpoint's render, segment estimates against Pinpoint's sizes.
+    /// The result is stored and goes into the reports.
+    Verify {
+        #[arg(long = "client", value_name = "ID")]
+        clients: Vec<String>,
+        #[arg(long, value_name = "NAME")]
+        wave: Option<String>,
+        /// The blueprint version (the newest run's by default).
+        #[arg(long)]
+        version: Option<u32>,
+        #[arg(long)]
+        connection: Option<String>,
+    },
+    /// The waves clients migrate in (saved, or Pinshift's proposal: a pilot of 3–5 clients first) with
+    /// each client's status. Change them with --accept, --set or --remove.
+    Waves {
+        /// Save the proposal as it is.
+        #[arg(long, conflicts_with_all = ["set", "remove"])]
+        accept: bool,
+        /// Create or replace the wave NAME with --clients (they leave any other wave).
+        #[arg(long, value_name = "NAME", requires = "clients", conflicts_with = "remove")]
+        set: Option<String>,
+        /// The clients of --set, comma-separated.
+        #[arg(long, value_name = "IDS", value_delimiter = ',')]
+        clients: Vec<String>,
+        /// With --set: the wave is the pilot (it goes first).
+        #[arg(long, requires = "set")]
+        pilot: bool,
+        /// Remove the wave NAME (its clients are in no wave until set again).
+        #[arg(long, value_name = "NAME")]
+        remove: Option<String>,
+        /// The blueprint version whose clients the waves hold (the newest saved one by default).
+        #[arg(long)]
+        version: Option<u32>,
     },
     /// Record that a person did what a gate asked.
     Gate {

@@ -131,11 +131,26 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let engagement = open_engagement(cli.engagement.as_deref())?;
             let rt = runtime()?;
             ok(match command {
-                MigrateCommand::Plan { clients, version, connection } => {
+                MigrateCommand::Plan { clients, version, connection, wave } => {
+                    let clients = migrate::with_wave(&engagement, clients, wave.as_deref(), version)?;
                     rt.block_on(migrate::plan(&engagement, &clients, version, connection.as_deref(), json))
+                }
+                MigrateCommand::Verify { clients, wave, version, connection } => {
+                    let clients = migrate::with_wave(&engagement, clients, wave.as_deref(), version)?;
+                    rt.block_on(migrate::verify(&engagement, &clients, version, connection.as_deref(), json))
+                }
+                MigrateCommand::Waves { accept, set, clients, pilot, remove, version } => {
+                    let change = match (accept, set, remove) {
+                        (true, _, _) => Some(migrate::WaveChange::Accept),
+                        (_, Some(name), _) => Some(migrate::WaveChange::Set { name, clients, pilot }),
+                        (_, _, Some(name)) => Some(migrate::WaveChange::Remove { name }),
+                        _ => None,
+                    };
+                    migrate::waves(&engagement, change, version, json)
                 }
                 MigrateCommand::Apply {
                     clients,
+                    wave,
                     version,
                     connection,
                     yes,
@@ -145,6 +160,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     wait,
                 } => {
                     let unsigned = if allow_unsigned { reason } else { None };
+                    let clients = migrate::with_wave(&engagement, clients, wave.as_deref(), version)?;
                     let scope = migrate::Scope { clients, version, connection, yes, take_over };
                     rt.block_on(migrate::apply(&engagement, scope, unsigned, Duration::from_secs(wait), json))
                 }

@@ -38,6 +38,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("engagement/migrations/0004_connection_endpoint.sql"),
     include_str!("engagement/migrations/0005_lease.sql"),
     include_str!("engagement/migrations/0006_journal.sql"),
+    include_str!("engagement/migrations/0007_verification_waves.sql"),
 ];
 
 /// The newest schema version this build writes and understands.

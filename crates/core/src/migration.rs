@@ -5,7 +5,12 @@
 //!   done, gate, blocked, not automated — and the port.
 //! - [`run`]: apply and resume (journal-driven, idempotent), gates confirmed by people, rollback of only
 //!   what runs created.
+//! - [`verify`]: what runs left in the target read back and compared — settings, tags, template renders
+//!   by the target itself, segment estimates — stored per client.
+//! - [`waves`]: the order clients migrate in (a proposed pilot first) and each client's status.
 
 pub mod journal;
 pub mod plan;
 pub mod run;
+pub mod verify;
+pub mod waves;

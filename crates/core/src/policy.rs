@@ -183,6 +183,7 @@ const CONNECT_WRITE: &[&str] = &[
     "connect:DeleteEmailAddress",
     "connect:ImportPhoneNumber",
     "connect:TagResource",
+    "connect:ListTagsForResource",
     "ds:CheckAlias",
     "ds:CreateAlias",
     "ds:CreateIdentityPoolDirectory",
@@ -210,6 +211,7 @@ const CONNECT_WRITE: &[&str] = &[
     "profile:StartUploadJob",
     "profile:GetUploadJob",
     "profile:TagResource",
+    "profile:ListTagsForResource",
     "connect-campaigns:CreateCampaign",
     "connect-campaigns:DescribeCampaign",
     "connect-campaigns:DeleteCampaign",
@@ -223,6 +225,7 @@ const CONNECT_WRITE: &[&str] = &[
     "connect-campaigns:PutConnectInstanceIntegration",
     "connect-campaigns:PutInstanceCommunicationLimits",
     "connect-campaigns:TagResource",
+    "connect-campaigns:ListTagsForResource",
     "wisdom:CreateKnowledgeBase",
     "wisdom:ListKnowledgeBases",
     "wisdom:DeleteKnowledgeBase",
@@ -236,6 +239,7 @@ const CONNECT_WRITE: &[&str] = &[
     "wisdom:GetMessageTemplate",
     "wisdom:RenderMessageTemplate",
     "wisdom:TagResource",
+    "wisdom:ListTagsForResource",
 ];
 
 /// The write policy a blueprint's migration needs: only the successors it uses, plus the scan's reads

@@ -297,6 +297,39 @@ impl ProfileMapping {
         }
         profile
     }
+
+    /// The same profile as Q in Connect's `customerProfileAttributes` (what `RenderMessageTemplate` takes):
+    /// standard fields by their attribute names (`firstName`, `city`), custom attributes under `custom`.
+    pub fn connect_attributes<'a>(
+        &self,
+        endpoint: &Value,
+        variables: impl IntoIterator<Item = &'a Variable>,
+        channel: Channel,
+    ) -> Value {
+        let mut out = Map::new();
+        let mut custom = Map::new();
+        for v in variables {
+            let (Some(field), Some(value)) = (self.field(v, channel), v.value_in(endpoint)) else { continue };
+            let value = text(Some(value));
+            if value.is_empty() {
+                continue;
+            }
+            match field.connect_attribute() {
+                (Some(_), name) => custom.insert(name, Value::String(value)),
+                (None, name) => out.insert(lower_first(&name), Value::String(value)),
+            };
+        }
+        if !custom.is_empty() {
+            out.insert("custom".into(), Value::Object(custom));
+        }
+        Value::Object(out)
+    }
+}
+
+/// `FirstName` → `firstName`.
+fn lower_first(name: &str) -> String {
+    let mut chars = name.chars();
+    chars.next().map(|c| c.to_ascii_lowercase().to_string() + chars.as_str()).unwrap_or_default()
 }
 
 /// Sets `value` at `path` in `doc`, making objects along the way.

@@ -8,6 +8,7 @@ use aws_sdk_customerprofiles::error::ProvideErrorMetadata;
 use pinshift_core::Result;
 use pinshift_core::blueprint::graph::TargetResource;
 use pinshift_core::migration::plan::{Created, Found, Observed};
+use pinshift_core::migration::verify::SegmentSize;
 use pinshift_core::target::TargetKind;
 use serde_json::{Map, Value, json};
 
@@ -235,4 +236,60 @@ pub async fn delete(ctx: &Ctx<'_>, p: &Client, resource: &TargetResource, reques
         }
         other => Err(ctx.unsupported("delete", other)),
     }
+}
+
+/// How often and how long a segment estimate is polled.
+const ESTIMATE_POLL: std::time::Duration = std::time::Duration::from_secs(1);
+const ESTIMATE_READS: u32 = 120;
+
+/// The size of the segment definition `request` created: an estimate of its groups
+/// (`CreateSegmentEstimate`, then `GetSegmentEstimate` until it finished) and the domain's profile count.
+pub async fn estimate(ctx: &Ctx<'_>, p: &Client, request: &Value) -> Result<SegmentSize> {
+    let domain = s(request, "DomainName").unwrap_or_default();
+    ctx.pace("profile", "GetDomain").await;
+    let stats = p.get_domain().domain_name(&domain).send().await.map_err(|e| ctx.error("GetDomain", e))?;
+    let profiles = stats.stats().map(|s| s.profile_count().max(0) as u64);
+    let query = match (request.get("SegmentGroups"), request.get("SegmentSqlQuery")) {
+        (Some(groups), _) => json!({ "SegmentQuery": groups }),
+        (None, Some(sql)) => json!({ "SegmentSqlQuery": sql }),
+        (None, None) => {
+            return Ok(SegmentSize {
+                profiles,
+                failure: Some("the definition has no query".into()),
+                ..Default::default()
+            });
+        }
+    };
+    ctx.pace("profile", "CreateSegmentEstimate").await;
+    let started = p
+        .create_segment_estimate()
+        .domain_name(&domain)
+        .customize()
+        .interceptor(ExactBody::of(&query, &[], None))
+        .send()
+        .await
+        .map_err(|e| ctx.error("CreateSegmentEstimate", e))?;
+    let id = started.estimate_id().unwrap_or_default().to_owned();
+    for _ in 0..ESTIMATE_READS {
+        ctx.pace("profile", "GetSegmentEstimate").await;
+        let got = p
+            .get_segment_estimate()
+            .domain_name(&domain)
+            .estimate_id(&id)
+            .send()
+            .await
+            .map_err(|e| ctx.error("GetSegmentEstimate", e))?;
+        match got.status().map(|s| s.as_str()) {
+            Some("SUCCEEDED") => {
+                let estimate = got.estimate().and_then(|e| e.trim().parse::<u64>().ok());
+                return Ok(SegmentSize { estimate, profiles, failure: None });
+            }
+            Some("FAILED") => {
+                let why = got.message().unwrap_or("the estimate failed").to_owned();
+                return Ok(SegmentSize { estimate: None, profiles, failure: Some(why) });
+            }
+            _ => tokio::time::sleep(ESTIMATE_POLL).await,
+        }
+    }
+    Ok(SegmentSize { estimate: None, profiles, failure: Some("the estimate did not finish in two minutes".into()) })
 }

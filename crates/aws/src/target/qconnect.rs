@@ -2,12 +2,15 @@
 //! (email, SMS, push; sent exactly as translated) and each template's first version, created and
 //! activated — read, created and removed through aws-sdk-qconnect.
 
+use std::collections::BTreeMap;
+
 use aws_sdk_qconnect::Client;
 use aws_sdk_qconnect::error::ProvideErrorMetadata;
 use aws_sdk_qconnect::types as t;
 use pinshift_core::Result;
 use pinshift_core::blueprint::graph::TargetResource;
 use pinshift_core::migration::plan::{Created, Found, Observed};
+use pinshift_core::migration::verify::Rendering;
 use pinshift_core::target::TargetKind;
 use serde_json::{Map, Value, json};
 
@@ -242,4 +245,71 @@ pub async fn delete(
         }
         other => Err(ctx.unsupported("delete", other)),
     }
+}
+
+/// Pinpoint's push field names by Q in Connect's.
+const PUSH_PARTS: &[(&str, &str)] = &[
+    ("title", "Title"),
+    ("body", "Body"),
+    ("url", "Url"),
+    ("sound", "Sound"),
+    ("imageUrl", "ImageUrl"),
+    ("imageIconUrl", "ImageIconUrl"),
+    ("smallImageIconUrl", "SmallImageIconUrl"),
+    ("mediaUrl", "MediaUrl"),
+    ("rawContent", "RawContent"),
+];
+
+/// A message template rendered by Q in Connect (`RenderMessageTemplate`) with `attributes`, its content
+/// read back into the parts Pinpoint names (`Subject`, `TextPart`, `HtmlPart`, `Body`, `APNS.Title` …).
+pub async fn render(
+    ctx: &Ctx<'_>,
+    q: &Client,
+    request: &Value,
+    found: &Found,
+    attributes: &Value,
+) -> Result<Rendering> {
+    ctx.pace("wisdom", "RenderMessageTemplate").await;
+    let kb = s(request, "knowledgeBaseId").unwrap_or_default();
+    let id = found.identifiers.get("messageTemplateId").and_then(Value::as_str).unwrap_or_default().to_owned();
+    let raw = Response::default();
+    let sent = q
+        .render_message_template()
+        .knowledge_base_id(&kb)
+        .message_template_id(&id)
+        .customize()
+        .interceptor(ExactBody::of(&json!({ "attributes": attributes }), &[], None))
+        .interceptor(raw.clone())
+        .send()
+        .await;
+    match sent {
+        Ok(_) => {}
+        Err(e) if e.code() == Some("ValidationException") => {
+            return Ok(Err(e.message().unwrap_or("Q in Connect refused the attributes").to_owned()));
+        }
+        Err(e) => return Err(ctx.error("RenderMessageTemplate", e)),
+    }
+    Ok(Ok(content_parts(&raw.json()["content"])))
+}
+
+/// A template's content as Pinpoint names its parts.
+pub fn content_parts(content: &Value) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    let text = |v: &Value| v.as_str().map(str::to_owned).or_else(|| v["content"].as_str().map(str::to_owned));
+    let mut put = |name: String, v: &Value| {
+        if let Some(t) = text(v) {
+            out.insert(name, t);
+        }
+    };
+    let email = &content["email"];
+    put("Subject".into(), &email["subject"]);
+    put("TextPart".into(), &email["body"]["plainText"]);
+    put("HtmlPart".into(), &email["body"]["html"]);
+    put("Body".into(), &content["sms"]["body"]["plainText"]);
+    for (platform, pinpoint) in [("apns", "APNS"), ("fcm", "GCM"), ("adm", "ADM"), ("baidu", "Baidu")] {
+        for (key, field) in PUSH_PARTS {
+            put(format!("{pinpoint}.{field}"), &content["push"][platform][key]);
+        }
+    }
+    out
 }

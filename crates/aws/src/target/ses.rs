@@ -10,6 +10,7 @@ use aws_sdk_sesv2::types as t;
 use pinshift_core::Result;
 use pinshift_core::blueprint::graph::TargetResource;
 use pinshift_core::migration::plan::{Created, Found, Observed};
+use pinshift_core::migration::verify::Rendering;
 use pinshift_core::target::TargetKind;
 use serde_json::{Map, Value, json};
 
@@ -424,4 +425,48 @@ pub async fn delete(ctx: &Ctx<'_>, ses: &Client, resource: &TargetResource, requ
             .map_err(|e| ctx.error("DeleteEmailTemplate", e)),
         other => Err(ctx.unsupported("delete", other)),
     }
+}
+
+/// An SES email template rendered by SES (`TestRenderEmailTemplate`) with `data` as TemplateData: the
+/// MIME message it answers, read back into the parts Pinpoint names (`Subject`, `TextPart`, `HtmlPart`).
+/// SES's refusal (a printed value missing from the data) is the rendering's `Err`.
+pub async fn render(ctx: &Ctx<'_>, ses: &Client, request: &Value, data: &Value) -> Result<Rendering> {
+    ctx.pace("ses", "TestRenderEmailTemplate").await;
+    let name = s(request, "TemplateName").unwrap_or_default();
+    let got = match ses.test_render_email_template().template_name(&name).template_data(data.to_string()).send().await {
+        Ok(got) => got,
+        Err(e) if e.code() == Some("BadRequestException") => {
+            return Ok(Err(e.message().unwrap_or("SES refused the template data").to_owned()));
+        }
+        Err(e) => return Err(ctx.error("TestRenderEmailTemplate", e)),
+    };
+    Ok(Ok(mime_parts(got.rendered_template())
+        .map_err(|e| ctx.build("TestRenderEmailTemplate", format!("the rendered message does not parse: {e}")))?))
+}
+
+/// A rendered MIME message's subject and text and HTML bodies (decoded), by Pinpoint's part names.
+pub fn mime_parts(message: &str) -> std::result::Result<BTreeMap<String, String>, mailparse::MailParseError> {
+    use mailparse::MailHeaderMap;
+    let parsed = mailparse::parse_mail(message.as_bytes())?;
+    let mut out = BTreeMap::new();
+    if let Some(subject) = parsed.headers.get_first_value("Subject") {
+        out.insert("Subject".to_owned(), subject);
+    }
+    let mut stack = vec![&parsed];
+    while let Some(part) = stack.pop() {
+        if part.subparts.is_empty() {
+            let name = match part.ctype.mimetype.as_str() {
+                "text/plain" => "TextPart",
+                "text/html" => "HtmlPart",
+                _ => continue,
+            };
+            // The body as written, without the line end MIME puts before the next boundary.
+            let body = part.get_body()?;
+            let body = body.strip_suffix("\r\n").or_else(|| body.strip_suffix('\n')).unwrap_or(&body).to_owned();
+            out.entry(name.to_owned()).or_insert(body);
+        } else {
+            stack.extend(part.subparts.iter().rev());
+        }
+    }
+    Ok(out)
 }

@@ -13,6 +13,8 @@ use pinshift_core::engagement::lease::LeaseRequest;
 use pinshift_core::migration::journal::{ExportFormat, JournalFilter, export, verify_rows};
 use pinshift_core::migration::plan::Action;
 use pinshift_core::migration::run::{self, RunEvent, RunProgress, RunRequest};
+use pinshift_core::migration::verify::{self, Check, SegmentState, Verdict, VerifyRequest};
+use pinshift_core::migration::waves::{Wave, Waves};
 
 use super::connection::keychain;
 use crate::output;
@@ -48,6 +50,25 @@ async fn target(engagement: &Engagement, connection: Option<&str>) -> anyhow::Re
     let resolved = engagement.resolve_connection(&name, &keychain())?;
     let (config, identity) = pinshift_aws::identity::connect(&resolved).await?;
     Ok((AwsTarget::new(config, &identity.account, &name), identity.account, name))
+}
+
+/// Asks on the terminal (answer `yes`); `false` without one (scripts pass --yes).
+fn confirmed(what: &str) -> anyhow::Result<bool> {
+    use std::io::{BufRead, IsTerminal, Write};
+    if !std::io::stdin().is_terminal() {
+        return Ok(false);
+    }
+    let mut err = std::io::stderr();
+    write!(err, "{}. Type yes to go on: ", capitalised(what))?;
+    err.flush()?;
+    let mut answer = String::new();
+    std::io::stdin().lock().read_line(&mut answer)?;
+    Ok(answer.trim().eq_ignore_ascii_case("yes"))
+}
+
+fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map(|c| c.to_uppercase().collect::<String>() + chars.as_str()).unwrap_or_default()
 }
 
 fn version_of(engagement: &Engagement, version: Option<u32>) -> anyhow::Result<u32> {
@@ -119,13 +140,17 @@ impl RunProgress for Printer {
         if self.json {
             return;
         }
-        if let RunEvent::Step { done, total, step } = event {
-            output::status(&format!(
+        match event {
+            RunEvent::Step { done, total, step } => output::status(&format!(
                 "[{done}/{total}] {} {}: {}",
                 step.kind.label(),
                 step.name,
                 action_word(&step.action)
-            ));
+            )),
+            RunEvent::Checked { done, total, kind, name, check, .. } => {
+                output::status(&format!("[{done}/{total}] {} {name}: {}", kind.label(), check_word(check)))
+            }
+            _ => {}
         }
     }
 }
@@ -190,10 +215,10 @@ pub async fn apply(
         RunRequest { version, clients: scope.clients, connection, account_id: account.clone(), allow_unsigned };
     if !scope.yes {
         let who = if request.clients.is_empty() { "every client".to_owned() } else { request.clients.join(", ") };
-        anyhow::bail!(pinshift_core::Error::invalid(
-            "confirmation",
-            format!("this writes to AWS account {account} for {who} (version {version}): pass --yes to confirm")
-        ));
+        let what = format!("this writes to AWS account {account} for {who} (version {version})");
+        if !confirmed(&what)? {
+            anyhow::bail!(pinshift_core::Error::invalid("confirmation", format!("{what}: pass --yes to confirm")));
+        }
     }
     let record = engagement.start_run(&request, &graph, &SystemClock)?;
     drive(engagement, &graph, &record, &target, scope.take_over, json).await
@@ -231,10 +256,10 @@ pub async fn rollback(
     let graph = graph(engagement, last.version)?;
     let (target, account, _) = target(engagement, scope.connection.as_deref().or(Some(&last.connection))).await?;
     if !scope.yes {
-        anyhow::bail!(pinshift_core::Error::invalid(
-            "confirmation",
-            format!("this deletes what Pinshift created in AWS account {account}: pass --yes to confirm")
-        ));
+        let what = format!("this deletes what Pinshift created in AWS account {account}");
+        if !confirmed(&what)? {
+            anyhow::bail!(pinshift_core::Error::invalid("confirmation", format!("{what}: pass --yes to confirm")));
+        }
     }
     let cancel = Arc::new(AtomicBool::new(false));
     let lease = LeaseRequest::new("rollback").take_over(scope.take_over);
@@ -335,4 +360,205 @@ pub fn journal_export(engagement: &Engagement, format: &str, out: Option<&std::p
         }
         None => output::text(&String::from_utf8_lossy(&bytes)),
     }
+}
+
+fn check_word(check: Check) -> &'static str {
+    match check {
+        Check::Matches => "matches",
+        Check::Differs => "DIFFERS",
+        Check::Missing => "MISSING",
+        Check::Untagged => "UNTAGGED",
+        Check::Pending => "pending",
+        Check::NotApplied => "not applied",
+        Check::NotAutomated => "not automated",
+        Check::Failed => "READ FAILED",
+    }
+}
+
+fn verdict_word(verdict: Verdict) -> &'static str {
+    match verdict {
+        Verdict::Verified => "verified",
+        Verdict::Differs => "DIFFERS",
+        Verdict::Incomplete => "incomplete",
+    }
+}
+
+/// `clients` plus the clients of `wave`, if one is named.
+pub fn with_wave(
+    engagement: &Engagement,
+    mut clients: Vec<String>,
+    wave: Option<&str>,
+    version: Option<u32>,
+) -> anyhow::Result<Vec<String>> {
+    let Some(wave) = wave else { return Ok(clients) };
+    let version = version_of(engagement, version)?;
+    let blueprint = engagement.blueprint_version(version)?;
+    for client in engagement.waves(&blueprint.assessment)?.clients_of(wave)? {
+        if !clients.contains(&client) {
+            clients.push(client);
+        }
+    }
+    Ok(clients)
+}
+
+pub async fn verify(
+    engagement: &Engagement,
+    clients: &[String],
+    version: Option<u32>,
+    connection: Option<&str>,
+    json: bool,
+) -> anyhow::Result<()> {
+    let last = engagement.runs()?.into_iter().last();
+    let version = match (version, &last) {
+        (Some(v), _) => v,
+        (None, Some(run)) => run.version,
+        (None, None) => anyhow::bail!(pinshift_core::Error::invalid(
+            "run",
+            "nothing to verify: no migration run has applied anything yet (`pinshift migrate apply`)"
+        )),
+    };
+    let graph = graph(engagement, version)?;
+    let connection = connection.or(last.as_ref().map(|r| r.connection.as_str()));
+    let (target, account, _) = target(engagement, connection).await?;
+    let request = VerifyRequest { version, clients: clients.to_vec(), account_id: account.clone() };
+    let result = verify::verify(engagement, &graph, &request, &target, &SystemClock, &Printer { json }).await?;
+    if json {
+        output::json(&result)?;
+    } else {
+        print_verification(&result, &account)?;
+    }
+    if result.clients.iter().any(|c| c.verdict == Verdict::Differs) {
+        anyhow::bail!(pinshift_core::Error::invalid(
+            "verify",
+            "some clients' target resources differ from the blueprint version (listed above): decide, fix and verify again"
+        ));
+    }
+    Ok(())
+}
+
+fn print_verification(result: &verify::Verification, account: &str) -> anyhow::Result<()> {
+    let rows: Vec<Vec<String>> = result
+        .clients
+        .iter()
+        .map(|c| {
+            let segments_waiting = c.segments.iter().filter(|s| s.state == SegmentState::AwaitingAudience).count();
+            vec![
+                c.client.clone(),
+                verdict_word(c.verdict).to_owned(),
+                format!("{}/{}/{}", c.counts.matching, c.counts.present, c.counts.expected),
+                format!("{}/{}", c.counts.templates_identical, c.counts.templates),
+                if segments_waiting > 0 {
+                    format!("{} (audience not loaded)", c.counts.segments)
+                } else {
+                    c.counts.segments.to_string()
+                },
+            ]
+        })
+        .collect();
+    output::table(&["CLIENT", "VERDICT", "MATCH/PRESENT/EXPECTED", "RENDERS SAME", "SEGMENTS"], &rows)?;
+    for c in &result.clients {
+        for r in c.resources.iter().filter(|r| !matches!(r.check, Check::Matches)) {
+            output::status(&format!(
+                "  {} {} {}: {} {}",
+                c.client,
+                r.kind.label(),
+                r.name,
+                check_word(r.check),
+                r.detail
+            ));
+        }
+        for t in c.templates.iter().filter(|t| t.identical < t.endpoints) {
+            for e in &t.examples {
+                output::status(&format!(
+                    "  {} template {} ({}, {}): {}",
+                    c.client, t.template, e.endpoint, e.part, e.diff
+                ));
+            }
+        }
+        for s in c.segments.iter().filter(|s| s.state == SegmentState::Differs) {
+            output::status(&format!("  {} segment {}: {}", c.client, s.name, s.note));
+        }
+    }
+    output::status(&format!("Verification {} of account {account} stored; `pinshift report` includes it", result.id));
+    Ok(())
+}
+
+/// A change to the engagement's waves.
+#[derive(Debug)]
+pub enum WaveChange {
+    Accept,
+    Set { name: String, clients: Vec<String>, pilot: bool },
+    Remove { name: String },
+}
+
+pub fn waves(
+    engagement: &Engagement,
+    change: Option<WaveChange>,
+    version: Option<u32>,
+    json: bool,
+) -> anyhow::Result<()> {
+    let version = version_of(engagement, version)?;
+    let blueprint = engagement.blueprint_version(version)?;
+    let assessment = &blueprint.assessment;
+    if let Some(change) = change {
+        let current: Waves = engagement.waves(assessment)?;
+        let mut waves: Vec<Wave> = current.waves;
+        match change {
+            WaveChange::Accept => {}
+            WaveChange::Set { name, clients, pilot } => {
+                for w in &mut waves {
+                    w.clients.retain(|c| !clients.contains(c));
+                    if pilot {
+                        w.pilot = false;
+                    }
+                }
+                let wave = Wave { name: name.clone(), pilot, clients };
+                match waves.iter().position(|w| w.name == name) {
+                    Some(i) => waves[i] = wave,
+                    None if pilot => waves.insert(0, wave),
+                    None => waves.push(wave),
+                }
+                if pilot && let Some(i) = waves.iter().position(|w| w.name == name) {
+                    let wave = waves.remove(i);
+                    waves.insert(0, wave);
+                }
+                waves.retain(|w| !w.clients.is_empty());
+            }
+            WaveChange::Remove { name } => {
+                let before = waves.len();
+                waves.retain(|w| w.name != name);
+                if waves.len() == before {
+                    anyhow::bail!(pinshift_core::Error::invalid("wave", format!("no wave {name:?} to remove")));
+                }
+            }
+        }
+        engagement.save_waves(&waves, assessment, &SystemClock)?;
+    }
+    let waves = engagement.waves(assessment)?;
+    let states = engagement.client_states(assessment)?;
+    if json {
+        return output::json(&serde_json::json!({ "waves": waves, "clients": states }));
+    }
+    let rows: Vec<Vec<String>> = states
+        .iter()
+        .map(|s| {
+            vec![
+                s.wave.clone().unwrap_or_else(|| "(none)".into()),
+                s.client.clone(),
+                s.stage.label().to_owned(),
+                s.verdict.map(verdict_word).unwrap_or("").to_owned(),
+                s.since.clone().unwrap_or_default(),
+            ]
+        })
+        .collect();
+    output::table(&["WAVE", "CLIENT", "STATUS", "VERIFY", "SINCE"], &rows)?;
+    if waves.saved {
+        output::status("Saved waves; change them with --set NAME --clients A,B [--pilot] or --remove NAME");
+    } else {
+        output::status("Proposed waves (nothing saved yet; --accept saves them):");
+        for reason in &waves.reasons {
+            output::status(&format!("  {reason}"));
+        }
+    }
+    Ok(())
 }

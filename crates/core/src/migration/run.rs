@@ -56,9 +56,27 @@ pub struct RunRequest {
 #[derive(Debug, Clone, Serialize, TS)]
 #[serde(tag = "event", rename_all = "snake_case")]
 pub enum RunEvent {
-    Started { run_id: String, steps: u32 },
-    Step { done: u32, total: u32, step: Step },
-    Finished { summary: RunSummary },
+    Started {
+        run_id: String,
+        steps: u32,
+    },
+    Step {
+        done: u32,
+        total: u32,
+        step: Step,
+    },
+    Finished {
+        summary: RunSummary,
+    },
+    /// Verify read one resource back.
+    Checked {
+        done: u32,
+        total: u32,
+        step: String,
+        kind: TargetKind,
+        name: String,
+        check: super::verify::Check,
+    },
 }
 
 /// The `Progress` port of runs.
@@ -75,7 +93,7 @@ impl RunProgress for Quiet {
 }
 
 /// How one client stands after a run.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum ClientStatus {
     Applied,
@@ -281,7 +299,7 @@ impl Engagement {
     }
 
     /// The newest outcome row of each step (any run): what the journal says happened to it last.
-    fn last_outcomes(&self) -> Result<BTreeMap<String, JournalRow>> {
+    pub(super) fn last_outcomes(&self) -> Result<BTreeMap<String, JournalRow>> {
         let mut out = BTreeMap::new();
         for row in self.journal_rows(&JournalFilter::default())? {
             if let Some(step) = row.step.clone() {

@@ -13,7 +13,7 @@ use std::io::BufRead;
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use ts_rs::TS;
 
@@ -28,7 +28,7 @@ use crate::templates::value::reader_view;
 pub const PROOF_SAMPLE: usize = 1000;
 
 /// How one endpoint rendered.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum Outcome {
     Identical,
@@ -37,7 +37,7 @@ pub enum Outcome {
 }
 
 /// A difference, shown to a reviewer.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct Difference {
     /// The endpoint's `Id`.
     pub endpoint: String,
@@ -67,7 +67,7 @@ pub struct Proof {
 }
 
 /// One part rendered for one endpoint by both engines.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct RenderedPart {
     pub endpoint: String,
     pub part: String,
