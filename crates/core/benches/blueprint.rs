@@ -57,6 +57,7 @@ fn main() {
         version: None,
         sign_offs: &[],
         records: &records,
+        migration: None,
     };
     for format in Format::ALL {
         let started = Instant::now();

@@ -7,6 +7,7 @@
 
 mod cloudformation;
 mod csv_files;
+pub mod decommission;
 mod html;
 mod markdown;
 mod xlsx;
@@ -79,6 +80,41 @@ pub struct ReportInput<'a> {
     pub sign_offs: &'a [SignOff],
     /// The scan's records (inventory and KPI archive).
     pub records: &'a [ResourceRecord],
+    /// Where each client's migration stands, when the report is of an engagement that has one.
+    pub migration: Option<&'a Migration>,
+}
+
+/// Each client's migration status and newest verification.
+#[derive(Debug, Clone, Default)]
+pub struct Migration {
+    pub states: Vec<crate::migration::waves::ClientState>,
+    /// Client → (when, its newest verification).
+    pub verifications: BTreeMap<String, (String, crate::migration::verify::ClientVerification)>,
+}
+
+impl Migration {
+    pub fn state(&self, client: &str) -> Option<&crate::migration::waves::ClientState> {
+        self.states.iter().find(|s| s.client == client)
+    }
+
+    /// The verification of `client` in a line: verdict, counts, renders.
+    pub fn verification_line(&self, client: &str) -> Option<String> {
+        let (at, v) = self.verifications.get(client)?;
+        let verdict = match v.verdict {
+            crate::migration::verify::Verdict::Verified => "verified",
+            crate::migration::verify::Verdict::Differs => "differs",
+            crate::migration::verify::Verdict::Incomplete => "incomplete",
+        };
+        Some(format!(
+            "{verdict} on {at}: {} of {} resources present, {} match; {} of {} templates render as in Pinpoint; {} segments",
+            v.counts.present,
+            v.counts.expected,
+            v.counts.matching,
+            v.counts.templates_identical,
+            v.counts.templates,
+            v.counts.segments
+        ))
+    }
 }
 
 /// One file of a report.
@@ -190,10 +226,21 @@ pub(crate) fn daily_kpis(input: &ReportInput) -> BTreeMap<(String, String), BTre
 pub fn render(input: &ReportInput, format: Format) -> Result<Vec<Artifact>> {
     Ok(match format {
         Format::Json => {
+            let decommission: BTreeMap<&str, Vec<decommission::Item>> = input
+                .blueprint
+                .clients
+                .iter()
+                .map(|c| (c.client.as_str(), decommission::checklist(input.blueprint, input.records, &c.client)))
+                .collect();
             let doc = serde_json::json!({
                 "summary": Summary::of(input),
                 "sign_offs": input.sign_offs,
                 "blueprint": input.blueprint,
+                "migration": input.migration.map(|m| serde_json::json!({
+                    "clients": m.states,
+                    "verifications": m.verifications.iter().map(|(c, (at, v))| (c.clone(), serde_json::json!({ "at": at, "verification": v }))).collect::<BTreeMap<_, _>>(),
+                })),
+                "decommission": decommission,
             });
             let bytes = serde_json::to_vec_pretty(&doc).map_err(|e| Error::Internal(e.to_string()))?;
             vec![Artifact { name: "report.json".into(), bytes }]
@@ -269,6 +316,10 @@ pub fn render_engagement(
     let sign_offs: Vec<SignOff> =
         engagement.sign_offs()?.into_iter().filter(|s| version.is_none_or(|v| s.version == v)).collect();
     let info = engagement.info()?;
+    let migration = Migration {
+        states: engagement.client_states(&blueprint.assessment)?,
+        verifications: engagement.latest_verifications()?,
+    };
     let input = ReportInput {
         engagement: &info.name,
         generated_at,
@@ -276,6 +327,7 @@ pub fn render_engagement(
         version,
         sign_offs: &sign_offs,
         records: &records,
+        migration: Some(&migration),
     };
     render(&input, format)
 }

@@ -159,7 +159,18 @@ fn a_reviewer_assesses_edits_signs_off_and_sees_drift() {
         let mut book: calamine::Xlsx<_> = calamine::open_workbook(&xlsx).expect("workbook");
         assert_eq!(
             book.sheet_names(),
-            ["Summary", "Clients", "Findings", "Decisions", "Translations", "Attributions", "Inventory", "KPIs"]
+            [
+                "Summary",
+                "Clients",
+                "Findings",
+                "Decisions",
+                "Translations",
+                "Attributions",
+                "Inventory",
+                "KPIs",
+                "Migration",
+                "Decommission"
+            ]
         );
         let clients = book.worksheet_range("Clients").expect("clients");
         assert_eq!(clients.height(), 12, "a header and a row per client");

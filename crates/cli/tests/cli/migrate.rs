@@ -192,6 +192,13 @@ fn a_signed_off_client_is_planned_applied_once_journaled_and_rolled_back() {
     let count = |member: &str| client["counts"][member].as_u64().expect("count");
     assert_eq!(count("present"), count("expected") - 2, "{client:#}");
 
+    // The report carries each client's status, verification and decommission checklist.
+    let report = n.dir.path().join("report.md");
+    n.cmd().args(["report", "--format", "md", "--out"]).arg(&report).assert().success();
+    let text = std::fs::read_to_string(&report).expect("report");
+    assert!(text.contains("### Migration") && text.contains("**Verification**: differs"), "{text}");
+    assert!(text.contains("### Decommission checklist") && text.contains("KPI windows"), "{text}");
+
     // Something changed from outside is found: a template deleted and one edited in SES.
     let ses_templates: Vec<String> = templates
         .iter()

@@ -1,5 +1,6 @@
-//! The CSV report: one file per table (clients, findings, decisions, attributions, inventory, and the
-//! 90-day KPI archive), for spreadsheets and other tools.
+//! The CSV report: one file per table (clients, findings, decisions, attributions, inventory, the 90-day
+//! KPI archive, each client's migration status and verification, and the decommission checklists), for
+//! spreadsheets and other tools.
 
 use super::{Artifact, ReportInput, daily_kpis, owners};
 use crate::estate::ResourceKind;
@@ -221,7 +222,68 @@ pub(crate) fn tables(input: &ReportInput) -> Vec<Table> {
         ("attributions", vec!["kind", "resource", "region", "owners", "status", "why"], attributions),
         ("inventory", vec!["account", "region", "project", "kind", "id", "version", "name", "clients"], inventory),
         ("kpis", vec!["client", "kpi", "date", "value"], kpis),
+        (
+            "migration",
+            vec![
+                "client",
+                "wave",
+                "status",
+                "since",
+                "run",
+                "verified",
+                "verdict",
+                "resources expected",
+                "present",
+                "matching",
+                "templates",
+                "renders identical",
+                "segments",
+            ],
+            migration_rows(input),
+        ),
+        ("decommission", vec!["client", "step", "what", "when", "why"], decommission_rows(input)),
     ]
+}
+
+fn migration_rows(input: &ReportInput) -> Vec<Vec<String>> {
+    let Some(m) = input.migration else { return Vec::new() };
+    m.states
+        .iter()
+        .map(|s| {
+            let v = m.verifications.get(&s.client);
+            let n = |f: &dyn Fn(&crate::migration::verify::Counts) -> u32| {
+                v.map(|(_, v)| f(&v.counts).to_string()).unwrap_or_default()
+            };
+            vec![
+                s.client.clone(),
+                s.wave.clone().unwrap_or_default(),
+                s.stage.label().to_owned(),
+                s.since.clone().unwrap_or_default(),
+                s.run.clone().unwrap_or_default(),
+                v.map(|(at, _)| at.clone()).unwrap_or_default(),
+                v.map(|(_, v)| format!("{:?}", v.verdict).to_lowercase()).unwrap_or_default(),
+                n(&|c| c.expected),
+                n(&|c| c.present),
+                n(&|c| c.matching),
+                n(&|c| c.templates),
+                n(&|c| c.templates_identical),
+                n(&|c| c.segments),
+            ]
+        })
+        .collect()
+}
+
+fn decommission_rows(input: &ReportInput) -> Vec<Vec<String>> {
+    input
+        .blueprint
+        .clients
+        .iter()
+        .flat_map(|c| {
+            super::decommission::checklist(input.blueprint, input.records, &c.client)
+                .into_iter()
+                .map(|i| vec![c.client.clone(), i.step.label().to_owned(), i.what, i.when, i.why])
+        })
+        .collect()
 }
 
 pub fn render(input: &ReportInput) -> Result<Vec<Artifact>> {

@@ -215,7 +215,31 @@ pub fn render(input: &ReportInput) -> Result<String> {
                 .map(|d| d.iter().map(|(k, v)| (k.clone(), *v)).collect())
                 .unwrap_or_default();
             let h = &p.email_health;
+            let migration = input.migration.and_then(|m| {
+                let state = m.state(&p.client)?;
+                let off: Vec<Value> = m
+                    .verifications
+                    .get(&p.client)
+                    .map(|(_, v)| {
+                        v.resources
+                            .iter()
+                            .filter(|r| r.check != crate::migration::verify::Check::Matches)
+                            .map(|r| json!({ "what": format!("{} {}", r.kind.label(), r.name),
+                                "check": format!("{:?}", r.check), "detail": r.detail }))
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                Some(json!({
+                    "stage": state.stage.label(), "wave": state.wave, "since": state.since,
+                    "verification": m.verification_line(&p.client), "off": off,
+                }))
+            });
+            let checklist: Vec<Value> = super::decommission::checklist(bp, input.records, &p.client)
+                .into_iter()
+                .map(|i| json!({ "step": i.step.label(), "what": i.what, "when": i.when, "why": i.why }))
+                .collect();
             json!({
+                "migration": migration, "decommission": checklist,
                 "id": p.client, "name": p.name, "projects": projects, "effort": p.effort, "band": p.band.label(),
                 "topology": p.connect.topology.label(),
                 "reputation": p.ses.iter().map(|s| s.reputation_policy.as_str()).collect::<Vec<_>>().join(", "),

@@ -71,6 +71,37 @@ pub fn render(input: &ReportInput) -> String {
                 }
             }
         }
+        if let Some(m) = input.migration
+            && let Some(state) = m.state(&tenancy.client)
+        {
+            let _ = writeln!(md, "\n### Migration\n");
+            let wave = state.wave.as_deref().map(|w| format!(" (wave {w})")).unwrap_or_default();
+            let since = state.since.as_deref().map(|s| format!(" since {s}")).unwrap_or_default();
+            let _ = writeln!(md, "- **Status**: {}{wave}{since}", state.stage.label());
+            if let Some(line) = m.verification_line(&tenancy.client) {
+                let _ = writeln!(md, "- **Verification**: {}", cell(&line));
+            }
+            if let Some((_, v)) = m.verifications.get(&tenancy.client) {
+                for r in v.resources.iter().filter(|r| r.check != crate::migration::verify::Check::Matches) {
+                    let _ = writeln!(md, "- {} {}: {:?} — {}", r.kind.label(), cell(&r.name), r.check, cell(&r.detail));
+                }
+            }
+        }
+        let checklist = super::decommission::checklist(bp, input.records, &tenancy.client);
+        if !checklist.is_empty() {
+            let _ = writeln!(md, "\n### Decommission checklist\n");
+            let _ = writeln!(md, "| Step | What | When | Why |\n|---|---|---|---|");
+            for item in checklist {
+                let _ = writeln!(
+                    md,
+                    "| {} | {} | {} | {} |",
+                    item.step.label(),
+                    cell(&item.what),
+                    cell(&item.when),
+                    cell(&item.why)
+                );
+            }
+        }
         let _ = writeln!(md, "\n### Target\n");
         for line in tenancy.lines() {
             let _ = writeln!(md, "- **{}**: {}", line.label, cell(&line.text));
