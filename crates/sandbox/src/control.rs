@@ -24,6 +24,7 @@ pub fn routes() -> axum::Router<Arc<State>> {
         .route("/_sandbox/estate", put(load_estate))
         .route("/_sandbox/faults", get(faults).put(set_faults))
         .route("/_sandbox/quotas", get(quotas).put(set_quotas))
+        .route("/_sandbox/connect/{account}/{region}/instance-quota", put(grant_instance_quota))
         .route("/_sandbox/ses/{account}/{region}/identities/{identity}/verify", post(verify_identity))
         .route("/_sandbox/sms/{account}/{region}/phone-numbers/{id}/activate", post(activate_number))
         .route("/_sandbox/ses/{account}/{region}/events", get(ses_events))
@@ -108,6 +109,22 @@ async fn set_quotas(AxumState(state): AxumState<Arc<State>>, Json(body): Json<Va
             StatusCode::NO_CONTENT.into_response()
         }
         None => problem(StatusCode::BAD_REQUEST, "expected {\"enabled\": true|false}"),
+    }
+}
+
+/// Plays the part of AWS granting a Service Quotas increase: Amazon Connect instances per account and
+/// Region (L-AA17A6B9). Body: `{"value": N}`.
+async fn grant_instance_quota(
+    AxumState(state): AxumState<Arc<State>>,
+    Path((account, region)): Path<(String, String)>,
+    Json(body): Json<Value>,
+) -> Response {
+    match body["value"].as_u64() {
+        Some(value) if value > 0 => {
+            state.world().connect.instance_quota.insert((account, region), value as usize);
+            StatusCode::NO_CONTENT.into_response()
+        }
+        _ => problem(StatusCode::BAD_REQUEST, "expected {\"value\": N} with N at least 1"),
     }
 }
 

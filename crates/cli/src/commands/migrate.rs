@@ -85,7 +85,7 @@ fn version_of(engagement: &Engagement, version: Option<u32>) -> anyhow::Result<u
 }
 
 fn graph(engagement: &Engagement, version: u32) -> anyhow::Result<TargetGraph> {
-    Ok(engagement.target_graph(Some(version), None, SystemClock.now())?)
+    Ok(pinshift_core::migration::plan::run_graph(engagement, version, SystemClock.now())?)
 }
 
 fn action_word(action: &Action) -> String {
@@ -292,12 +292,27 @@ pub async fn rollback(
 }
 
 pub fn confirm_gate(engagement: &Engagement, step: &str, by: &str, json: bool) -> anyhow::Result<()> {
-    let run = engagement
-        .runs()?
-        .into_iter()
-        .last()
-        .ok_or_else(|| pinshift_core::Error::invalid("run", "no migration run has reached a gate"))?;
-    let row = engagement.confirm_gate(&run.id, step, by, &SystemClock)?;
+    let last = engagement.runs()?.into_iter().last();
+    let version = match &last {
+        Some(run) => run.version,
+        None => version_of(engagement, None)?,
+    };
+    let graph = graph(engagement, version)?;
+    let Some(resource) = graph.resources.iter().find(|r| r.id == step) else {
+        anyhow::bail!(pinshift_core::Error::invalid(
+            "step",
+            format!("no step {step:?} in blueprint version {version} (`pinshift migrate plan --json` lists the steps)")
+        ));
+    };
+    if resource.gate.is_none() {
+        anyhow::bail!(pinshift_core::Error::invalid(
+            "step",
+            format!("{step} has no gate: a run applies it without a person")
+        ));
+    }
+    // A gate met before the first run (a quota increase asked for early) is journaled on its own.
+    let run_id = last.map_or_else(|| "gates".to_owned(), |r| r.id);
+    let row = engagement.confirm_gate(&run_id, step, by, &SystemClock)?;
     if json {
         return output::json(&row);
     }

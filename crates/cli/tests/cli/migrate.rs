@@ -56,6 +56,17 @@ fn a_signed_off_client_is_planned_applied_once_journaled_and_rolled_back() {
     let unsigned = n.cmd().args(["migrate", "apply", "--client", "aurora-books", "--yes"]).output().expect("apply");
     assert!(!unsigned.status.success() && stderr(&unsigned).contains("not signed off"), "{}", stderr(&unsigned));
     n.cmd().args(["blueprint", "sign-off", "aurora-books", "--by", "Ann"]).assert().success();
+    // The account's Connect instance quota is short (the pre-flight says so): the instance waits at a gate
+    // until a person has the increase granted and confirms it.
+    let gated = json(&n.cmd().args(["--json", "migrate", "plan", "--client", "aurora-books"]).output().expect("plan"));
+    let instance = gated["steps"].as_array().expect("steps").iter().find(|s| s["kind"] == "connect-instance").cloned();
+    let instance = instance.expect("the instance step");
+    assert_eq!(instance["action"], "gate", "{instance:#}");
+    assert!(instance["instructions"].as_str().is_some_and(|i| i.contains("Service Quotas")), "{instance:#}");
+    let bad = n.cmd().args(["migrate", "gate", "nope", "--by", "Ann"]).output().expect("gate");
+    assert!(stderr(&bad).contains("no step \"nope\""), "{}", stderr(&bad));
+    grant_instance_quota(&n);
+    n.cmd().args(["migrate", "gate", instance["id"].as_str().expect("id"), "--by", "Ann"]).assert().success();
     let unknown = n.cmd().args(["migrate", "plan", "--client", "nobody"]).output().expect("plan");
     assert!(stderr(&unknown).contains("\"nobody\" has no target resources"), "{}", stderr(&unknown));
 
@@ -353,7 +364,23 @@ fn signed_off() -> Northwind {
     for client in DRILL_CLIENTS {
         n.cmd().args(["blueprint", "sign-off", client, "--by", "Ann"]).assert().success();
     }
+    grant_instance_quota(&n);
+    let mut args = vec!["--json", "migrate", "plan"];
+    for client in DRILL_CLIENTS {
+        args.extend(["--client", client]);
+    }
+    let plan = json(&n.cmd().args(args).output().expect("plan"));
+    for step in plan["steps"].as_array().expect("steps").iter().filter(|s| s["kind"] == "connect-instance") {
+        if step["action"] == "gate" {
+            n.cmd().args(["migrate", "gate", step["id"].as_str().expect("id"), "--by", "Ann"]).assert().success();
+        }
+    }
     n
+}
+
+/// What AWS does when it grants the Connect instance quota increase a person requested.
+fn grant_instance_quota(n: &Northwind) {
+    n.sandbox.state.world().connect.instance_quota.insert(("444444444444".into(), "us-east-1".into()), 10);
 }
 
 fn apply_args() -> Vec<&'static str> {

@@ -172,3 +172,24 @@ pub fn preflight(graph: &TargetGraph) -> Vec<QuotaCheck> {
     out.sort_by(|a, b| a.id.cmp(&b.id));
     out
 }
+
+/// Puts a gate on every resource a breached default quota counts: a person requests the increase
+/// (Service Quotas) and confirms the gate once AWS granted it; until then the run does not try and fail.
+pub fn gate_breaches(graph: &mut TargetGraph) {
+    let checks = preflight(graph);
+    for quota in QUOTAS {
+        for r in graph.resources.iter_mut().filter(|r| r.kind == quota.kind && !r.existing && r.gate.is_none()) {
+            let scope = if quota.per_region { format!("{}/{}", r.account_id, r.region) } else { r.account_id.clone() };
+            let id = format!("{}/{scope}", quota.slug);
+            if let Some(check) = checks.iter().find(|c| c.id == id && c.status == QuotaStatus::Breach) {
+                r.gate = Some(format!(
+                    "{} in {scope}: AWS allows {} by default and the blueprint needs {}. Request an increase \
+                     (Service Quotas), then confirm this gate once AWS has granted it",
+                    check.quota,
+                    check.limit.unwrap_or(0),
+                    check.needed
+                ));
+            }
+        }
+    }
+}

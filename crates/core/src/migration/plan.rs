@@ -225,6 +225,18 @@ fn document(text: &str) -> Option<Value> {
     serde_json::from_str::<Value>(text).ok().filter(|v| v.is_object() || v.is_array())
 }
 
+/// The target graph a run of blueprint `version` works from: the version's graph, with a gate on what a
+/// breached default quota counts (a person requests the increase first).
+pub fn run_graph(
+    engagement: &crate::engagement::Engagement,
+    version: u32,
+    now: jiff::Timestamp,
+) -> Result<TargetGraph> {
+    let mut graph = engagement.target_graph(Some(version), None, now)?;
+    crate::blueprint::quota::gate_breaches(&mut graph);
+    Ok(graph)
+}
+
 /// The resources of `clients` (all of the graph's when empty), in dependency order.
 pub fn scope<'a>(graph: &'a TargetGraph, clients: &[String]) -> Result<Vec<&'a TargetResource>> {
     let known: BTreeSet<&str> = graph.resources.iter().flat_map(|r| r.clients.iter().map(String::as_str)).collect();

@@ -84,6 +84,8 @@ pub struct ConnectState {
     pub phone_numbers: BTreeMap<String, Value>,
     /// Released numbers and when they leave their cooldown.
     released: BTreeMap<String, Timestamp>,
+    /// Instance quotas AWS raised (Service Quotas increases granted), by (account, Region).
+    pub instance_quota: BTreeMap<(String, String), usize>,
 }
 
 fn not_found(message: impl Into<String>) -> ServiceError {
@@ -285,9 +287,14 @@ fn handle(world: &mut World, ctx: &Ctx<'_>, call: &Call) -> Result<Value, Servic
         "CreateInstance" => {
             let place =
                 connect.instances.values().filter(|i| i.account_id == ctx.account_id && i.region == ctx.region).count();
-            if place >= INSTANCES_PER_REGION {
+            let limit = connect
+                .instance_quota
+                .get(&(ctx.account_id.to_owned(), ctx.region.to_owned()))
+                .copied()
+                .unwrap_or(INSTANCES_PER_REGION);
+            if place >= limit {
                 return Err(quota(format!(
-                    "The maximum number of instances ({INSTANCES_PER_REGION}) for this account in {} has been reached",
+                    "The maximum number of instances ({limit}) for this account in {} has been reached",
                     ctx.region
                 )));
             }
