@@ -53,6 +53,47 @@ if [ ! -f "$PINSHIFT_ENGAGEMENT" ]; then
     --role-arn arn:aws:iam::555555555555:role/PinshiftScan --external-id pinshift-demo
 fi
 
+# The pipeline after the connections: scan, assess, blueprint, sign-off, the pilot wave planned, applied
+# and verified against the sandbox, the journal checked, a report written. Idempotent: a second `make demo`
+# finds the run applied and verifies again.
+control() { curl -fsS -X "$1" "$ENDPOINT/_sandbox/$2" -H 'content-type: application/json' ${3:+-d "$3"}; }
+demo_migration() {
+  say "scanning the estate (read-only) and proposing the blueprint"
+  run "$BIN/pinshift" scan || [ $? -eq 3 ]  # exit 3: complete, with resources a role may not read
+  if ! "$BIN/pinshift" --json blueprint versions | python3 -c 'import json, sys; sys.exit(not json.load(sys.stdin)["versions"])'; then
+    run "$BIN/pinshift" blueprint save --by "Demo reviewer"
+  fi
+  say "the waves: a pilot of clients first"
+  run "$BIN/pinshift" migrate waves --accept
+  PILOT=$("$BIN/pinshift" --json migrate waves | python3 -c '
+import json, sys
+print(" ".join(next(w for w in json.load(sys.stdin)["waves"]["waves"] if w["pilot"])["clients"]))')
+  for client in $PILOT; do
+    run "$BIN/pinshift" blueprint sign-off "$client" --by "Demo reviewer"
+  done
+  say "the plan of the pilot against account 444444444444 (nothing is written yet)"
+  run "$BIN/pinshift" migrate plan --wave pilot --connection northwind
+  say "a person has the Connect instance quota raised (the sandbox plays AWS granting it) and confirms the gates"
+  control PUT connect/444444444444/us-east-1/instance-quota '{"value": 10}'
+  for step in $("$BIN/pinshift" --json migrate plan --wave pilot --connection northwind | python3 -c '
+import json, sys
+print(" ".join(s["id"] for s in json.load(sys.stdin)["steps"]
+               if s["kind"] == "connect-instance" and s["action"] == "gate"))'); do
+    run "$BIN/pinshift" migrate gate "$step" --by "Demo operator"
+  done
+  say "applying the pilot (journaled; Ctrl-C stops between steps, migrate resume goes on)"
+  for pass in 1 2 3; do
+    run "$BIN/pinshift" migrate apply --wave pilot --connection northwind --yes --wait 0 || true
+    # AWS takes minutes to bring up an instance and onboard it: the sandbox's clock moves on instead.
+    control POST clock/advance '{"seconds": 120}' >/dev/null
+  done
+  say "verifying the pilot: read back, templates rendered by SES and Q in Connect, segments sized"
+  run "$BIN/pinshift" migrate verify --wave pilot --connection northwind || true
+  run "$BIN/pinshift" migrate waves
+  run "$BIN/pinshift" journal verify
+  run "$BIN/pinshift" report --format html --out "$DEMO/report.html" --force
+}
+
 if [ "$MODE" = desktop ]; then
   say "opening the desktop app on $PINSHIFT_ENGAGEMENT (close the window to stop the demo)"
   "$BIN/pinshift-desktop" "$PINSHIFT_ENGAGEMENT"
@@ -63,5 +104,6 @@ else
   run "$BIN/pinshift" connection test hub
   run "$BIN/pinshift" connection test northwind
   run "$BIN/pinshift" connection test meridian
-  say "done: the engagement file is $PINSHIFT_ENGAGEMENT"
+  demo_migration
+  say "done: the engagement file is $PINSHIFT_ENGAGEMENT; the report is $DEMO/report.html"
 fi

@@ -92,6 +92,14 @@ pub struct Migration {
     pub verifications: BTreeMap<String, (String, crate::migration::verify::ClientVerification)>,
 }
 
+/// `2026-12-03 12:00 UTC` from an RFC 3339 time (as it is when it does not parse).
+pub fn minutes(at: &str) -> String {
+    match at.parse::<jiff::Timestamp>() {
+        Ok(t) => t.strftime("%Y-%m-%d %H:%M UTC").to_string(),
+        Err(_) => at.to_owned(),
+    }
+}
+
 impl Migration {
     pub fn state(&self, client: &str) -> Option<&crate::migration::waves::ClientState> {
         self.states.iter().find(|s| s.client == client)
@@ -100,13 +108,10 @@ impl Migration {
     /// The verification of `client` in a line: verdict, counts, renders.
     pub fn verification_line(&self, client: &str) -> Option<String> {
         let (at, v) = self.verifications.get(client)?;
-        let verdict = match v.verdict {
-            crate::migration::verify::Verdict::Verified => "verified",
-            crate::migration::verify::Verdict::Differs => "differs",
-            crate::migration::verify::Verdict::Incomplete => "incomplete",
-        };
         Some(format!(
-            "{verdict} on {at}: {} of {} resources present, {} match; {} of {} templates render as in Pinpoint; {} segments",
+            "{} on {}: {} of {} resources present, {} match; {} of {} templates render as in Pinpoint; {} segments",
+            v.verdict.label(),
+            minutes(at),
             v.counts.present,
             v.counts.expected,
             v.counts.matching,

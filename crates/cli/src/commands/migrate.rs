@@ -377,24 +377,17 @@ pub fn journal_export(engagement: &Engagement, format: &str, out: Option<&std::p
     }
 }
 
-fn check_word(check: Check) -> &'static str {
+fn check_word(check: Check) -> String {
     match check {
-        Check::Matches => "matches",
-        Check::Differs => "DIFFERS",
-        Check::Missing => "MISSING",
-        Check::Untagged => "UNTAGGED",
-        Check::Pending => "pending",
-        Check::NotApplied => "not applied",
-        Check::NotAutomated => "not automated",
-        Check::Failed => "READ FAILED",
+        Check::Differs | Check::Missing | Check::Untagged | Check::Failed => check.label().to_uppercase(),
+        _ => check.label().to_owned(),
     }
 }
 
-fn verdict_word(verdict: Verdict) -> &'static str {
+fn verdict_word(verdict: Verdict) -> String {
     match verdict {
-        Verdict::Verified => "verified",
-        Verdict::Differs => "DIFFERS",
-        Verdict::Incomplete => "incomplete",
+        Verdict::Differs => verdict.label().to_uppercase(),
+        _ => verdict.label().to_owned(),
     }
 }
 
@@ -459,7 +452,7 @@ fn print_verification(result: &verify::Verification, account: &str) -> anyhow::R
             let segments_waiting = c.segments.iter().filter(|s| s.state == SegmentState::AwaitingAudience).count();
             vec![
                 c.client.clone(),
-                verdict_word(c.verdict).to_owned(),
+                verdict_word(c.verdict),
                 format!("{}/{}/{}", c.counts.matching, c.counts.present, c.counts.expected),
                 format!("{}/{}", c.counts.templates_identical, c.counts.templates),
                 if segments_waiting > 0 {
@@ -561,8 +554,8 @@ pub fn waves(
                 s.wave.clone().unwrap_or_else(|| "(none)".into()),
                 s.client.clone(),
                 s.stage.label().to_owned(),
-                s.verdict.map(verdict_word).unwrap_or("").to_owned(),
-                s.since.clone().unwrap_or_default(),
+                s.verdict.map(verdict_word).unwrap_or_default(),
+                s.since.as_deref().map(pinshift_core::report::minutes).unwrap_or_default(),
             ]
         })
         .collect();

@@ -14,7 +14,7 @@ fn json(output: &std::process::Output) -> Value {
 /// What a client's migration writes to, as the sandbox holds it: SES, Connect, Customer Profiles, Q in
 /// Connect and Outbound Campaigns (SMS opt-out lists are kept by a rollback, so SMS is checked apart).
 fn target_of(sandbox: &pinshift_sandbox::RunningSandbox) -> Value {
-    let snapshot = pinshift_sandbox::target::snapshot(&sandbox.state.world(), jiff::Timestamp::now());
+    let snapshot = pinshift_sandbox::target::snapshot(&sandbox.state.world(), sandbox.state.clock.now());
     let place = &snapshot["accounts"]["444444444444"]["us-east-1"];
     let mut ses = place["ses"].clone();
     if let Some(ses) = ses.as_object_mut() {
@@ -302,6 +302,32 @@ fn a_signed_off_client_is_planned_applied_once_journaled_and_rolled_back() {
     n.stop();
 }
 
+/// Where two JSON documents differ, by path (a value each side, cut short).
+fn differences(a: &Value, b: &Value, path: &str) -> Vec<String> {
+    match (a, b) {
+        (Value::Object(x), Value::Object(y)) => {
+            let keys: std::collections::BTreeSet<&String> = x.keys().chain(y.keys()).collect();
+            keys.into_iter()
+                .flat_map(|k| {
+                    differences(
+                        x.get(k).unwrap_or(&Value::Null),
+                        y.get(k).unwrap_or(&Value::Null),
+                        &format!("{path}.{k}"),
+                    )
+                })
+                .collect()
+        }
+        (Value::Array(x), Value::Array(y)) if x.len() == y.len() => {
+            x.iter().zip(y).enumerate().flat_map(|(i, (x, y))| differences(x, y, &format!("{path}[{i}]"))).collect()
+        }
+        _ if a == b => Vec::new(),
+        _ => {
+            let cut = |v: &Value| v.to_string().chars().take(300).collect::<String>();
+            vec![format!("{path}: {} ≠ {}", cut(a), cut(b))]
+        }
+    }
+}
+
 /// `migrate verify --json` for one client (it exits non-zero when something differs; the JSON is printed
 /// either way).
 fn verify(n: &Northwind, client: &str) -> Value {
@@ -338,7 +364,7 @@ fn shape(value: &Value) -> Value {
 }
 
 fn target_shape(sandbox: &pinshift_sandbox::RunningSandbox) -> Value {
-    let snapshot = pinshift_sandbox::target::snapshot(&sandbox.state.world(), jiff::Timestamp::now());
+    let snapshot = pinshift_sandbox::target::snapshot(&sandbox.state.world(), sandbox.state.clock.now());
     let place = &snapshot["accounts"]["444444444444"]["us-east-1"];
     let mut ses = place["ses"].clone();
     if let Some(ses) = ses.as_object_mut() {
@@ -546,5 +572,49 @@ fn waves_are_proposed_saved_reshaped_and_choose_the_clients_of_a_run() {
     // A plan of a wave is the plan of its clients.
     let plan = json(&n.cmd().args(["--json", "migrate", "plan", "--wave", "late"]).output().expect("plan"));
     assert_eq!(plan["clients"], serde_json::json!([moved]), "{plan:#}");
+    n.stop();
+}
+
+#[test]
+fn a_run_under_throttles_errors_and_lost_answers_reaches_the_same_target() {
+    let reference = {
+        let n = signed_off();
+        n.cmd().args(apply_args()).assert().success();
+        settle(&n);
+        let shape = target_shape(&n.sandbox);
+        n.stop();
+        shape
+    };
+    let n = signed_off();
+    // 20% throttled, 2% server errors, and writes that land but lose their answer (2% a 5xx, 2% a
+    // dropped connection): retried, read back, never duplicated.
+    let faults = "seed=11,throttle=0.2,server_error=0.02,applied_error=0.02,applied_drop=0.02";
+    n.sandbox.state.faults.set(faults.parse().expect("faults"));
+    let before = n.sandbox.state.calls().len();
+    let started = std::time::Instant::now();
+    let mut passes = 0;
+    loop {
+        passes += 1;
+        let pass = json(&n.cmd().args(apply_args()).arg("--json").output().expect("apply"));
+        // Settled: a pass after the instance came up that creates nothing and fails nothing.
+        let settled = passes > 2 && pass["created"] == 0 && pass["failed"] == 0;
+        if settled || passes == 8 {
+            assert!(settled, "the run did not settle under faults in {passes} passes: {pass:#}");
+            break;
+        }
+        n.sandbox.state.clock.advance(120.0);
+    }
+    let calls = n.sandbox.state.calls();
+    let injected = calls[before..].iter().filter(|c| c.status == 429 || c.status >= 500).count();
+    n.sandbox.state.faults.set(Default::default());
+    assert!(injected > 0, "no fault was injected");
+    let differences = differences(&target_shape(&n.sandbox), &reference, "");
+    assert!(differences.is_empty(), "faults changed what the run left in the target: {differences:#?}");
+    n.cmd().args(["journal", "verify"]).assert().success();
+    eprintln!(
+        "faults drill: {} calls, {injected} answered 429/5xx, {passes} passes, same target as a clean run, {:.1} s",
+        calls.len() - before,
+        started.elapsed().as_secs_f64()
+    );
     n.stop();
 }

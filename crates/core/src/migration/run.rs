@@ -658,6 +658,27 @@ pub async fn apply<P: TargetPort>(
                             break 'step (status, Action::Create, created.arn);
                         }
                         Err(error) => {
+                            // The create may have landed with its answer lost (a 5xx or a dropped connection
+                            // after AWS wrote it, then a retry refused as a duplicate): read again first.
+                            if let Ok(Observed::Present(found)) = port.observe(resource, &request).await {
+                                engagement.journal_append(
+                                    &run.id,
+                                    &now(clock),
+                                    Phase::Outcome,
+                                    Entry {
+                                        arn: found.arn.clone(),
+                                        identifiers: Some(Value::Object(found.identifiers.clone())),
+                                        detail: Some(json!({
+                                            "recovered": "the create answered an error, but the resource is there: its answer was lost",
+                                            "error": error.to_string(),
+                                        })),
+                                        ..entry("created")
+                                    },
+                                )?;
+                                summary.created += 1;
+                                let status = ready(resource, Reference::of_found(&found), found.pending.as_ref());
+                                break 'step (status, Action::Create, found.arn.clone());
+                            }
                             let code = match &error {
                                 Error::Aws { code, .. } => code.clone(),
                                 other => format!("{:?}", other.code()),

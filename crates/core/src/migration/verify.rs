@@ -94,6 +94,32 @@ pub enum Check {
     Failed,
 }
 
+impl Check {
+    /// Plain words.
+    pub fn label(self) -> &'static str {
+        match self {
+            Check::Matches => "matches",
+            Check::Differs => "differs",
+            Check::Missing => "missing",
+            Check::Untagged => "untagged",
+            Check::Pending => "pending",
+            Check::NotApplied => "not applied",
+            Check::NotAutomated => "not automated",
+            Check::Failed => "read failed",
+        }
+    }
+}
+
+impl Verdict {
+    pub fn label(self) -> &'static str {
+        match self {
+            Verdict::Verified => "verified",
+            Verdict::Differs => "differs",
+            Verdict::Incomplete => "incomplete",
+        }
+    }
+}
+
 /// One resource of a client, read back.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct ResourceCheck {
@@ -507,6 +533,7 @@ pub async fn verify<P: VerifyPort>(
         })
         .collect();
     let mut refs: BTreeMap<(TargetKind, String), Reference> = BTreeMap::new();
+    let mut checked: BTreeMap<String, Check> = BTreeMap::new();
     let total = resources.len() as u32;
     for (i, resource) in resources.iter().enumerate() {
         let last = history.get(&resource.id);
@@ -517,7 +544,17 @@ pub async fn verify<P: VerifyPort>(
                 break 'read (Check::NotAutomated, "this build reads no resource of its kind".to_owned(), None);
             }
             if !last.is_some_and(applied) {
-                break 'read (Check::NotApplied, not_applied(resource, last), None);
+                let waiting_for = resource
+                    .depends_on
+                    .iter()
+                    .find(|d| checked.get(d.as_str()).is_some_and(|c| *c != Check::Matches))
+                    .and_then(|d| resources.iter().find(|r| r.id == *d))
+                    .map(|d| format!("waits for {} {}", d.kind.label(), d.name));
+                let why = match (last.and_then(|r| r.outcome.as_deref()), &resource.gate, waiting_for) {
+                    (None, None, Some(waiting_for)) => waiting_for,
+                    _ => not_applied(resource, last),
+                };
+                break 'read (Check::NotApplied, why, None);
             }
             let wanted = match resolve(&resource.request(&BTreeMap::new()), &refs) {
                 Ok(wanted) => wanted,
@@ -581,6 +618,7 @@ pub async fn verify<P: VerifyPort>(
             }
             (check, detail, found.arn.clone())
         };
+        checked.insert(resource.id.clone(), check);
         for client in resource.clients.iter() {
             let Some(c) = clients.get_mut(client) else { continue };
             c.counts.expected += 1;

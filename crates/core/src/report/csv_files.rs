@@ -261,7 +261,7 @@ fn migration_rows(input: &ReportInput) -> Vec<Vec<String>> {
                 s.since.clone().unwrap_or_default(),
                 s.run.clone().unwrap_or_default(),
                 v.map(|(at, _)| at.clone()).unwrap_or_default(),
-                v.map(|(_, v)| format!("{:?}", v.verdict).to_lowercase()).unwrap_or_default(),
+                v.map(|(_, v)| v.verdict.label().to_owned()).unwrap_or_default(),
                 n(&|c| c.expected),
                 n(&|c| c.present),
                 n(&|c| c.matching),

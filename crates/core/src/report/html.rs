@@ -225,12 +225,13 @@ pub fn render(input: &ReportInput) -> Result<String> {
                             .iter()
                             .filter(|r| r.check != crate::migration::verify::Check::Matches)
                             .map(|r| json!({ "what": format!("{} {}", r.kind.label(), r.name),
-                                "check": format!("{:?}", r.check), "detail": r.detail }))
+                                "check": r.check.label(), "detail": r.detail }))
                             .collect()
                     })
                     .unwrap_or_default();
                 Some(json!({
-                    "stage": state.stage.label(), "wave": state.wave, "since": state.since,
+                    "stage": state.stage.label(), "wave": state.wave,
+                    "since": state.since.as_deref().map(super::minutes),
                     "verification": m.verification_line(&p.client), "off": off,
                 }))
             });

@@ -76,14 +76,21 @@ pub fn render(input: &ReportInput) -> String {
         {
             let _ = writeln!(md, "\n### Migration\n");
             let wave = state.wave.as_deref().map(|w| format!(" (wave {w})")).unwrap_or_default();
-            let since = state.since.as_deref().map(|s| format!(" since {s}")).unwrap_or_default();
+            let since = state.since.as_deref().map(|s| format!(" since {}", super::minutes(s))).unwrap_or_default();
             let _ = writeln!(md, "- **Status**: {}{wave}{since}", state.stage.label());
             if let Some(line) = m.verification_line(&tenancy.client) {
                 let _ = writeln!(md, "- **Verification**: {}", cell(&line));
             }
             if let Some((_, v)) = m.verifications.get(&tenancy.client) {
                 for r in v.resources.iter().filter(|r| r.check != crate::migration::verify::Check::Matches) {
-                    let _ = writeln!(md, "- {} {}: {:?} — {}", r.kind.label(), cell(&r.name), r.check, cell(&r.detail));
+                    let _ = writeln!(
+                        md,
+                        "- {} {}: {} — {}",
+                        r.kind.label(),
+                        cell(&r.name),
+                        r.check.label(),
+                        cell(&r.detail)
+                    );
                 }
             }
         }
