@@ -56,6 +56,28 @@ fi
 # The pipeline after the connections: scan, assess, blueprint, sign-off, the pilot wave planned, applied
 # and verified against the sandbox, the journal checked, a report written. Idempotent: a second `make demo`
 # finds the run applied and verifies again.
+# One wave in the account one connection reaches: plan, the quota gates confirmed, apply (AWS's minutes of
+# bringing up instances played by moving the sandbox clock), verify.
+migrate_wave() {
+  local wave=$1 connection=$2
+  say "the plan of $wave in the account of connection $connection (nothing is written yet)"
+  run "$BIN/pinshift" migrate plan --wave "$wave" --connection "$connection"
+  for step in $("$BIN/pinshift" --json migrate plan --wave "$wave" --connection "$connection" | python3 -c '
+import json, sys
+print(" ".join(s["id"] for s in json.load(sys.stdin)["steps"]
+               if s["kind"] == "connect-instance" and s["action"] == "gate"))'); do
+    run "$BIN/pinshift" migrate gate "$step" --by "Demo operator"
+  done
+  say "applying $wave (journaled; Ctrl-C stops between steps, migrate resume goes on)"
+  for _ in 1 2 3; do
+    run "$BIN/pinshift" migrate apply --wave "$wave" --connection "$connection" --yes --wait 0 || true
+    # AWS takes minutes to bring up an instance and onboard it: the sandbox's clock moves on instead.
+    control POST clock/advance '{"seconds": 120}' >/dev/null
+  done
+  say "verifying $wave: read back, templates rendered by SES and Q in Connect, segments sized"
+  run "$BIN/pinshift" migrate verify --wave "$wave" --connection "$connection" || true
+}
+
 control() { curl -fsS -X "$1" "$ENDPOINT/_sandbox/$2" -H 'content-type: application/json' ${3:+-d "$3"}; }
 demo_migration() {
   say "scanning the estate (read-only) and proposing the blueprint"
@@ -71,24 +93,17 @@ print(" ".join(next(w for w in json.load(sys.stdin)["waves"]["waves"] if w["pilo
   for client in $PILOT; do
     run "$BIN/pinshift" blueprint sign-off "$client" --by "Demo reviewer"
   done
-  say "the plan of the pilot against account 444444444444 (nothing is written yet)"
-  run "$BIN/pinshift" migrate plan --wave pilot --connection northwind
-  say "a person has the Connect instance quota raised (the sandbox plays AWS granting it) and confirms the gates"
+  say "a person has the Connect instance quota of account 444444444444 raised (the sandbox plays AWS granting it)"
   control PUT connect/444444444444/us-east-1/instance-quota '{"value": 10}'
-  for step in $("$BIN/pinshift" --json migrate plan --wave pilot --connection northwind | python3 -c '
+  migrate_wave pilot northwind
+  say "the pilot holds: wave 2, across both accounts"
+  for client in $("$BIN/pinshift" --json migrate waves | python3 -c '
 import json, sys
-print(" ".join(s["id"] for s in json.load(sys.stdin)["steps"]
-               if s["kind"] == "connect-instance" and s["action"] == "gate"))'); do
-    run "$BIN/pinshift" migrate gate "$step" --by "Demo operator"
+print(" ".join(next(w for w in json.load(sys.stdin)["waves"]["waves"] if w["name"] == "wave-2")["clients"]))'); do
+    run "$BIN/pinshift" blueprint sign-off "$client" --by "Demo reviewer"
   done
-  say "applying the pilot (journaled; Ctrl-C stops between steps, migrate resume goes on)"
-  for pass in 1 2 3; do
-    run "$BIN/pinshift" migrate apply --wave pilot --connection northwind --yes --wait 0 || true
-    # AWS takes minutes to bring up an instance and onboard it: the sandbox's clock moves on instead.
-    control POST clock/advance '{"seconds": 120}' >/dev/null
-  done
-  say "verifying the pilot: read back, templates rendered by SES and Q in Connect, segments sized"
-  run "$BIN/pinshift" migrate verify --wave pilot --connection northwind || true
+  migrate_wave wave-2 northwind
+  migrate_wave wave-2 meridian
   run "$BIN/pinshift" migrate waves
   run "$BIN/pinshift" journal verify
   run "$BIN/pinshift" report --format html --out "$DEMO/report.html" --force

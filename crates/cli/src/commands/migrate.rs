@@ -52,6 +52,15 @@ async fn target(engagement: &Engagement, connection: Option<&str>) -> anyhow::Re
     Ok((AwsTarget::new(config, &identity.account, &name), identity.account, name))
 }
 
+/// Says which steps another account holds (a connection reaches one account).
+fn elsewhere_note(elsewhere: &std::collections::BTreeMap<String, u32>) {
+    for (account, steps) in elsewhere {
+        output::status(&format!(
+            "{steps} steps of these clients are in account {account}: run again with a connection to it (--connection NAME)"
+        ));
+    }
+}
+
 /// Asks on the terminal (answer `yes`); `false` without one (scripts pass --yes).
 fn confirmed(what: &str) -> anyhow::Result<bool> {
     use std::io::{BufRead, IsTerminal, Write};
@@ -128,6 +137,7 @@ pub async fn plan(
         plan.count(|a| matches!(a, Action::Gate { .. })),
         plan.count(|a| *a == Action::NotAutomated),
     ));
+    elsewhere_note(&plan.elsewhere);
     Ok(())
 }
 
@@ -194,6 +204,7 @@ async fn drive(
     for error in &summary.errors {
         output::status(&format!("  {error}"));
     }
+    elsewhere_note(&summary.elsewhere);
     if summary.state == "failed" {
         anyhow::bail!("some steps failed; fix the cause and run `pinshift migrate resume`");
     }
@@ -466,16 +477,22 @@ fn print_verification(result: &verify::Verification, account: &str) -> anyhow::R
     output::table(&["CLIENT", "VERDICT", "MATCH/PRESENT/EXPECTED", "RENDERS SAME", "SEGMENTS"], &rows)?;
     for c in &result.clients {
         for r in c.resources.iter().filter(|r| !matches!(r.check, Check::Matches)) {
-            output::status(&format!(
-                "  {} {} {}: {} {}",
-                c.client,
-                r.kind.label(),
-                r.name,
-                check_word(r.check),
-                r.detail
-            ));
+            // Not applied: the detail says why (a gate, what it waits for); otherwise the check, then why.
+            let said = match (r.check, r.detail.is_empty()) {
+                (Check::NotApplied, false) => r.detail.clone(),
+                (_, true) => check_word(r.check),
+                (_, false) => format!("{} — {}", check_word(r.check), r.detail),
+            };
+            output::status(&format!("  {} {} {}: {said}", c.client, r.kind.label(), r.name));
         }
         for t in c.templates.iter().filter(|t| t.identical < t.endpoints) {
+            if t.losses > 0 && t.cannot_render == 0 {
+                output::status(&format!(
+                    "  {} template {}: renders differ as its {} accepted translation loss(es) said",
+                    c.client, t.template, t.losses
+                ));
+                continue;
+            }
             for e in &t.examples {
                 output::status(&format!(
                     "  {} template {} ({}, {}): {}",
@@ -488,6 +505,7 @@ fn print_verification(result: &verify::Verification, account: &str) -> anyhow::R
         }
     }
     output::status(&format!("Verification {} of account {account} stored; `pinshift report` includes it", result.id));
+    elsewhere_note(&result.elsewhere);
     Ok(())
 }
 

@@ -78,6 +78,22 @@ fn a_scan_stores_every_project_with_raw_payloads_and_reports_gaps() {
         json["resources"].as_array().expect("list").iter().find(|l| l["id"] == "bluebird").expect("bluebird");
     assert_eq!(bluebird["raw"]["OptedOutCount"], 800, "opt-outs are counted, not copied");
 
+    // Connect aliases are unique across AWS: the shared instances of the two accounts get different ones.
+    let shown = cmd().args(["--json", "blueprint", "show"]).output().expect("blueprint");
+    let json: serde_json::Value = serde_json::from_slice(&shown.stdout).expect("json");
+    let blueprint = if json["blueprint"].is_object() { &json["blueprint"] } else { &json };
+    let aliases: std::collections::BTreeSet<&str> = blueprint["clients"]
+        .as_array()
+        .expect("clients")
+        .iter()
+        .filter(|c| c["connect"]["topology"] == "shared")
+        .filter_map(|c| c["connect"]["instance_alias"].as_str())
+        .collect();
+    assert!(
+        aliases.contains("shared-engage-us-east-1") && aliases.contains("shared-engage-us-east-1-555555555555"),
+        "{aliases:?}"
+    );
+
     let kpis = cmd().args(["--json", "estate", "show", "--kind", "kpi"]).output().expect("kpis");
     let json: serde_json::Value = serde_json::from_slice(&kpis.stdout).expect("json");
     let project = json["resources"][0]["project_id"].as_str().expect("project").to_owned();

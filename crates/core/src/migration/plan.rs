@@ -124,6 +124,8 @@ pub struct Plan {
     pub clients: Vec<String>,
     /// In dependency order.
     pub steps: Vec<Step>,
+    /// Steps of these clients in other accounts (a run with a connection to each applies them), by account.
+    pub elsewhere: BTreeMap<String, u32>,
 }
 
 impl Plan {
@@ -235,6 +237,25 @@ pub fn run_graph(
     let mut graph = engagement.target_graph(Some(version), None, now)?;
     crate::blueprint::quota::gate_breaches(&mut graph);
     Ok(graph)
+}
+
+/// The resources of `account` (one connection reaches one account), and how many are in others.
+pub fn in_account<'a>(
+    resources: Vec<&'a TargetResource>,
+    account: &str,
+) -> (Vec<&'a TargetResource>, BTreeMap<String, u32>) {
+    let mut elsewhere = BTreeMap::new();
+    let here = resources
+        .into_iter()
+        .filter(|r| {
+            let ours = r.account_id == account;
+            if !ours {
+                *elsewhere.entry(r.account_id.clone()).or_insert(0) += 1;
+            }
+            ours
+        })
+        .collect();
+    (here, elsewhere)
 }
 
 /// The resources of `clients` (all of the graph's when empty), in dependency order.

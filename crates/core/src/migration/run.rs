@@ -15,8 +15,8 @@ use ts_rs::TS;
 
 use super::journal::{Entry, JournalFilter, JournalRow, Phase, redact};
 use super::plan::{
-    Action, ENGAGEMENT_TAG, Found, Observed, Plan, RUN_TAG, Reference, Step, TargetPort, differing_members, resolve,
-    scope,
+    Action, ENGAGEMENT_TAG, Found, Observed, Plan, RUN_TAG, Reference, Step, TargetPort, differing_members, in_account,
+    resolve, scope,
 };
 use crate::blueprint::graph::{TargetGraph, TargetResource};
 use crate::clock::Clock;
@@ -119,6 +119,8 @@ pub struct RunSummary {
     pub clients: BTreeMap<String, ClientStatus>,
     /// The failures, one line each.
     pub errors: Vec<String>,
+    /// Steps of the run's clients in other accounts (left for a run with a connection to each), by account.
+    pub elsewhere: BTreeMap<String, u32>,
 }
 
 /// What a rollback did.
@@ -428,7 +430,7 @@ pub async fn plan<P: TargetPort>(
     clients: &[String],
     port: &P,
 ) -> Result<Plan> {
-    let resources = scope(graph, clients)?;
+    let (resources, elsewhere) = in_account(scope(graph, clients)?, account_id);
     let history = engagement.last_outcomes()?;
     let tags = run_tags(engagement.id(), None);
     let mut statuses: BTreeMap<String, Status> = BTreeMap::new();
@@ -445,6 +447,7 @@ pub async fn plan<P: TargetPort>(
         account_id: account_id.to_owned(),
         clients: if clients.is_empty() { chosen.into_iter().collect() } else { clients.to_vec() },
         steps,
+        elsewhere,
     })
 }
 
@@ -517,14 +520,14 @@ pub async fn apply<P: TargetPort>(
     cancel: &Arc<AtomicBool>,
     progress: &dyn RunProgress,
 ) -> Result<RunSummary> {
-    let resources = scope(graph, &run.clients)?;
+    let (resources, elsewhere) = in_account(scope(graph, &run.clients)?, &run.account_id);
     let history = engagement.last_outcomes()?;
     let dangling = engagement.dangling_intents(&run.id)?;
     let tags = run_tags(engagement.id(), Some(&run.id));
     let total = resources.len() as u32;
     progress.report(RunEvent::Started { run_id: run.id.clone(), steps: total });
     let mut statuses: BTreeMap<String, Status> = BTreeMap::new();
-    let mut summary = RunSummary { run_id: run.id.clone(), ..RunSummary::default() };
+    let mut summary = RunSummary { run_id: run.id.clone(), elsewhere, ..RunSummary::default() };
     let mut stopped = false;
     for (i, resource) in resources.iter().enumerate() {
         if cancel.load(Ordering::Relaxed) {

@@ -15,7 +15,9 @@ use serde_json::{Value, json};
 use ts_rs::TS;
 
 use super::journal::JournalRow;
-use super::plan::{ENGAGEMENT_TAG, Found, Observed, Reference, TargetPort, differing_members, resolve, scope};
+use super::plan::{
+    ENGAGEMENT_TAG, Found, Observed, Reference, TargetPort, differing_members, in_account, resolve, scope,
+};
 use super::run::{RunEvent, RunProgress};
 use crate::blueprint::graph::{TargetGraph, TargetResource};
 use crate::clock::Clock;
@@ -145,6 +147,8 @@ pub struct TemplateCheck {
     pub identical: u32,
     pub differs: u32,
     pub cannot_render: u32,
+    /// What the translation lost (a person accepted it at sign-off): renders that differ are then expected.
+    pub losses: u32,
     pub examples: Vec<Difference>,
     /// The first endpoint's parts, side by side.
     pub rendered: Vec<RenderedPart>,
@@ -223,6 +227,9 @@ pub struct Verification {
     pub version: u32,
     pub account_id: String,
     pub clients: Vec<ClientVerification>,
+    /// Resources of the chosen clients in other accounts (not read here), by account.
+    #[serde(default)]
+    pub elsewhere: BTreeMap<String, u32>,
 }
 
 impl Verification {
@@ -306,6 +313,7 @@ async fn check_template<P: VerifyPort>(
         identical: 0,
         differs: 0,
         cannot_render: 0,
+        losses: t.losses.iter().filter(|l| l.severity == crate::translate::Severity::Loss).count() as u32,
         examples: Vec::new(),
         rendered: Vec::new(),
     };
@@ -459,7 +467,7 @@ fn verdict(client: &ClientVerification) -> Verdict {
         .resources
         .iter()
         .any(|r| matches!(r.check, Check::Differs | Check::Missing | Check::Untagged | Check::Failed))
-        || client.templates.iter().any(|t| t.differs > 0 || t.cannot_render > 0)
+        || client.templates.iter().any(|t| (t.differs > 0 && t.losses == 0) || t.cannot_render > 0)
         || client.segments.iter().any(|s| s.state == SegmentState::Differs);
     let waiting =
         client.resources.iter().any(|r| matches!(r.check, Check::NotApplied | Check::Pending | Check::NotAutomated))
@@ -492,7 +500,7 @@ pub async fn verify<P: VerifyPort>(
     clock: &dyn Clock,
     progress: &dyn RunProgress,
 ) -> Result<Verification> {
-    let resources = scope(graph, &request.clients)?;
+    let (resources, elsewhere) = in_account(scope(graph, &request.clients)?, &request.account_id);
     let history = engagement.last_outcomes()?;
     let blueprint = engagement.blueprint_version(request.version)?;
     let records = engagement.scan_records(&blueprint.scan_id, None)?;
@@ -508,13 +516,14 @@ pub async fn verify<P: VerifyPort>(
         .iter()
         .filter_map(|c| Some((c.client.clone(), blueprint.scope(&records, &c.client).ok()?.mapping)))
         .collect();
+    // The clients with resources in this account (the others are verified through a connection to theirs).
+    let mut here: Vec<String> = resources.iter().flat_map(|r| r.clients.iter().cloned()).collect();
+    here.sort();
+    here.dedup();
     let chosen: Vec<String> = if request.clients.is_empty() {
-        let mut all: Vec<String> = resources.iter().flat_map(|r| r.clients.iter().cloned()).collect();
-        all.sort();
-        all.dedup();
-        all
+        here
     } else {
-        request.clients.clone()
+        request.clients.iter().filter(|c| here.contains(c)).cloned().collect()
     };
     let mut clients: BTreeMap<String, ClientVerification> = chosen
         .iter()
@@ -667,6 +676,7 @@ pub async fn verify<P: VerifyPort>(
         version: request.version,
         account_id: request.account_id.clone(),
         clients,
+        elsewhere,
     };
     engagement.store_verification(&verification)?;
     Ok(verification)

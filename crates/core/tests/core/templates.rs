@@ -246,3 +246,23 @@ fn push_templates_become_connect_push_content() {
     let (t, _) = run(case(&cases, "push"), Target::Ses(SesPaths::Keep));
     assert!(!t.translated, "SES sends email only");
 }
+
+#[test]
+fn ses_runs_an_each_only_over_a_value_the_data_has() {
+    // SES refuses a send whose data lacks a value its template reads; Pinpoint's each over a missing list
+    // printed nothing, and so does the guarded each.
+    let raw = serde_json::json!({
+        "TemplateType": "EMAIL", "TemplateName": "interests", "Version": "1", "Subject": "Picks",
+        "HtmlPart": "<ul>{{#each Attributes.interests}}<li>{{this}}</li>{{/each}}</ul>{{#each Attributes.x}}a{{else}}b{{/each}}",
+    });
+    let (t, proof) = run(&raw, Target::Ses(SesPaths::Keep));
+    let html = t.parts.iter().find(|p| p.part == "HtmlPart").and_then(|p| p.converted.clone());
+    assert_eq!(
+        html.as_deref(),
+        Some(
+            "<ul>{{#if Attributes.interests}}{{#each Attributes.interests}}<li>{{this}}</li>{{/each}}{{/if}}</ul>\
+             {{#each Attributes.x}}a{{else}}b{{/each}}"
+        )
+    );
+    assert_eq!(proof.identical, proof.endpoints, "{proof:#?}");
+}

@@ -553,7 +553,29 @@ pub fn derive(
             translations: Vec::new(),
         });
     }
+    distinct_aliases(&mut out, assessment);
     Ok(out)
+}
+
+/// Connect instance aliases are unique across AWS (each is a `<alias>.my.connect.aws` address): when
+/// shared instances of two accounts would take the same alias, every account after the first (by id)
+/// gets its id appended (`shared-engage-us-east-1-555555555555`, within the 45 characters AWS allows).
+fn distinct_aliases(out: &mut [ClientTenancy], assessment: &Assessment) {
+    let account_of =
+        |client: &str| assessment.client(client).and_then(|c| c.client.projects.first()).map(|p| p.account_id.clone());
+    let mut accounts: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for t in out.iter().filter(|t| t.connect.topology == ConnectTopology::Shared) {
+        if let (Some(alias), Some(account)) = (&t.connect.instance_alias, account_of(&t.client)) {
+            accounts.entry(alias.clone()).or_default().insert(account);
+        }
+    }
+    for t in out.iter_mut().filter(|t| t.connect.topology == ConnectTopology::Shared) {
+        let (Some(alias), Some(account)) = (t.connect.instance_alias.clone(), account_of(&t.client)) else { continue };
+        let first = accounts.get(&alias).and_then(|a| a.first()).cloned();
+        if first.is_some_and(|first| first != account) {
+            t.connect.instance_alias = Some(format!("{alias}-{account}"));
+        }
+    }
 }
 
 #[cfg(test)]

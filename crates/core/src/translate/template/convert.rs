@@ -122,6 +122,8 @@ struct Open {
     /// A `{{#with P}}` unrolled into full paths (profiled targets): P's path and the depth it was opened
     /// at. The block no longer changes the context.
     unrolled: Option<(Vec<Segment>, usize)>,
+    /// An `{{#each P}}` wrapped in `{{#if P}}` (SES): its close tag closes the `if` too.
+    wrapped: bool,
 }
 
 struct Converter<'a> {
@@ -255,8 +257,25 @@ impl Converter<'_> {
                 if context {
                     self.depth += 1;
                 }
+                // SES refuses a send whose template reads a value the data lacks, also as a list to iterate:
+                // an `{{#each P}}` without an else runs only when P is there (Pinpoint's each over a missing
+                // value printed nothing, and so does the guard).
+                let wrapped = name == "each"
+                    && matches!(self.ctx.target, Target::Ses(_))
+                    && helper.inverse.is_none()
+                    && matches!(helper.params.as_slice(), [Parameter::Path(_)]);
+                if wrapped {
+                    let shown = if changed { format!("{open}{new_body}{close}") } else { text.to_owned() };
+                    let param =
+                        if changed { new_body.as_str() } else { body }.split_whitespace().nth(1).unwrap_or_default();
+                    let guarded = format!("{{{{#if {param}}}}}{shown}");
+                    if changed {
+                        self.edits.pop();
+                    }
+                    self.edits.push((tag.start, tag.end, guarded));
+                }
                 let close = (section && changed).then(|| new_body.clone());
-                self.open.push(Open { context, guard, inverse: false, close, base, unrolled: None });
+                self.open.push(Open { context, guard, inverse: false, close, base, unrolled: None, wrapped });
             }
             Aligned::Else { .. } => {
                 if let Some(top) = self.open.last_mut() {
@@ -268,9 +287,15 @@ impl Converter<'_> {
                     if top.context {
                         self.depth = self.depth.saturating_sub(1);
                     }
-                    if let Some(name) = top.close {
-                        let (open, _, close) = delimiters(tag.text(self.source));
-                        self.edits.push((tag.start, tag.end, format!("{open}{name}{close}")));
+                    let (open, _, close) = delimiters(tag.text(self.source));
+                    let shown = match &top.close {
+                        Some(name) => format!("{open}{name}{close}"),
+                        None => tag.text(self.source).to_owned(),
+                    };
+                    if top.wrapped {
+                        self.edits.push((tag.start, tag.end, format!("{shown}{{{{/if}}}}")));
+                    } else if top.close.is_some() {
+                        self.edits.push((tag.start, tag.end, shown));
                     }
                 }
             }
@@ -313,6 +338,7 @@ impl Converter<'_> {
             format!("{{{{#with {shown}}}}} is unrolled into full paths ({} has no with, and {shown} is not a profile object); the block now shows even when {shown} is missing", self.ctx.target.engine().label()),
         );
         self.open.push(Open {
+            wrapped: false,
             context: false,
             guard: None,
             inverse: false,
