@@ -69,13 +69,33 @@ print(" ".join(s["id"] for s in json.load(sys.stdin)["steps"]
     run "$BIN/pinshift" migrate gate "$step" --by "Demo operator"
   done
   say "applying $wave (journaled; Ctrl-C stops between steps, migrate resume goes on)"
-  for _ in 1 2 3; do
+  for pass in 1 2 3; do
     run "$BIN/pinshift" migrate apply --wave "$wave" --connection "$connection" --yes --wait 0 || true
     # AWS takes minutes to bring up an instance and onboard it: the sandbox's clock moves on instead.
     control POST clock/advance '{"seconds": 120}' >/dev/null
+    if [ "$pass" = 1 ]; then play_outside_parties "$wave" "$connection"; fi
   done
   say "verifying $wave: read back, templates rendered by SES and Q in Connect, segments sized"
   run "$BIN/pinshift" migrate verify --wave "$wave" --connection "$connection" || true
+}
+
+# What the first pass waits for that people outside do: the customer's DNS admin publishes the records
+# the plan printed (the sandbox verifies the domain), the carrier approves a registration (the sandbox
+# activates the number). A real run reads the same statuses live; `migrate apply --poll 60` goes on alone.
+play_outside_parties() {
+  local wave=$1 connection=$2
+  "$BIN/pinshift" --json migrate plan --wave "$wave" --connection "$connection" | python3 -c '
+import json, re, sys
+for s in json.load(sys.stdin)["steps"]:
+    account, region = s["id"].split("/")[:2]
+    if s.get("waiting", {}).get("records"):
+        print("ses/%s/%s/identities/%s/verify" % (account, region, s["name"]))
+    m = re.search(r"phone number (\+[0-9]+) is", s.get("on", ""))
+    if s["action"] == "waiting" and m:
+        print("sms/%s/%s/phone-numbers/%s/activate" % (account, region, m.group(1)))' | sort -u | while read -r route; do
+    say "outside Pinshift: ${route} (DNS records published, or a registration approved)"
+    control POST "$route" >/dev/null
+  done
 }
 
 control() { curl -fsS -X "$1" "$ENDPOINT/_sandbox/$2" -H 'content-type: application/json' ${3:+-d "$3"}; }

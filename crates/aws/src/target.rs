@@ -276,6 +276,12 @@ impl TargetPort for AwsTarget {
         }
     }
 
+    async fn precondition(&self, resource: &TargetResource) -> Result<Option<String>> {
+        self.check_account(resource)?;
+        let (ctx, c) = (self.ctx(&resource.region), self.clients(&resource.region));
+        sms::precondition(&ctx, &c.sms, resource).await
+    }
+
     async fn delete(&self, resource: &TargetResource, request: &Value, found: &Found) -> Result<()> {
         self.check_account(resource)?;
         let (ctx, c) = (self.ctx(&resource.region), self.clients(&resource.region));

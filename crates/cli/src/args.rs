@@ -511,6 +511,11 @@ pub enum MigrateCommand {
         /// onboarding) before leaving it pending; what needs it then waits for `migrate resume`.
         #[arg(long, value_name = "SECONDS", default_value_t = 900)]
         wait: u64,
+        /// While steps wait for AWS or a third party (DNS records published, a registration's carrier
+        /// review, an instance AWS is creating), read the target again every SECONDS and go on as each is
+        /// done, until nothing waits or Ctrl-C.
+        #[arg(long, value_name = "SECONDS")]
+        poll: Option<u64>,
     },
     /// Continue the run that stopped or crashed: steps whose create has no outcome are read back first.
     Resume {
@@ -520,6 +525,9 @@ pub enum MigrateCommand {
         /// As for apply: how long to wait for what AWS creates asynchronously.
         #[arg(long, value_name = "SECONDS", default_value_t = 900)]
         wait: u64,
+        /// As for apply: read again every SECONDS while steps wait for AWS or a third party.
+        #[arg(long, value_name = "SECONDS")]
+        poll: Option<u64>,
     },
     /// Remove what runs created (never what was adopted, never a Pinpoint resource), newest first.
     Rollback {

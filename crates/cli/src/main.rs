@@ -158,17 +158,20 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     reason,
                     take_over,
                     wait,
+                    poll,
                 } => {
                     let unsigned = if allow_unsigned { reason } else { None };
                     let clients = migrate::with_wave(&engagement, clients, wave.as_deref(), version)?;
-                    let scope = migrate::Scope { clients, version, connection, yes, take_over };
+                    let poll = poll.map(Duration::from_secs);
+                    let scope = migrate::Scope { clients, version, connection, yes, take_over, poll };
                     rt.block_on(migrate::apply(&engagement, scope, unsigned, Duration::from_secs(wait), json))
                 }
-                MigrateCommand::Resume { take_over, wait } => {
-                    rt.block_on(migrate::resume(&engagement, take_over, Duration::from_secs(wait), json))
+                MigrateCommand::Resume { take_over, wait, poll } => {
+                    let poll = poll.map(Duration::from_secs);
+                    rt.block_on(migrate::resume(&engagement, take_over, Duration::from_secs(wait), poll, json))
                 }
                 MigrateCommand::Rollback { clients, step, include_connect_instances, connection, yes, take_over } => {
-                    let scope = migrate::Scope { clients, version: None, connection, yes, take_over };
+                    let scope = migrate::Scope { clients, version: None, connection, yes, take_over, poll: None };
                     rt.block_on(migrate::rollback(&engagement, scope, step.as_deref(), include_connect_instances, json))
                 }
                 MigrateCommand::Gate { step, by } => migrate::confirm_gate(&engagement, &step, &by, json),

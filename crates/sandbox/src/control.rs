@@ -140,7 +140,7 @@ async fn verify_identity(
     }
 }
 
-/// Plays the part of the carrier: activates a pending toll-free or 10DLC number.
+/// Plays the part of the carrier: activates a pending toll-free or 10DLC number (its id, ARN or number).
 async fn activate_number(
     AxumState(state): AxumState<Arc<State>>,
     Path((account, region, id)): Path<(String, String, String)>,

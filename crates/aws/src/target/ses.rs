@@ -9,7 +9,7 @@ use aws_sdk_sesv2::error::ProvideErrorMetadata;
 use aws_sdk_sesv2::types as t;
 use pinshift_core::Result;
 use pinshift_core::blueprint::graph::TargetResource;
-use pinshift_core::migration::plan::{Created, Found, Observed};
+use pinshift_core::migration::plan::{Created, DnsRecord, Found, Observed};
 use pinshift_core::migration::verify::Rendering;
 use pinshift_core::target::TargetKind;
 use serde_json::{Map, Value, json};
@@ -52,6 +52,47 @@ fn arn(ctx: &Ctx<'_>, resource: &TargetResource, kind: &str, name: &str) -> Stri
     format!("arn:aws:ses:{}:{}:{kind}/{name}", resource.region, ctx.account_id)
 }
 
+/// What a new identity still waits for and the DNS records that end the wait: Easy DKIM's three CNAMEs
+/// and, with a custom MAIL FROM domain, its MX and SPF records. Nothing once SES verified it for sending.
+fn verification(
+    name: &str,
+    region: &str,
+    verified: bool,
+    dkim: Option<&t::DkimAttributes>,
+    mail_from: Option<&t::MailFromAttributes>,
+) -> (Option<String>, Vec<DnsRecord>) {
+    if verified {
+        return (None, Vec::new());
+    }
+    if name.contains('@') {
+        return (Some(format!("{name} to be verified: open the link in the email SES sent to it")), Vec::new());
+    }
+    let record =
+        |name: String, record_type: &str, value: String| DnsRecord { name, record_type: record_type.to_owned(), value };
+    let zone = dkim.and_then(|d| d.signing_hosted_zone()).unwrap_or("dkim.amazonses.com");
+    let mut records: Vec<DnsRecord> = dkim
+        .map(|d| d.tokens())
+        .unwrap_or_default()
+        .iter()
+        .map(|token| record(format!("{token}._domainkey.{name}"), "CNAME", format!("{token}.{zone}")))
+        .collect();
+    if let Some(m) = mail_from.filter(|m| *m.mail_from_domain_status() != t::MailFromDomainStatus::Success) {
+        let domain = m.mail_from_domain();
+        records.push(record(domain.to_owned(), "MX", format!("10 feedback-smtp.{region}.amazonses.com")));
+        records.push(record(domain.to_owned(), "TXT", "\"v=spf1 include:amazonses.com ~all\"".to_owned()));
+    }
+    let status = dkim.and_then(|d| d.status()).map_or("PENDING", |s| s.as_str());
+    let what = match status {
+        "FAILED" => format!(
+            "DNS verification of {name}: SES stopped looking (DKIM FAILED); publish the records, then restart \
+             the verification in the SES console"
+        ),
+        _ if records.is_empty() => format!("DNS verification of {name} (DKIM {status}): publish the domain's DKIM key"),
+        _ => format!("DNS verification of {name} (DKIM {status}): publish the records below"),
+    };
+    (Some(what), records)
+}
+
 fn present(arn: String, settings: Value) -> Observed {
     Observed::Present(Found { arn: Some(arn), settings, ..Found::default() })
 }
@@ -90,7 +131,23 @@ pub async fn observe(ctx: &Ctx<'_>, ses: &Client, resource: &TargetResource, req
         TargetKind::SesIdentity => {
             let name = s(request, "EmailIdentity").unwrap_or_default();
             match ses.get_email_identity().email_identity(&name).send().await {
-                Ok(_) => Ok(present(arn(ctx, resource, "identity", &name), json!({}))),
+                Ok(got) => {
+                    let (pending, records) = verification(
+                        &name,
+                        &resource.region,
+                        got.verified_for_sending_status(),
+                        got.dkim_attributes(),
+                        got.mail_from_attributes(),
+                    );
+                    Ok(Observed::Present(Found {
+                        arn: Some(arn(ctx, resource, "identity", &name)),
+                        tags: tag_map(got.tags()),
+                        settings: json!({}),
+                        pending,
+                        records,
+                        ..Found::default()
+                    }))
+                }
                 Err(e) if not_found(&e) => Ok(Observed::Absent),
                 Err(e) => Err(ctx.error("GetEmailIdentity", e)),
             }
@@ -241,14 +298,17 @@ pub async fn create(ctx: &Ctx<'_>, ses: &Client, resource: &TargetResource, requ
     match resource.kind {
         TargetKind::SesIdentity => {
             let name = s(request, "EmailIdentity").unwrap_or_default();
-            ses.create_email_identity()
+            let made = ses
+                .create_email_identity()
                 .email_identity(&name)
                 .set_tags(Some(tags(request)))
                 .set_configuration_set_name(s(request, "ConfigurationSetName"))
                 .send()
                 .await
                 .map_err(|e| ctx.error(op, e))?;
-            Ok(done(arn(ctx, resource, "identity", &name)))
+            let (pending, records) =
+                verification(&name, &resource.region, made.verified_for_sending_status(), made.dkim_attributes(), None);
+            Ok(Created { pending, records, ..done(arn(ctx, resource, "identity", &name)) })
         }
         TargetKind::SesConfigurationSet => {
             let name = s(request, "ConfigurationSetName").unwrap_or_default();

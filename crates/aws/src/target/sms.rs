@@ -104,6 +104,93 @@ async fn configuration_set(ctx: &Ctx<'_>, sms: &Client, name: &str) -> Result<Op
     }
 }
 
+/// The status of a registration, read live, when it is not complete yet.
+async fn registration_open(ctx: &Ctx<'_>, sms: &Client, id: &str) -> Result<Option<t::RegistrationStatus>> {
+    ctx.pace("sms-voice", "DescribeRegistrations").await;
+    match sms.describe_registrations().registration_ids(id).send().await {
+        Ok(got) => Ok(got
+            .registrations()
+            .first()
+            .map(|r| r.registration_status().clone())
+            .filter(|s| *s != t::RegistrationStatus::Complete)),
+        Err(e) if not_found(&e) => Ok(None),
+        Err(e) => Err(ctx.error("DescribeRegistrations", e)),
+    }
+}
+
+/// What a registration in `status` waits for, in plain words.
+fn registration_words(id: &str, status: &t::RegistrationStatus) -> String {
+    match status {
+        t::RegistrationStatus::RequiresUpdates => {
+            format!(
+                "registration {id} REQUIRES_UPDATES: the carrier sent it back; correct it in the End User Messaging console and submit it again"
+            )
+        }
+        t::RegistrationStatus::Created => {
+            format!(
+                "registration {id} is CREATED but not submitted: complete and submit it in the End User Messaging console"
+            )
+        }
+        other => format!("registration {id} is {} (carrier review can take weeks)", other.as_str()),
+    }
+}
+
+/// What keeps a pool's origination identity from sending, read live: a phone number that is not ACTIVE
+/// (its registration still in review) or a sender ID whose registration is not complete. `None` for other
+/// kinds, and when nothing does.
+pub async fn precondition(ctx: &Ctx<'_>, sms: &Client, resource: &TargetResource) -> Result<Option<String>> {
+    if !matches!(resource.kind, TargetKind::SmsPool | TargetKind::SmsPoolIdentity) {
+        return Ok(None);
+    }
+    let Some(identity) = s(&resource.spec, "OriginationIdentity") else { return Ok(None) };
+    if identity.contains(":phone-number/") || identity.starts_with("phone-") {
+        ctx.pace("sms-voice", "DescribePhoneNumbers").await;
+        let number = match sms.describe_phone_numbers().phone_number_ids(&identity).send().await {
+            Ok(got) => got.phone_numbers().first().cloned(),
+            Err(e) if not_found(&e) => None,
+            Err(e) => return Err(ctx.error("DescribePhoneNumbers", e)),
+        };
+        let Some(number) = number else {
+            return Ok(Some(format!("phone number {identity} is not in this account (released, or never moved here)")));
+        };
+        if *number.status() == t::NumberStatus::Active {
+            return Ok(None);
+        }
+        let phone = number.phone_number();
+        let status = number.status().as_str();
+        let why = match number.registration_id() {
+            Some(id) => match registration_open(ctx, sms, id).await? {
+                Some(reg) => registration_words(id, &reg),
+                None => format!("registration {id} is complete; the number becomes ACTIVE shortly"),
+            },
+            None => "it needs a completed registration (10DLC campaign or toll-free verification)".to_owned(),
+        };
+        return Ok(Some(format!("phone number {phone} is {status}: {why}")));
+    }
+    if identity.contains(":sender-id/") {
+        ctx.pace("sms-voice", "DescribeSenderIds").await;
+        let parts: Vec<&str> = identity.rsplit('/').take(2).collect();
+        let (Some(country), Some(sender)) = (parts.first(), parts.get(1)) else { return Ok(None) };
+        let key = t::SenderIdAndCountry::builder()
+            .sender_id(*sender)
+            .iso_country_code(*country)
+            .build()
+            .map_err(|e| ctx.build("DescribeSenderIds", e))?;
+        let found = sms.describe_sender_ids().sender_ids(key).send().await;
+        let registration = match found {
+            Ok(got) => got.sender_ids().first().and_then(|s| s.registration_id().map(str::to_owned)),
+            Err(e) if not_found(&e) => None,
+            Err(e) => return Err(ctx.error("DescribeSenderIds", e)),
+        };
+        if let Some(id) = registration
+            && let Some(status) = registration_open(ctx, sms, &id).await?
+        {
+            return Ok(Some(format!("sender ID {sender} ({country}): {}", registration_words(&id, &status))));
+        }
+    }
+    Ok(None)
+}
+
 pub async fn observe(ctx: &Ctx<'_>, sms: &Client, resource: &TargetResource, request: &Value) -> Result<Observed> {
     ctx.pace("sms-voice", read_operation(resource.kind)).await;
     match resource.kind {

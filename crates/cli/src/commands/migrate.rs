@@ -11,7 +11,7 @@ use pinshift_core::clock::{Clock, SystemClock};
 use pinshift_core::engagement::Engagement;
 use pinshift_core::engagement::lease::LeaseRequest;
 use pinshift_core::migration::journal::{ExportFormat, JournalFilter, export, verify_rows};
-use pinshift_core::migration::plan::Action;
+use pinshift_core::migration::plan::{Action, Step};
 use pinshift_core::migration::run::{self, RunEvent, RunProgress, RunRequest};
 use pinshift_core::migration::verify::{self, Check, SegmentState, Verdict, VerifyRequest};
 use pinshift_core::migration::waves::{Wave, Waves};
@@ -29,6 +29,8 @@ pub struct Scope {
     pub yes: bool,
     /// Take the engagement's lease from a process that did not release it.
     pub take_over: bool,
+    /// Read again this often while steps wait for AWS or a third party (apply only).
+    pub poll: Option<Duration>,
 }
 
 /// The target side of a connection, and the account it reaches.
@@ -97,6 +99,25 @@ fn graph(engagement: &Engagement, version: u32) -> anyhow::Result<TargetGraph> {
     Ok(pinshift_core::migration::plan::run_graph(engagement, version, SystemClock.now())?)
 }
 
+/// What a step does, and what it still waits for once it exists.
+fn step_word(step: &Step) -> String {
+    match &step.waiting {
+        Some(w) => format!("{} — waits for {}", action_word(&step.action), w.what),
+        None => action_word(&step.action),
+    }
+}
+
+/// The DNS records steps wait for, under the step they are for.
+fn print_records<'a>(steps: impl Iterator<Item = &'a Step>) {
+    for step in steps {
+        let Some(w) = step.waiting.as_ref().filter(|w| !w.records.is_empty()) else { continue };
+        output::status(&format!("Publish these DNS records for {} {}:", step.kind.label(), step.name));
+        for r in &w.records {
+            output::status(&format!("  {:<5} {}  →  {}", r.record_type, r.name, r.value));
+        }
+    }
+}
+
 fn action_word(action: &Action) -> String {
     match action {
         Action::Create => "create".into(),
@@ -104,6 +125,7 @@ fn action_word(action: &Action) -> String {
         Action::Differs { members } => format!("differs ({}): decide", members.join(", ")),
         Action::Done => "done".into(),
         Action::Gate { instructions } => format!("gate: {instructions}"),
+        Action::Waiting { on } => format!("waits for {on}"),
         Action::Blocked { on } => format!("blocked on {on}"),
         Action::NotAutomated => "not automated in this build".into(),
     }
@@ -126,15 +148,18 @@ pub async fn plan(
     let rows: Vec<Vec<String>> = plan
         .steps
         .iter()
-        .map(|s| vec![s.clients.join(","), s.kind.label().to_owned(), s.name.clone(), action_word(&s.action)])
+        .map(|s| vec![s.clients.join(","), s.kind.label().to_owned(), s.name.clone(), step_word(s)])
         .collect();
     output::table(&["CLIENT", "KIND", "NAME", "ACTION"], &rows)?;
+    print_records(plan.steps.iter());
     output::status(&format!(
-        "Version {version} in account {account}: {} to create, {} to adopt, {} differ, {} gates, {} not automated",
+        "Version {version} in account {account}: {} to create, {} to adopt, {} differ, {} gates, {} wait for AWS or \
+         a third party, {} not automated",
         plan.count(|a| *a == Action::Create),
         plan.count(|a| *a == Action::Adopt),
         plan.count(|a| matches!(a, Action::Differs { .. })),
         plan.count(|a| matches!(a, Action::Gate { .. })),
+        plan.steps.iter().filter(|s| matches!(s.action, Action::Waiting { .. }) || s.waiting.is_some()).count(),
         plan.count(|a| *a == Action::NotAutomated),
     ));
     elsewhere_note(&plan.elsewhere);
@@ -151,12 +176,10 @@ impl RunProgress for Printer {
             return;
         }
         match event {
-            RunEvent::Step { done, total, step } => output::status(&format!(
-                "[{done}/{total}] {} {}: {}",
-                step.kind.label(),
-                step.name,
-                action_word(&step.action)
-            )),
+            RunEvent::Step { done, total, step } => {
+                output::status(&format!("[{done}/{total}] {} {}: {}", step.kind.label(), step.name, step_word(&step)));
+                print_records(std::iter::once(&step));
+            }
             RunEvent::Checked { done, total, kind, name, check, .. } => {
                 output::status(&format!("[{done}/{total}] {} {name}: {}", kind.label(), check_word(check)))
             }
@@ -172,6 +195,7 @@ async fn drive(
     record: &run::RunRecord,
     target: &AwsTarget,
     take_over: bool,
+    poll: Option<Duration>,
     json: bool,
 ) -> anyhow::Result<()> {
     let cancel = Arc::new(AtomicBool::new(false));
@@ -184,12 +208,35 @@ async fn drive(
             on_ctrl_c.store(true, Ordering::Relaxed);
         }
     });
-    let summary = run::apply(engagement, graph, record, target, &SystemClock, &cancel, &Printer { json }).await?;
+    let printer = Printer { json };
+    let mut summary = run::apply(engagement, graph, record, target, &SystemClock, &cancel, &printer).await?;
+    // With --poll, passes repeat while steps wait for AWS or a third party (each pass is journaled).
+    while let Some(every) = poll
+        && summary.waiting > 0
+        && summary.state == "finished"
+    {
+        if !json {
+            output::status(&format!(
+                "{} steps wait for AWS or a third party; reading the target again in {}s (Ctrl-C stops)",
+                summary.waiting,
+                every.as_secs()
+            ));
+        }
+        let until = std::time::Instant::now() + every;
+        while std::time::Instant::now() < until && !cancel.load(Ordering::Relaxed) {
+            tokio::time::sleep(Duration::from_millis(200).min(every)).await;
+        }
+        if cancel.load(Ordering::Relaxed) {
+            break;
+        }
+        summary = run::apply(engagement, graph, record, target, &SystemClock, &cancel, &printer).await?;
+    }
     if json {
         return output::json(&summary);
     }
     output::status(&format!(
-        "Run {} {}: {} created, {} adopted, {} already done, {} differ, {} at gates, {} blocked, {} not automated, {} failed",
+        "Run {} {}: {} created, {} adopted, {} already done, {} differ, {} at gates, {} wait for AWS or a third \
+         party, {} blocked, {} not automated, {} failed",
         summary.run_id,
         summary.state,
         summary.created,
@@ -197,6 +244,7 @@ async fn drive(
         summary.done,
         summary.differs,
         summary.gates,
+        summary.waiting,
         summary.blocked,
         summary.not_automated,
         summary.failed
@@ -232,10 +280,16 @@ pub async fn apply(
         }
     }
     let record = engagement.start_run(&request, &graph, &SystemClock)?;
-    drive(engagement, &graph, &record, &target, scope.take_over, json).await
+    drive(engagement, &graph, &record, &target, scope.take_over, scope.poll, json).await
 }
 
-pub async fn resume(engagement: &Engagement, take_over: bool, wait: Duration, json: bool) -> anyhow::Result<()> {
+pub async fn resume(
+    engagement: &Engagement,
+    take_over: bool,
+    wait: Duration,
+    poll: Option<Duration>,
+    json: bool,
+) -> anyhow::Result<()> {
     let record = engagement
         .open_run()?
         .ok_or_else(|| pinshift_core::Error::invalid("run", "no run to resume: every run has finished"))?;
@@ -251,7 +305,7 @@ pub async fn resume(engagement: &Engagement, take_over: bool, wait: Duration, js
             )
         ));
     }
-    drive(engagement, &graph, &record, &target, take_over, json).await
+    drive(engagement, &graph, &record, &target, take_over, poll, json).await
 }
 
 pub async fn rollback(

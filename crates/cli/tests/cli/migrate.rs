@@ -618,3 +618,137 @@ fn a_run_under_throttles_errors_and_lost_answers_reaches_the_same_target() {
     );
     n.stop();
 }
+
+/// What AWS and third parties finish is read live, never confirmed by a person: a client's unverified
+/// domain waits with the DKIM records to publish printed (the tenant association waits on it), and a pool
+/// waits while its number's registration is in review. `apply --poll` reads the target again and goes on
+/// as each is done — the records published (the sandbox verifies the domain) and the carrier's approval
+/// (the sandbox activates the number) — until nothing waits.
+#[test]
+fn dns_verification_and_registrations_are_read_live_and_a_polling_run_goes_on_when_they_are_done() {
+    const CLIENTS: [&str; 2] = ["fjord-travel", "granite-bank"];
+    let n = Northwind::start(None);
+    n.cmd().args(["scan"]).assert().success();
+    n.cmd().args(["blueprint", "save", "--by", "tester"]).assert().success();
+    for client in CLIENTS {
+        n.cmd().args(["blueprint", "sign-off", client, "--by", "Ann"]).assert().success();
+    }
+    grant_instance_quota(&n);
+    let scoped = |args: &[&'static str]| {
+        let mut all = args.to_vec();
+        for client in CLIENTS {
+            all.extend(["--client", client]);
+        }
+        all
+    };
+    let plan = json(&n.cmd().args(scoped(&["--json", "migrate", "plan"])).output().expect("plan"));
+    let steps = plan["steps"].as_array().expect("steps").clone();
+    for step in steps.iter().filter(|s| s["kind"] == "connect-instance" && s["action"] == "gate") {
+        n.cmd().args(["migrate", "gate", step["id"].as_str().expect("id"), "--by", "Ann"]).assert().success();
+    }
+    let identity = steps.iter().find(|s| s["kind"] == "ses-identity" && s["name"] == "fjordtravel.example");
+    let identity = identity.expect("fjord's identity step");
+    assert_eq!(identity["action"], "adopt", "{identity:#}");
+    let waits = identity["waiting"]["what"].as_str().unwrap_or_default();
+    assert!(waits.contains("DNS verification of fjordtravel.example"), "{identity:#}");
+    let records = identity["waiting"]["records"].as_array().expect("records");
+    assert_eq!(records.len(), 3, "{identity:#}");
+    for r in records {
+        assert_eq!(r["type"], "CNAME", "{r}");
+        let (name, value) = (r["name"].as_str().expect("name"), r["value"].as_str().expect("value"));
+        let token = name.strip_suffix("._domainkey.fjordtravel.example").expect("a DKIM selector");
+        assert_eq!(value, format!("{token}.dkim.amazonses.com"), "{r}");
+    }
+    let pool = steps.iter().find(|s| s["kind"] == "sms-pool" && s["clients"] == serde_json::json!(["granite-bank"]));
+    let pool = pool.expect("granite's pool step");
+    assert_eq!(pool["action"], "waiting", "{pool:#}");
+    assert!(pool["on"].as_str().is_some_and(|on| on.contains("is PENDING")), "{pool:#}");
+    // The plain plan prints the records to publish and says what waits.
+    let text = stderr(&n.cmd().args(scoped(&["migrate", "plan"])).output().expect("plan"));
+    assert!(text.contains("Publish these DNS records for SES identity fjordtravel.example"), "{text}");
+    assert!(
+        text.contains("._domainkey.fjordtravel.example") && text.contains("wait for AWS or a third party"),
+        "{text}"
+    );
+
+    // A polling run: it applies what it can, then reads again every second.
+    let args = scoped(&["--json", "migrate", "apply", "--yes", "--wait", "0", "--poll", "1"]);
+    let mut child = n.std_cmd().args(args).stdout(std::process::Stdio::piped()).spawn().expect("a polling apply");
+    let world = || n.sandbox.state.world();
+    // Whether some SES tenant holds the domain.
+    let associated = || {
+        let snapshot = pinshift_sandbox::target::snapshot(&world(), n.sandbox.state.clock.now());
+        let tenants = snapshot["accounts"]["444444444444"]["us-east-1"]["ses"]["tenants"].clone();
+        tenants.as_array().into_iter().flatten().any(|t| {
+            t["Resources"].as_array().into_iter().flatten().any(|r| {
+                r.as_str().is_some_and(|r| r.ends_with(":identity/fjordtravel.example"))
+                    || r["ResourceArn"].as_str().is_some_and(|r| r.ends_with(":identity/fjordtravel.example"))
+            })
+        })
+    };
+    // Until the records are published and the registration approved, it waits (and AWS's own setups
+    // finish as the sandbox clock moves).
+    let started = std::time::Instant::now();
+    let journal = n.dir.path().join("e.pinshift");
+    let waiting_rows = || -> i64 {
+        rusqlite::Connection::open(&journal)
+            .and_then(|db| {
+                db.query_row("SELECT count(*) FROM journal WHERE phase = 'gate' AND outcome = 'waiting'", [], |r| {
+                    r.get(0)
+                })
+            })
+            .unwrap_or(0)
+    };
+    while waiting_rows() == 0 {
+        assert!(started.elapsed().as_secs() < 120, "the run never journaled a wait");
+        std::thread::sleep(std::time::Duration::from_millis(500));
+        n.sandbox.state.clock.advance(120.0);
+    }
+    for _ in 0..6 {
+        n.sandbox.state.clock.advance(120.0);
+        std::thread::sleep(std::time::Duration::from_millis(500));
+    }
+    assert!(child.try_wait().expect("status").is_none(), "the polling run stopped while steps still wait");
+    assert!(!associated(), "the association did not wait for DNS");
+    let number = world()
+        .sms
+        .region("444444444444", "us-east-1")
+        .phone_numbers
+        .iter()
+        .find(|(_, p)| p["Status"] == "PENDING")
+        .map(|(id, _)| id.clone())
+        .expect("granite's pending number");
+    assert!(world().ses.verify("444444444444", "us-east-1", "fjordtravel.example"));
+    assert!(world().sms.activate("444444444444", "us-east-1", &number));
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("status") {
+            break status;
+        }
+        if started.elapsed().as_secs() > 240 {
+            let _ = child.kill();
+            panic!("the polling run did not finish once nothing waited");
+        }
+        n.sandbox.state.clock.advance(120.0);
+        std::thread::sleep(std::time::Duration::from_millis(500));
+    };
+    let mut out = String::new();
+    std::io::Read::read_to_string(child.stdout.as_mut().expect("stdout"), &mut out).expect("output");
+    assert!(status.success(), "{out}");
+    let summary: Value = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}"));
+    assert_eq!(summary["waiting"], 0, "{summary:#}");
+    assert_eq!(summary["failed"], 0, "{summary:#}");
+
+    // Read back: the domain is in fjord's tenant, granite's pool holds its number.
+    assert!(associated(), "the domain was not associated once verified");
+    let plan = json(&n.cmd().args(scoped(&["--json", "migrate", "plan"])).output().expect("plan"));
+    let steps = plan["steps"].as_array().expect("steps");
+    for (kind, client) in [("sms-pool", "granite-bank"), ("ses-tenant-association", "fjord-travel")] {
+        let mine: Vec<&Value> =
+            steps.iter().filter(|s| s["kind"] == kind && s["clients"] == serde_json::json!([client])).collect();
+        assert!(!mine.is_empty(), "{kind} of {client}: {plan:#}");
+        assert!(mine.iter().all(|s| s["action"] == "done" || s["action"] == "adopt"), "{mine:#?}");
+    }
+    assert!(steps.iter().all(|s| s["waiting"].is_null() && s["action"] != "waiting"), "{plan:#}");
+    n.cmd().args(["journal", "verify"]).assert().success();
+    n.stop();
+}

@@ -21,7 +21,7 @@ pub enum QuotaStatus {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct QuotaCheck {
-    /// Stable id, e.g. `connect-instances/111122223333`.
+    /// Stable id, e.g. `connect-instances/111122223333/us-east-1`.
     pub id: String,
     pub quota: String,
     /// `account` or `account/Region`.
@@ -48,8 +48,10 @@ struct Quota {
 const CONNECT_INSTANCES: Quota = Quota {
     kind: TargetKind::ConnectInstance,
     slug: "connect-instances",
-    name: "Amazon Connect instances per account",
-    per_region: false,
+    // Service Quotas holds L-AA17A6B9 per Region: an account's instances in one Region count against it,
+    // another Region's do not.
+    name: "Amazon Connect instances per account (in each Region)",
+    per_region: true,
     default: Some(2),
     remedy: "request an increase (Service Quotas, Amazon Connect) or move clients to a shared instance",
 };

@@ -7,7 +7,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::future::Future;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use ts_rs::TS;
 
@@ -37,8 +37,11 @@ pub struct Found {
     /// The request's members as the target reports them back (only those it can read), for comparison.
     pub settings: Value,
     /// Set while AWS is still bringing it up (a Connect instance `CREATION_IN_PROGRESS`, an onboarding
-    /// job): it exists, but what needs it waits (a later resume continues).
+    /// job, a domain waiting for its DNS records): it exists, but what needs it waits (a later pass
+    /// continues).
     pub pending: Option<String>,
+    /// The DNS records a person publishes for it to stop pending (a new SES domain identity's DKIM).
+    pub records: Vec<DnsRecord>,
 }
 
 /// What a create answered.
@@ -50,6 +53,35 @@ pub struct Created {
     /// As [`Found::pending`]: created, but AWS had not finished bringing it up when the writer stopped
     /// waiting.
     pub pending: Option<String>,
+    /// As [`Found::records`].
+    pub records: Vec<DnsRecord>,
+}
+
+/// A DNS record a person publishes so AWS can verify a domain.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct DnsRecord {
+    pub name: String,
+    /// `CNAME`, `MX` or `TXT`.
+    #[serde(rename = "type")]
+    pub record_type: String,
+    pub value: String,
+}
+
+/// What a step waits for that AWS or someone outside does — a domain's DNS verification, a carrier's
+/// review of a number's registration, an instance AWS is still creating. Read again on every pass; no
+/// person confirms it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct Waiting {
+    pub what: String,
+    /// The DNS records to publish, when it is a domain's verification.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub records: Vec<DnsRecord>,
+}
+
+impl Waiting {
+    pub fn of(pending: Option<&String>, records: &[DnsRecord]) -> Option<Waiting> {
+        pending.map(|what| Waiting { what: what.clone(), records: records.to_vec() })
+    }
 }
 
 /// The target side of a migration run: the AWS writers (pinshift-aws), one per service, over the
@@ -74,6 +106,13 @@ pub trait TargetPort: Sync {
         request: &Value,
         found: &Found,
     ) -> impl Future<Output = Result<()>> + Send;
+    /// What AWS or someone outside must finish before `resource` can be created, read live (a phone number
+    /// whose registration is still in review): `None` when nothing. Only the literal members of the
+    /// resource's spec are read (it runs before placeholders resolve).
+    fn precondition(&self, resource: &TargetResource) -> impl Future<Output = Result<Option<String>>> + Send {
+        let _ = resource;
+        async { Ok(None) }
+    }
 }
 
 /// How a step stands against the target.
@@ -90,6 +129,9 @@ pub enum Action {
     Done,
     /// A person must act first; the text says what.
     Gate { instructions: String },
+    /// AWS or someone outside must finish something first (a number's registration in carrier review):
+    /// read again on every pass, never confirmed by a person.
+    Waiting { on: String },
     /// What it needs is not there yet (created by an earlier step of this run, or waiting at a gate).
     Blocked { on: String },
     /// This build has no writer for its kind yet; it is left for a person (the report lists it).
@@ -114,6 +156,10 @@ pub struct Step {
     /// The translation losses a person accepted for it.
     #[ts(type = "number")]
     pub losses: u32,
+    /// It exists, but AWS or someone outside has not finished with it (what needs it waits).
+    #[ts(optional)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub waiting: Option<Waiting>,
 }
 
 /// The plan of some clients.

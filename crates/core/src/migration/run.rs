@@ -15,8 +15,8 @@ use ts_rs::TS;
 
 use super::journal::{Entry, JournalFilter, JournalRow, Phase, redact};
 use super::plan::{
-    Action, ENGAGEMENT_TAG, Found, Observed, Plan, RUN_TAG, Reference, Step, TargetPort, differing_members, in_account,
-    resolve, scope,
+    Action, ENGAGEMENT_TAG, Found, Observed, Plan, RUN_TAG, Reference, Step, TargetPort, Waiting, differing_members,
+    in_account, resolve, scope,
 };
 use crate::blueprint::graph::{TargetGraph, TargetResource};
 use crate::clock::Clock;
@@ -113,6 +113,9 @@ pub struct RunSummary {
     pub done: u32,
     pub differs: u32,
     pub gates: u32,
+    /// Steps waiting for AWS or someone outside (DNS verification, a registration's review, an instance
+    /// AWS is creating): a later pass (`--poll`, resume or apply) continues them.
+    pub waiting: u32,
     pub blocked: u32,
     pub not_automated: u32,
     pub failed: u32,
@@ -363,7 +366,7 @@ fn run_tags(engagement_id: &str, run_id: Option<&str>) -> BTreeMap<String, Strin
     tags
 }
 
-fn step_of(resource: &TargetResource, action: Action, arn: Option<String>) -> Step {
+fn step_of(resource: &TargetResource, action: Action, arn: Option<String>, waiting: Option<Waiting>) -> Step {
     Step {
         id: resource.id.clone(),
         kind: resource.kind,
@@ -374,6 +377,7 @@ fn step_of(resource: &TargetResource, action: Action, arn: Option<String>) -> St
         action,
         arn,
         losses: resource.translation.as_ref().map(|t| t.losses).unwrap_or(0),
+        waiting,
     }
 }
 
@@ -437,9 +441,10 @@ pub async fn plan<P: TargetPort>(
     // Resources outside the scope that the scope depends on (a shared instance): read like the others.
     let mut steps = Vec::new();
     for resource in resources {
-        let (status, action, arn) = classify_for_plan(resource, graph, &statuses, &history, &tags, port).await?;
+        let (status, action, arn, waiting) =
+            classify_for_plan(resource, graph, &statuses, &history, &tags, port).await?;
         statuses.insert(resource.id.clone(), status);
-        steps.push(step_of(resource, action, arn));
+        steps.push(step_of(resource, action, arn, waiting));
     }
     let chosen: BTreeSet<String> = steps.iter().flat_map(|s| s.clients.iter().cloned()).collect();
     Ok(Plan {
@@ -451,6 +456,15 @@ pub async fn plan<P: TargetPort>(
     })
 }
 
+/// A step's plan: its status for dependents, its action, its ARN and what it waits for.
+type Classified = (Status, Action, Option<String>, Option<Waiting>);
+
+/// The step a resource that cannot be created yet (what the precondition read) stands at.
+fn waiting_for(on: String) -> Classified {
+    let action = Action::Waiting { on };
+    (Status::NotReady(action.clone()), action, None, None)
+}
+
 async fn classify_for_plan<P: TargetPort>(
     resource: &TargetResource,
     graph: &TargetGraph,
@@ -458,13 +472,16 @@ async fn classify_for_plan<P: TargetPort>(
     history: &BTreeMap<String, JournalRow>,
     tags: &BTreeMap<String, String>,
     port: &P,
-) -> Result<(Status, Action, Option<String>)> {
+) -> Result<Classified> {
     match blocker(resource, statuses) {
         Some(Action::Create) if resource.gate.is_none() && port.supports(resource.kind) => {
-            return Ok((Status::Planned, Action::Create, None));
+            if let Some(on) = port.precondition(resource).await? {
+                return Ok(waiting_for(on));
+            }
+            return Ok((Status::Planned, Action::Create, None, None));
         }
         Some(Action::Blocked { on }) => {
-            return Ok((Status::NotReady(Action::Blocked { on: on.clone() }), Action::Blocked { on }, None));
+            return Ok((Status::NotReady(Action::Blocked { on: on.clone() }), Action::Blocked { on }, None, None));
         }
         _ => {}
     }
@@ -473,23 +490,26 @@ async fn classify_for_plan<P: TargetPort>(
         && !history.get(&resource.id).is_some_and(gate_passed)
     {
         let action = Action::Gate { instructions: instructions.clone() };
-        return Ok((Status::NotReady(action.clone()), action, None));
+        return Ok((Status::NotReady(action.clone()), action, None, None));
     }
     if !port.supports(resource.kind) {
-        return Ok((Status::NotReady(Action::NotAutomated), Action::NotAutomated, None));
+        return Ok((Status::NotReady(Action::NotAutomated), Action::NotAutomated, None, None));
     }
     if blocker(resource, statuses).is_some() {
-        return Ok((Status::Planned, Action::Create, None));
+        return Ok((Status::Planned, Action::Create, None, None));
     }
     let request = match resolve(&resource.request(tags), &references(graph, statuses)) {
         Ok(request) => request,
         Err(missing) => {
             let action = Action::Blocked { on: missing };
-            return Ok((Status::NotReady(action.clone()), action, None));
+            return Ok((Status::NotReady(action.clone()), action, None, None));
         }
     };
     match port.observe(resource, &request).await? {
-        Observed::Absent => Ok((Status::Planned, Action::Create, None)),
+        Observed::Absent => match port.precondition(resource).await? {
+            Some(on) => Ok(waiting_for(on)),
+            None => Ok((Status::Planned, Action::Create, None, None)),
+        },
         Observed::Present(found) => {
             let ours = history.get(&resource.id).is_some_and(|r| r.outcome.as_deref() == Some("created"));
             let differs = differing_members(&request, &found);
@@ -500,11 +520,14 @@ async fn classify_for_plan<P: TargetPort>(
             } else {
                 Action::Differs { members: differs }
             };
-            let status = match &action {
-                Action::Differs { .. } => Status::NotReady(action.clone()),
-                _ => ready(resource, Reference::of_found(&found), found.pending.as_ref()),
+            let (status, waiting) = match &action {
+                Action::Differs { .. } => (Status::NotReady(action.clone()), None),
+                _ => (
+                    ready(resource, Reference::of_found(&found), found.pending.as_ref()),
+                    Waiting::of(found.pending.as_ref(), &found.records),
+                ),
             };
-            Ok((status, action, found.arn))
+            Ok((status, action, found.arn, waiting))
         }
     }
 }
@@ -541,6 +564,8 @@ pub async fn apply<P: TargetPort>(
             outcome: Some(outcome.to_owned()),
             ..Entry::default()
         };
+        // What the step itself waits for once it exists (a domain's DNS verification).
+        let mut waiting: Option<Waiting> = None;
         let (status, action, arn) = 'step: {
             if let Some(action @ Action::Blocked { .. }) = blocker(resource, &statuses) {
                 break 'step (Status::NotReady(action.clone()), action, None);
@@ -587,6 +612,7 @@ pub async fn apply<P: TargetPort>(
             match observed {
                 Observed::Present(found) => {
                     let ours = last.is_some_and(|r| r.outcome.as_deref() == Some("created"));
+                    waiting = Waiting::of(found.pending.as_ref(), &found.records);
                     if ours || confirmed {
                         let status = ready(resource, Reference::of_found(&found), found.pending.as_ref());
                         break 'step (status, Action::Done, found.arn.clone());
@@ -600,9 +626,10 @@ pub async fn apply<P: TargetPort>(
                             Entry {
                                 arn: found.arn.clone(),
                                 identifiers: Some(Value::Object(found.identifiers.clone())),
-                                detail: Some(
+                                detail: Some(pending_detail(
                                     json!({ "recovered": "found by reading the target after an interrupted create" }),
-                                ),
+                                    waiting.as_ref(),
+                                )),
                                 ..entry("created")
                             },
                         )?;
@@ -630,11 +657,25 @@ pub async fn apply<P: TargetPort>(
                     let status = if differs.is_empty() {
                         ready(resource, Reference::of_found(&found), found.pending.as_ref())
                     } else {
+                        waiting = None;
                         Status::NotReady(action.clone())
                     };
                     break 'step (status, action, found.arn.clone());
                 }
                 Observed::Absent => {
+                    // Not creatable yet (a number whose registration is in review): read again next pass.
+                    if let Some(on) = port.precondition(resource).await? {
+                        if !engagement.gate_journaled(&run.id, &resource.id)? {
+                            engagement.journal_append(
+                                &run.id,
+                                &now(clock),
+                                Phase::Gate,
+                                Entry { detail: Some(json!({ "waits_for": on })), ..entry("waiting") },
+                            )?;
+                        }
+                        let action = Action::Waiting { on };
+                        break 'step (Status::NotReady(action.clone()), action, None);
+                    }
                     engagement.journal_append(
                         &run.id,
                         &now(clock),
@@ -644,6 +685,7 @@ pub async fn apply<P: TargetPort>(
                     let token = client_token(engagement.id(), &run.id, &resource.id);
                     match port.create(resource, &request, &token).await {
                         Ok(created) => {
+                            waiting = Waiting::of(created.pending.as_ref(), &created.records);
                             engagement.journal_append(
                                 &run.id,
                                 &now(clock),
@@ -652,7 +694,7 @@ pub async fn apply<P: TargetPort>(
                                     arn: created.arn.clone(),
                                     identifiers: Some(Value::Object(created.identifiers.clone())),
                                     request_id: created.request_id.clone(),
-                                    detail: created.pending.as_ref().map(|state| json!({ "pending": state })),
+                                    detail: waiting.as_ref().map(|w| pending_detail(json!({}), Some(w))),
                                     ..entry("created")
                                 },
                             )?;
@@ -663,7 +705,15 @@ pub async fn apply<P: TargetPort>(
                         Err(error) => {
                             // The create may have landed with its answer lost (a 5xx or a dropped connection
                             // after AWS wrote it, then a retry refused as a duplicate): read again first.
-                            if let Ok(Observed::Present(found)) = port.observe(resource, &request).await {
+                            // Only as asked: what exists otherwise was made by someone else (a decision).
+                            let landed = match port.observe(resource, &request).await {
+                                Ok(Observed::Present(found)) if differing_members(&request, &found).is_empty() => {
+                                    Some(found)
+                                }
+                                _ => None,
+                            };
+                            if let Some(found) = landed {
+                                waiting = Waiting::of(found.pending.as_ref(), &found.records);
                                 engagement.journal_append(
                                     &run.id,
                                     &now(clock),
@@ -671,10 +721,13 @@ pub async fn apply<P: TargetPort>(
                                     Entry {
                                         arn: found.arn.clone(),
                                         identifiers: Some(Value::Object(found.identifiers.clone())),
-                                        detail: Some(json!({
-                                            "recovered": "the create answered an error, but the resource is there: its answer was lost",
-                                            "error": error.to_string(),
-                                        })),
+                                        detail: Some(pending_detail(
+                                            json!({
+                                                "recovered": "the create answered an error, but the resource is there: its answer was lost",
+                                                "error": error.to_string(),
+                                            }),
+                                            waiting.as_ref(),
+                                        )),
                                         ..entry("created")
                                     },
                                 )?;
@@ -712,23 +765,28 @@ pub async fn apply<P: TargetPort>(
             Action::Done => summary.done += 1,
             Action::Differs { .. } => summary.differs += 1,
             Action::Gate { .. } => summary.gates += 1,
+            Action::Waiting { .. } => summary.waiting += 1,
             Action::Blocked { on } if on.starts_with("a failed") => summary.failed += 1,
             Action::Blocked { .. } => summary.blocked += 1,
             Action::NotAutomated => summary.not_automated += 1,
             Action::Create => {}
         }
+        if waiting.is_some() {
+            summary.waiting += 1;
+        }
         for client in resource.clients.iter().filter(|c| run.clients.contains(c)) {
             let current = summary.clients.entry(client.clone()).or_insert(ClientStatus::Applied);
             let this = match &action {
+                Action::Create | Action::Adopt | Action::Done if waiting.is_some() => ClientStatus::WaitingAtGate,
                 Action::Create | Action::Adopt | Action::Done => ClientStatus::Applied,
-                Action::Gate { .. } => ClientStatus::WaitingAtGate,
+                Action::Gate { .. } | Action::Waiting { .. } => ClientStatus::WaitingAtGate,
                 Action::Differs { .. } => ClientStatus::NeedsDecision,
                 Action::Blocked { on } if on.starts_with("a failed") => ClientStatus::Failed,
                 Action::Blocked { .. } | Action::NotAutomated => ClientStatus::Partial,
             };
             *current = worse(*current, this);
         }
-        progress.report(RunEvent::Step { done: i as u32 + 1, total, step: step_of(resource, action, arn) });
+        progress.report(RunEvent::Step { done: i as u32 + 1, total, step: step_of(resource, action, arn, waiting) });
         statuses.insert(resource.id.clone(), status);
     }
     let state = if stopped {
@@ -742,6 +800,17 @@ pub async fn apply<P: TargetPort>(
     engagement.finish_run(&run.id, state, clock, &summary)?;
     progress.report(RunEvent::Finished { summary: summary.clone() });
     Ok(summary)
+}
+
+/// A created row's detail with what the resource still waits for (and the DNS records to publish).
+fn pending_detail(mut detail: Value, waiting: Option<&Waiting>) -> Value {
+    if let (Some(w), Value::Object(map)) = (waiting, &mut detail) {
+        map.insert("pending".into(), json!(w.what));
+        if !w.records.is_empty() {
+            map.insert("records".into(), json!(w.records));
+        }
+    }
+    detail
 }
 
 fn failed() -> Action {

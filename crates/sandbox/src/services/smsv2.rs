@@ -178,9 +178,16 @@ impl SmsState {
         region.registrations.insert(id, info);
     }
 
-    /// Activates a pending phone number, as a completed registration would; `false` when there is none.
+    /// Activates a pending phone number (named by its id, ARN or E.164 number), as a completed registration
+    /// would; `false` when there is none.
     pub fn activate(&mut self, account_id: &str, region: &str, id: &str) -> bool {
-        let Some(number) = self.region(account_id, region).phone_numbers.get_mut(id) else { return false };
+        let numbers = &mut self.region(account_id, region).phone_numbers;
+        let Some(number) = numbers
+            .values_mut()
+            .find(|n| ["PhoneNumberId", "PhoneNumberArn", "PhoneNumber"].iter().any(|k| n[*k].as_str() == Some(id)))
+        else {
+            return false;
+        };
         number["Status"] = json!("ACTIVE");
         true
     }

@@ -491,7 +491,7 @@ export type QuotaStatus = "ok" | "breach" | "verify";
 
 export type QuotaCheck = { 
 /**
- * Stable id, e.g. `connect-instances/111122223333`.
+ * Stable id, e.g. `connect-instances/111122223333/us-east-1`.
  */
 id: string, quota: string, 
 /**
