@@ -28,6 +28,7 @@ TARGETS = {
     "profile": ("customer-profiles-2020-08-15.json", ["services/profiles", "services/rest.rs"], []),
     "connect-campaigns": ("connectcampaignsv2-2024-04-23.json", ["services/campaigns.rs", "services/rest.rs"], [r"UpdateCampaign\w+"]),
     "wisdom": ("qconnect-2020-10-19.json", ["services/qconnect.rs", "services/rest.rs"], []),
+    "sns": ("sns-2010-03-31.json", ["services/sns.rs"], []),
 }
 CLIENTS = ("rust", "boto3")
 

@@ -30,6 +30,7 @@ TAGS = {
     "message-template": ("qconnect", "list_tags_for_resource", "resourceArn", "tags"),
     "profiles-domain": ("customer-profiles", "list_tags_for_resource", "resourceArn", "tags"),
     "campaign": ("connectcampaignsv2", "list_tags_for_resource", "arn", "tags"),
+    "sns-topic": ("sns", "list_tags_for_resource", "ResourceArn", "Tags"),
 }
 
 

@@ -391,3 +391,33 @@ def test_q_in_connect_templates_read_updated_searched_and_tagged(client, minimal
     qconnect.tag_resource(resourceArn=template["messageTemplateArn"], tags={"pinshift:client": "acme", "team": "cx"})
     qconnect.untag_resource(resourceArn=template["messageTemplateArn"], tagKeys=["team"])
     assert qconnect.list_tags_for_resource(resourceArn=template["messageTemplateArn"])["tags"] == {"pinshift:client": "acme"}
+
+
+def test_sns_topics_created_once_read_tagged_listed_and_deleted(client):
+    """SNS speaks awsQuery with XML answers: botocore parses each one by the model's shapes."""
+    sns = client("sns")
+    policy = json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "sms-voice.amazonaws.com"},
+                                                                 "Action": "sns:Publish", "Resource": "*"}]})
+    made = sns.create_topic(Name="acme-sms-events", Attributes={"Policy": policy}, Tags=[{"Key": "pinshift:client", "Value": "acme"}])
+    arn = made["TopicArn"]
+    assert arn == f"arn:aws:sns:us-east-1:{ACCOUNT}:acme-sms-events"
+    assert sns.create_topic(Name="acme-sms-events", Attributes={"Policy": policy})["TopicArn"] == arn
+    with pytest.raises(botocore.exceptions.ClientError) as different:
+        sns.create_topic(Name="acme-sms-events", Attributes={"DisplayName": "Other"})
+    assert code(different) == "InvalidParameter"
+    attributes = sns.get_topic_attributes(TopicArn=arn)["Attributes"]
+    assert attributes["Policy"] == policy and attributes["Owner"] == ACCOUNT
+    sns.set_topic_attributes(TopicArn=arn, AttributeName="DisplayName", AttributeValue="Acme SMS")
+    assert sns.get_topic_attributes(TopicArn=arn)["Attributes"]["DisplayName"] == "Acme SMS"
+    sns.tag_resource(ResourceArn=arn, Tags=[{"Key": "pinshift:run", "Value": "run-1"}])
+    sns.untag_resource(ResourceArn=arn, TagKeys=["pinshift:client"])
+    assert sns.list_tags_for_resource(ResourceArn=arn)["Tags"] == [{"Key": "pinshift:run", "Value": "run-1"}]
+    for n in range(105):
+        sns.create_topic(Name=f"t{n:03}")
+    listed = [t["TopicArn"] for page in sns.get_paginator("list_topics").paginate() for t in page["Topics"]]
+    assert len(listed) == 106 and arn in listed
+    sns.delete_topic(TopicArn=arn)
+    sns.delete_topic(TopicArn=arn)
+    with pytest.raises(botocore.exceptions.ClientError) as gone:
+        sns.get_topic_attributes(TopicArn=arn)
+    assert code(gone) == "NotFound"

@@ -10,6 +10,7 @@
 //! - [`profiles`]: Customer Profiles (domain, object type, instance integration, segment definitions).
 //! - [`connect`]: Amazon Connect (instances, the knowledge-base integration, CAMPAIGN flows as drafts).
 //! - [`campaigns`]: Outbound Campaigns v2 (onboarding, integrations, limits, campaigns left unstarted).
+//! - [`sns`]: SNS (the topic a client's SMS events go to, with End User Messaging's publish policy).
 //! - [`tags`]: Pinshift's tags on the SES and SMS resources a run adopts.
 //!
 //! What AWS creates asynchronously (a Connect instance, an onboarding job) is waited for up to the run's
@@ -22,6 +23,7 @@ pub mod profiles;
 pub mod qconnect;
 pub mod ses;
 pub mod sms;
+pub mod sns;
 pub mod tags;
 pub mod wire;
 
@@ -142,6 +144,7 @@ struct Clients {
     profiles: aws_sdk_customerprofiles::Client,
     campaigns: aws_sdk_connectcampaignsv2::Client,
     qconnect: aws_sdk_qconnect::Client,
+    sns: aws_sdk_sns::Client,
 }
 
 /// The AWS target of one connection.
@@ -204,6 +207,7 @@ impl AwsTarget {
                 profiles: client!(aws_sdk_customerprofiles, &self.config, region),
                 campaigns: client!(aws_sdk_connectcampaignsv2, &self.config, region),
                 qconnect: client!(aws_sdk_qconnect, &self.config, region),
+                sns: client!(aws_sdk_sns, &self.config, region),
             })
             .clone()
     }
@@ -232,13 +236,16 @@ impl TargetPort for AwsTarget {
             || connect::supports(kind)
             || campaigns::supports(kind)
             || tags::supports(kind)
+            || sns::supports(kind)
     }
 
     async fn observe(&self, resource: &TargetResource, request: &Value) -> Result<Observed> {
         self.check_account(resource)?;
         let (ctx, c) = (self.ctx(&resource.region), self.clients(&resource.region));
         let kind = resource.kind;
-        if sms::supports(kind) {
+        if sns::supports(kind) {
+            sns::observe(&ctx, &c.sns, resource, request).await
+        } else if sms::supports(kind) {
             sms::observe(&ctx, &c.sms, resource, request).await
         } else if qconnect::supports(kind) {
             qconnect::observe(&ctx, &c.qconnect, resource, request).await
@@ -259,7 +266,9 @@ impl TargetPort for AwsTarget {
         self.check_account(resource)?;
         let (ctx, c) = (self.ctx(&resource.region), self.clients(&resource.region));
         let kind = resource.kind;
-        if sms::supports(kind) {
+        if sns::supports(kind) {
+            sns::create(&ctx, &c.sns, resource, request).await
+        } else if sms::supports(kind) {
             sms::create(&ctx, &c.sms, resource, request, token).await
         } else if qconnect::supports(kind) {
             qconnect::create(&ctx, &c.qconnect, resource, request, token).await
@@ -286,7 +295,9 @@ impl TargetPort for AwsTarget {
         self.check_account(resource)?;
         let (ctx, c) = (self.ctx(&resource.region), self.clients(&resource.region));
         let kind = resource.kind;
-        if sms::supports(kind) {
+        if sns::supports(kind) {
+            sns::delete(&ctx, &c.sns, resource, request).await
+        } else if sms::supports(kind) {
             sms::delete(&ctx, &c.sms, resource, request, found).await
         } else if qconnect::supports(kind) {
             qconnect::delete(&ctx, &c.qconnect, resource, request, found).await

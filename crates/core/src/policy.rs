@@ -165,6 +165,12 @@ const SMS_WRITE: &[&str] = &[
     "sms-voice:SendTextMessage",
     "sms-voice:TagResource",
     "sms-voice:UntagResource",
+    // The topic a client's SMS events go to when it has no stream of its own.
+    "sns:CreateTopic",
+    "sns:GetTopicAttributes",
+    "sns:DeleteTopic",
+    "sns:ListTagsForResource",
+    "sns:TagResource",
 ];
 const CONNECT_WRITE: &[&str] = &[
     "connect:CreateInstance",

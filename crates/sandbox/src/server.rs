@@ -16,7 +16,7 @@ use crate::estate::Estate;
 use crate::limits::{Fault, FaultProfile, server_error, throttled};
 use crate::model::{Call, ServiceModel};
 use crate::services::rest::{self, Ctx, RestService};
-use crate::services::{pinpoint, s3, sesv2, smsv2, sts};
+use crate::services::{pinpoint, s3, sesv2, smsv2, sns, sts};
 use crate::state::{CallRecord, State, now_iso8601};
 use crate::wire::{Protocol, ServiceError};
 
@@ -30,6 +30,7 @@ pub fn router(state: Arc<State>) -> Router {
 /// A request parsed far enough to know its operation, before it runs.
 enum Prepared {
     Sts,
+    Sns,
     Pinpoint(Call),
     Ses(Call),
     Sms(Call),
@@ -100,6 +101,10 @@ async fn dispatch(AxumState(state): AxumState<Arc<State>>, request: Request) -> 
                 record.operation = sts::action(&body);
                 Prepared::Sts
             }
+            sns::SIGNING_NAME => {
+                record.operation = sns::action(&body);
+                Prepared::Sns
+            }
             pinpoint::SIGNING_NAME => {
                 let call = pinpoint::model().parse_request(&parts, &body)?;
                 record.operation = call.operation.clone();
@@ -164,6 +169,10 @@ async fn dispatch(AxumState(state): AxumState<Arc<State>>, request: Request) -> 
         let answered: Result<Response<Body>, ServiceError> = match prepared {
             Prepared::Sts => {
                 let xml = sts::handle(&state, &principal, &body)?;
+                Ok(xml_response(xml, &request_id))
+            }
+            Prepared::Sns => {
+                let xml = state.world().sns.handle(&principal.account_id, &authorization.region, &body)?;
                 Ok(xml_response(xml, &request_id))
             }
             Prepared::Pinpoint(call) if state.pinpoint_retired() && pinpoint::is_engagement(&call.operation) => {
@@ -265,6 +274,7 @@ fn protocol_of(service: &str) -> Protocol {
         s3::SIGNING_NAME => Protocol::RestXml,
         pinpoint::SIGNING_NAME => pinpoint::PROTOCOL,
         sesv2::SIGNING_NAME => sesv2::PROTOCOL,
+        sns::SIGNING_NAME => sns::PROTOCOL,
         other => rest::service(other).map(|s| s.protocol).unwrap_or(sts::PROTOCOL),
     }
 }

@@ -115,6 +115,8 @@ pub struct World {
     pub pinpoint: PinpointState,
     pub ses: SesState,
     pub sms: SmsState,
+    /// SNS topics (the SMS event destinations a migration creates).
+    pub sns: crate::services::sns::SnsState,
     pub s3: S3State,
     pub connect: ConnectState,
     pub profiles: ProfilesState,
@@ -135,6 +137,7 @@ impl World {
             pinpoint: PinpointState::default(),
             ses: SesState::default(),
             sms: SmsState::default(),
+            sns: Default::default(),
             s3: S3State::default(),
             connect: ConnectState::default(),
             profiles: ProfilesState::default(),

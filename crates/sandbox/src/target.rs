@@ -184,6 +184,9 @@ pub fn snapshot(world: &World, now: Timestamp) -> Value {
         let out = slot(&mut places, account, region);
         out.insert("ses".into(), ses.snapshot());
     }
+    for ((account, region), topics) in world.sns.snapshot() {
+        slot(&mut places, &account, &region).insert("sns".into(), topics);
+    }
     for ((account, region), sms) in world.sms.places() {
         let out = slot(&mut places, account, region);
         out.insert("sms".into(), json!({

@@ -221,6 +221,7 @@ pub(super) async fn read(ctx: &Ctx<'_>, c: &super::Clients, arn: &str) -> Result
             let got = c.qconnect.list_tags_for_resource().resource_arn(arn).send().await;
             Ok(map(got.map_err(|e| ctx.error("ListTagsForResource", e))?.tags()))
         }
+        "sns" => super::sns::tags(ctx, &c.sns, arn).await,
         _ => Err(unsupported(arn)),
     }
 }

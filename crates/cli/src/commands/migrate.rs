@@ -102,7 +102,7 @@ fn graph(engagement: &Engagement, version: u32) -> anyhow::Result<TargetGraph> {
 /// What a step does, and what it still waits for once it exists.
 fn step_word(step: &Step) -> String {
     match &step.waiting {
-        Some(w) => format!("{} — waits for {}", action_word(&step.action), w.what),
+        Some(w) => format!("{} — waiting: {}", action_word(&step.action), w.what),
         None => action_word(&step.action),
     }
 }
@@ -125,7 +125,7 @@ fn action_word(action: &Action) -> String {
         Action::Differs { members } => format!("differs ({}): decide", members.join(", ")),
         Action::Done => "done".into(),
         Action::Gate { instructions } => format!("gate: {instructions}"),
-        Action::Waiting { on } => format!("waits for {on}"),
+        Action::Waiting { on } => format!("waiting: {on}"),
         Action::Blocked { on } => format!("blocked on {on}"),
         Action::NotAutomated => "not automated in this build".into(),
     }

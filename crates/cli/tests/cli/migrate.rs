@@ -742,13 +742,26 @@ fn dns_verification_and_registrations_are_read_live_and_a_polling_run_goes_on_wh
     assert!(associated(), "the domain was not associated once verified");
     let plan = json(&n.cmd().args(scoped(&["--json", "migrate", "plan"])).output().expect("plan"));
     let steps = plan["steps"].as_array().expect("steps");
-    for (kind, client) in [("sms-pool", "granite-bank"), ("ses-tenant-association", "fjord-travel")] {
+    // fjord's SMS events go to a topic of its own (End User Messaging may publish to it).
+    let kinds = [
+        ("sms-pool", "granite-bank"),
+        ("ses-tenant-association", "fjord-travel"),
+        ("sns-topic", "fjord-travel"),
+        ("sms-event-destination", "fjord-travel"),
+    ];
+    for (kind, client) in kinds {
         let mine: Vec<&Value> =
             steps.iter().filter(|s| s["kind"] == kind && s["clients"] == serde_json::json!([client])).collect();
         assert!(!mine.is_empty(), "{kind} of {client}: {plan:#}");
         assert!(mine.iter().all(|s| s["action"] == "done" || s["action"] == "adopt"), "{mine:#?}");
     }
     assert!(steps.iter().all(|s| s["waiting"].is_null() && s["action"] != "waiting"), "{plan:#}");
+    let snapshot = pinshift_sandbox::target::snapshot(&world(), n.sandbox.state.clock.now());
+    let topics = &snapshot["accounts"]["444444444444"]["us-east-1"]["sns"];
+    let topic = topics.as_array().into_iter().flatten().find(|t| t["Name"] == "fjord-travel-sms-events");
+    let topic = topic.unwrap_or_else(|| panic!("no topic: {topics:#}"));
+    assert!(topic["Attributes"]["Policy"].as_str().is_some_and(|p| p.contains("sms-voice.amazonaws.com")), "{topic:#}");
+    assert_eq!(topic["Tags"]["pinshift:client"], "fjord-travel", "{topic:#}");
     n.cmd().args(["journal", "verify"]).assert().success();
     n.stop();
 }

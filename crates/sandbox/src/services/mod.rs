@@ -10,4 +10,5 @@ pub mod rest;
 pub mod s3;
 pub mod sesv2;
 pub mod smsv2;
+pub mod sns;
 pub mod sts;

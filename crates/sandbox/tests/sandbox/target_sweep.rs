@@ -1373,3 +1373,68 @@ async fn q_in_connect_knowledge_bases_and_the_message_template_lifecycle() {
     assert!(q.list_knowledge_bases().send().await.expect("list").knowledge_base_summaries().is_empty());
     sandbox.stop().await;
 }
+
+#[tokio::test]
+async fn sns_topics_are_created_once_read_tagged_listed_and_deleted() {
+    use aws_sdk_sns::types::Tag;
+    let sandbox = start().await;
+    quotas_off(&sandbox).await;
+    let config = sandbox.sdk_config(KEY.0, KEY.1).await;
+    let sns = aws_sdk_sns::Client::new(&config);
+    let policy = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"sms-voice.amazonaws.com"},"Action":"sns:Publish","Resource":"*"}]}"#;
+    let tag = |k: &str, v: &str| Tag::builder().key(k).value(v).build().expect("tag");
+    let create = || {
+        sns.create_topic()
+            .name("acme-sms-events")
+            .attributes("Policy", policy)
+            .tags(tag("pinshift:client", "acme"))
+            .send()
+    };
+    let arn = create().await.expect("CreateTopic").topic_arn().expect("arn").to_owned();
+    assert_eq!(arn, format!("arn:aws:sns:us-east-1:{ACCOUNT}:acme-sms-events"));
+    // The same request again is the same topic; other attributes under the name are refused.
+    assert_eq!(create().await.expect("again").topic_arn(), Some(arn.as_str()));
+    let other = sns.create_topic().name("acme-sms-events").attributes("DisplayName", "Other").send().await;
+    let error = other.expect_err("different attributes");
+    assert_eq!(aws_sdk_sns::error::ProvideErrorMetadata::code(&error), Some("InvalidParameter"));
+    let bad = sns.create_topic().name("no spaces").send().await.expect_err("a bad name");
+    assert_eq!(aws_sdk_sns::error::ProvideErrorMetadata::code(&bad), Some("InvalidParameter"));
+
+    let got = sns.get_topic_attributes().topic_arn(&arn).send().await.expect("GetTopicAttributes");
+    let attributes = got.attributes().expect("attributes");
+    assert_eq!(attributes.get("Policy").map(String::as_str), Some(policy));
+    assert_eq!(attributes.get("Owner").map(String::as_str), Some(ACCOUNT));
+    sns.set_topic_attributes()
+        .topic_arn(&arn)
+        .attribute_name("DisplayName")
+        .attribute_value("Acme SMS")
+        .send()
+        .await
+        .expect("SetTopicAttributes");
+    let got = sns.get_topic_attributes().topic_arn(&arn).send().await.expect("read again");
+    assert_eq!(got.attributes().and_then(|a| a.get("DisplayName")).map(String::as_str), Some("Acme SMS"));
+
+    sns.tag_resource().resource_arn(&arn).tags(tag("pinshift:run", "run-1")).send().await.expect("TagResource");
+    sns.untag_resource().resource_arn(&arn).tag_keys("pinshift:client").send().await.expect("UntagResource");
+    let tags = sns.list_tags_for_resource().resource_arn(&arn).send().await.expect("ListTagsForResource");
+    let keys: Vec<&str> = tags.tags().iter().map(Tag::key).collect();
+    assert_eq!(keys, ["pinshift:run"]);
+
+    for n in 0..120 {
+        sns.create_topic().name(format!("t{n:03}")).send().await.expect("more topics");
+    }
+    let mut listed = Vec::new();
+    let mut pages = sns.list_topics().into_paginator().send();
+    while let Some(page) = pages.next().await {
+        listed.extend(page.expect("ListTopics").topics().iter().filter_map(|t| t.topic_arn().map(str::to_owned)));
+    }
+    assert_eq!(listed.len(), 121, "every topic, over two pages");
+
+    sns.delete_topic().topic_arn(&arn).send().await.expect("DeleteTopic");
+    sns.delete_topic().topic_arn(&arn).send().await.expect("deleting it again is no error");
+    let gone = sns.get_topic_attributes().topic_arn(&arn).send().await.expect_err("deleted");
+    assert_eq!(aws_sdk_sns::error::ProvideErrorMetadata::code(&gone), Some("NotFound"));
+    let untagged = sns.list_tags_for_resource().resource_arn(&arn).send().await.expect_err("deleted");
+    assert_eq!(aws_sdk_sns::error::ProvideErrorMetadata::code(&untagged), Some("ResourceNotFound"));
+    sandbox.stop().await;
+}
