@@ -69,11 +69,16 @@ print(" ".join(s["id"] for s in json.load(sys.stdin)["steps"]
     run "$BIN/pinshift" migrate gate "$step" --by "Demo operator"
   done
   say "applying $wave (journaled; Ctrl-C stops between steps, migrate resume goes on)"
-  for pass in 1 2 3; do
+  for pass in 1 2 3 4; do
     run "$BIN/pinshift" migrate apply --wave "$wave" --connection "$connection" --yes --wait 0 || true
     # AWS takes minutes to bring up an instance and onboard it: the sandbox's clock moves on instead.
     control POST clock/advance '{"seconds": 120}' >/dev/null
     if [ "$pass" = 1 ]; then play_outside_parties "$wave" "$connection"; fi
+    # The operator does what the gates ask (scripts/demo-people.py) once what they need exists.
+    if [ "$pass" = 2 ]; then
+      say "the operator does what the gates ask, and confirms each"
+      "$(scripts/boto3-venv.sh)/bin/python" scripts/demo-people.py "$DEMO/sandbox.json" "$BIN/pinshift" "$wave" "$connection"
+    fi
   done
   say "verifying $wave: read back, templates rendered by SES and Q in Connect, segments sized"
   run "$BIN/pinshift" migrate verify --wave "$wave" --connection "$connection" || true
@@ -125,6 +130,12 @@ print(" ".join(next(w for w in json.load(sys.stdin)["waves"]["waves"] if w["name
   migrate_wave wave-2 northwind
   migrate_wave wave-2 meridian
   run "$BIN/pinshift" migrate waves
+  say "read back from outside: boto3 (an independent client) checks every applied resource's tags and associations"
+  for connection in northwind meridian; do
+    "$BIN/pinshift" --json migrate verify --connection "$connection" > "$DEMO/verify-$connection.json" 2>/dev/null || true
+  done
+  run "$(scripts/boto3-venv.sh)/bin/python" tests/boto3/readback.py "$DEMO/sandbox.json" \
+    "$DEMO/verify-northwind.json" "$DEMO/verify-meridian.json"
   run "$BIN/pinshift" journal verify
   run "$BIN/pinshift" report --format html --out "$DEMO/report.html" --force
 }

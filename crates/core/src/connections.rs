@@ -192,7 +192,7 @@ impl Engagement {
         }
 
         let created_at = crate::clock::rfc3339(clock.now());
-        let tx = self.conn().unchecked_transaction()?;
+        let tx = self.write_transaction()?;
         tx.execute(
             "INSERT INTO connection (name, kind, access_key_id, profile, source_connection, role_arn, external_id, region, created_at)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",

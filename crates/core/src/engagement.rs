@@ -158,6 +158,14 @@ impl Engagement {
         &self.conn
     }
 
+    /// A transaction that writes: it takes the write lock when it begins (`BEGIN IMMEDIATE`, waiting out
+    /// the busy timeout). A deferred one that reads first fails with "database is locked" as soon as another
+    /// connection — the lease heartbeat, another process — wrote since its read began (WAL's busy snapshot,
+    /// which no busy timeout waits out).
+    pub(crate) fn write_transaction(&self) -> Result<rusqlite::Transaction<'_>> {
+        Ok(rusqlite::Transaction::new_unchecked(&self.conn, rusqlite::TransactionBehavior::Immediate)?)
+    }
+
     pub fn info(&self) -> Result<EngagementInfo> {
         let (name, created_at, created_by_version): (String, String, String) =
             self.conn.query_row("SELECT name, created_at, created_by_version FROM engagement", [], |row| {
@@ -260,7 +268,7 @@ fn configure(conn: &Connection) -> rusqlite::Result<()> {
 fn migrate(conn: &mut Connection, from: u32, clock: &dyn Clock) -> Result<()> {
     for (index, sql) in MIGRATIONS.iter().enumerate().skip(from as usize) {
         let version = index as u32 + 1;
-        let tx = conn.transaction()?;
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         tx.execute_batch(sql)?;
         tx.execute(
             "INSERT INTO schema_history (version, applied_at, app_version) VALUES (?1, ?2, ?3)",

@@ -327,7 +327,7 @@ impl Engagement {
         records: &[ResourceRecord],
         issues: &[ScanIssue],
     ) -> Result<()> {
-        let tx = self.conn().unchecked_transaction()?;
+        let tx = self.write_transaction()?;
         {
             tx.execute("INSERT OR IGNORE INTO scan_unit (scan_id, unit) VALUES (?1, ?2)", params![scan_id, unit])?;
             let mut insert = tx.prepare_cached(

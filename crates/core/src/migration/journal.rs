@@ -186,7 +186,7 @@ fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<JournalRow> {
 impl Engagement {
     /// Appends one row to the journal, chained to the last one, in one transaction.
     pub fn journal_append(&self, run_id: &str, at: &str, phase: Phase, entry: Entry) -> Result<JournalRow> {
-        let tx = self.conn().unchecked_transaction()?;
+        let tx = self.write_transaction()?;
         let last: Option<(i64, String)> = tx
             .query_row("SELECT seq, hash FROM journal ORDER BY seq DESC LIMIT 1", [], |r| Ok((r.get(0)?, r.get(1)?)))
             .optional()?;

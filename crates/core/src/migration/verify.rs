@@ -553,12 +553,23 @@ pub async fn verify<P: VerifyPort>(
                 break 'read (Check::NotAutomated, "this build reads no resource of its kind".to_owned(), None);
             }
             if !last.is_some_and(applied) {
-                let waiting_for = resource
-                    .depends_on
-                    .iter()
-                    .find(|d| checked.get(d.as_str()).is_some_and(|c| *c != Check::Matches))
-                    .and_then(|d| resources.iter().find(|r| r.id == *d))
-                    .map(|d| format!("waits for {} {}", d.kind.label(), d.name));
+                // What it needs first: a resource of the run not there as asked, or one only the customer
+                // provides (a Lambda function a flow calls).
+                let waiting_for = resource.depends_on.iter().find_map(|d| {
+                    let needed = graph.resources.iter().find(|r| r.id == *d)?;
+                    match checked.get(d.as_str()) {
+                        Some(c) if *c != Check::Matches => {
+                            Some(format!("waits for {} {}", needed.kind.label(), needed.name))
+                        }
+                        None if !needed.kind.created_by_pinshift() => Some(format!(
+                            "waits for {} {}: {}",
+                            needed.kind.label(),
+                            needed.name,
+                            needed.gate.as_deref().unwrap_or("the customer provides it")
+                        )),
+                        _ => None,
+                    }
+                });
                 let why = match (last.and_then(|r| r.outcome.as_deref()), &resource.gate, waiting_for) {
                     (None, None, Some(waiting_for)) => waiting_for,
                     _ => not_applied(resource, last),

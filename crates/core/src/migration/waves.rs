@@ -240,7 +240,7 @@ impl Engagement {
             }
         }
         let at = clock.now().to_string();
-        let tx = self.conn().unchecked_transaction()?;
+        let tx = self.write_transaction()?;
         tx.execute("DELETE FROM wave", [])?;
         for (i, wave) in waves.iter().enumerate() {
             tx.execute(

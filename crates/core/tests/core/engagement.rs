@@ -154,3 +154,51 @@ fn an_older_schema_is_upgraded_in_place() {
     assert_eq!(upgraded.info().expect("info").schema_version, SCHEMA_VERSION);
     assert!(upgraded.list_scans().expect("estate tables exist").is_empty());
 }
+
+/// The journal is appended to while another connection writes the same file — the lease heartbeat does,
+/// every third of the lease — and no append fails with "database is locked" (a deferred transaction that
+/// read first cannot take the write lock once another connection wrote: `make demo` hit it mid-run).
+#[test]
+fn journal_appends_hold_while_another_connection_writes() {
+    use pinshift_core::migration::journal::{Entry, Phase};
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("e.pinshift");
+    let e = Engagement::create(&path, None, &clock()).expect("create");
+    let (stop, writes) = (Arc::new(AtomicBool::new(false)), Arc::new(AtomicU64::new(0)));
+    let writer = {
+        let (stop, writes, path) = (stop.clone(), writes.clone(), path.clone());
+        std::thread::spawn(move || {
+            let other = rusqlite::Connection::open(&path).expect("open");
+            other.busy_timeout(std::time::Duration::from_secs(5)).expect("timeout");
+            other.execute_batch("CREATE TABLE IF NOT EXISTS beat (n INTEGER)").expect("table");
+            while !stop.load(Ordering::Relaxed) {
+                other.execute("INSERT INTO beat (n) VALUES (1)", []).expect("a write");
+                writes.fetch_add(1, Ordering::Relaxed);
+                // Often, not back to back: a writer that never lets go would starve any other (the busy
+                // timeout is for waiting out a write, not a livelock).
+                std::thread::sleep(std::time::Duration::from_micros(300));
+            }
+        })
+    };
+    while writes.load(Ordering::Relaxed) == 0 {
+        std::thread::yield_now();
+    }
+    // Appends until the other connection wrote 50 times meanwhile (at least 400 appends).
+    let before = writes.load(Ordering::Relaxed);
+    let mut appended = 0;
+    while appended < 400 || writes.load(Ordering::Relaxed) - before < 50 {
+        assert!(appended < 50_000, "the other connection stopped writing");
+        let entry =
+            Entry { step: Some(format!("step-{appended}")), outcome: Some("created".into()), ..Entry::default() };
+        e.journal_append("run-1", "2026-12-03T00:00:00Z", Phase::Outcome, entry)
+            .unwrap_or_else(|error| panic!("append {appended}: {error}"));
+        appended += 1;
+    }
+    stop.store(true, Ordering::Relaxed);
+    writer.join().expect("writer");
+    let chain = e.journal_verify().expect("verify");
+    assert_eq!((chain.rows, chain.broken), (appended, None));
+}
