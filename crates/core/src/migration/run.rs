@@ -665,7 +665,9 @@ pub async fn apply<P: TargetPort>(
                 Observed::Absent => {
                     // Not creatable yet (a number whose registration is in review): read again next pass.
                     if let Some(on) = port.precondition(resource).await? {
-                        if !engagement.gate_journaled(&run.id, &resource.id)? {
+                        // Journaled once per run; never over a person's confirmation of the step's own gate
+                        // (the last row says whether the gate is behind it).
+                        if resource.gate.is_none() && !engagement.gate_journaled(&run.id, &resource.id)? {
                             engagement.journal_append(
                                 &run.id,
                                 &now(clock),
