@@ -167,6 +167,43 @@ def test_sms_numbers_sender_ids_pools_and_removals(client, minimal):
     assert code(gone) == "ResourceNotFoundException"
 
 
+def test_account_standing_production_access_and_the_sms_sandbox(client, minimal):
+    """What plan and verify read to say whether an account sends to anyone: SES GetAccount, End User
+    Messaging's ACCOUNT_TIER and spend limits; in the SES sandbox only verified recipients are accepted."""
+    ses = client("sesv2")
+    sms = client("pinpoint-sms-voice-v2")
+    account = ses.get_account()
+    assert account["ProductionAccessEnabled"] is True and account["SendingEnabled"] is True
+    assert account["SendQuota"]["Max24HourSend"] == 50000
+    tier = sms.describe_account_attributes()["AccountAttributes"]
+    assert {"Name": "ACCOUNT_TIER", "Value": "BASIC"} in tier
+
+    control(minimal, "PUT", f"/_sandbox/ses/{ACCOUNT}/us-east-1/account", {"production_access": False})
+    control(minimal, "PUT", f"/_sandbox/sms/{ACCOUNT}/us-east-1/account", {"tier": "SANDBOXED"})
+    sandboxed = ses.get_account()
+    assert sandboxed["ProductionAccessEnabled"] is False
+    assert sandboxed["SendQuota"] == {"Max24HourSend": 200.0, "MaxSendRate": 1.0, "SentLast24Hours": 0.0}
+    assert sms.describe_account_attributes()["AccountAttributes"][0]["Value"] == "SANDBOXED"
+    limits = {l["Name"]: l for l in sms.describe_spend_limits()["SpendLimits"]}
+    assert limits["TEXT_MESSAGE_MONTHLY_SPEND_LIMIT"]["EnforcedLimit"] == 1
+
+    ses.create_email_identity(EmailIdentity="acme.example")
+    control(minimal, "POST", f"/_sandbox/ses/{ACCOUNT}/us-east-1/identities/acme.example/verify")
+    message = {"Simple": {"Subject": {"Data": "Hi"}, "Body": {"Text": {"Data": "Hello"}}}}
+    with pytest.raises(botocore.exceptions.ClientError) as refused:
+        ses.send_email(FromEmailAddress="news@acme.example", Destination={"ToAddresses": ["someone@else.example"]},
+                       Content=message)
+    assert code(refused) == "MessageRejected"
+    assert "someone@else.example" in refused.value.response["Error"]["Message"]
+    ses.send_email(FromEmailAddress="news@acme.example",
+                   Destination={"ToAddresses": ["success@simulator.amazonses.com"]}, Content=message)
+    assert ses.get_account()["SendQuota"]["SentLast24Hours"] == 1.0
+
+    control(minimal, "PUT", f"/_sandbox/ses/{ACCOUNT}/us-east-1/account", {"production_access": True})
+    ses.send_email(FromEmailAddress="news@acme.example", Destination={"ToAddresses": ["someone@else.example"]},
+                   Content=message)
+
+
 def test_connect_flows_numbers_email_addresses_and_tags(client, minimal):
     connect, sms, ses = client("connect"), client("pinpoint-sms-voice-v2"), client("sesv2")
     instance = active_instance(minimal, connect, "acme-cx")

@@ -33,9 +33,9 @@ use std::time::Duration;
 
 use aws_config::SdkConfig;
 use pinshift_core::blueprint::graph::TargetResource;
-use pinshift_core::migration::plan::{Created, Found, Observed, TargetPort};
+use pinshift_core::migration::plan::{Created, Found, Observed, Readiness, TargetPort};
 use pinshift_core::migration::verify::{Rendering, SegmentSize, VerifyPort};
-use pinshift_core::target::TargetKind;
+use pinshift_core::target::{TargetKind, TargetService};
 use pinshift_core::{Error, Result};
 use serde_json::Value;
 
@@ -289,6 +289,18 @@ impl TargetPort for AwsTarget {
         self.check_account(resource)?;
         let (ctx, c) = (self.ctx(&resource.region), self.clients(&resource.region));
         sms::precondition(&ctx, &c.sms, resource).await
+    }
+
+    async fn readiness(&self, service: TargetService, account_id: &str, region: &str) -> Result<Option<Readiness>> {
+        if account_id != self.account_id {
+            return Ok(None);
+        }
+        let (ctx, c) = (self.ctx(region), self.clients(region));
+        match service {
+            TargetService::Ses => ses::readiness(&ctx, &c.ses).await.map(Some),
+            TargetService::Sms => sms::readiness(&ctx, &c.sms).await.map(Some),
+            _ => Ok(None),
+        }
     }
 
     async fn delete(&self, resource: &TargetResource, request: &Value, found: &Found) -> Result<()> {

@@ -136,6 +136,8 @@ const SES_WRITE: &[&str] = &[
     "ses:TagResource",
     "ses:UntagResource",
     "ses:ListTagsForResource",
+    // Production access and the sending quota, read by plan and verify.
+    "ses:GetAccount",
 ];
 const SMS_WRITE: &[&str] = &[
     "sms-voice:CreatePool",
@@ -161,6 +163,9 @@ const SMS_WRITE: &[&str] = &[
     "sms-voice:DescribePhoneNumbers",
     "sms-voice:DescribeSenderIds",
     "sms-voice:DescribeRegistrations",
+    // The SMS sandbox (ACCOUNT_TIER) and the monthly spend limit, read by plan and verify.
+    "sms-voice:DescribeAccountAttributes",
+    "sms-voice:DescribeSpendLimits",
     "sms-voice:ListTagsForResource",
     "sms-voice:SendTextMessage",
     "sms-voice:TagResource",

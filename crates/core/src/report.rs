@@ -108,8 +108,14 @@ impl Migration {
     /// The verification of `client` in a line: verdict, counts, renders.
     pub fn verification_line(&self, client: &str) -> Option<String> {
         let (at, v) = self.verifications.get(client)?;
+        let not_ready: Vec<String> = v
+            .readiness
+            .iter()
+            .filter(|r| !r.ready)
+            .map(|r| format!("; not ready to send: {} in {}: {}", r.service.label(), r.region, r.detail))
+            .collect();
         Some(format!(
-            "{} on {}: {} of {} resources present, {} match; {} of {} templates render as in Pinpoint; {} segments",
+            "{} on {}: {} of {} resources present, {} match; {} of {} templates render as in Pinpoint; {} segments{}",
             v.verdict.label(),
             minutes(at),
             v.counts.present,
@@ -117,7 +123,8 @@ impl Migration {
             v.counts.matching,
             v.counts.templates_identical,
             v.counts.templates,
-            v.counts.segments
+            v.counts.segments,
+            not_ready.concat()
         ))
     }
 }

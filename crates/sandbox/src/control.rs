@@ -28,6 +28,8 @@ pub fn routes() -> axum::Router<Arc<State>> {
         .route("/_sandbox/ses/{account}/{region}/identities/{identity}/verify", post(verify_identity))
         .route("/_sandbox/sms/{account}/{region}/phone-numbers/{id}/activate", post(activate_number))
         .route("/_sandbox/ses/{account}/{region}/events", get(ses_events))
+        .route("/_sandbox/ses/{account}/{region}/account", put(set_ses_account))
+        .route("/_sandbox/sms/{account}/{region}/account", put(set_sms_account))
         .route("/_sandbox/uploads/{token}", put(upload))
         .route("/_sandbox/clock", get(clock))
         .route("/_sandbox/clock/advance", post(advance_clock))
@@ -138,6 +140,41 @@ async fn verify_identity(
     } else {
         problem(StatusCode::NOT_FOUND, format!("no identity {identity:?} in {account}/{region}"))
     }
+}
+
+/// Plays the part of AWS reviewing a production access request. Body: `{"production_access": true|false}`.
+async fn set_ses_account(
+    AxumState(state): AxumState<Arc<State>>,
+    Path((account, region)): Path<(String, String)>,
+    Json(body): Json<Value>,
+) -> Response {
+    match body["production_access"].as_bool() {
+        Some(granted) => {
+            state.world().ses.set_production_access(&account, &region, granted);
+            StatusCode::NO_CONTENT.into_response()
+        }
+        None => problem(StatusCode::BAD_REQUEST, "expected {\"production_access\": true|false}"),
+    }
+}
+
+/// Plays the part of AWS Support on SMS. Body: `{"tier": "SANDBOXED"|"BASIC", "text_spend_limit": N}` (the
+/// limit in USD a month, optional).
+async fn set_sms_account(
+    AxumState(state): AxumState<Arc<State>>,
+    Path((account, region)): Path<(String, String)>,
+    Json(body): Json<Value>,
+) -> Response {
+    let sandboxed = match body["tier"].as_str() {
+        Some("SANDBOXED") => true,
+        Some("BASIC") => false,
+        _ => return problem(StatusCode::BAD_REQUEST, "expected {\"tier\": \"SANDBOXED\"|\"BASIC\"}"),
+    };
+    let limit = body["text_spend_limit"].as_u64();
+    if body.get("text_spend_limit").is_some_and(|v| !v.is_null()) && limit.is_none() {
+        return problem(StatusCode::BAD_REQUEST, "text_spend_limit must be a whole number of USD");
+    }
+    state.world().sms.set_account(&account, &region, sandboxed, limit);
+    StatusCode::NO_CONTENT.into_response()
 }
 
 /// Plays the part of the carrier: activates a pending toll-free or 10DLC number (its id, ARN or number).

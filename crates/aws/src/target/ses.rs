@@ -9,9 +9,9 @@ use aws_sdk_sesv2::error::ProvideErrorMetadata;
 use aws_sdk_sesv2::types as t;
 use pinshift_core::Result;
 use pinshift_core::blueprint::graph::TargetResource;
-use pinshift_core::migration::plan::{Created, DnsRecord, Found, Observed};
+use pinshift_core::migration::plan::{Created, DnsRecord, Found, Observed, Readiness};
 use pinshift_core::migration::verify::Rendering;
-use pinshift_core::target::TargetKind;
+use pinshift_core::target::{TargetKind, TargetService};
 use serde_json::{Map, Value, json};
 
 use super::{Ctx, b, enum_of, s, strings};
@@ -529,4 +529,43 @@ pub fn mime_parts(message: &str) -> std::result::Result<BTreeMap<String, String>
         }
     }
     Ok(out)
+}
+
+/// Whether the account sends email to anyone here (GetAccount): production access, sending enabled, the
+/// enforcement status and the daily quota.
+pub async fn readiness(ctx: &Ctx<'_>, ses: &Client) -> Result<Readiness> {
+    ctx.pace("ses", "GetAccount").await;
+    let account = ses.get_account().send().await.map_err(|e| ctx.error("GetAccount", e))?;
+    let quota = account.send_quota();
+    let daily = quota.map_or(0.0, t::SendQuota::max24_hour_send);
+    let rate = quota.map_or(0.0, t::SendQuota::max_send_rate);
+    let quota_words = format!("{daily:.0} messages a day, {rate:.0} a second");
+    let enforcement = account.enforcement_status().unwrap_or("HEALTHY");
+    let (ready, detail, todo) = if !account.production_access_enabled() {
+        (
+            false,
+            format!("in the SES sandbox: sends only to verified addresses, {quota_words}"),
+            Some(
+                "Request production access for this Region (SES console → Get set up → Request production access, \
+                 or PutAccountDetails); AWS answers within a day. Run verify again once it is granted."
+                    .to_owned(),
+            ),
+        )
+    } else if !account.sending_enabled() {
+        (
+            false,
+            format!("production access, but sending is paused for the account (enforcement {enforcement})"),
+            Some("Resolve the review in the SES console's account dashboard, then resume sending (PutAccountSendingAttributes).".to_owned()),
+        )
+    } else {
+        (true, format!("production access, {quota_words}, enforcement {enforcement}"), None)
+    };
+    Ok(Readiness {
+        service: TargetService::Ses,
+        account_id: ctx.account_id.to_owned(),
+        region: ctx.region.to_owned(),
+        ready,
+        detail,
+        todo,
+    })
 }

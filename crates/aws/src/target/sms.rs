@@ -7,8 +7,8 @@ use aws_sdk_pinpointsmsvoicev2::error::ProvideErrorMetadata;
 use aws_sdk_pinpointsmsvoicev2::types as t;
 use pinshift_core::Result;
 use pinshift_core::blueprint::graph::TargetResource;
-use pinshift_core::migration::plan::{Created, Found, Observed};
-use pinshift_core::target::TargetKind;
+use pinshift_core::migration::plan::{Created, Found, Observed, Readiness};
+use pinshift_core::target::{TargetKind, TargetService};
 use serde_json::{Map, Value, json};
 
 use super::{Ctx, b, enum_of, s, strings};
@@ -522,4 +522,52 @@ pub async fn delete(
         TargetKind::SmsPoolSettings | TargetKind::SmsKeyword | TargetKind::SmsDefaultSenderId => Ok(()),
         other => Err(ctx.unsupported("delete", other)),
     }
+}
+
+/// Whether the account sends SMS to anyone here (DescribeAccountAttributes: ACCOUNT_TIER) and its monthly
+/// text spend limit (DescribeSpendLimits).
+pub async fn readiness(ctx: &Ctx<'_>, sms: &Client) -> Result<Readiness> {
+    ctx.pace("sms-voice", "DescribeAccountAttributes").await;
+    let attributes =
+        sms.describe_account_attributes().send().await.map_err(|e| ctx.error("DescribeAccountAttributes", e))?;
+    let tier = attributes
+        .account_attributes()
+        .iter()
+        .find(|a| *a.name() == t::AccountAttributeName::AccountTier)
+        .map(|a| a.value().to_owned())
+        .unwrap_or_default();
+    ctx.pace("sms-voice", "DescribeSpendLimits").await;
+    let limits = sms.describe_spend_limits().send().await.map_err(|e| ctx.error("DescribeSpendLimits", e))?;
+    let text = limits.spend_limits().iter().find(|l| *l.name() == t::SpendLimitName::TextMessageMonthlySpendLimit);
+    let spend = text.map_or_else(
+        || "no text spend limit read".to_owned(),
+        |l| {
+            format!(
+                "text spend limit ${} a month (at most ${} without a support case)",
+                l.enforced_limit(),
+                l.max_limit()
+            )
+        },
+    );
+    let sandboxed = tier.eq_ignore_ascii_case("SANDBOXED");
+    let (detail, todo) = if sandboxed {
+        (
+            format!("in the SMS sandbox: sends only to verified destination numbers, {spend}"),
+            Some(
+                "Open a case with AWS Support to move this Region's SMS account to production (and raise the spend \
+                 limit to cover the clients' monthly volume); run verify again once it is done."
+                    .to_owned(),
+            ),
+        )
+    } else {
+        (format!("production (tier {tier}), {spend}"), None)
+    };
+    Ok(Readiness {
+        service: TargetService::Sms,
+        account_id: ctx.account_id.to_owned(),
+        region: ctx.region.to_owned(),
+        ready: !sandboxed,
+        detail,
+        todo,
+    })
 }

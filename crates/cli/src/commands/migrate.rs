@@ -63,6 +63,18 @@ fn elsewhere_note(elsewhere: &std::collections::BTreeMap<String, u32>) {
     }
 }
 
+/// Says where the account cannot send to anyone yet (SES production access, the SMS sandbox) and what a
+/// person does about it; the places that are ready in one line each.
+fn readiness_note(readiness: &[pinshift_core::migration::plan::Readiness]) {
+    for r in readiness {
+        let place = format!("{} in {} {}", r.service.label(), r.account_id, r.region);
+        match &r.todo {
+            Some(todo) if !r.ready => output::status(&format!("Not ready to send: {place}: {}. {todo}", r.detail)),
+            _ => output::status(&format!("Ready to send: {place}: {}", r.detail)),
+        }
+    }
+}
+
 /// Asks on the terminal (answer `yes`); `false` without one (scripts pass --yes).
 fn confirmed(what: &str) -> anyhow::Result<bool> {
     use std::io::{BufRead, IsTerminal, Write};
@@ -162,6 +174,7 @@ pub async fn plan(
         plan.steps.iter().filter(|s| matches!(s.action, Action::Waiting { .. }) || s.waiting.is_some()).count(),
         plan.count(|a| *a == Action::NotAutomated),
     ));
+    readiness_note(&plan.readiness);
     elsewhere_note(&plan.elsewhere);
     Ok(())
 }
@@ -558,6 +571,10 @@ fn print_verification(result: &verify::Verification, account: &str) -> anyhow::R
             output::status(&format!("  {} segment {}: {}", c.client, s.name, s.note));
         }
     }
+    let mut readiness: Vec<_> = result.clients.iter().flat_map(|c| c.readiness.iter().cloned()).collect();
+    readiness.sort_by(|a, b| (a.service, &a.account_id, &a.region).cmp(&(b.service, &b.account_id, &b.region)));
+    readiness.dedup();
+    readiness_note(&readiness);
     output::status(&format!("Verification {} of account {account} stored; `pinshift report` includes it", result.id));
     elsewhere_note(&result.elsewhere);
     Ok(())

@@ -765,3 +765,60 @@ fn dns_verification_and_registrations_are_read_live_and_a_polling_run_goes_on_wh
     n.cmd().args(["journal", "verify"]).assert().success();
     n.stop();
 }
+
+/// Whether the account can send to anyone is read live, never assumed: plan and verify name an account
+/// still in the SES sandbox or the SMS sandbox (with what a person does about it), and verify holds the
+/// client's verdict short of verified until AWS has let the account out.
+#[test]
+fn an_account_in_the_ses_or_sms_sandbox_is_named_by_plan_and_verify_until_aws_lets_it_out() {
+    let n = Northwind::start(None);
+    n.cmd().args(["scan"]).assert().success();
+    n.cmd().args(["blueprint", "save", "--by", "tester"]).assert().success();
+    n.cmd().args(["blueprint", "sign-off", "fjord-travel", "--by", "Ann"]).assert().success();
+    let (account, region) = ("444444444444", "us-east-1");
+    n.sandbox.state.world().ses.set_production_access(account, region, false);
+    n.sandbox.state.world().sms.set_account(account, region, true, None);
+
+    let plan = json(&n.cmd().args(["--json", "migrate", "plan", "--client", "fjord-travel"]).output().expect("plan"));
+    let readiness = plan["readiness"].as_array().expect("readiness");
+    let of = |list: &[Value], service: &str| list.iter().find(|r| r["service"] == service).cloned();
+    let ses = of(readiness, "ses").expect("SES readiness");
+    assert_eq!(ses["ready"], false, "{ses:#}");
+    assert!(
+        ses["detail"].as_str().is_some_and(|d| d.contains("SES sandbox") && d.contains("200 messages a day")),
+        "{ses:#}"
+    );
+    assert!(ses["todo"].as_str().is_some_and(|t| t.contains("Request production access")), "{ses:#}");
+    let sms = of(readiness, "sms").expect("SMS readiness");
+    assert_eq!(sms["ready"], false, "{sms:#}");
+    assert!(sms["detail"].as_str().is_some_and(|d| d.contains("SMS sandbox") && d.contains("$1 a month")), "{sms:#}");
+    let text = stderr(&n.cmd().args(["migrate", "plan", "--client", "fjord-travel"]).output().expect("plan"));
+    assert!(text.contains("Not ready to send: Amazon SES in 444444444444 us-east-1: in the SES sandbox"), "{text}");
+    assert!(text.contains("AWS Support"), "{text}");
+    // Nothing a run creates needs it: the run goes on in a sandboxed account.
+    let applied = json(
+        &n.cmd()
+            .args(["--json", "migrate", "apply", "--client", "fjord-travel", "--yes", "--wait", "0"])
+            .output()
+            .expect("apply"),
+    );
+    assert!(applied["created"].as_u64() > Some(0) && applied["failed"] == 0, "{applied:#}");
+
+    let verify =
+        || json(&n.cmd().args(["--json", "migrate", "verify", "--client", "fjord-travel"]).output().expect("verify"));
+    let before = verify();
+    let client = before["clients"].as_array().and_then(|c| c.first()).cloned().expect("fjord's verification");
+    assert_ne!(client["verdict"], "verified", "{client:#}");
+    let held = client["readiness"].as_array().expect("readiness");
+    assert!(held.iter().all(|r| r["ready"] == false) && held.len() == 2, "{client:#}");
+
+    // AWS grants production access and Support moves the SMS account out of the sandbox.
+    n.sandbox.state.world().ses.set_production_access(account, region, true);
+    n.sandbox.state.world().sms.set_account(account, region, false, Some(5_000));
+    let after = verify();
+    let client = after["clients"].as_array().and_then(|c| c.first()).cloned().expect("fjord's verification");
+    let ready = client["readiness"].as_array().expect("readiness");
+    assert!(ready.iter().all(|r| r["ready"] == true && r.get("todo").is_none()), "{client:#}");
+    let sms = of(ready, "sms").expect("SMS readiness");
+    assert!(sms["detail"].as_str().is_some_and(|d| d.contains("$5000 a month")), "{sms:#}");
+}

@@ -12,7 +12,7 @@ use serde_json::{Map, Value};
 use ts_rs::TS;
 
 use crate::blueprint::graph::{TargetGraph, TargetResource};
-use crate::target::{PLACEHOLDER_PREFIX, TargetKind, parse_placeholder};
+use crate::target::{PLACEHOLDER_PREFIX, TargetKind, TargetService, parse_placeholder};
 use crate::{Error, Result};
 
 /// The tag naming the engagement on everything a run creates or adopts.
@@ -113,6 +113,61 @@ pub trait TargetPort: Sync {
         let _ = resource;
         async { Ok(None) }
     }
+    /// Whether the account can send through `service` (SES, SMS) in `region` to anyone, read live:
+    /// `None` when this build reads nothing for the service.
+    fn readiness(
+        &self,
+        service: TargetService,
+        account_id: &str,
+        region: &str,
+    ) -> impl Future<Output = Result<Option<Readiness>>> + Send {
+        let _ = (service, account_id, region);
+        async { Ok(None) }
+    }
+}
+
+/// What an account must have before its clients send for real, read live from AWS: SES production
+/// access and sending quota, the SMS sandbox and monthly spend limit. Nothing Pinshift creates needs it
+/// (a run goes on in a sandboxed account); a client whose account is not ready is not verified.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct Readiness {
+    pub service: TargetService,
+    pub account_id: String,
+    pub region: String,
+    /// Sends to anyone (out of the sandbox, sending enabled).
+    pub ready: bool,
+    /// What was read, in plain words.
+    pub detail: String,
+    /// What a person does about it, when not ready.
+    #[ts(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub todo: Option<String>,
+}
+
+/// The (service, account, Region) places whose readiness matters to `resources`: where they send email
+/// or SMS.
+pub fn sending_places<'a>(
+    resources: impl IntoIterator<Item = &'a TargetResource>,
+) -> BTreeSet<(TargetService, String, String)> {
+    resources
+        .into_iter()
+        .filter(|r| matches!(r.kind.service(), TargetService::Ses | TargetService::Sms))
+        .map(|r| (r.kind.service(), r.account_id.clone(), r.region.clone()))
+        .collect()
+}
+
+/// Reads the readiness of every place in `places` the port reads.
+pub async fn read_readiness<P: TargetPort>(
+    port: &P,
+    places: &BTreeSet<(TargetService, String, String)>,
+) -> Result<Vec<Readiness>> {
+    let mut out = Vec::new();
+    for (service, account_id, region) in places {
+        if let Some(r) = port.readiness(*service, account_id, region).await? {
+            out.push(r);
+        }
+    }
+    Ok(out)
 }
 
 /// How a step stands against the target.
@@ -172,6 +227,8 @@ pub struct Plan {
     pub steps: Vec<Step>,
     /// Steps of these clients in other accounts (a run with a connection to each applies them), by account.
     pub elsewhere: BTreeMap<String, u32>,
+    /// Whether the account can send where these clients send (SES production access, the SMS sandbox).
+    pub readiness: Vec<Readiness>,
 }
 
 impl Plan {

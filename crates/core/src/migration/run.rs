@@ -16,7 +16,7 @@ use ts_rs::TS;
 use super::journal::{Entry, JournalFilter, JournalRow, Phase, redact};
 use super::plan::{
     Action, ENGAGEMENT_TAG, Found, Observed, Plan, RUN_TAG, Reference, Step, TargetPort, Waiting, differing_members,
-    in_account, resolve, scope,
+    in_account, read_readiness, resolve, scope, sending_places,
 };
 use crate::blueprint::graph::{TargetGraph, TargetResource};
 use crate::clock::Clock;
@@ -440,19 +440,21 @@ pub async fn plan<P: TargetPort>(
     let mut statuses: BTreeMap<String, Status> = BTreeMap::new();
     // Resources outside the scope that the scope depends on (a shared instance): read like the others.
     let mut steps = Vec::new();
-    for resource in resources {
+    for &resource in &resources {
         let (status, action, arn, waiting) =
             classify_for_plan(resource, graph, &statuses, &history, &tags, port).await?;
         statuses.insert(resource.id.clone(), status);
         steps.push(step_of(resource, action, arn, waiting));
     }
     let chosen: BTreeSet<String> = steps.iter().flat_map(|s| s.clients.iter().cloned()).collect();
+    let readiness = read_readiness(port, &sending_places(resources.iter().copied())).await?;
     Ok(Plan {
         version,
         account_id: account_id.to_owned(),
         clients: if clients.is_empty() { chosen.into_iter().collect() } else { clients.to_vec() },
         steps,
         elsewhere,
+        readiness,
     })
 }
 

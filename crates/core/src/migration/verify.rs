@@ -16,7 +16,8 @@ use ts_rs::TS;
 
 use super::journal::JournalRow;
 use super::plan::{
-    ENGAGEMENT_TAG, Found, Observed, Reference, TargetPort, differing_members, in_account, resolve, scope,
+    ENGAGEMENT_TAG, Found, Observed, Readiness, Reference, TargetPort, differing_members, in_account, read_readiness,
+    resolve, scope, sending_places,
 };
 use super::run::{RunEvent, RunProgress};
 use crate::blueprint::graph::{TargetGraph, TargetResource};
@@ -217,6 +218,10 @@ pub struct ClientVerification {
     pub resources: Vec<ResourceCheck>,
     pub templates: Vec<TemplateCheck>,
     pub segments: Vec<SegmentCheck>,
+    /// Whether the account sends where this client sends (SES production access, the SMS sandbox), read
+    /// live; a place not ready keeps the verdict incomplete.
+    #[serde(default)]
+    pub readiness: Vec<Readiness>,
 }
 
 /// A verification of some clients against one account.
@@ -471,7 +476,8 @@ fn verdict(client: &ClientVerification) -> Verdict {
         || client.segments.iter().any(|s| s.state == SegmentState::Differs);
     let waiting =
         client.resources.iter().any(|r| matches!(r.check, Check::NotApplied | Check::Pending | Check::NotAutomated))
-            || client.segments.iter().any(|s| s.state == SegmentState::AwaitingAudience);
+            || client.segments.iter().any(|s| s.state == SegmentState::AwaitingAudience)
+            || client.readiness.iter().any(|r| !r.ready);
     if bad {
         Verdict::Differs
     } else if waiting {
@@ -537,6 +543,7 @@ pub async fn verify<P: VerifyPort>(
                     resources: Vec::new(),
                     templates: Vec::new(),
                     segments: Vec::new(),
+                    readiness: Vec::new(),
                 },
             )
         })
@@ -677,8 +684,15 @@ pub async fn verify<P: VerifyPort>(
             check,
         });
     }
+    let readiness = read_readiness(port, &sending_places(resources.iter().copied())).await?;
     let mut clients: Vec<ClientVerification> = clients.into_values().collect();
     for c in &mut clients {
+        let places = sending_places(resources.iter().copied().filter(|r| r.clients.contains(&c.client)));
+        c.readiness = readiness
+            .iter()
+            .filter(|r| places.contains(&(r.service, r.account_id.clone(), r.region.clone())))
+            .cloned()
+            .collect();
         c.verdict = verdict(c);
     }
     let verification = Verification {

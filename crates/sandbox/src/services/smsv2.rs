@@ -111,6 +111,11 @@ pub struct RegionState {
     pub keywords: BTreeMap<(String, String), Value>,
     /// Tags by resource ARN (TagResource, and the Tags a create named).
     pub tags: BTreeMap<String, Vec<Value>>,
+    /// Whether the account is still in the SMS sandbox here (ACCOUNT_TIER SANDBOXED: it sends only to
+    /// verified destination numbers). Production (BASIC) is the default: the estate's accounts sent SMS.
+    pub sandboxed: bool,
+    /// The monthly text spend limit in USD the account enforces (`None`: AWS's default for the tier).
+    pub text_spend_limit: Option<u64>,
     /// (opt-out list, number) → when DeleteOptedOutNumber last removed it (epoch seconds).
     opt_out_deletions: HashMap<(String, String), f64>,
     /// (operation, ClientToken) → the first answer.
@@ -176,6 +181,14 @@ impl SmsState {
             info["AdditionalAttributes"] = attributes.clone();
         }
         region.registrations.insert(id, info);
+    }
+
+    /// Plays the part of AWS Support: moves the account in or out of the SMS sandbox and sets its monthly
+    /// text spend limit (USD; `None` keeps the tier's default).
+    pub fn set_account(&mut self, account_id: &str, region: &str, sandboxed: bool, text_spend_limit: Option<u64>) {
+        let place = self.region(account_id, region);
+        place.sandboxed = sandboxed;
+        place.text_spend_limit = text_spend_limit;
     }
 
     /// Activates a pending phone number (named by its id, ARN or E.164 number), as a completed registration
@@ -665,6 +678,25 @@ impl RegionState {
                         Ok(out)
                     }
                 }
+            }
+            "DescribeAccountAttributes" => {
+                let tier = if self.sandboxed { "SANDBOXED" } else { "BASIC" };
+                page(vec![json!({ "Name": "ACCOUNT_TIER", "Value": tier })], input, "AccountAttributes")
+            }
+            "DescribeSpendLimits" => {
+                // A sandboxed account may spend $1 a month; raising the maximum is a support case.
+                let text = self.text_spend_limit.unwrap_or(if self.sandboxed { 1 } else { 1_000 });
+                let items = [
+                    ("TEXT_MESSAGE_MONTHLY_SPEND_LIMIT", text),
+                    ("VOICE_MESSAGE_MONTHLY_SPEND_LIMIT", if self.sandboxed { 1 } else { 1_000 }),
+                    ("MEDIA_MESSAGE_MONTHLY_SPEND_LIMIT", if self.sandboxed { 1 } else { 1_000 }),
+                ]
+                .into_iter()
+                .map(|(name, limit)| {
+                    json!({ "Name": name, "EnforcedLimit": limit, "MaxLimit": limit.max(1), "Overridden": false })
+                })
+                .collect();
+                page(items, input, "SpendLimits")
             }
             "DescribeAccountLimits" => {
                 let used = |name: &str| -> usize {

@@ -123,6 +123,26 @@ impl RegionState {
                 place.region.to_uppercase()
             )));
         };
+        if self.in_sandbox {
+            // In the SES sandbox every recipient must be a verified identity (or the mailbox simulator).
+            let entries = input["BulkEmailEntries"].as_array().into_iter().flatten().map(|e| &e["Destination"]);
+            let unverified = std::iter::once(&input["Destination"])
+                .chain(entries)
+                .flat_map(|d| ["ToAddresses", "CcAddresses", "BccAddresses"].map(|k| &d[k]))
+                .filter_map(Value::as_array)
+                .flatten()
+                .filter_map(Value::as_str)
+                .find(|to| {
+                    !to.ends_with("@simulator.amazonses.com")
+                        && !self.identities.get(*to).is_some_and(|r| r["VerifiedForSendingStatus"] == true)
+                });
+            if let Some(to) = unverified {
+                return Err(rejected(format!(
+                    "Email address is not verified. The following identities failed the check in region {}: {to}",
+                    place.region.to_uppercase()
+                )));
+            }
+        }
         if let Some(set) = input["ConfigurationSetName"].as_str()
             && !self.configuration_sets.contains_key(set)
         {

@@ -60,6 +60,10 @@ pub struct RegionState {
     pub events: Vec<Value>,
     /// Bulk import jobs by id (the GetImportJob shape).
     pub import_jobs: BTreeMap<String, Value>,
+    /// Whether the account is still in the SES sandbox here: it sends only to verified addresses and the
+    /// mailbox simulator, at most 200 messages a day (production access granted is the default: the
+    /// estate's accounts sent through Pinpoint).
+    pub in_sandbox: bool,
 }
 
 /// Where and when an SES call runs.
@@ -100,6 +104,7 @@ impl RegionState {
                 v
             }).collect::<Vec<_>>(),
             "events": self.events.len(),
+            "production_access": !self.in_sandbox,
         })
     }
 }
@@ -150,6 +155,11 @@ impl SesState {
         true
     }
 
+    /// Plays the part of AWS granting (or not yet) production access.
+    pub fn set_production_access(&mut self, account_id: &str, region: &str, granted: bool) {
+        self.region(account_id, region).in_sandbox = !granted;
+    }
+
     /// The sending events of a place (the control API lists them).
     pub fn events(&mut self, account_id: &str, region: &str) -> Vec<Value> {
         self.region(account_id, region).events.clone()
@@ -177,6 +187,22 @@ impl SesState {
         }
         let text = |member: &str| input[member].as_str().unwrap_or_default().to_owned();
         match call.operation.as_str() {
+            "GetAccount" => {
+                let (max, rate) = if region.in_sandbox { (200.0, 1.0) } else { (50_000.0, 14.0) };
+                let sent = region
+                    .events
+                    .iter()
+                    .filter(|e| e["mail"]["timestamp"].as_f64().is_some_and(|t| t > epoch - 86_400.0))
+                    .count();
+                Ok(json!({
+                    "DedicatedIpAutoWarmupEnabled": false,
+                    "EnforcementStatus": "HEALTHY",
+                    "ProductionAccessEnabled": !region.in_sandbox,
+                    "SendingEnabled": true,
+                    "SendQuota": { "Max24HourSend": max, "MaxSendRate": rate, "SentLast24Hours": sent as f64 },
+                    "SuppressionAttributes": { "SuppressedReasons": ["BOUNCE", "COMPLAINT"] },
+                }))
+            }
             "CreateEmailIdentity" => {
                 let identity = text("EmailIdentity");
                 if identity.is_empty() || identity.len() > 320 {
