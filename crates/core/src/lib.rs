@@ -30,6 +30,7 @@
 
 pub mod app;
 pub mod assess;
+pub mod audience;
 pub mod bindings;
 pub mod blueprint;
 pub mod clock;

@@ -1,6 +1,7 @@
 //! Integration tests of pinshift-core: the engagement file, connections against both secret stores, and
 //! the generated IPC bindings.
 
+mod audience;
 mod bindings;
 mod connections;
 mod engagement;
