@@ -9,5 +9,6 @@
 //!   in bounded memory (endpoints spill to hash partitions on disk, each grouped alone), on every core.
 //!   Writes the profile objects, the object type they need, the opt-outs and the reconciliation.
 
+pub mod endpoint;
 pub mod input;
 pub mod transform;

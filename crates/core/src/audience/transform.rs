@@ -13,7 +13,7 @@
 //! Memory is the partitions' size (chosen from the input's size) times the workers, not the audience's.
 
 use std::borrow::Cow;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 use std::fs::File;
 use std::hash::{BuildHasher, Hash, Hasher};
 use std::io::{BufRead, BufWriter, Read, Write};
@@ -24,6 +24,7 @@ use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use super::endpoint::{self, Parsed, Source};
 use super::input::{Format, Piece, open};
 use crate::profile::{Channel, ProfileField, ProfileMapping, Variable};
 use crate::{Error, Result};
@@ -182,80 +183,6 @@ const CHANNELS: [&str; 13] = [
     "PUSH",
 ];
 
-#[derive(Deserialize, Default)]
-struct RawUser<'a> {
-    #[serde(rename = "UserId", borrow, default)]
-    user_id: Option<Cow<'a, str>>,
-    #[serde(rename = "UserAttributes", borrow, default)]
-    attributes: Option<BTreeMap<Cow<'a, str>, Vec<Cow<'a, str>>>>,
-}
-
-#[derive(Deserialize)]
-#[serde(untagged)]
-enum Scalar<'a> {
-    Number(f64),
-    Text(#[serde(borrow)] Cow<'a, str>),
-    Bool(bool),
-}
-
-#[derive(Deserialize)]
-struct RawEndpoint<'a> {
-    #[serde(rename = "Id", borrow, default)]
-    id: Option<Cow<'a, str>>,
-    #[serde(rename = "ChannelType", borrow, default)]
-    channel: Option<Cow<'a, str>>,
-    #[serde(rename = "Address", borrow, default)]
-    address: Option<Cow<'a, str>>,
-    #[serde(rename = "EndpointStatus", borrow, default)]
-    status: Option<Cow<'a, str>>,
-    #[serde(rename = "OptOut", borrow, default)]
-    opt_out: Option<Cow<'a, str>>,
-    #[serde(rename = "Attributes", borrow, default)]
-    attributes: Option<BTreeMap<Cow<'a, str>, Vec<Cow<'a, str>>>>,
-    #[serde(rename = "User", borrow, default)]
-    user: Option<RawUser<'a>>,
-    #[serde(rename = "Metrics", borrow, default)]
-    metrics: Option<BTreeMap<Cow<'a, str>, f64>>,
-    #[serde(rename = "Demographic", borrow, default)]
-    demographic: Option<BTreeMap<Cow<'a, str>, Scalar<'a>>>,
-    #[serde(rename = "Location", borrow, default)]
-    location: Option<BTreeMap<Cow<'a, str>, Scalar<'a>>>,
-}
-
-/// Where a field's value came from (decides its place through the mapping).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[repr(u8)]
-enum Source {
-    User = b'U',
-    Endpoint = b'E',
-    Metric = b'M',
-    Demographic = b'D',
-    Location = b'L',
-}
-
-impl Source {
-    fn of(byte: u8) -> Source {
-        match byte {
-            b'U' => Source::User,
-            b'E' => Source::Endpoint,
-            b'M' => Source::Metric,
-            b'D' => Source::Demographic,
-            _ => Source::Location,
-        }
-    }
-
-    fn variable(self, name: &str) -> Variable {
-        let name = name.to_owned();
-        match self {
-            Source::User => Variable::UserAttribute(name),
-            Source::Endpoint => Variable::EndpointAttribute(name),
-            Source::Metric => Variable::Metric(name),
-            Source::Demographic => Variable::Demographic(name),
-            Source::Location => Variable::Location(name),
-        }
-    }
-}
-
 const INACTIVE: u8 = 1;
 const OPTED_OUT: u8 = 2;
 
@@ -264,8 +191,16 @@ fn put_str(buf: &mut Vec<u8>, s: &str) {
     buf.extend_from_slice(s.as_bytes());
 }
 
-fn number_text(f: f64) -> String {
-    crate::templates::value::number_text(f)
+/// The template variable a field is (the mapping places variables).
+fn variable(source: Source, name: &str) -> Variable {
+    let name = name.to_owned();
+    match source {
+        Source::User => Variable::UserAttribute(name),
+        Source::Endpoint => Variable::EndpointAttribute(name),
+        Source::Metric => Variable::Metric(name),
+        Source::Demographic => Variable::Demographic(name),
+        Source::Location => Variable::Location(name),
+    }
 }
 
 /// An email address as SES takes it, or `None`.
@@ -342,7 +277,8 @@ struct ReadCounts {
     sms_opt_outs: u64,
     email_opt_outs: u64,
     invalid_opt_outs: u64,
-    names: BTreeSet<(u8, String)>,
+    /// This worker's cache of field ids, per source ([`Source::index`]); [`Reader::names`] holds them all.
+    ids: [foldhash::HashMap<String, u16>; 5],
     problems: Vec<Problem>,
 }
 
@@ -362,7 +298,6 @@ impl ReadCounts {
         self.sms_opt_outs += other.sms_opt_outs;
         self.email_opt_outs += other.email_opt_outs;
         self.invalid_opt_outs += other.invalid_opt_outs;
-        self.names.extend(other.names);
         self.problems.extend(other.problems);
     }
 }
@@ -376,7 +311,9 @@ struct Reader<'a> {
     opt_outs: &'a [Mutex<BufWriter<File>>],
     problems: &'a Mutex<BufWriter<File>>,
     excluded: &'a Mutex<BufWriter<File>>,
-    hasher: std::hash::RandomState,
+    hasher: foldhash::fast::RandomState,
+    /// Every field name seen, by id (records carry the id, not the name).
+    names: Mutex<Vec<(Source, String)>>,
     next: AtomicUsize,
     bytes_done: AtomicU64,
     endpoints_done: AtomicU64,
@@ -386,10 +323,33 @@ struct Reader<'a> {
 const PROBLEMS_KEPT: usize = 20;
 
 impl Reader<'_> {
-    fn partition_of(&self, key: &str) -> usize {
+    fn hash_of(&self, key: &str) -> u64 {
         let mut h = self.hasher.build_hasher();
         key.hash(&mut h);
-        (h.finish() % self.partitions as u64) as usize
+        h.finish()
+    }
+
+    fn partition_of(&self, key: &str) -> usize {
+        (self.hash_of(key) % self.partitions as u64) as usize
+    }
+
+    /// The id of a field name (the same in every worker).
+    fn id_of(&self, counts: &mut ReadCounts, source: Source, name: &str) -> Option<u16> {
+        if let Some(id) = counts.ids[source.index()].get(name) {
+            return Some(*id);
+        }
+        let mut names = self.names.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let id = match names.iter().position(|(s, n)| *s == source && n == name) {
+            Some(id) => id,
+            None if names.len() < usize::from(u16::MAX) => {
+                names.push((source, name.to_owned()));
+                names.len() - 1
+            }
+            None => return None,
+        };
+        let id = u16::try_from(id).ok()?;
+        counts.ids[source.index()].insert(name.to_owned(), id);
+        Some(id)
     }
 
     fn problem(&self, counts: &mut ReadCounts, piece: &Piece, line: u64, problem: String) -> Result<()> {
@@ -409,13 +369,19 @@ impl Reader<'_> {
         let mut spill = Spill::new(self.endpoints);
         let mut opt_spill = Spill::new(self.opt_outs);
         let mut record = Vec::with_capacity(1024);
+        let mut scratch = String::new();
+        let mut key = String::new();
+        let mut opt_line = Vec::new();
+        let mut fields = Vec::with_capacity(1024);
         loop {
             let i = self.next.fetch_add(1, Ordering::Relaxed);
             let Some(piece) = self.pieces.get(i) else { break };
             let mut reader = open(piece)?;
             let mut handle = |counts: &mut ReadCounts,
                               line_no: u64,
-                              endpoint: std::result::Result<RawEndpoint<'_>, String>|
+                              endpoint: std::result::Result<Parsed<'_>, String>,
+                              fields: &[u8],
+                              field_count: u16|
              -> Result<()> {
                 counts.lines += 1;
                 let endpoint = match endpoint {
@@ -434,19 +400,20 @@ impl Reader<'_> {
                     return self.problem(counts, piece, line_no, format!("an endpoint without {missing}"));
                 };
                 counts.endpoints += 1;
-                *counts.read.entry(channel.to_owned()).or_default() += 1;
+                bump(&mut counts.read, channel);
                 let opted_out = endpoint.opt_out.as_deref() == Some("ALL");
                 if opted_out {
-                    *counts.opted_out.entry(channel.to_owned()).or_default() += 1;
+                    bump(&mut counts.opted_out, channel);
                 }
                 let raw_address = endpoint.address.as_deref().unwrap_or_default();
-                let address: Option<String> = match channel {
-                    "EMAIL" => valid_email(raw_address).map(str::to_owned),
-                    "SMS" | "VOICE" => valid_phone(raw_address),
-                    _ => Some(raw_address.trim().to_owned()).filter(|a| !a.is_empty()),
+                let address: Option<Cow<'_, str>> = match channel {
+                    "EMAIL" => valid_email(raw_address).map(Cow::Borrowed),
+                    "SMS" | "VOICE" => valid_phone(raw_address)
+                        .map(|p| if p == raw_address { Cow::Borrowed(raw_address) } else { Cow::Owned(p) }),
+                    _ => Some(raw_address.trim()).filter(|a| !a.is_empty()).map(Cow::Borrowed),
                 };
                 let Some(address) = address else {
-                    *counts.invalid.entry(channel.to_owned()).or_default() += 1;
+                    bump(&mut counts.invalid, channel);
                     if opted_out {
                         counts.invalid_opt_outs += 1;
                     }
@@ -460,9 +427,9 @@ impl Reader<'_> {
                 };
                 if opted_out {
                     let (tag, value) = match channel {
-                        "EMAIL" => (b'E', address.to_lowercase()),
-                        "SMS" | "VOICE" => (b'S', address.clone()),
-                        _ => (0, String::new()),
+                        "EMAIL" => (b'E', Cow::Owned(address.to_lowercase())),
+                        "SMS" | "VOICE" => (b'S', Cow::Borrowed(&*address)),
+                        _ => (0, Cow::Borrowed("")),
                     };
                     if tag != 0 {
                         if tag == b'E' {
@@ -470,20 +437,29 @@ impl Reader<'_> {
                         } else {
                             counts.sms_opt_outs += 1;
                         }
-                        let mut line = Vec::with_capacity(value.len() + 2);
-                        line.push(tag);
-                        line.extend_from_slice(value.as_bytes());
-                        line.push(b'\n');
-                        opt_spill.push(self.partition_of(&value), &line).map_err(|e| spill_error(&e))?;
+                        opt_line.clear();
+                        opt_line.push(tag);
+                        opt_line.extend_from_slice(value.as_bytes());
+                        opt_line.push(b'\n');
+                        opt_spill.push(self.partition_of(&value), &opt_line).map_err(|e| spill_error(&e))?;
                     }
                 }
-                let user = endpoint.user.as_ref().and_then(|u| u.user_id.as_deref()).filter(|u| !u.is_empty());
-                let key = match (&self.options.client, user) {
-                    (Some(c), Some(u)) => format!("{c}#u#{u}"),
-                    (Some(c), None) => format!("{c}#e#{id}"),
-                    (None, Some(u)) => format!("u#{u}"),
-                    (None, None) => format!("e#{id}"),
-                };
+                let user = endpoint.user_id.as_deref().filter(|u| !u.is_empty());
+                key.clear();
+                if let Some(c) = &self.options.client {
+                    key.push_str(c);
+                    key.push('#');
+                }
+                match user {
+                    Some(u) => {
+                        key.push_str("u#");
+                        key.push_str(u);
+                    }
+                    None => {
+                        key.push_str("e#");
+                        key.push_str(id);
+                    }
+                }
                 let mut flags = 0;
                 if endpoint.status.as_deref() == Some("INACTIVE") {
                     flags |= INACTIVE;
@@ -497,56 +473,19 @@ impl Reader<'_> {
                 record.push(channel_code(channel));
                 record.extend_from_slice(&(i as u32).to_le_bytes());
                 record.extend_from_slice(&line_no.to_le_bytes());
+                let key_hash = self.hash_of(&key);
+                record.extend_from_slice(&key_hash.to_le_bytes());
                 put_str(&mut record, &key);
                 put_str(&mut record, id);
                 put_str(&mut record, &address);
-                put_str(&mut record, channel);
-                put_str(&mut record, user.unwrap_or_default());
-                let count_at = record.len();
-                record.extend_from_slice(&[0, 0]);
-                let mut fields = 0u16;
-                let mut field =
-                    |record: &mut Vec<u8>, counts: &mut ReadCounts, source: Source, name: &str, value: &str| {
-                        if value.is_empty() || fields == u16::MAX {
-                            return;
-                        }
-                        if !counts.names.contains(&(source as u8, name.to_owned())) {
-                            counts.names.insert((source as u8, name.to_owned()));
-                        }
-                        record.push(source as u8);
-                        put_str(record, name);
-                        put_str(record, value);
-                        fields += 1;
-                    };
-                if let Some(u) = &endpoint.user
-                    && let Some(attrs) = &u.attributes
-                {
-                    for (name, values) in attrs {
-                        field(&mut record, counts, Source::User, name, &values.join(","));
-                    }
-                }
-                for (name, values) in endpoint.attributes.iter().flatten() {
-                    field(&mut record, counts, Source::Endpoint, name, &values.join(","));
-                }
-                for (name, value) in endpoint.metrics.iter().flatten() {
-                    field(&mut record, counts, Source::Metric, name, &number_text(*value));
-                }
-                for (source, map) in
-                    [(Source::Demographic, &endpoint.demographic), (Source::Location, &endpoint.location)]
-                {
-                    for (name, value) in map.iter().flatten() {
-                        let text = match value {
-                            Scalar::Number(n) => number_text(*n),
-                            Scalar::Text(t) => t.to_string(),
-                            Scalar::Bool(b) => b.to_string(),
-                        };
-                        field(&mut record, counts, source, name, &text);
-                    }
-                }
-                record[count_at..count_at + 2].copy_from_slice(&fields.to_le_bytes());
+                // A known channel is its code; the user its length at the key's end.
+                put_str(&mut record, if channel_code(channel) == 255 { channel } else { "" });
+                record.extend_from_slice(&(user.map_or(0, str::len) as u32).to_le_bytes());
+                record.extend_from_slice(&field_count.to_le_bytes());
+                record.extend_from_slice(fields);
                 let len = (record.len() - 4) as u32;
                 record[..4].copy_from_slice(&len.to_le_bytes());
-                spill.push(self.partition_of(&key), &record).map_err(|e| spill_error(&e))?;
+                spill.push((key_hash % self.partitions as u64) as usize, &record).map_err(|e| spill_error(&e))?;
                 if counts.endpoints % 65_536 == 0 {
                     let done = self.endpoints_done.fetch_add(65_536, Ordering::Relaxed) + 65_536;
                     progress(Progress::Read { bytes: self.bytes_done.load(Ordering::Relaxed), total, endpoints: done });
@@ -569,14 +508,23 @@ impl Reader<'_> {
                         if text.is_empty() {
                             continue;
                         }
-                        let parsed = serde_json::from_slice::<RawEndpoint<'_>>(text).map_err(|e| {
-                            if serde_json::from_slice::<serde_json::Value>(text).is_ok() {
+                        fields.clear();
+                        let mut field_count = 0u16;
+                        let parsed = {
+                            let mut emit = |source: Source, name: &str, value: &str| {
+                                emit_field(self, &mut counts, &mut fields, &mut field_count, source, name, value);
+                            };
+                            let mut de = serde_json::Deserializer::from_slice(text);
+                            endpoint::parse(&mut de, &mut scratch, &mut emit).and_then(|p| de.end().map(|()| p))
+                        };
+                        let parsed = parsed.map_err(|e| {
+                            if serde_json::from_slice::<serde::de::IgnoredAny>(text).is_ok() {
                                 format!("not an endpoint: {e}")
                             } else {
                                 format!("not valid JSON: {e}")
                             }
                         });
-                        handle(&mut counts, line_no, parsed)?;
+                        handle(&mut counts, line_no, parsed, &fields, field_count)?;
                     }
                 }
                 Format::Csv => {
@@ -593,10 +541,24 @@ impl Reader<'_> {
                                     Ok(true) => {
                                         let line_no = row.position().map_or(0, csv::Position::line);
                                         let value = super::input::csv_endpoint(&header, &row);
-                                        let text = serde_json::to_vec(&value).unwrap_or_default();
-                                        let parsed = serde_json::from_slice::<RawEndpoint<'_>>(&text)
-                                            .map_err(|e| format!("not an endpoint: {e}"));
-                                        handle(&mut counts, line_no, parsed)?;
+                                        fields.clear();
+                                        let mut field_count = 0u16;
+                                        let parsed = {
+                                            let mut emit = |source: Source, name: &str, value: &str| {
+                                                emit_field(
+                                                    self,
+                                                    &mut counts,
+                                                    &mut fields,
+                                                    &mut field_count,
+                                                    source,
+                                                    name,
+                                                    value,
+                                                );
+                                            };
+                                            endpoint::parse(value, &mut scratch, &mut emit)
+                                                .map_err(|e| format!("not an endpoint: {e}"))
+                                        };
+                                        handle(&mut counts, line_no, parsed, &fields, field_count)?;
                                     }
                                     Err(e) => {
                                         let line_no = e.position().map_or(0, csv::Position::line);
@@ -633,6 +595,26 @@ impl Reader<'_> {
     }
 }
 
+/// Adds one field to an endpoint's record (its name as an id); empty values are not kept.
+fn emit_field(
+    reader: &Reader<'_>,
+    counts: &mut ReadCounts,
+    fields: &mut Vec<u8>,
+    field_count: &mut u16,
+    source: Source,
+    name: &str,
+    value: &str,
+) {
+    if value.is_empty() || *field_count == u16::MAX {
+        return;
+    }
+    // Past 65,535 distinct names the rest are not carried (no object type could hold them).
+    let Some(id) = reader.id_of(counts, source, name) else { return };
+    fields.extend_from_slice(&id.to_le_bytes());
+    put_str(fields, value);
+    *field_count += 1;
+}
+
 fn trim_ascii(line: &[u8]) -> &[u8] {
     let line = line.trim_ascii();
     line.strip_prefix(b"\xef\xbb\xbf").unwrap_or(line)
@@ -663,6 +645,7 @@ struct Record<'a> {
     flags: u8,
     piece: u32,
     line: u64,
+    hash: u64,
     key: &'a str,
     id: &'a str,
     address: &'a str,
@@ -687,17 +670,21 @@ fn records(bytes: &[u8]) -> Vec<Record<'_>> {
         let len = u32::from_le_bytes(bytes[at..at + 4].try_into().unwrap_or_default()) as usize;
         let body = &bytes[at + 4..at + 4 + len];
         at += 4 + len;
-        let mut p = 14;
+        let mut p = 22;
         let key = take(body, &mut p);
         let id = take(body, &mut p);
         let address = take(body, &mut p);
-        let channel = take(body, &mut p);
-        let user = take(body, &mut p);
+        let named = take(body, &mut p);
+        let channel = CHANNELS.get(usize::from(body[1])).copied().unwrap_or(named);
+        let user_len = u32::from_le_bytes(body[p..p + 4].try_into().unwrap_or_default()) as usize;
+        p += 4;
+        let user = &key[key.len() - user_len.min(key.len())..];
         let field_count = u16::from_le_bytes([body[p], body[p + 1]]);
         out.push(Record {
             flags: body[0],
             piece: u32::from_le_bytes(body[2..6].try_into().unwrap_or_default()),
             line: u64::from_le_bytes(body[6..14].try_into().unwrap_or_default()),
+            hash: u64::from_le_bytes(body[14..22].try_into().unwrap_or_default()),
             key,
             id,
             address,
@@ -729,14 +716,17 @@ struct GroupCounts {
     truncated: u64,
     sms_numbers: u64,
     email_addresses: u64,
-    /// Profile paths written (`EmailAddress`, `Address.City`, `Attributes.tier`).
-    paths: BTreeSet<String>,
+    /// Standard paths written (`EmailAddress`, `Address.City`).
+    standard_paths: foldhash::HashSet<String>,
+    /// Attribute names written.
+    attribute_names: foldhash::HashSet<String>,
 }
 
 struct Grouper<'a> {
     options: &'a Options,
     /// (source, original name) → profile field.
-    fields: HashMap<(u8, String), Option<ProfileField>>,
+    /// By field id: its place in a profile.
+    fields: Vec<Option<ProfileField>>,
     pieces: &'a [Piece],
     excluded: &'a Mutex<BufWriter<File>>,
 }
@@ -752,26 +742,36 @@ fn member(out: &mut Vec<u8>, first: &mut bool, key: &str, value: &str) {
     let _ = serde_json::to_writer(&mut *out, value);
 }
 
+/// Adds one to `channel`'s count (allocating its name only the first time).
+fn bump(map: &mut BTreeMap<String, u64>, channel: &str) {
+    match map.get_mut(channel) {
+        Some(n) => *n += 1,
+        None => {
+            map.insert(channel.to_owned(), 1);
+        }
+    }
+}
+
 impl Grouper<'_> {
-    fn cut(value: &str, counts: &mut GroupCounts) -> String {
-        if value.chars().count() > MAX_VALUE {
+    /// `value` cut to what Customer Profiles keeps.
+    fn cut<'v>(value: &'v str, counts: &mut GroupCounts) -> Cow<'v, str> {
+        if value.len() > MAX_VALUE && value.chars().count() > MAX_VALUE {
             counts.truncated += 1;
-            value.chars().take(MAX_VALUE).collect()
+            Cow::Owned(value.chars().take(MAX_VALUE).collect())
         } else {
-            value.to_owned()
+            Cow::Borrowed(value)
         }
     }
 
     /// Writes the profile object of one key's endpoints (sorted: active first, then as read).
     fn profile(&self, group: &[&Record<'_>], out: &mut Vec<u8>, counts: &mut GroupCounts) -> Result<()> {
-        let mut seen_ids: BTreeSet<&str> = BTreeSet::new();
         let mut kept: Vec<&Record<'_>> = Vec::with_capacity(group.len());
-        for r in group {
-            let reason = if !seen_ids.insert(r.id) {
-                *counts.duplicate.entry(r.channel.to_owned()).or_default() += 1;
+        for (i, r) in group.iter().enumerate() {
+            let reason = if group[..i].iter().any(|o| o.id == r.id) {
+                bump(&mut counts.duplicate, r.channel);
                 Some("duplicate of another endpoint with the same Id")
             } else if self.options.exclude_inactive && r.flags & INACTIVE != 0 {
-                *counts.inactive.entry(r.channel.to_owned()).or_default() += 1;
+                bump(&mut counts.inactive, r.channel);
                 Some("inactive (excluded by choice)")
             } else {
                 None
@@ -785,18 +785,19 @@ impl Grouper<'_> {
                         .map_err(|e| spill_error(&e))?;
                 }
                 None => {
-                    *counts.in_profiles.entry(r.channel.to_owned()).or_default() += 1;
+                    bump(&mut counts.in_profiles, r.channel);
                     kept.push(r);
                 }
             }
         }
         let Some(first) = kept.first() else { return Ok(()) };
         counts.profiles += 1;
-        let mut standard: BTreeMap<String, String> = BTreeMap::new();
-        let mut attributes: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        // Standard fields by path and mapped attributes by name, borrowed from the records.
+        let mut standard: BTreeMap<&str, &str> = BTreeMap::new();
+        let mut attributes: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
         let (mut emails, mut phones): (Vec<&str>, Vec<&str>) = (Vec::new(), Vec::new());
-        let mut others: BTreeMap<String, Vec<&str>> = BTreeMap::new();
-        let mut opted_out: BTreeSet<&str> = BTreeSet::new();
+        let mut others: Vec<(&str, Vec<&str>)> = Vec::new();
+        let mut opted_out: Vec<&str> = Vec::new();
         for r in &kept {
             match r.channel {
                 "EMAIL" => {
@@ -809,116 +810,132 @@ impl Grouper<'_> {
                         phones.push(r.address);
                     }
                 }
-                other => {
-                    let list = others.entry(other.to_ascii_lowercase()).or_default();
-                    if !list.contains(&r.address) {
-                        list.push(r.address);
-                    }
-                }
+                other => match others.iter_mut().find(|(c, _)| *c == other) {
+                    Some((_, list)) if !list.contains(&r.address) => list.push(r.address),
+                    Some(_) => {}
+                    None => others.push((other, vec![r.address])),
+                },
             }
-            if r.flags & OPTED_OUT != 0 {
-                opted_out.insert(r.channel);
+            if r.flags & OPTED_OUT != 0 && !opted_out.contains(&r.channel) {
+                opted_out.push(r.channel);
             }
             let mut at = 0;
             for _ in 0..r.field_count {
-                let source = r.fields[at];
-                at += 1;
-                let name = take(r.fields, &mut at);
+                let id = u16::from_le_bytes([r.fields[at], r.fields[at + 1]]);
+                at += 2;
                 let value = take(r.fields, &mut at);
-                let Some(Some(field)) = self.fields.get(&(source, name.to_owned())) else { continue };
+                let Some(Some(field)) = self.fields.get(usize::from(id)) else { continue };
                 match field {
                     ProfileField::Standard(path) => {
-                        standard.entry(path.clone()).or_insert_with(|| value.to_owned());
+                        standard.entry(path.as_str()).or_insert(value);
                     }
                     ProfileField::Custom(n) => {
-                        let values = attributes.entry(n.clone()).or_default();
+                        let values = attributes.entry(n.as_str()).or_default();
                         for v in value.split(',') {
-                            if !values.iter().any(|x| x == v) {
-                                values.push(v.to_owned());
+                            if !values.contains(&v) {
+                                values.push(v);
                             }
                         }
                     }
                 }
             }
         }
-        if !first.user.is_empty() {
-            standard.insert("AccountNumber".into(), first.user.to_owned());
-        } else {
+        if first.user.is_empty() {
             counts.without_user += 1;
+        } else {
+            standard.insert("AccountNumber", first.user);
         }
+        let mut extra: Vec<(String, String)> = Vec::new();
         for (i, e) in emails.iter().enumerate() {
             match EMAIL_FIELDS.get(i) {
                 Some(f) => {
-                    standard.insert((*f).to_owned(), (*e).to_owned());
+                    standard.insert(f, e);
                 }
-                None => {
-                    attributes.insert(format!("pinpoint_email_{}", i + 1), vec![(*e).to_owned()]);
-                }
+                None => extra.push((format!("pinpoint_email_{}", i + 1), (*e).to_owned())),
             }
         }
         for (i, p) in phones.iter().enumerate() {
             match PHONE_FIELDS.get(i) {
                 Some(f) => {
-                    standard.insert((*f).to_owned(), (*p).to_owned());
+                    standard.insert(f, p);
                 }
-                None => {
-                    attributes.insert(format!("pinpoint_phone_{}", i + 1), vec![(*p).to_owned()]);
-                }
+                None => extra.push((format!("pinpoint_phone_{}", i + 1), (*p).to_owned())),
             }
         }
+        others.sort_unstable();
         for (channel, addresses) in others {
             for (i, a) in addresses.iter().enumerate() {
-                attributes.insert(format!("pinpoint_{channel}_{}", i + 1), vec![(*a).to_owned()]);
+                extra.push((format!("pinpoint_{}_{}", channel.to_ascii_lowercase(), i + 1), (*a).to_owned()));
             }
         }
-        attributes.insert("pinpoint_endpoints".into(), vec![kept.len().to_string()]);
+        extra.push(("pinpoint_endpoints".into(), kept.len().to_string()));
         if !opted_out.is_empty() {
-            attributes
-                .insert("pinpoint_opted_out".into(), vec![opted_out.iter().copied().collect::<Vec<_>>().join(",")]);
+            opted_out.sort_unstable();
+            extra.push(("pinpoint_opted_out".into(), opted_out.join(",")));
         }
         if let Some(client) = &self.options.client {
-            attributes.insert("pinshift_client".into(), vec![client.clone()]);
+            extra.push(("pinshift_client".into(), client.clone()));
         }
 
         out.push(b'{');
         let mut top = true;
         member(out, &mut top, "ProfileKey", first.key);
-        let mut address: Vec<(&str, String)> = Vec::new();
+        let mut address_open = false;
+        // `Address.*` paths sort together: written as one nested object.
         for (path, value) in &standard {
             let value = Self::cut(value, counts);
+            if !counts.standard_paths.contains(*path) {
+                counts.standard_paths.insert((*path).to_owned());
+            }
             match path.strip_prefix("Address.") {
-                Some(part) => address.push((part, value)),
+                Some(part) => {
+                    if !address_open {
+                        out.extend_from_slice(b",\"Address\":{");
+                        address_open = true;
+                        let mut first_member = true;
+                        member(out, &mut first_member, part, &value);
+                    } else {
+                        let mut first_member = false;
+                        member(out, &mut first_member, part, &value);
+                    }
+                }
                 None => {
-                    if !counts.paths.contains(path) {
-                        counts.paths.insert(path.clone());
+                    if address_open {
+                        out.push(b'}');
+                        address_open = false;
                     }
                     member(out, &mut top, path, &value);
                 }
             }
         }
-        if !address.is_empty() {
-            out.extend_from_slice(b",\"Address\":{");
-            let mut first_member = true;
-            for (part, value) in address {
-                let path = format!("Address.{part}");
-                if !counts.paths.contains(&path) {
-                    counts.paths.insert(path);
-                }
-                member(out, &mut first_member, part, &value);
-            }
+        if address_open {
             out.push(b'}');
         }
         out.extend_from_slice(b",\"Attributes\":{");
         let mut first_member = true;
+        let mut joined = String::new();
         for (name, values) in &attributes {
-            let value = Self::cut(&values.join(","), counts);
-            if value.is_empty() {
+            joined.clear();
+            for (i, v) in values.iter().enumerate() {
+                if i > 0 {
+                    joined.push(',');
+                }
+                joined.push_str(v);
+            }
+            if joined.is_empty() {
                 continue;
             }
-            let path = format!("Attributes.{name}");
-            if !counts.paths.contains(&path) {
-                counts.paths.insert(path);
+            if !counts.attribute_names.contains(*name) {
+                counts.attribute_names.insert((*name).to_owned());
             }
+            let value = Self::cut(&joined, counts);
+            member(out, &mut first_member, name, &value);
+        }
+        for (name, value) in &extra {
+            if !counts.attribute_names.contains(name) {
+                counts.attribute_names.insert(name.clone());
+            }
+            let value = Self::cut(value, counts);
             member(out, &mut first_member, name, &value);
         }
         out.extend_from_slice(b"}}\n");
@@ -1028,7 +1045,8 @@ pub fn transform(
         opt_outs: &opt_files,
         problems: &problems,
         excluded: &excluded,
-        hasher: std::hash::RandomState::new(),
+        hasher: foldhash::fast::RandomState::default(),
+        names: Mutex::new(Vec::new()),
         next: AtomicUsize::new(0),
         bytes_done: AtomicU64::new(0),
         endpoints_done: AtomicU64::new(0),
@@ -1045,17 +1063,19 @@ pub fn transform(
     for f in endpoint_files.iter().chain(&opt_files) {
         f.lock().unwrap_or_else(std::sync::PoisonError::into_inner).flush().map_err(|e| spill_error(&e))?;
     }
+    let names = std::mem::take(&mut *reader.names.lock().unwrap_or_else(std::sync::PoisonError::into_inner));
+    drop(reader);
     drop(endpoint_files);
     drop(opt_files);
     progress(Progress::Read { bytes: total, total, endpoints: read.endpoints });
 
     // The mapping the template proof uses, over every attribute name seen.
-    let variables: Vec<Variable> = read.names.iter().map(|(source, name)| Source::of(*source).variable(name)).collect();
+    let variables: Vec<Variable> = names.iter().map(|(source, name)| variable(*source, name)).collect();
     let mapping = ProfileMapping::new(&variables, &[]);
     let mut renamed = BTreeMap::new();
-    let mut fields = HashMap::new();
-    for (source, name) in &read.names {
-        let field = mapping.field(&Source::of(*source).variable(name), Channel::Email).map(|f| match f {
+    let mut fields: Vec<Option<ProfileField>> = Vec::with_capacity(names.len());
+    for (source, name) in &names {
+        let field = mapping.field(&variable(*source, name), Channel::Email).map(|f| match f {
             ProfileField::Custom(n) => {
                 let clean = attribute_name(&n);
                 if clean != n {
@@ -1065,7 +1085,7 @@ pub fn transform(
             }
             standard => standard,
         });
-        fields.insert((*source, name.clone()), field);
+        fields.push(field);
     }
     let grouper = Grouper { options, fields, pieces, excluded: &excluded };
 
@@ -1078,6 +1098,8 @@ pub fn transform(
         let handles: Vec<_> = (0..workers.min(partitions))
             .map(|_| {
                 s.spawn(|| -> Result<()> {
+                    // Reused from partition to partition (fewer page faults than fresh buffers).
+                    let (mut bytes, mut body) = (Vec::new(), Vec::new());
                     loop {
                         let p = next.fetch_add(1, Ordering::Relaxed);
                         if p >= partitions {
@@ -1085,30 +1107,36 @@ pub fn transform(
                         }
                         let mut counts = GroupCounts::default();
                         let path = spill_dir.path().join(format!("e{p:05}"));
-                        let bytes = std::fs::read(&path).map_err(io(&path))?;
+                        bytes.clear();
+                        File::open(&path).and_then(|mut f| f.read_to_end(&mut bytes)).map_err(io(&path))?;
+                        // Read once: removed before the kernel writes it back.
+                        std::fs::remove_file(&path).map_err(io(&path))?;
                         let mut recs = records(&bytes);
+                        // By the key's hash first (keys compared only when two hashes are equal).
                         recs.sort_unstable_by(|a, b| {
-                            (a.key, a.flags & INACTIVE, a.piece, a.line).cmp(&(
+                            (a.hash, a.key, a.flags & INACTIVE, a.piece, a.line).cmp(&(
+                                b.hash,
                                 b.key,
                                 b.flags & INACTIVE,
                                 b.piece,
                                 b.line,
                             ))
                         });
-                        let mut body = Vec::with_capacity(bytes.len());
+                        body.clear();
                         let refs: Vec<&Record<'_>> = recs.iter().collect();
                         for group in refs.chunk_by(|a, b| a.key == b.key) {
                             grouper.profile(group, &mut body, &mut counts)?;
                         }
+                        drop(refs);
                         drop(recs);
-                        drop(bytes);
                         if !body.is_empty() {
                             let path = out.join(PROFILES_DIR).join(format!("part-{p:05}.jsonl"));
                             std::fs::write(&path, &body).map_err(io(&path))?;
                         }
                         let path = spill_dir.path().join(format!("o{p:05}"));
-                        let bytes = std::fs::read(&path).map_err(io(&path))?;
-                        let (numbers, emails) = Grouper::opt_outs(&bytes);
+                        let opted = std::fs::read(&path).map_err(io(&path))?;
+                        std::fs::remove_file(&path).map_err(io(&path))?;
+                        let (numbers, emails) = Grouper::opt_outs(&opted);
                         counts.sms_numbers = numbers.len() as u64;
                         counts.email_addresses = emails.len() as u64;
                         for (set, name) in [(numbers, "n"), (emails, "s")] {
@@ -1201,7 +1229,8 @@ pub fn transform(
             rec.by_channel.entry(channel).or_default().duplicate += n;
             rec.duplicate += n;
         }
-        paths.extend(g.paths);
+        paths.extend(g.standard_paths);
+        paths.extend(g.attribute_names.into_iter().map(|n| format!("Attributes.{n}")));
         let file = out.join(PROFILES_DIR).join(format!("part-{p:05}.jsonl"));
         if file.exists() {
             profile_files.push(file);
