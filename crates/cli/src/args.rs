@@ -105,6 +105,10 @@ pub enum Command {
     /// The journal of migration runs: show, verify its hash chain, export it for an audit.
     #[command(subcommand)]
     Journal(JournalCommand),
+    /// A client's audience: Pinpoint endpoint exports into Customer Profiles objects, SMS opt-outs and
+    /// SES suppressions, every endpoint accounted for.
+    #[command(subcommand)]
+    Audience(AudienceCommand),
     /// Translate a message template, segment, campaign or journey into its successor's definition, with
     /// what did not carry over (each construct and where it is) and the proof: templates must render the
     /// same for 1,000 endpoints, segments select about as many.
@@ -591,6 +595,32 @@ pub enum MigrateCommand {
         /// Who did it.
         #[arg(long)]
         by: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AudienceCommand {
+    /// Transform endpoint exports locally (nothing is sent anywhere): profile objects, the object type they
+    /// need, opted-out numbers, suppressed addresses, excluded endpoints, unreadable lines and the
+    /// reconciliation, as files in --out.
+    Transform {
+        /// Export pieces: files or folders (searched recursively; gzip or plain JSON lines, Pinpoint's
+        /// import CSV; recognised by content). Repeatable.
+        #[arg(long = "from", value_name = "PATH", required = true)]
+        from: Vec<PathBuf>,
+        /// A folder that does not exist yet (or is empty).
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+        /// Leave inactive endpoints out of the profiles (counted; their opt-outs are still carried).
+        #[arg(long)]
+        exclude_inactive: bool,
+        /// The client whose audience this is, for a Customer Profiles domain several clients share:
+        /// prefixes profile keys and sets the pinshift_client attribute.
+        #[arg(long, value_name = "ID")]
+        client: Option<String>,
+        /// Threads (default: every core).
+        #[arg(long)]
+        workers: Option<usize>,
     },
 }
 

@@ -10,7 +10,9 @@ use std::time::Duration;
 use clap::Parser;
 
 use crate::args::{Cli, Command, ConnectionCommand, EstateCommand, IamPolicyCommand, JournalCommand, MigrateCommand};
-use crate::commands::{blueprint, connection, engagement, estate, migrate, open_engagement, report, scan, translate};
+use crate::commands::{
+    audience, blueprint, connection, engagement, estate, migrate, open_engagement, report, scan, translate,
+};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -177,6 +179,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 MigrateCommand::Gate { step, by } => migrate::confirm_gate(&engagement, &step, &by, json),
             })
         }
+        Command::Audience(command) => ok(audience::run(command, json)),
         Command::Journal(command) => {
             let engagement = open_engagement(cli.engagement.as_deref())?;
             ok(match command {

@@ -11,9 +11,10 @@
 //! status, recommendations…) maps to nothing, and converters report it.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::hash::{Hash, Hasher};
 
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
+use serde_json::{Map, Value, json};
 use ts_rs::TS;
 
 use crate::scan::audience::AudienceProfile;
@@ -330,6 +331,64 @@ impl ProfileMapping {
 fn lower_first(name: &str) -> String {
     let mut chars = name.chars();
     chars.next().map(|c| c.to_ascii_lowercase().to_string() + chars.as_str()).unwrap_or_default()
+}
+
+/// The object type the audience carry-over loads profiles through: one object per profile.
+pub const PROFILE_OBJECT_TYPE: &str = "PinpointProfile";
+/// Standard fields per kind, in the order a user's addresses fill them (AWS's counts).
+pub const EMAIL_FIELDS: [&str; 3] = ["EmailAddress", "PersonalEmailAddress", "BusinessEmailAddress"];
+pub const PHONE_FIELDS: [&str; 4] = ["PhoneNumber", "MobilePhoneNumber", "HomePhoneNumber", "BusinessPhoneNumber"];
+
+/// The standard profile paths every profile object may fill (the object type always maps them).
+pub fn standard_paths() -> BTreeSet<String> {
+    EMAIL_FIELDS
+        .iter()
+        .chain(PHONE_FIELDS.iter())
+        .chain(["AccountNumber", "Address.City", "Address.Country", "Address.PostalCode", "Address.State"].iter())
+        .map(|p| (*p).to_owned())
+        .collect()
+}
+
+/// The object type the profile objects need: a field per profile path written, keyed by `ProfileKey`
+/// (unique and the profile's key, so loading twice never duplicates), with the given expiry.
+pub fn object_type(domain: &str, paths: &BTreeSet<String>, expiration_days: u32) -> Value {
+    let mut fields = Map::new();
+    fields.insert(
+        "ProfileKey".into(),
+        json!({ "Source": "_source.ProfileKey", "Target": "_profile.Attributes.pinshift_profile_key", "ContentType": "STRING" }),
+    );
+    for path in paths {
+        let content = if path.ends_with("EmailAddress") {
+            "EMAIL_ADDRESS"
+        } else if PHONE_FIELDS.contains(&path.as_str()) {
+            "PHONE_NUMBER"
+        } else {
+            "STRING"
+        };
+        fields.insert(
+            field_name(path),
+            json!({ "Source": format!("_source.{path}"), "Target": format!("_profile.{path}"), "ContentType": content }),
+        );
+    }
+    json!({
+        "DomainName": domain,
+        "ObjectTypeName": PROFILE_OBJECT_TYPE,
+        "Description": "Pinpoint endpoints carried over by Pinshift: one object per profile (a user's endpoints, or one endpoint without a UserId)",
+        "ExpirationDays": expiration_days,
+        "AllowProfileCreation": true,
+        "Fields": fields,
+        "Keys": { "ProfileKey": [{ "StandardIdentifiers": ["PROFILE", "UNIQUE"], "FieldNames": ["ProfileKey"] }] },
+    })
+}
+
+/// An object type field name for a profile path (at most 64 of `[A-Za-z0-9_.-]`).
+fn field_name(path: &str) -> String {
+    if path.len() <= 64 {
+        return path.to_owned();
+    }
+    let mut h = std::hash::DefaultHasher::new();
+    path.hash(&mut h);
+    format!("{}_{:08x}", &path[..55], h.finish() as u32)
 }
 
 /// Sets `value` at `path` in `doc`, making objects along the way.

@@ -1,5 +1,6 @@
 //! One module per command group; each command opens what it needs, calls core, prints.
 
+pub mod audience;
 pub mod blueprint;
 pub mod connection;
 pub mod engagement;

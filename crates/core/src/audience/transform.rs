@@ -26,14 +26,9 @@ use ts_rs::TS;
 
 use super::endpoint::{self, Parsed, Source};
 use super::input::{Format, Piece, open};
-use crate::profile::{Channel, ProfileField, ProfileMapping, Variable};
+use crate::profile::{Channel, EMAIL_FIELDS, PHONE_FIELDS, ProfileField, ProfileMapping, Variable, object_type};
 use crate::{Error, Result};
 
-/// The object type the profile objects are loaded through (its fields are written beside them).
-pub const PROFILE_OBJECT_TYPE: &str = "PinpointProfile";
-/// Standard fields per kind, in the order a user's addresses fill them (AWS's counts).
-pub const EMAIL_FIELDS: [&str; 3] = ["EmailAddress", "PersonalEmailAddress", "BusinessEmailAddress"];
-pub const PHONE_FIELDS: [&str; 4] = ["PhoneNumber", "MobilePhoneNumber", "HomePhoneNumber", "BusinessPhoneNumber"];
 /// Customer Profiles keeps attribute values of at most this many characters.
 const MAX_VALUE: usize = 255;
 /// How much a worker buffers for one partition before it writes.
@@ -952,48 +947,6 @@ impl Grouper<'_> {
         }
         (numbers, emails)
     }
-}
-
-/// The object type the profile objects need: a field per profile path written, keyed by `ProfileKey`
-/// (unique and the profile's key, so loading twice never duplicates), with the given expiry.
-pub fn object_type(domain: &str, paths: &BTreeSet<String>, expiration_days: u32) -> serde_json::Value {
-    let mut fields = serde_json::Map::new();
-    fields.insert(
-        "ProfileKey".into(),
-        serde_json::json!({ "Source": "_source.ProfileKey", "Target": "_profile.Attributes.pinshift_profile_key", "ContentType": "STRING" }),
-    );
-    for path in paths {
-        let content = if path.ends_with("EmailAddress") {
-            "EMAIL_ADDRESS"
-        } else if PHONE_FIELDS.contains(&path.as_str()) {
-            "PHONE_NUMBER"
-        } else {
-            "STRING"
-        };
-        fields.insert(
-            field_name(path),
-            serde_json::json!({ "Source": format!("_source.{path}"), "Target": format!("_profile.{path}"), "ContentType": content }),
-        );
-    }
-    serde_json::json!({
-        "DomainName": domain,
-        "ObjectTypeName": PROFILE_OBJECT_TYPE,
-        "Description": "Pinpoint endpoints carried over by Pinshift: one object per profile (a user's endpoints, or one endpoint without a UserId)",
-        "ExpirationDays": expiration_days,
-        "AllowProfileCreation": true,
-        "Fields": fields,
-        "Keys": { "ProfileKey": [{ "StandardIdentifiers": ["PROFILE", "UNIQUE"], "FieldNames": ["ProfileKey"] }] },
-    })
-}
-
-/// An object type field name for a profile path (at most 64 of `[A-Za-z0-9_.-]`).
-fn field_name(path: &str) -> String {
-    if path.len() <= 64 {
-        return path.to_owned();
-    }
-    let mut h = std::hash::DefaultHasher::new();
-    path.hash(&mut h);
-    format!("{}_{:08x}", &path[..55], h.finish() as u32)
 }
 
 /// Transforms `pieces` into `out` (a folder that does not exist yet or is empty).

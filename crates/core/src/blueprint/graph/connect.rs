@@ -17,8 +17,6 @@ use crate::translate::estate::ClientTranslations;
 use crate::translate::template::TemplateTranslation;
 use crate::translate::template::convert::Target;
 
-/// The object type endpoints are loaded into (audience carry-over), keyed by endpoint and by user.
-pub const ENDPOINT_OBJECT_TYPE: &str = "PinpointEndpoint";
 /// Outbound Campaigns keeps at most this many instance-wide limits.
 const MAX_INSTANCE_LIMITS: usize = 2;
 
@@ -29,23 +27,10 @@ pub(super) struct InstanceUse {
     pub telephony: bool,
 }
 
-fn endpoint_object_type(domain: &str, expiry: u32) -> Value {
-    json!({
-        "DomainName": domain,
-        "ObjectTypeName": ENDPOINT_OBJECT_TYPE,
-        "Description": "Pinpoint endpoints carried over by Pinshift (one object per endpoint, grouped by UserId)",
-        "ExpirationDays": expiry,
-        "AllowProfileCreation": true,
-        "Fields": {
-            "EndpointId": { "Source": "_source.Id", "Target": "_profile.Attributes.pinpoint_endpoint_id", "ContentType": "STRING" },
-            "UserId": { "Source": "_source.User.UserId", "Target": "_profile.AccountNumber", "ContentType": "STRING" },
-            "ChannelType": { "Source": "_source.ChannelType", "Target": "_profile.Attributes.pinpoint_channel_type", "ContentType": "STRING" },
-        },
-        "Keys": {
-            "EndpointId": [{ "StandardIdentifiers": ["UNIQUE"], "FieldNames": ["EndpointId"] }],
-            "UserId": [{ "StandardIdentifiers": ["PROFILE"], "FieldNames": ["UserId"] }],
-        },
-    })
+/// The object type the audience carry-over loads profiles through, with the fields every profile may fill
+/// (the load adds a field per attribute the client's endpoints hold).
+fn profile_object_type(domain: &str, expiry: u32) -> Value {
+    crate::profile::object_type(domain, &crate::profile::standard_paths(), expiry)
 }
 
 fn message_template(b: &mut Builder, place: (&str, &str), instance: &str, t: &TemplateTranslation, shared: &[String]) {
@@ -170,8 +155,8 @@ pub(super) fn add(
             place,
             Node::new(
                 TargetKind::ProfileObjectType,
-                format!("{name}/{ENDPOINT_OBJECT_TYPE}"),
-                endpoint_object_type(name, domain.default_expiration_days),
+                format!("{name}/{}", crate::profile::PROFILE_OBJECT_TYPE),
+                profile_object_type(name, domain.default_expiration_days),
             )
             .needs(TargetKind::ProfilesDomain, name)
             .shared(shared),
