@@ -15,7 +15,7 @@ OP_LOG := $(CARGO_TARGET_DIR)/op-log
 DESKTOP_FEATURES := --features custom-protocol
 XVFB := xvfb-run -a -s "-screen 0 1280x800x24"
 
-.PHONY: help demo test setup ui lint op-log-clean op-coverage test-rust test-boto3 test-ui test-browser test-desktop desktop bindings bench bench-desktop drills
+.PHONY: help demo test setup ui lint op-log-clean op-coverage test-rust test-boto3 test-ui test-browser test-desktop desktop bindings bench bench-audience bench-desktop drills
 
 help:
 	@echo "make demo    set up, then run Pinshift on a local sandbox (desktop app, or the CLI without a display)"
@@ -83,6 +83,10 @@ drills:
 # Benchmarks print figures; they assert nothing and are not part of `make test`.
 bench:
 	cargo bench -p pinshift-sandbox --bench throughput
+
+# The audience transform at 1M and 10M endpoints beside a plain Python transform (figures only).
+bench-audience:
+	cargo bench -p pinshift-core --bench audience
 
 # How long the desktop's UI thread is blocked while edits run at 300 clients, in the real app.
 BENCH_ENGAGEMENT := $(CARGO_TARGET_DIR)/bench-300.pinshift

@@ -17,6 +17,7 @@
 //! wait; past it the resource is left pending and what needs it waits for a resume. [`wire`] holds the
 //! exact-body and raw-response interceptors the nested shapes go through.
 
+pub mod audience;
 pub mod campaigns;
 pub mod connect;
 pub mod profiles;

@@ -622,6 +622,46 @@ pub enum AudienceCommand {
         #[arg(long)]
         workers: Option<usize>,
     },
+    /// Load a client's audience into its Customer Profiles domain, SMS opt-out list and SES tenant's
+    /// suppression list (the client must be applied first). Resumable: run it again with the same input
+    /// after Ctrl-C or a crash and it goes on where it stopped, without duplicating a profile.
+    Load {
+        /// The client.
+        #[arg(long, value_name = "ID")]
+        client: String,
+        /// Export pieces: files or folders (as for `transform`). Repeatable.
+        #[arg(long = "from", value_name = "PATH", required = true)]
+        from: Vec<PathBuf>,
+        /// Leave inactive endpoints out of the profiles (counted; their opt-outs are still carried).
+        #[arg(long)]
+        exclude_inactive: bool,
+        /// Load although some lines or pieces could not be read (named in problems.csv); the reason is
+        /// journaled.
+        #[arg(long, value_name = "REASON")]
+        accept_problems: Option<String>,
+        /// The connection to the client's target account (the engagement's only one by default).
+        #[arg(long, value_name = "NAME")]
+        connection: Option<String>,
+        /// The blueprint version (the newest by default).
+        #[arg(long)]
+        version: Option<u32>,
+        /// Calls in flight at once (each operation is also paced under its rate).
+        #[arg(long, default_value_t = 8)]
+        concurrency: usize,
+        /// Take the engagement's lease from a process that did not release it.
+        #[arg(long)]
+        take_over: bool,
+    },
+    /// Compare each client's last load with what the target holds now: endpoints read and where they
+    /// went, profiles written and in the domain, opt-outs and suppressions written and listed.
+    Reconcile {
+        /// Only this client (every loaded client by default).
+        #[arg(long, value_name = "ID")]
+        client: Option<String>,
+        /// The connection to the target account.
+        #[arg(long, value_name = "NAME")]
+        connection: Option<String>,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -179,7 +179,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 MigrateCommand::Gate { step, by } => migrate::confirm_gate(&engagement, &step, &by, json),
             })
         }
-        Command::Audience(command) => ok(audience::run(command, json)),
+        Command::Audience(command) => audience::run(cli.engagement.as_deref(), command, json),
         Command::Journal(command) => {
             let engagement = open_engagement(cli.engagement.as_deref())?;
             ok(match command {

@@ -3,6 +3,10 @@
 //! beside a plain Python transform of the same export (load everything, group by UserId in a dict, write
 //! CSV) at the sizes it fits in memory (1M by default; `PINSHIFT_BENCH_PYTHON_MAX` raises it).
 //! Prints figures; asserts nothing.
+//!
+//! `cargo bench -p pinshift-core --bench audience` (or `make bench-audience`)
+
+#![allow(clippy::print_stdout, clippy::print_stderr)]
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -82,7 +86,7 @@ fn generate(dir: &Path, n: u64) {
                     .expect("write");
                     i += PIECES as u64;
                 }
-                w.into_inner().ok().expect("flush").finish().expect("finish");
+                w.into_inner().map_err(|e| e.into_error()).expect("flush").finish().expect("finish");
             });
         }
     });

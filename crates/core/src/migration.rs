@@ -9,6 +9,7 @@
 //!   by the target itself, segment estimates — stored per client.
 //! - [`waves`]: the order clients migrate in (a proposed pilot first) and each client's status.
 
+pub mod audience;
 pub mod journal;
 pub mod plan;
 pub mod run;

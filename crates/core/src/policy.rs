@@ -133,6 +133,7 @@ const SES_WRITE: &[&str] = &[
     "ses:DeleteConfigurationSetEventDestination",
     "ses:PutSuppressedDestination",
     "ses:GetSuppressedDestination",
+    "ses:ListSuppressedDestinations",
     "ses:TagResource",
     "ses:UntagResource",
     "ses:ListTagsForResource",
@@ -224,6 +225,8 @@ const CONNECT_WRITE: &[&str] = &[
     "profile:GetUploadJobPath",
     "profile:StartUploadJob",
     "profile:GetUploadJob",
+    // The audience load: profile objects, ten a call.
+    "profile:BatchPutProfileObject",
     "profile:TagResource",
     "profile:ListTagsForResource",
     "connect-campaigns:CreateCampaign",

@@ -58,10 +58,14 @@ pub fn target_rate(service: &str, operation: &str) -> Option<(String, f64)> {
             | "TestRenderEmailTemplate"
             | "ListEmailTemplates" => own(1.0),
             "GetEmailTemplate" => own(50.0),
+            // No published rate: a conservative pace for the address-by-address tenant suppression load.
+            "PutSuppressedDestination" => own(5.0),
             _ => None,
         },
         "sms-voice" => match operation {
             "DeleteOptedOutNumber" => own(10.0),
+            // Not in the quota table's excerpt: DeleteOptedOutNumber's documented rate, assumed.
+            "PutOptedOutNumber" => own(10.0),
             op if ["Create", "Associate", "Set"].iter().any(|p| op.starts_with(p)) => own(1.0),
             _ => None,
         },
@@ -81,6 +85,8 @@ pub fn target_rate(service: &str, operation: &str) -> Option<(String, f64)> {
             | "CreateSegmentDefinition"
             | "GetSegmentDefinition"
             | "DeleteSegmentDefinition" => Some(("profile/domain".to_owned(), 1.0)),
+            // Profile data writes: ~100 TPS by the same second-hand table (unverified).
+            "BatchPutProfileObject" | "PutProfileObject" => Some(("profile/data".to_owned(), 100.0)),
             _ => None,
         },
         _ => None,

@@ -1,14 +1,146 @@
 //! `pinshift audience`: endpoint exports into profile objects, opt-outs and suppressions, accounted for.
 
+use std::path::Path;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use pinshift_core::audience::input::discover;
 use pinshift_core::audience::transform::{self, Options, Progress, Reconciliation};
+use pinshift_core::clock::SystemClock;
+use pinshift_core::engagement::lease::LeaseRequest;
+use pinshift_core::migration::audience::{self as load, AudiencePort, LoadEvent, LoadRequest, LoadSummary};
 
 use crate::args::AudienceCommand;
-use crate::output;
+use crate::commands::{migrate, open_engagement};
+use crate::{EXIT_CANCELLED, output};
 
-pub fn run(command: AudienceCommand, json: bool) -> anyhow::Result<()> {
+fn bar(json: bool) -> ProgressBar {
+    let bar = ProgressBar::with_draw_target(
+        Some(0),
+        if json { ProgressDrawTarget::hidden() } else { ProgressDrawTarget::stderr() },
+    );
+    bar.set_style(
+        ProgressStyle::with_template("{spinner} {elapsed} [{bar:30}] {msg}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> "),
+    );
+    bar
+}
+
+pub fn run(engagement: Option<&Path>, command: AudienceCommand, json: bool) -> anyhow::Result<ExitCode> {
     match command {
+        AudienceCommand::Load {
+            client,
+            from,
+            exclude_inactive,
+            accept_problems,
+            connection,
+            version,
+            concurrency,
+            take_over,
+        } => {
+            let engagement = open_engagement(engagement)?;
+            let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+            rt.block_on(async {
+                let version = migrate::version_of(&engagement, version)?;
+                let graph = migrate::graph(&engagement, version)?;
+                let (target, account, _) = migrate::target(&engagement, connection.as_deref()).await?;
+                let cancel = Arc::new(AtomicBool::new(false));
+                let lease = LeaseRequest::new("audience load").take_over(take_over);
+                let _lease = engagement.acquire_lease(&lease, Arc::new(SystemClock), Some(cancel.clone()))?;
+                let on_ctrl_c = cancel.clone();
+                tokio::spawn(async move {
+                    if tokio::signal::ctrl_c().await.is_ok() {
+                        output::status("Stopping after the calls in flight…");
+                        on_ctrl_c.store(true, Ordering::Relaxed);
+                    }
+                });
+                if !json {
+                    output::status(&format!("Loading {client}'s audience into account {account}"));
+                }
+                let bar = bar(json);
+                let request = LoadRequest { client, from, exclude_inactive, accept_problems, concurrency };
+                let summary = load::load(
+                    &engagement,
+                    &graph,
+                    &request,
+                    &target,
+                    &SystemClock,
+                    &|event| match event {
+                        LoadEvent::Transform(Progress::Read { bytes, total, endpoints }) => {
+                            bar.set_length(total);
+                            bar.set_position(bytes);
+                            bar.set_message(format!("transforming: {endpoints} endpoints read"));
+                        }
+                        LoadEvent::Transform(Progress::Group { done, total, profiles }) => {
+                            bar.set_length(total);
+                            bar.set_position(done);
+                            bar.set_message(format!("transforming: {profiles} profiles"));
+                        }
+                        LoadEvent::Part { part, done, total } => {
+                            bar.set_length(total);
+                            bar.set_position(done);
+                            bar.set_message(part);
+                        }
+                    },
+                    &cancel,
+                )
+                .await;
+                bar.finish_and_clear();
+                let summary = summary?;
+                if json {
+                    output::json(&summary)?;
+                } else {
+                    print_load(&summary)?;
+                }
+                if summary.state == "stopped" {
+                    output::status("Stopped: run the same command again to go on where it stopped");
+                    return Ok(ExitCode::from(EXIT_CANCELLED));
+                }
+                Ok(ExitCode::SUCCESS)
+            })
+        }
+        AudienceCommand::Reconcile { client, connection } => {
+            let engagement = open_engagement(engagement)?;
+            let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+            rt.block_on(async {
+                let (target, account, _) = migrate::target(&engagement, connection.as_deref()).await?;
+                let mut latest: std::collections::BTreeMap<String, LoadSummary> = std::collections::BTreeMap::new();
+                for l in engagement.audience_loads()? {
+                    if client.as_ref().is_none_or(|c| *c == l.client) && l.state == "finished" {
+                        latest.entry(l.client.clone()).or_insert(l);
+                    }
+                }
+                if latest.is_empty() {
+                    anyhow::bail!(pinshift_core::Error::invalid(
+                        "client",
+                        "no finished audience load to reconcile (`pinshift audience load` first)"
+                    ));
+                }
+                let mut out = Vec::new();
+                for (_, mut l) in latest {
+                    if l.target.account_id != account {
+                        output::status(&format!(
+                            "{}: its audience is in account {}, not {account}: reconcile it with a connection to it",
+                            l.client, l.target.account_id
+                        ));
+                        continue;
+                    }
+                    l.counts = Some(target.counts(&l.target).await?);
+                    out.push(l);
+                }
+                if json {
+                    output::json(&out)?;
+                } else {
+                    for l in &out {
+                        print_load(l)?;
+                    }
+                }
+                Ok(if out.iter().all(|l| l.holds) { ExitCode::SUCCESS } else { ExitCode::from(1) })
+            })
+        }
         AudienceCommand::Transform { from, out, exclude_inactive, client, workers } => {
             let (pieces, skipped) = discover(&from)?;
             for s in &skipped {
@@ -53,11 +185,12 @@ pub fn run(command: AudienceCommand, json: bool) -> anyhow::Result<()> {
             let result = result?;
             let rec = &result.reconciliation;
             if json {
-                return output::json(&serde_json::json!({
+                output::json(&serde_json::json!({
                     "out": result.dir,
                     "profile_files": result.profile_files,
                     "reconciliation": rec,
-                }));
+                }))?;
+                return Ok(ExitCode::SUCCESS);
             }
             print_reconciliation(rec)?;
             output::status(&format!(
@@ -81,9 +214,59 @@ pub fn run(command: AudienceCommand, json: bool) -> anyhow::Result<()> {
                     out.join(transform::PROBLEMS_FILE).display()
                 ));
             }
-            Ok(())
+            Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// A load: the transform's reconciliation, then what was written and what the target holds.
+fn print_load(l: &LoadSummary) -> anyhow::Result<()> {
+    output::status(&format!("{} — load {} ({}){}", l.client, l.id, l.state, if l.resumed { ", resumed" } else { "" }));
+    print_reconciliation(&l.reconciliation)?;
+    let held = |n: Option<u64>| n.map_or_else(|| "not read".to_owned(), |n| n.to_string());
+    let counts = l.counts.clone().unwrap_or_default();
+    let rows = vec![
+        vec![
+            "profiles".into(),
+            l.reconciliation.profiles.to_string(),
+            l.profiles_written.to_string(),
+            held(counts.profiles),
+            format!(
+                "domain {}{}",
+                l.target.domain,
+                if l.target.shared_domain { " (shared: whole domain)" } else { "" }
+            ),
+        ],
+        vec![
+            "opted-out numbers".into(),
+            l.reconciliation.opt_outs.sms_numbers.to_string(),
+            l.opted_out_written.to_string(),
+            held(counts.opted_out_numbers),
+            l.target.opt_out_list.clone().map_or_else(|| "no opt-out list".into(), |n| format!("opt-out list {n}")),
+        ],
+        vec![
+            "suppressed addresses".into(),
+            l.reconciliation.opt_outs.email_addresses.to_string(),
+            l.suppressed_written.to_string(),
+            held(counts.suppressed_addresses),
+            l.target.tenant.clone().map_or_else(|| "no SES tenant".into(), |t| format!("tenant {t}")),
+        ],
+    ];
+    output::table(&["", "TRANSFORMED", "WRITTEN", "IN THE TARGET", "WHERE"], &rows)?;
+    for n in &l.not_carried {
+        output::status(&format!("Not carried: {n}"));
+    }
+    if l.profiles_failed > 0 {
+        output::status(&format!("{} profile objects were refused by Customer Profiles", l.profiles_failed));
+    }
+    if l.state == "finished" {
+        output::status(if l.holds {
+            "The load reconciles: every endpoint accounted for, every profile, opt-out and suppression written and held"
+        } else {
+            "The load does NOT reconcile: see the rows above"
+        });
+    }
+    Ok(())
 }
 
 /// Every endpoint read, by channel: where it went.

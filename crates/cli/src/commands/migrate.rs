@@ -34,7 +34,10 @@ pub struct Scope {
 }
 
 /// The target side of a connection, and the account it reaches.
-async fn target(engagement: &Engagement, connection: Option<&str>) -> anyhow::Result<(AwsTarget, String, String)> {
+pub(crate) async fn target(
+    engagement: &Engagement,
+    connection: Option<&str>,
+) -> anyhow::Result<(AwsTarget, String, String)> {
     let name = match connection {
         Some(name) => name.to_owned(),
         None => {
@@ -94,7 +97,7 @@ fn capitalised(text: &str) -> String {
     chars.next().map(|c| c.to_uppercase().collect::<String>() + chars.as_str()).unwrap_or_default()
 }
 
-fn version_of(engagement: &Engagement, version: Option<u32>) -> anyhow::Result<u32> {
+pub(crate) fn version_of(engagement: &Engagement, version: Option<u32>) -> anyhow::Result<u32> {
     match version {
         Some(v) => Ok(v),
         None => engagement.blueprint_versions()?.last().map(|v| v.version).ok_or_else(|| {
@@ -107,7 +110,7 @@ fn version_of(engagement: &Engagement, version: Option<u32>) -> anyhow::Result<u
     }
 }
 
-fn graph(engagement: &Engagement, version: u32) -> anyhow::Result<TargetGraph> {
+pub(crate) fn graph(engagement: &Engagement, version: u32) -> anyhow::Result<TargetGraph> {
     Ok(pinshift_core::migration::plan::run_graph(engagement, version, SystemClock.now())?)
 }
 

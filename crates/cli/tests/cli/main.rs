@@ -1,6 +1,7 @@
 //! Black-box tests of the `pinshift` binary: temp engagement files, the sandbox over loopback for AWS,
 //! and (under `make test`) a throwaway OS keychain.
 
+mod audience;
 mod blueprint;
 mod connection;
 mod engagement;

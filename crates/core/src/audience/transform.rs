@@ -15,7 +15,7 @@
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs::File;
-use std::hash::{BuildHasher, Hash, Hasher};
+use std::hash::BuildHasher;
 use std::io::{BufRead, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -319,9 +319,7 @@ const PROBLEMS_KEPT: usize = 20;
 
 impl Reader<'_> {
     fn hash_of(&self, key: &str) -> u64 {
-        let mut h = self.hasher.build_hasher();
-        key.hash(&mut h);
-        h.finish()
+        self.hasher.hash_one(key)
     }
 
     fn partition_of(&self, key: &str) -> usize {
@@ -481,7 +479,7 @@ impl Reader<'_> {
                 let len = (record.len() - 4) as u32;
                 record[..4].copy_from_slice(&len.to_le_bytes());
                 spill.push((key_hash % self.partitions as u64) as usize, &record).map_err(|e| spill_error(&e))?;
-                if counts.endpoints % 65_536 == 0 {
+                if counts.endpoints.is_multiple_of(65_536) {
                     let done = self.endpoints_done.fetch_add(65_536, Ordering::Relaxed) + 65_536;
                     progress(Progress::Read { bytes: self.bytes_done.load(Ordering::Relaxed), total, endpoints: done });
                 }

@@ -1,0 +1,232 @@
+//! `pinshift audience`: a client's endpoint export transformed locally, then loaded into the sandbox — its
+//! profiles, opt-out list and tenant suppression read back from outside — resumed after kill -9 without a
+//! duplicate, refused while part of the input cannot be read, and reconciled.
+
+use std::io::Write;
+use std::path::Path;
+
+use serde_json::{Value, json};
+
+use crate::{Northwind, stderr, stdout};
+
+const ACCOUNT: &str = "444444444444";
+const REGION: &str = "us-east-1";
+const CLIENT: &str = "fjord-travel";
+
+fn json_of(output: &std::process::Output) -> Value {
+    serde_json::from_str(&stdout(output)).unwrap_or_else(|e| panic!("{e}: {}{}", stdout(output), stderr(output)))
+}
+
+/// `n` endpoints over two gzip pieces: about two per user, one in eight without a UserId, one in
+/// twenty opted out (SMS and email), one invalid number.
+fn export(dir: &Path, n: usize) -> (Vec<String>, Vec<String>) {
+    std::fs::create_dir_all(dir).expect("mkdir");
+    let (mut numbers, mut emails) = (Vec::new(), Vec::new());
+    let mut pieces: Vec<Vec<Value>> = vec![Vec::new(), Vec::new()];
+    for i in 0..n {
+        let channel = if i % 2 == 0 { "EMAIL" } else { "SMS" };
+        let address = if channel == "EMAIL" { format!("person{i}@fjord.example") } else { format!("+1206555{:04}", i) };
+        let address = if i == 7 { "not-a-number".to_owned() } else { address };
+        let opted = i % 20 == 3;
+        if opted && i != 7 {
+            if channel == "EMAIL" { emails.push(address.clone()) } else { numbers.push(address.clone()) }
+        }
+        let tier = ["gold", "silver"][i % 2];
+        let mut e = json!({ "Id": format!("ep-{i}"), "ChannelType": channel, "Address": address,
+                            "EndpointStatus": "ACTIVE", "OptOut": if opted { "ALL" } else { "NONE" },
+                            "Attributes": { "tier": [tier] } });
+        if i % 8 != 5 {
+            e["User"] =
+                json!({ "UserId": format!("user-{}", i / 2), "UserAttributes": { "FirstName": [format!("P{i}")] } });
+        }
+        pieces[i % 2].push(e);
+    }
+    for (p, lines) in pieces.iter().enumerate() {
+        let file = std::fs::File::create(dir.join(format!("part-{p}.gz"))).expect("create");
+        let mut w = flate2::write::GzEncoder::new(file, flate2::Compression::fast());
+        for l in lines {
+            writeln!(w, "{l}").expect("write");
+        }
+        w.finish().expect("finish");
+    }
+    numbers.sort();
+    emails.sort();
+    (numbers, emails)
+}
+
+/// fjord-travel signed off and applied (its profiles domain, opt-out list and tenant exist).
+fn applied() -> Northwind {
+    let n = Northwind::start(None);
+    n.cmd().args(["scan"]).assert().success();
+    n.cmd().args(["blueprint", "save", "--by", "tester"]).assert().success();
+    n.cmd().args(["blueprint", "sign-off", CLIENT, "--by", "Ann"]).assert().success();
+    n.cmd().args(["migrate", "apply", "--client", CLIENT, "--yes", "--wait", "0"]).assert().success();
+    n
+}
+
+/// What the sandbox holds for the client: profiles (objects per profile), opted-out numbers, suppressed
+/// addresses of its tenant.
+fn held(n: &Northwind, target: &Value) -> (usize, usize, Vec<String>, Vec<String>) {
+    let mut world = n.sandbox.state.world();
+    let domain = target["domain"].as_str().expect("domain").to_owned();
+    let d = world.profiles.domains.get(&(ACCOUNT.to_owned(), REGION.to_owned(), domain)).expect("the domain");
+    let profiles = d.profiles.len();
+    let objects = d.profiles.values().map(|p| p.objects.len()).sum();
+    let list = target["opt_out_list"].as_str().expect("list").to_owned();
+    let mut numbers: Vec<String> =
+        world.sms.region(ACCOUNT, REGION).opted_out.get(&list).map(|m| m.keys().cloned().collect()).unwrap_or_default();
+    numbers.sort();
+    let tenant = target["tenant"].as_str().expect("tenant").to_owned();
+    let mut emails: Vec<String> = world
+        .ses
+        .region(ACCOUNT, REGION)
+        .suppressed
+        .keys()
+        .filter(|(t, _)| t.as_deref() == Some(tenant.as_str()))
+        .map(|(_, a)| a.clone())
+        .collect();
+    emails.sort();
+    (profiles, objects, numbers, emails)
+}
+
+#[test]
+fn a_clients_audience_is_loaded_complete_reconciled_and_resumed_after_kill_9_without_a_duplicate() {
+    let n = applied();
+    let input = n.dir.path().join("export");
+    let (numbers, emails) = export(&input, 2400);
+
+    // Locally first: the transform says what will be loaded.
+    let out = n.dir.path().join("transformed");
+    let t = json_of(
+        &n.cmd()
+            .args(["--json", "audience", "transform", "--from"])
+            .arg(&input)
+            .arg("--out")
+            .arg(&out)
+            .output()
+            .expect("transform"),
+    );
+    let rec = &t["reconciliation"];
+    assert_eq!(rec["endpoints_read"], 2400);
+    assert_eq!(rec["invalid_address"], 1);
+    assert_eq!(rec["in_profiles"], 2399);
+    assert_eq!(rec["opt_outs"]["sms_numbers"], numbers.len());
+    assert_eq!(rec["opt_outs"]["email_addresses"], emails.len());
+    let profiles = rec["profiles"].as_u64().expect("profiles");
+
+    // A load killed part-way (after some checkpoints), then run again with the same input.
+    let journal = n.dir.path().join("e.pinshift");
+    let checkpoints = || -> i64 {
+        rusqlite::Connection::open(&journal)
+            .and_then(|db| db.query_row("SELECT coalesce(sum(done), 0) FROM audience_progress", [], |r| r.get(0)))
+            .unwrap_or(0)
+    };
+    let args = |extra: &[&str]| {
+        let mut a: Vec<String> = ["audience", "load", "--client", CLIENT, "--concurrency", "2", "--from"]
+            .iter()
+            .map(|s| (*s).to_owned())
+            .collect();
+        a.push(input.display().to_string());
+        a.extend(extra.iter().map(|s| (*s).to_owned()));
+        a
+    };
+    let mut child = n.std_cmd().args(args(&[])).stdout(std::process::Stdio::null()).spawn().expect("a load");
+    let started = std::time::Instant::now();
+    while checkpoints() < 300 {
+        assert!(started.elapsed().as_secs() < 120, "the load made no progress");
+        assert!(child.try_wait().expect("status").is_none(), "the load finished before it could be killed");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    child.kill().expect("kill -9");
+    child.wait().expect("reaped");
+    let first = checkpoints();
+    assert!(first < profiles as i64 + (numbers.len() + emails.len()) as i64, "killed before the end");
+
+    let resumed = n.cmd().args(["--json"]).args(args(&["--take-over"])).output().expect("resume");
+    let summary = json_of(&resumed);
+    assert!(resumed.status.success(), "{}", stderr(&resumed));
+    assert_eq!(summary["resumed"], true, "{summary:#}");
+    assert_eq!(summary["state"], "finished");
+    assert_eq!(summary["holds"], true, "{summary:#}");
+    assert_eq!(summary["profiles_written"], profiles);
+    assert_eq!(summary["opted_out_written"], numbers.len());
+    assert_eq!(summary["suppressed_written"], emails.len());
+
+    // Read back from outside: one profile per user or lone endpoint, one object each (no duplicate after
+    // the kill), every opted-out number in the client's list and every address in its tenant's suppression.
+    let (held_profiles, objects, held_numbers, held_emails) = held(&n, &summary["target"]);
+    assert_eq!(held_profiles as u64, profiles);
+    assert_eq!(objects as u64, profiles, "an object written twice would be a duplicate");
+    assert_eq!(held_numbers, numbers);
+    assert_eq!(held_emails, emails);
+    let counts = &summary["counts"];
+    assert_eq!(counts["profiles"], profiles);
+    assert_eq!(counts["opted_out_numbers"], numbers.len());
+    assert_eq!(counts["suppressed_addresses"], emails.len());
+
+    // The profile of a user carries its attributes and addresses.
+    {
+        let world = n.sandbox.state.world();
+        let domain = summary["target"]["domain"].as_str().expect("domain").to_owned();
+        let d = world.profiles.domains.get(&(ACCOUNT.to_owned(), REGION.to_owned(), domain)).expect("domain");
+        let user0 = d.profiles.values().find(|p| p.record["AccountNumber"] == "user-0").expect("user-0's profile");
+        assert_eq!(user0.record["EmailAddress"], "person0@fjord.example", "{:#}", user0.record);
+        assert_eq!(user0.record["PhoneNumber"], "+12065550001", "{:#}", user0.record);
+        assert_eq!(user0.record["Attributes"]["tier"], "gold,silver", "{:#}", user0.record);
+    }
+
+    // Loading again changes nothing; reconcile reads the target again and agrees.
+    let again = json_of(&n.cmd().args(["--json"]).args(args(&[])).output().expect("again"));
+    assert_eq!(again["holds"], true);
+    assert_eq!(held(&n, &summary["target"]).0 as u64, profiles);
+    let reconciled = n.cmd().args(["audience", "reconcile", "--client", CLIENT]).output().expect("reconcile");
+    assert!(reconciled.status.success(), "{}", stderr(&reconciled));
+    assert!(stderr(&reconciled).contains("The load reconciles"), "{}", stderr(&reconciled));
+
+    // The journal holds the load (started, parts, ended) and its chain verifies.
+    n.cmd().args(["journal", "verify"]).assert().success();
+    let rows = json_of(&n.cmd().args(["--json", "journal", "show", "--client", CLIENT]).output().expect("show"));
+    let loads = rows.as_array().expect("rows").iter().filter(|r| r["kind"] == "audience").count();
+    assert!(loads >= 6, "{rows:#}");
+}
+
+#[test]
+fn a_load_refuses_input_it_cannot_read_until_the_user_accepts_the_loss_and_a_client_must_be_applied_first() {
+    let n = Northwind::start(None);
+    n.cmd().args(["scan"]).assert().success();
+    n.cmd().args(["blueprint", "save", "--by", "tester"]).assert().success();
+    let input = n.dir.path().join("export");
+    export(&input, 40);
+    std::fs::write(
+        input.join("extra.jsonl"),
+        "{\"Id\":\"x1\",\"ChannelType\":\"EMAIL\",\"Address\":\"x@fjord.example\"}\n{broken\n",
+    )
+    .expect("write");
+    let load = |extra: &[&str]| {
+        let mut cmd = n.cmd();
+        cmd.args(["audience", "load", "--client", CLIENT, "--from"]).arg(&input).args(extra);
+        cmd.output().expect("load")
+    };
+    let unapplied = load(&[]);
+    assert!(!unapplied.status.success());
+    assert!(stderr(&unapplied).contains("apply the client first"), "{}", stderr(&unapplied));
+
+    n.cmd().args(["blueprint", "sign-off", CLIENT, "--by", "Ann"]).assert().success();
+    n.cmd().args(["migrate", "apply", "--client", CLIENT, "--yes", "--wait", "0"]).assert().success();
+    let refused = load(&[]);
+    assert!(!refused.status.success());
+    let text = stderr(&refused);
+    assert!(text.contains("1 line(s) of the export could not be read") && text.contains("problems.csv"), "{text}");
+    assert!(text.contains("--accept-problems"), "{text}");
+    let accepted = load(&["--accept-problems", "the customer re-exports the broken line later"]);
+    assert!(accepted.status.success(), "{}", stderr(&accepted));
+    // The reason is journaled.
+    let rows = json_of(&n.cmd().args(["--json", "journal", "show", "--client", CLIENT]).output().expect("show"));
+    assert!(
+        rows.as_array()
+            .expect("rows")
+            .iter()
+            .any(|r| r["detail"].as_str().is_some_and(|d| d.contains("the customer re-exports the broken line later"))),
+        "{rows:#}"
+    );
+}

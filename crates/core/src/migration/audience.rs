@@ -1,0 +1,570 @@
+//! Audience loads: one client's endpoint exports, transformed ([`crate::audience::transform`]), written to
+//! the client's Customer Profiles domain (BatchPutProfileObject, ten objects a call, keyed by the object
+//! type's unique `ProfileKey` so a repeat never duplicates a profile), its SMS opt-out list
+//! (PutOptedOutNumber) and its SES tenant's suppression list (PutSuppressedDestination with the tenant:
+//! SES's bulk import has no tenant scope).
+//!
+//! Each part (a profile file, the numbers, the addresses) is checkpointed after every window of calls in
+//! `audience_progress`, and journaled when it starts and ends (run id = the load's id), so a stopped or
+//! killed load resumes where it was; the transform is kept in the work folder and reused.
+
+use std::collections::BTreeMap;
+use std::future::Future;
+use std::io::BufRead;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use rusqlite::{OptionalExtension, params};
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
+use ts_rs::TS;
+
+use super::journal::{Entry, Phase};
+use crate::audience::input::{Piece, discover};
+use crate::audience::transform::{self, Options, Progress, Reconciliation};
+use crate::blueprint::graph::{TargetGraph, TargetResource};
+use crate::clock::Clock;
+use crate::engagement::Engagement;
+use crate::target::TargetKind;
+use crate::{Error, Result};
+
+/// Where one client's audience goes, from the blueprint version's target graph.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct AudienceTarget {
+    pub client: String,
+    pub account_id: String,
+    pub region: String,
+    pub domain: String,
+    /// Several clients share the domain: profile keys carry the client, and `pinshift_client` is set.
+    pub shared_domain: bool,
+    pub expiration_days: u32,
+    /// The client's SMS opt-out list (none when the client sends no SMS).
+    #[ts(optional)]
+    pub opt_out_list: Option<String>,
+    /// The client's SES tenant (none when the client sends no email).
+    #[ts(optional)]
+    pub tenant: Option<String>,
+}
+
+/// What the target holds, read back (`None`: not read, or nothing of the kind for this client).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct TargetCounts {
+    /// Profiles in the domain (for a shared domain: those with this client's `pinshift_client`).
+    #[ts(optional, type = "number")]
+    pub profiles: Option<u64>,
+    #[ts(optional, type = "number")]
+    pub opted_out_numbers: Option<u64>,
+    #[ts(optional, type = "number")]
+    pub suppressed_addresses: Option<u64>,
+}
+
+/// The writers an audience load uses (pinshift-aws implements them over the official SDKs).
+pub trait AudiencePort: Sync {
+    /// Creates or updates the object type (PutProfileObjectType is an upsert).
+    fn put_object_type(&self, target: &AudienceTarget, object_type: &Value) -> impl Future<Output = Result<()>> + Send;
+    /// Writes up to ten profile objects (JSON text); the items AWS refused, as `(index, message)`.
+    fn put_profiles(
+        &self,
+        target: &AudienceTarget,
+        objects: &[String],
+    ) -> impl Future<Output = Result<Vec<(usize, String)>>> + Send;
+    fn put_opted_out(&self, target: &AudienceTarget, number: &str) -> impl Future<Output = Result<()>> + Send;
+    fn put_suppressed(&self, target: &AudienceTarget, address: &str) -> impl Future<Output = Result<()>> + Send;
+    /// Reads back what the target holds for the client.
+    fn counts(&self, target: &AudienceTarget) -> impl Future<Output = Result<TargetCounts>> + Send;
+}
+
+/// A load to run (or resume).
+#[derive(Debug, Clone)]
+pub struct LoadRequest {
+    pub client: String,
+    pub from: Vec<PathBuf>,
+    pub exclude_inactive: bool,
+    /// Why the user accepts input that could not all be read (journaled); `None` refuses it.
+    pub accept_problems: Option<String>,
+    /// Calls in flight at once (each operation is also paced under its rate by the port).
+    pub concurrency: usize,
+}
+
+/// How a load went.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct LoadSummary {
+    pub id: String,
+    pub client: String,
+    /// running, finished, stopped.
+    pub state: String,
+    pub work_dir: PathBuf,
+    pub target: AudienceTarget,
+    pub reconciliation: Reconciliation,
+    #[ts(type = "number")]
+    pub profiles_written: u64,
+    #[ts(type = "number")]
+    pub profiles_failed: u64,
+    #[ts(type = "number")]
+    pub opted_out_written: u64,
+    #[ts(type = "number")]
+    pub suppressed_written: u64,
+    /// What could not be carried, and why (no opt-out list for numbers, no tenant for addresses).
+    pub not_carried: Vec<String>,
+    #[ts(optional)]
+    pub counts: Option<TargetCounts>,
+    /// Whether the load reconciles: every endpoint accounted for, every profile, opt-out and suppression
+    /// written, and the target holds at least as many as were written.
+    pub holds: bool,
+    /// It resumed a load that had stopped.
+    pub resumed: bool,
+}
+
+/// How far a load is.
+#[derive(Debug, Clone, PartialEq)]
+pub enum LoadEvent {
+    Transform(Progress),
+    /// A part's items done (profiles, numbers, addresses), of all.
+    Part {
+        part: String,
+        done: u64,
+        total: u64,
+    },
+}
+
+/// How long a load takes at AWS's rates (profile writes ~100 calls/s of ten; PutOptedOutNumber 10/s;
+/// PutSuppressedDestination 5/s — see pinshift-aws `target_rate`), in seconds.
+pub fn estimated_seconds(profiles: u64, numbers: u64, addresses: u64) -> f64 {
+    profiles.div_ceil(10) as f64 / 100.0 + numbers as f64 / 10.0 + addresses as f64 / 5.0
+}
+
+/// The client's audience target in the graph.
+pub fn audience_target(graph: &TargetGraph, client: &str) -> Result<AudienceTarget> {
+    let mine =
+        |kind: TargetKind| graph.resources.iter().find(|r| r.kind == kind && r.clients.iter().any(|c| c == client));
+    let domain = mine(TargetKind::ProfilesDomain).ok_or_else(|| {
+        Error::invalid(
+            "client",
+            format!("{client:?} has no Customer Profiles domain in this blueprint version (is it a client of it?)"),
+        )
+    })?;
+    let text = |r: &TargetResource, member: &str| r.spec[member].as_str().map(str::to_owned);
+    Ok(AudienceTarget {
+        client: client.to_owned(),
+        account_id: domain.account_id.clone(),
+        region: domain.region.clone(),
+        domain: domain.name.clone(),
+        shared_domain: domain.clients.len() > 1,
+        expiration_days: domain.spec["DefaultExpirationDays"].as_u64().unwrap_or(366) as u32,
+        opt_out_list: mine(TargetKind::SmsOptOutList).and_then(|r| text(r, "OptOutListName")),
+        tenant: mine(TargetKind::SesTenant).and_then(|r| text(r, "TenantName")),
+    })
+}
+
+/// The resources a load writes into, which a migration run must have applied first.
+fn needed<'g>(graph: &'g TargetGraph, client: &str) -> Vec<&'g TargetResource> {
+    graph
+        .resources
+        .iter()
+        .filter(|r| r.clients.iter().any(|c| c == client))
+        .filter(|r| {
+            matches!(
+                r.kind,
+                TargetKind::ProfilesDomain
+                    | TargetKind::ProfileObjectType
+                    | TargetKind::SmsOptOutList
+                    | TargetKind::SesTenant
+            )
+        })
+        .collect()
+}
+
+/// What identifies an input: its pieces (path, size, modification time) and the transform's options.
+fn digest(pieces: &[Piece], options: &Options) -> String {
+    let mut h = Sha256::new();
+    for p in pieces {
+        let modified = std::fs::metadata(&p.path)
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+            .map_or(0, |d| d.as_nanos());
+        h.update(format!("{}\n{}\n{modified}\n", p.path.display(), p.bytes));
+    }
+    h.update(format!("{}\n{:?}\n", options.exclude_inactive, options.client));
+    h.finalize().iter().take(8).map(|b| format!("{b:02x}")).collect()
+}
+
+/// Where loads keep their transforms: `<engagement>.audience/` beside the engagement file.
+pub fn work_root(engagement: &Engagement) -> PathBuf {
+    let path = engagement.path();
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "engagement".into());
+    path.with_file_name(format!("{name}.audience"))
+}
+
+struct Stored {
+    id: String,
+    work_dir: PathBuf,
+}
+
+impl Engagement {
+    fn unfinished_load(&self, client: &str, digest: &str) -> Result<Option<Stored>> {
+        Ok(self
+            .conn()
+            .query_row(
+                "SELECT id, work_dir FROM audience_load WHERE client = ?1 AND digest = ?2 AND state != 'finished'
+                 ORDER BY started_at DESC LIMIT 1",
+                params![client, digest],
+                |r| Ok(Stored { id: r.get(0)?, work_dir: PathBuf::from(r.get::<_, String>(1)?) }),
+            )
+            .optional()?)
+    }
+
+    fn progress_of(&self, load: &str) -> Result<BTreeMap<String, (u64, u64)>> {
+        let mut stmt = self.conn().prepare("SELECT part, done, failed FROM audience_progress WHERE load_id = ?1")?;
+        let rows = stmt.query_map(params![load], |r| {
+            Ok((r.get::<_, String>(0)?, (r.get::<_, i64>(1)? as u64, r.get::<_, i64>(2)? as u64)))
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    fn checkpoint(&self, load: &str, part: &str, done: u64, total: u64, failed: u64) -> Result<()> {
+        let tx = self.write_transaction()?;
+        tx.execute(
+            "INSERT INTO audience_progress (load_id, part, done, total, failed) VALUES (?1, ?2, ?3, ?4, ?5)
+             ON CONFLICT (load_id, part) DO UPDATE SET done = excluded.done, total = excluded.total, failed = excluded.failed",
+            params![load, part, done as i64, total as i64, failed as i64],
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Every load's summary, newest first.
+    pub fn audience_loads(&self) -> Result<Vec<LoadSummary>> {
+        let mut stmt = self.conn().prepare(
+            "SELECT result FROM audience_load WHERE result IS NOT NULL ORDER BY started_at DESC, rowid DESC",
+        )?;
+        let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
+        let mut out = Vec::new();
+        for text in rows {
+            out.push(serde_json::from_str(&text?).map_err(|e| Error::Internal(format!("a stored load: {e}")))?);
+        }
+        Ok(out)
+    }
+
+    fn store_load(
+        &self,
+        summary: &LoadSummary,
+        started_at: &str,
+        digest: &str,
+        reason: Option<&str>,
+        clock: &dyn Clock,
+    ) -> Result<()> {
+        let result = serde_json::to_string(summary).map_err(|e| Error::Internal(e.to_string()))?;
+        let target = serde_json::to_string(&summary.target).map_err(|e| Error::Internal(e.to_string()))?;
+        let rec = serde_json::to_string(&summary.reconciliation).map_err(|e| Error::Internal(e.to_string()))?;
+        let finished = (summary.state == "finished").then(|| clock.now().to_string());
+        let tx = self.write_transaction()?;
+        tx.execute(
+            "INSERT INTO audience_load (id, client, started_at, finished_at, state, digest, work_dir, accepted_problems, target, reconciliation, result)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
+             ON CONFLICT (id) DO UPDATE SET finished_at = excluded.finished_at, state = excluded.state, result = excluded.result",
+            params![
+                summary.id,
+                summary.client,
+                started_at,
+                finished,
+                summary.state,
+                digest,
+                summary.work_dir.display().to_string(),
+                reason,
+                target,
+                rec,
+                result
+            ],
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+}
+
+/// The transform of `pieces` in `dir`: reused when complete, made (again) otherwise.
+fn transformed(
+    pieces: &[Piece],
+    dir: &Path,
+    options: &Options,
+    progress: &(dyn Fn(LoadEvent) + Sync),
+) -> Result<Reconciliation> {
+    let file = dir.join(transform::RECONCILIATION_FILE);
+    if let Ok(bytes) = std::fs::read(&file)
+        && let Ok(rec) = serde_json::from_slice::<Reconciliation>(&bytes)
+    {
+        return Ok(rec);
+    }
+    if dir.exists() {
+        // A transform cut short: made again from the start.
+        std::fs::remove_dir_all(dir).map_err(|source| Error::Io { path: dir.to_owned(), source })?;
+    }
+    let out = transform::transform(pieces, dir, options, &|p| progress(LoadEvent::Transform(p)))?;
+    Ok(out.reconciliation)
+}
+
+/// Lines of a text file (a part), from `skip` on.
+fn lines_from(path: &Path, skip: u64) -> Result<(u64, Vec<String>)> {
+    let file = std::fs::File::open(path).map_err(|source| Error::Io { path: path.to_owned(), source })?;
+    let mut all = Vec::new();
+    let mut total = 0;
+    for line in std::io::BufReader::new(file).lines() {
+        let line = line.map_err(|source| Error::Io { path: path.to_owned(), source })?;
+        if line.is_empty() {
+            continue;
+        }
+        if total >= skip {
+            all.push(line);
+        }
+        total += 1;
+    }
+    Ok((total, all))
+}
+
+/// Loads (or resumes loading) one client's audience. Stops cleanly between windows when `cancel` is set.
+#[allow(clippy::too_many_lines)]
+pub async fn load<P: AudiencePort>(
+    engagement: &Engagement,
+    graph: &TargetGraph,
+    request: &LoadRequest,
+    port: &P,
+    clock: &dyn Clock,
+    progress: &(dyn Fn(LoadEvent) + Sync),
+    cancel: &AtomicBool,
+) -> Result<LoadSummary> {
+    let target = audience_target(graph, &request.client)?;
+    let history = engagement.last_outcomes()?;
+    for r in needed(graph, &request.client) {
+        let applied = history
+            .get(&r.id)
+            .is_some_and(|row| matches!(row.outcome.as_deref(), Some("created" | "adopted" | "confirmed" | "differs")));
+        if !applied {
+            return Err(Error::invalid(
+                "client",
+                format!(
+                    "the {} {} of {} is not in the target yet: apply the client first (`pinshift migrate apply --client {}`)",
+                    r.kind.label(),
+                    r.name,
+                    request.client,
+                    request.client
+                ),
+            ));
+        }
+    }
+    let (pieces, _) = discover(&request.from)?;
+    if pieces.is_empty() {
+        return Err(Error::invalid("--from", "no endpoint export pieces there"));
+    }
+    let options = Options {
+        exclude_inactive: request.exclude_inactive,
+        client: target.shared_domain.then(|| request.client.clone()),
+        ..Options::default()
+    };
+    let digest = digest(&pieces, &options);
+    let open = engagement.unfinished_load(&request.client, &digest)?;
+    let resumed = open.is_some();
+    let (id, work_dir) = match open {
+        Some(s) => (s.id, s.work_dir),
+        None => (
+            format!("load-{}", &uuid::Uuid::new_v4().simple().to_string()[..12]),
+            work_root(engagement).join(&request.client).join(&digest),
+        ),
+    };
+    let rec = transformed(&pieces, &work_dir, &options, progress)?;
+    if rec.has_problems() && request.accept_problems.is_none() {
+        return Err(Error::invalid(
+            "--accept-problems",
+            format!(
+                "{} line(s) of the export could not be read and {} piece(s) break before their end (each named in {}); \
+                 fix the input, or pass --accept-problems REASON to load the rest",
+                rec.unreadable_lines,
+                rec.damaged_pieces,
+                work_dir.join(transform::PROBLEMS_FILE).display()
+            ),
+        ));
+    }
+    let started_at = clock.now().to_string();
+    let mut summary = LoadSummary {
+        id: id.clone(),
+        client: request.client.clone(),
+        state: "running".into(),
+        work_dir: work_dir.clone(),
+        target: target.clone(),
+        reconciliation: rec.clone(),
+        profiles_written: 0,
+        profiles_failed: 0,
+        opted_out_written: 0,
+        suppressed_written: 0,
+        not_carried: Vec::new(),
+        counts: None,
+        holds: false,
+        resumed,
+    };
+    engagement.store_load(&summary, &started_at, &digest, request.accept_problems.as_deref(), clock)?;
+    let journal = |phase: Phase, step: &str, outcome: Option<&str>, detail: Value| -> Result<()> {
+        engagement.journal_append(
+            &id,
+            &clock.now().to_string(),
+            phase,
+            Entry {
+                client: Some(request.client.clone()),
+                step: Some(format!("audience/{}/{step}", request.client)),
+                kind: Some("audience".into()),
+                outcome: outcome.map(str::to_owned),
+                detail: Some(detail),
+                ..Entry::default()
+            },
+        )?;
+        Ok(())
+    };
+    engagement.journal_append(
+        &id,
+        &started_at,
+        Phase::RunStarted,
+        Entry {
+            client: Some(request.client.clone()),
+            kind: Some("audience".into()),
+            detail: Some(json!({
+                "load": id, "resumed": resumed, "pieces": pieces.len(), "digest": digest,
+                "endpoints": rec.endpoints_read, "profiles": rec.profiles,
+                "opted_out_numbers": rec.opt_outs.sms_numbers, "suppressed_addresses": rec.opt_outs.email_addresses,
+                "accepted_problems": request.accept_problems,
+            })),
+            ..Entry::default()
+        },
+    )?;
+
+    // The object type: the graph's fields and one per attribute the transform wrote.
+    let written: Value = std::fs::read(work_dir.join(transform::OBJECT_TYPE_FILE))
+        .ok()
+        .and_then(|b| serde_json::from_slice(&b).ok())
+        .unwrap_or(Value::Null);
+    let mut paths = crate::profile::standard_paths();
+    for field in written["Fields"].as_object().into_iter().flat_map(|f| f.values()) {
+        if let Some(path) = field["Target"].as_str().and_then(|t| t.strip_prefix("_profile."))
+            && path != "Attributes.pinshift_profile_key"
+        {
+            paths.insert(path.to_owned());
+        }
+    }
+    let object_type = crate::profile::object_type(&target.domain, &paths, target.expiration_days);
+    journal(Phase::Intent, "object-type", None, json!({ "fields": paths.len() }))?;
+    port.put_object_type(&target, &object_type).await?;
+    journal(Phase::Outcome, "object-type", Some("created"), json!({ "fields": paths.len() }))?;
+
+    let done_before = engagement.progress_of(&id)?;
+    let concurrency = request.concurrency.max(1);
+    let mut parts: Vec<(String, PathBuf)> = Vec::new();
+    let mut files: Vec<PathBuf> = std::fs::read_dir(work_dir.join(transform::PROFILES_DIR))
+        .map_err(|source| Error::Io { path: work_dir.clone(), source })?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .collect();
+    files.sort();
+    for f in files {
+        let name = format!("{}/{}", transform::PROFILES_DIR, f.file_name().unwrap_or_default().to_string_lossy());
+        parts.push((name, f));
+    }
+    let numbers = work_dir.join(transform::NUMBERS_FILE);
+    let addresses = work_dir.join(transform::SUPPRESSED_FILE);
+    if rec.opt_outs.sms_numbers > 0 {
+        match &target.opt_out_list {
+            Some(_) => parts.push((transform::NUMBERS_FILE.into(), numbers)),
+            None => summary.not_carried.push(format!(
+                "{} opted-out numbers: the client has no SMS opt-out list in this blueprint version",
+                rec.opt_outs.sms_numbers
+            )),
+        }
+    }
+    if rec.opt_outs.email_addresses > 0 {
+        match &target.tenant {
+            Some(_) => parts.push((transform::SUPPRESSED_FILE.into(), addresses)),
+            None => summary.not_carried.push(format!(
+                "{} opted-out email addresses: the client has no SES tenant in this blueprint version",
+                rec.opt_outs.email_addresses
+            )),
+        }
+    }
+
+    for (part, path) in &parts {
+        let (already, failed_before) = done_before.get(part).copied().unwrap_or((0, 0));
+        let (total, todo) = lines_from(path, already)?;
+        let is_profiles = part.starts_with(transform::PROFILES_DIR);
+        let mut done = already;
+        let mut failed = failed_before;
+        if done < total {
+            journal(Phase::Intent, part, None, json!({ "from": done, "total": total }))?;
+        }
+        // Windows of `concurrency` calls (of ten profiles, or one number or address), checkpointed after each.
+        let per_call = if is_profiles { 10 } else { 1 };
+        for window in todo.chunks(per_call * concurrency) {
+            if cancel.load(Ordering::Relaxed) {
+                engagement.checkpoint(&id, part, done, total, failed)?;
+                summary.state = "stopped".into();
+                journal(Phase::RunEnded, part, Some("stopped"), json!({ "done": done, "total": total }))?;
+                engagement.store_load(&summary, &started_at, &digest, request.accept_problems.as_deref(), clock)?;
+                return Ok(summary);
+            }
+            let target = &target;
+            let calls = window.chunks(per_call).map(|items| async move {
+                if is_profiles {
+                    port.put_profiles(target, items).await.map(|f| f.len() as u64)
+                } else if part == transform::NUMBERS_FILE {
+                    port.put_opted_out(target, &items[0]).await.map(|()| 0)
+                } else {
+                    port.put_suppressed(target, &items[0]).await.map(|()| 0)
+                }
+            });
+            let results = futures::future::join_all(calls).await;
+            for r in results {
+                failed += r?;
+            }
+            done += window.len() as u64;
+            engagement.checkpoint(&id, part, done, total, failed)?;
+            progress(LoadEvent::Part { part: part.clone(), done, total });
+        }
+        if done != already || already == 0 {
+            journal(Phase::Outcome, part, Some("loaded"), json!({ "done": done, "total": total, "failed": failed }))?;
+        }
+        if is_profiles {
+            summary.profiles_written += done - failed;
+            summary.profiles_failed += failed;
+        } else if part == transform::NUMBERS_FILE {
+            summary.opted_out_written += done;
+        } else {
+            summary.suppressed_written += done;
+        }
+    }
+
+    let counts = port.counts(&target).await?;
+    let at_least = |held: Option<u64>, written: u64| written == 0 || held.is_some_and(|h| h >= written);
+    summary.holds = rec.holds()
+        && summary.profiles_failed == 0
+        && summary.profiles_written == rec.profiles
+        && summary.not_carried.is_empty()
+        && (target.opt_out_list.is_none() || summary.opted_out_written == rec.opt_outs.sms_numbers)
+        && (target.tenant.is_none() || summary.suppressed_written == rec.opt_outs.email_addresses)
+        && at_least(counts.profiles, summary.profiles_written)
+        && at_least(counts.opted_out_numbers, summary.opted_out_written)
+        && at_least(counts.suppressed_addresses, summary.suppressed_written);
+    summary.counts = Some(counts);
+    summary.state = "finished".into();
+    engagement.journal_append(
+        &id,
+        &clock.now().to_string(),
+        Phase::RunEnded,
+        Entry {
+            client: Some(request.client.clone()),
+            kind: Some("audience".into()),
+            outcome: Some(if summary.holds { "reconciled" } else { "does_not_reconcile" }.into()),
+            detail: Some(json!({
+                "profiles_written": summary.profiles_written, "profiles_failed": summary.profiles_failed,
+                "opted_out_written": summary.opted_out_written, "suppressed_written": summary.suppressed_written,
+                "counts": summary.counts, "not_carried": summary.not_carried,
+            })),
+            ..Entry::default()
+        },
+    )?;
+    engagement.store_load(&summary, &started_at, &digest, request.accept_problems.as_deref(), clock)?;
+    Ok(summary)
+}
