@@ -10,5 +10,8 @@
 //!   Writes the profile objects, the object type they need, the opt-outs and the reconciliation.
 
 pub mod endpoint;
+mod group;
 pub mod input;
+mod read;
+pub mod reconcile;
 pub mod transform;

@@ -23,6 +23,7 @@ const LAYERS: &[(&str, &[&str])] = &[
     ),
     ("assessment: clients, attribution, findings", &["assess"]),
     ("the endpoint → profile mapping", &["profile"]),
+    ("audience exports read and transformed into profile objects", &["audience"]),
     ("translation of templates, segments, campaigns and journeys", &["translate"]),
     ("the blueprint: choices, tenancy, target graph, decisions, store", &["blueprint"]),
     ("migration runs: plan, apply, resume, rollback, the journal", &["migration"]),
