@@ -78,6 +78,16 @@ fn readiness_note(readiness: &[pinshift_core::migration::plan::Readiness]) {
     }
 }
 
+/// `3 h 20 min`, `12 min`, `40 s`.
+fn duration_words(seconds: f64) -> String {
+    let s = seconds.ceil() as u64;
+    match s {
+        0..60 => format!("{s} s"),
+        60..3600 => format!("{} min", s.div_ceil(60)),
+        _ => format!("{} h {} min", s / 3600, (s % 3600) / 60),
+    }
+}
+
 /// Asks on the terminal (answer `yes`); `false` without one (scripts pass --yes).
 fn confirmed(what: &str) -> anyhow::Result<bool> {
     use std::io::{BufRead, IsTerminal, Write};
@@ -178,6 +188,21 @@ pub async fn plan(
         plan.count(|a| *a == Action::NotAutomated),
     ));
     readiness_note(&plan.readiness);
+    for a in &plan.audience {
+        output::status(&format!(
+            "Audience of {} (from {}): {} endpoints → {} profiles, {} opted-out numbers, {} suppressed addresses; \
+             `pinshift audience load` writes them by {}: about {} at AWS's rates{}",
+            a.client,
+            a.source,
+            a.endpoints,
+            a.profiles,
+            a.opted_out_numbers,
+            a.suppressed_addresses,
+            a.method,
+            duration_words(a.seconds),
+            a.last_load.as_ref().map(|l| format!("; last load {l}")).unwrap_or_default()
+        ));
+    }
     elsewhere_note(&plan.elsewhere);
     Ok(())
 }

@@ -183,6 +183,11 @@ fn a_clients_audience_is_loaded_complete_reconciled_and_resumed_after_kill_9_wit
     assert!(reconciled.status.success(), "{}", stderr(&reconciled));
     assert!(stderr(&reconciled).contains("The load reconciles"), "{}", stderr(&reconciled));
 
+    // The plan says how the audience is loaded and how long it takes at AWS's rates.
+    let plan = stderr(&n.cmd().args(["migrate", "plan", "--client", CLIENT]).output().expect("plan"));
+    assert!(plan.contains(&format!("Audience of {CLIENT} (from the last load's transform): 2400 endpoints")), "{plan}");
+    assert!(plan.contains("BatchPutProfileObject") && plan.contains("at AWS's rates"), "{plan}");
+
     // The journal holds the load (started, parts, ended) and its chain verifies.
     n.cmd().args(["journal", "verify"]).assert().success();
     let rows = json_of(&n.cmd().args(["--json", "journal", "show", "--client", CLIENT]).output().expect("show"));

@@ -134,6 +134,97 @@ pub fn estimated_seconds(profiles: u64, numbers: u64, addresses: u64) -> f64 {
     profiles.div_ceil(10) as f64 / 100.0 + numbers as f64 / 10.0 + addresses as f64 / 5.0
 }
 
+/// How a client's audience would be loaded, and how long it takes at AWS's rates.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct AudienceEstimate {
+    pub client: String,
+    /// Where the counts come from: the last load's transform, or the scan's audience profiling.
+    pub source: String,
+    #[ts(type = "number")]
+    pub endpoints: u64,
+    #[ts(type = "number")]
+    pub profiles: u64,
+    #[ts(type = "number")]
+    pub opted_out_numbers: u64,
+    #[ts(type = "number")]
+    pub suppressed_addresses: u64,
+    /// How the profiles are written.
+    pub method: String,
+    /// Seconds at AWS's rates ([`estimated_seconds`]).
+    pub seconds: f64,
+    /// The client's last load, when there is one: its id and state, and whether it reconciled.
+    #[ts(optional)]
+    pub last_load: Option<String>,
+}
+
+/// Profiles past which upload jobs or S3 ingestion would be faster than the batch API.
+pub const BATCH_API_PROFILES: u64 = 1_000_000;
+
+/// What the plan says of each client's audience: the counts of its last load's transform, else of the
+/// scan's audience profiling (profiles ≈ users + endpoints without a UserId), else nothing.
+pub fn estimates(engagement: &Engagement, version: u32, clients: &[String]) -> Result<Vec<AudienceEstimate>> {
+    let blueprint = engagement.blueprint_version(version)?;
+    let records = engagement.scan_records(&blueprint.scan_id, None)?;
+    let loads = engagement.audience_loads()?;
+    let mut out = Vec::new();
+    for client in clients {
+        let last = loads.iter().find(|l| l.client == *client);
+        let (source, endpoints, profiles, numbers, addresses) = match last {
+            Some(l) => (
+                "the last load's transform".to_owned(),
+                l.reconciliation.endpoints_read,
+                l.reconciliation.profiles,
+                l.reconciliation.opt_outs.sms_numbers,
+                l.reconciliation.opt_outs.email_addresses,
+            ),
+            None => {
+                let Ok(scope) = blueprint.scope(&records, client) else { continue };
+                let audiences: Vec<crate::scan::audience::AudienceProfile> = scope
+                    .project
+                    .iter()
+                    .filter(|r| r.kind == crate::estate::ResourceKind::AudienceProfile)
+                    .filter_map(|r| serde_json::from_value(r.raw.clone()).ok())
+                    .collect();
+                if audiences.is_empty() {
+                    continue;
+                }
+                let opted = |channels: &[&str]| -> u64 {
+                    audiences
+                        .iter()
+                        .flat_map(|a| a.channels.iter())
+                        .filter(|(c, _)| channels.contains(&c.as_str()))
+                        .map(|(_, c)| c.opted_out)
+                        .sum()
+                };
+                (
+                    "the scan's audience profiling".to_owned(),
+                    audiences.iter().map(|a| a.endpoints).sum(),
+                    audiences.iter().map(|a| a.distinct_users + a.without_user_id).sum(),
+                    opted(&["SMS", "VOICE"]),
+                    opted(&["EMAIL"]),
+                )
+            }
+        };
+        let method = if profiles <= BATCH_API_PROFILES {
+            "BatchPutProfileObject, ten profiles a call".to_owned()
+        } else {
+            "BatchPutProfileObject (this build; at this size upload jobs or S3 ingestion would be faster)".to_owned()
+        };
+        out.push(AudienceEstimate {
+            client: client.clone(),
+            source,
+            endpoints,
+            profiles,
+            opted_out_numbers: numbers,
+            suppressed_addresses: addresses,
+            method,
+            seconds: estimated_seconds(profiles, numbers, addresses),
+            last_load: last.map(|l| format!("{} ({}{})", l.id, l.state, if l.holds { ", reconciled" } else { "" })),
+        });
+    }
+    Ok(out)
+}
+
 /// The client's audience target in the graph.
 pub fn audience_target(graph: &TargetGraph, client: &str) -> Result<AudienceTarget> {
     let mine =

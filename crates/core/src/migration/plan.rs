@@ -229,6 +229,9 @@ pub struct Plan {
     pub elsewhere: BTreeMap<String, u32>,
     /// Whether the account can send where these clients send (SES production access, the SMS sandbox).
     pub readiness: Vec<Readiness>,
+    /// How each client's audience would be loaded (`pinshift audience load`) and how long it takes at
+    /// AWS's rates, when its size is known.
+    pub audience: Vec<super::audience::AudienceEstimate>,
 }
 
 impl Plan {

@@ -448,14 +448,9 @@ pub async fn plan<P: TargetPort>(
     }
     let chosen: BTreeSet<String> = steps.iter().flat_map(|s| s.clients.iter().cloned()).collect();
     let readiness = read_readiness(port, &sending_places(resources.iter().copied())).await?;
-    Ok(Plan {
-        version,
-        account_id: account_id.to_owned(),
-        clients: if clients.is_empty() { chosen.into_iter().collect() } else { clients.to_vec() },
-        steps,
-        elsewhere,
-        readiness,
-    })
+    let chosen: Vec<String> = if clients.is_empty() { chosen.into_iter().collect() } else { clients.to_vec() };
+    let audience = super::audience::estimates(engagement, version, &chosen)?;
+    Ok(Plan { version, account_id: account_id.to_owned(), clients: chosen, steps, elsewhere, readiness, audience })
 }
 
 /// A step's plan: its status for dependents, its action, its ARN and what it waits for.
