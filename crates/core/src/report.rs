@@ -113,6 +113,13 @@ impl Migration {
             .iter()
             .filter(|r| !r.ready)
             .map(|r| format!("; not ready to send: {} in {}: {}", r.service.label(), r.region, r.detail))
+            .chain(v.audience.iter().map(|a| match a.state.as_str() {
+                "loaded" => format!(
+                    "; audience loaded: {} endpoints, {} profiles, {} opted-out numbers, {} suppressed addresses",
+                    a.endpoints_read, a.profiles_written, a.opted_out_written, a.suppressed_written
+                ),
+                _ => format!("; audience: {}", a.note),
+            }))
             .collect();
         Some(format!(
             "{} on {}: {} of {} resources present, {} match; {} of {} templates render as in Pinpoint; {} segments{}",

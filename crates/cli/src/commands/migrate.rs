@@ -598,6 +598,20 @@ fn print_verification(result: &verify::Verification, account: &str) -> anyhow::R
         for s in c.segments.iter().filter(|s| s.state == SegmentState::Differs) {
             output::status(&format!("  {} segment {}: {}", c.client, s.name, s.note));
         }
+        if let Some(a) = &c.audience {
+            let said = match a.state.as_str() {
+                "loaded" => format!(
+                    "loaded ({}): {} endpoints, {} profiles, {} opted-out numbers, {} suppressed addresses — the target holds them",
+                    a.load.as_deref().unwrap_or_default(),
+                    a.endpoints_read,
+                    a.profiles_written,
+                    a.opted_out_written,
+                    a.suppressed_written
+                ),
+                _ => a.note.clone(),
+            };
+            output::status(&format!("  {} audience: {said}", c.client));
+        }
     }
     let mut readiness: Vec<_> = result.clients.iter().flat_map(|c| c.readiness.iter().cloned()).collect();
     readiness.sort_by(|a, b| (a.service, &a.account_id, &a.region).cmp(&(b.service, &b.account_id, &b.region)));

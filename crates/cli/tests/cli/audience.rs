@@ -188,6 +188,26 @@ fn a_clients_audience_is_loaded_complete_reconciled_and_resumed_after_kill_9_wit
     assert!(plan.contains(&format!("Audience of {CLIENT} (from the last load's transform): 2400 endpoints")), "{plan}");
     assert!(plan.contains("BatchPutProfileObject") && plan.contains("at AWS's rates"), "{plan}");
 
+    // Verify reads the audience back with the rest; a profile lost in the target is found.
+    let verify = || {
+        let out = n.cmd().args(["--json", "migrate", "verify", "--client", CLIENT]).output().expect("verify");
+        json_of(&out)["clients"][0].clone()
+    };
+    let checked = verify();
+    assert_eq!(checked["audience"]["state"], "loaded", "{checked:#}");
+    assert_eq!(checked["audience"]["counts"]["profiles"], profiles);
+    {
+        let mut world = n.sandbox.state.world();
+        let domain = summary["target"]["domain"].as_str().expect("domain").to_owned();
+        let d = world.profiles.domains.get_mut(&(ACCOUNT.to_owned(), REGION.to_owned(), domain)).expect("domain");
+        let first = d.profiles.keys().next().cloned().expect("a profile");
+        d.profiles.remove(&first);
+    }
+    let checked = verify();
+    assert_eq!(checked["audience"]["state"], "lost", "{checked:#}");
+    assert_eq!(checked["verdict"], "differs", "{checked:#}");
+    assert!(checked["audience"]["note"].as_str().is_some_and(|n| n.contains(&format!("profiles: {profiles} written"))));
+
     // The journal holds the load (started, parts, ended) and its chain verifies.
     n.cmd().args(["journal", "verify"]).assert().success();
     let rows = json_of(&n.cmd().args(["--json", "journal", "show", "--client", CLIENT]).output().expect("show"));

@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use ts_rs::TS;
 
+use super::audience::{AudiencePort, TargetCounts, audience_target};
 use super::journal::JournalRow;
 use super::plan::{
     ENGAGEMENT_TAG, Found, Observed, Readiness, Reference, TargetPort, differing_members, in_account, read_readiness,
@@ -222,6 +223,32 @@ pub struct ClientVerification {
     /// live; a place not ready keeps the verdict incomplete.
     #[serde(default)]
     pub readiness: Vec<Readiness>,
+    /// The client's audience: its last load against what the target holds now (none when the client
+    /// has no profiles domain in this account).
+    #[serde(default)]
+    #[ts(optional)]
+    pub audience: Option<AudienceCheck>,
+}
+
+/// A client's audience, verified: the last load's counts against the target's.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct AudienceCheck {
+    /// not_loaded, stopped (a load to resume), loaded (reconciles, the target holds it), lost (the target
+    /// holds fewer than were written, or the load did not reconcile).
+    pub state: String,
+    #[ts(optional)]
+    pub load: Option<String>,
+    #[ts(type = "number")]
+    pub endpoints_read: u64,
+    #[ts(type = "number")]
+    pub profiles_written: u64,
+    #[ts(type = "number")]
+    pub opted_out_written: u64,
+    #[ts(type = "number")]
+    pub suppressed_written: u64,
+    #[ts(optional)]
+    pub counts: Option<TargetCounts>,
+    pub note: String,
 }
 
 /// A verification of some clients against one account.
@@ -473,11 +500,13 @@ fn verdict(client: &ClientVerification) -> Verdict {
         .iter()
         .any(|r| matches!(r.check, Check::Differs | Check::Missing | Check::Untagged | Check::Failed))
         || client.templates.iter().any(|t| (t.differs > 0 && t.losses == 0) || t.cannot_render > 0)
-        || client.segments.iter().any(|s| s.state == SegmentState::Differs);
+        || client.segments.iter().any(|s| s.state == SegmentState::Differs)
+        || client.audience.as_ref().is_some_and(|a| a.state == "lost");
     let waiting =
         client.resources.iter().any(|r| matches!(r.check, Check::NotApplied | Check::Pending | Check::NotAutomated))
             || client.segments.iter().any(|s| s.state == SegmentState::AwaitingAudience)
-            || client.readiness.iter().any(|r| !r.ready);
+            || client.readiness.iter().any(|r| !r.ready)
+            || client.audience.as_ref().is_some_and(|a| a.state == "not_loaded" || a.state == "stopped");
     if bad {
         Verdict::Differs
     } else if waiting {
@@ -498,7 +527,7 @@ pub struct VerifyRequest {
 
 /// Reads back every resource of the chosen clients, renders their templates through the target,
 /// estimates their segments, and stores the result.
-pub async fn verify<P: VerifyPort>(
+pub async fn verify<P: VerifyPort + AudiencePort>(
     engagement: &Engagement,
     graph: &TargetGraph,
     request: &VerifyRequest,
@@ -544,6 +573,7 @@ pub async fn verify<P: VerifyPort>(
                     templates: Vec::new(),
                     segments: Vec::new(),
                     readiness: Vec::new(),
+                    audience: None,
                 },
             )
         })
@@ -693,6 +723,7 @@ pub async fn verify<P: VerifyPort>(
             .filter(|r| places.contains(&(r.service, r.account_id.clone(), r.region.clone())))
             .cloned()
             .collect();
+        c.audience = audience_check(engagement, graph, &request.account_id, &c.client, port).await?;
         c.verdict = verdict(c);
     }
     let verification = Verification {
@@ -705,6 +736,68 @@ pub async fn verify<P: VerifyPort>(
     };
     engagement.store_verification(&verification)?;
     Ok(verification)
+}
+
+/// The client's last audience load against what the target holds now.
+async fn audience_check<P: AudiencePort>(
+    engagement: &Engagement,
+    graph: &TargetGraph,
+    account_id: &str,
+    client: &str,
+    port: &P,
+) -> Result<Option<AudienceCheck>> {
+    let Ok(target) = audience_target(graph, client) else { return Ok(None) };
+    if target.account_id != account_id {
+        return Ok(None);
+    }
+    let last = engagement.audience_loads()?.into_iter().find(|l| l.client == client);
+    let Some(load) = last else {
+        return Ok(Some(AudienceCheck {
+            state: "not_loaded".into(),
+            load: None,
+            endpoints_read: 0,
+            profiles_written: 0,
+            opted_out_written: 0,
+            suppressed_written: 0,
+            counts: None,
+            note: format!("no audience loaded yet: `pinshift audience load --client {client} --from EXPORTS`"),
+        }));
+    };
+    let mut check = AudienceCheck {
+        state: String::new(),
+        load: Some(load.id.clone()),
+        endpoints_read: load.reconciliation.endpoints_read,
+        profiles_written: load.profiles_written,
+        opted_out_written: load.opted_out_written,
+        suppressed_written: load.suppressed_written,
+        counts: None,
+        note: String::new(),
+    };
+    if load.state != "finished" {
+        check.state = "stopped".into();
+        check.note = format!("load {} stopped: run `pinshift audience load` again with the same input", load.id);
+        return Ok(Some(check));
+    }
+    let counts = port.counts(&load.target).await?;
+    let short = |held: Option<u64>, written: u64| written > 0 && held.is_some_and(|h| h < written);
+    let lost: Vec<String> = [
+        ("profiles", counts.profiles, load.profiles_written),
+        ("opted-out numbers", counts.opted_out_numbers, load.opted_out_written),
+        ("suppressed addresses", counts.suppressed_addresses, load.suppressed_written),
+    ]
+    .into_iter()
+    .filter(|(_, held, written)| short(*held, *written))
+    .map(|(what, held, written)| format!("{what}: {written} written, {} held", held.unwrap_or(0)))
+    .collect();
+    (check.state, check.note) = if !lost.is_empty() {
+        ("lost".into(), format!("the target holds fewer than the load wrote — {}", lost.join("; ")))
+    } else if !load.holds {
+        ("lost".into(), "the load did not reconcile (`pinshift audience reconcile` shows where)".into())
+    } else {
+        ("loaded".into(), String::new())
+    };
+    check.counts = Some(counts);
+    Ok(Some(check))
 }
 
 impl Engagement {
