@@ -92,7 +92,7 @@ pub struct LoadRequest {
 pub struct LoadSummary {
     pub id: String,
     pub client: String,
-    /// running, finished, stopped.
+    /// running, finished, stopped, failed (a call failed after its retries: run the load again).
     pub state: String,
     pub work_dir: PathBuf,
     pub target: AudienceTarget,
@@ -606,9 +606,26 @@ pub async fn load<P: AudiencePort>(
                     port.put_suppressed(target, &items[0]).await.map(|()| 0)
                 }
             });
-            let results = futures::future::join_all(calls).await;
-            for r in results {
-                failed += r?;
+            let mut error = None;
+            for r in futures::future::join_all(calls).await {
+                match r {
+                    Ok(refused) => failed += refused,
+                    Err(e) => {
+                        error.get_or_insert(e);
+                    }
+                }
+            }
+            if let Some(e) = error {
+                // The checkpoint stays before this window: a resume sends it again (the writes are idempotent).
+                summary.state = "failed".into();
+                journal(
+                    Phase::Outcome,
+                    part,
+                    Some("failed"),
+                    json!({ "done": done, "total": total, "error": e.to_string() }),
+                )?;
+                engagement.store_load(&summary, &started_at, &digest, request.accept_problems.as_deref(), clock)?;
+                return Err(e);
             }
             done += window.len() as u64;
             engagement.checkpoint(&id, part, done, total, failed)?;

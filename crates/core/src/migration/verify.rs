@@ -775,7 +775,7 @@ async fn audience_check<P: AudiencePort>(
     };
     if load.state != "finished" {
         check.state = "stopped".into();
-        check.note = format!("load {} stopped: run `pinshift audience load` again with the same input", load.id);
+        check.note = format!("load {} {}: run `pinshift audience load` again with the same input", load.id, load.state);
         return Ok(Some(check));
     }
     let counts = port.counts(&load.target).await?;
