@@ -256,6 +256,11 @@ fn print_load(l: &LoadSummary) -> anyhow::Result<()> {
     for n in &l.not_carried {
         output::status(&format!("Not carried: {n}"));
     }
+    output::status(&format!(
+        "The transform is kept in {} for resuming: it holds the client's addresses — delete it once the client \
+         is reconciled",
+        l.work_dir.display()
+    ));
     if l.profiles_failed > 0 {
         output::status(&format!("{} profile objects were refused by Customer Profiles", l.profiles_failed));
     }
