@@ -214,14 +214,19 @@ impl AwsTarget {
     }
 
     fn check_account(&self, resource: &TargetResource) -> Result<()> {
-        if resource.account_id == self.account_id {
+        self.check_reaches(&resource.id, &resource.account_id)
+    }
+
+    /// Refuses `what` when it belongs in another account than the connection reaches.
+    fn check_reaches(&self, what: &str, account_id: &str) -> Result<()> {
+        if account_id == self.account_id {
             Ok(())
         } else {
             Err(Error::invalid(
                 "connection",
                 format!(
-                    "{} belongs in account {}, but connection {:?} reaches account {}",
-                    resource.id, resource.account_id, self.connection, self.account_id
+                    "{what} belongs in account {account_id}, but connection {:?} reaches account {}",
+                    self.connection, self.account_id
                 ),
             ))
         }

@@ -5,33 +5,17 @@
 
 use aws_sdk_customerprofiles::types::BatchPutProfileObjectRequestItem;
 use aws_sdk_sesv2::types::SuppressionListReason;
+use pinshift_core::Result;
 use pinshift_core::migration::audience::{AudiencePort, AudienceTarget, TargetCounts};
 use pinshift_core::profile::PROFILE_OBJECT_TYPE;
-use pinshift_core::{Error, Result};
 use serde_json::Value;
 
 use super::AwsTarget;
 use super::wire::ExactBody;
 
-impl AwsTarget {
-    fn check(&self, target: &AudienceTarget) -> Result<()> {
-        if target.account_id == self.account_id {
-            Ok(())
-        } else {
-            Err(Error::invalid(
-                "connection",
-                format!(
-                    "{}'s audience belongs in account {}, but connection {:?} reaches account {}",
-                    target.client, target.account_id, self.connection, self.account_id
-                ),
-            ))
-        }
-    }
-}
-
 impl AudiencePort for AwsTarget {
     async fn put_object_type(&self, target: &AudienceTarget, object_type: &Value) -> Result<()> {
-        self.check(target)?;
+        self.check_reaches(&format!("{}'s audience", target.client), &target.account_id)?;
         let (ctx, c) = (self.ctx(&target.region), self.clients(&target.region));
         ctx.pace("profile", "PutProfileObjectType").await;
         c.profiles
@@ -47,7 +31,7 @@ impl AudiencePort for AwsTarget {
     }
 
     async fn put_profiles(&self, target: &AudienceTarget, objects: &[String]) -> Result<Vec<(usize, String)>> {
-        self.check(target)?;
+        self.check_reaches(&format!("{}'s audience", target.client), &target.account_id)?;
         let (ctx, c) = (self.ctx(&target.region), self.clients(&target.region));
         let items = objects
             .iter()
@@ -81,7 +65,7 @@ impl AudiencePort for AwsTarget {
     }
 
     async fn put_opted_out(&self, target: &AudienceTarget, number: &str) -> Result<()> {
-        self.check(target)?;
+        self.check_reaches(&format!("{}'s audience", target.client), &target.account_id)?;
         let Some(list) = &target.opt_out_list else { return Ok(()) };
         let (ctx, c) = (self.ctx(&target.region), self.clients(&target.region));
         ctx.pace("sms-voice", "PutOptedOutNumber").await;
@@ -96,7 +80,7 @@ impl AudiencePort for AwsTarget {
     }
 
     async fn put_suppressed(&self, target: &AudienceTarget, address: &str) -> Result<()> {
-        self.check(target)?;
+        self.check_reaches(&format!("{}'s audience", target.client), &target.account_id)?;
         let Some(tenant) = &target.tenant else { return Ok(()) };
         let (ctx, c) = (self.ctx(&target.region), self.clients(&target.region));
         ctx.pace("ses", "PutSuppressedDestination").await;
@@ -113,7 +97,7 @@ impl AudiencePort for AwsTarget {
     }
 
     async fn counts(&self, target: &AudienceTarget) -> Result<TargetCounts> {
-        self.check(target)?;
+        self.check_reaches(&format!("{}'s audience", target.client), &target.account_id)?;
         let (ctx, c) = (self.ctx(&target.region), self.clients(&target.region));
         ctx.pace("profile", "GetDomain").await;
         let domain =

@@ -10,7 +10,7 @@ use pinshift_core::audience::input::discover;
 use pinshift_core::audience::transform::{self, Options, Progress, Reconciliation};
 use pinshift_core::clock::SystemClock;
 use pinshift_core::engagement::lease::LeaseRequest;
-use pinshift_core::migration::audience::{self as load, AudiencePort, LoadEvent, LoadRequest, LoadSummary};
+use pinshift_core::migration::audience::{self as load, LoadEvent, LoadRequest, LoadSummary};
 
 use crate::args::AudienceCommand;
 use crate::commands::{migrate, open_engagement};
@@ -107,29 +107,12 @@ pub fn run(engagement: Option<&Path>, command: AudienceCommand, json: bool) -> a
             let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
             rt.block_on(async {
                 let (target, account, _) = migrate::target(&engagement, connection.as_deref()).await?;
-                let mut latest: std::collections::BTreeMap<String, LoadSummary> = std::collections::BTreeMap::new();
-                for l in engagement.audience_loads()? {
-                    if client.as_ref().is_none_or(|c| *c == l.client) && l.state == "finished" {
-                        latest.entry(l.client.clone()).or_insert(l);
-                    }
-                }
-                if latest.is_empty() {
-                    anyhow::bail!(pinshift_core::Error::invalid(
-                        "client",
-                        "no finished audience load to reconcile (`pinshift audience load` first)"
+                let (out, elsewhere) = load::reconcile(&engagement, &account, client.as_deref(), &target).await?;
+                for l in &elsewhere {
+                    output::status(&format!(
+                        "{}: its audience is in account {}, not {account}: reconcile it with a connection to it",
+                        l.client, l.target.account_id
                     ));
-                }
-                let mut out = Vec::new();
-                for (_, mut l) in latest {
-                    if l.target.account_id != account {
-                        output::status(&format!(
-                            "{}: its audience is in account {}, not {account}: reconcile it with a connection to it",
-                            l.client, l.target.account_id
-                        ));
-                        continue;
-                    }
-                    l.counts = Some(target.counts(&l.target).await?);
-                    out.push(l);
                 }
                 if json {
                     output::json(&out)?;

@@ -225,6 +225,55 @@ pub fn estimates(engagement: &Engagement, version: u32, clients: &[String]) -> R
     Ok(out)
 }
 
+/// What the target holds fewer of than `load` wrote ("profiles: 120 written, 119 held"); a count the
+/// target did not report is not a shortfall.
+pub fn shortfalls(load: &LoadSummary, counts: &TargetCounts) -> Vec<String> {
+    [
+        ("profiles", counts.profiles, load.profiles_written),
+        ("opted-out numbers", counts.opted_out_numbers, load.opted_out_written),
+        ("suppressed addresses", counts.suppressed_addresses, load.suppressed_written),
+    ]
+    .into_iter()
+    .filter(|(_, held, written)| *written > 0 && held.is_some_and(|h| h < *written))
+    .map(|(what, held, written)| format!("{what}: {written} written, {} held", held.unwrap_or(0)))
+    .collect()
+}
+
+/// Each client's last finished load (every loaded client, or `client`) against what the target holds now:
+/// the loads in `account_id` with fresh counts (a load reconciles while it did when it finished and the
+/// target holds no fewer), and the clients whose audience is in another account.
+pub async fn reconcile<P: AudiencePort>(
+    engagement: &Engagement,
+    account_id: &str,
+    client: Option<&str>,
+    port: &P,
+) -> Result<(Vec<LoadSummary>, Vec<LoadSummary>)> {
+    let mut latest: BTreeMap<String, LoadSummary> = BTreeMap::new();
+    for l in engagement.audience_loads()? {
+        if client.is_none_or(|c| c == l.client) && l.state == "finished" {
+            latest.entry(l.client.clone()).or_insert(l);
+        }
+    }
+    if latest.is_empty() {
+        return Err(Error::invalid(
+            "client",
+            "no finished audience load to reconcile (`pinshift audience load` first)",
+        ));
+    }
+    let (mut here, mut elsewhere) = (Vec::new(), Vec::new());
+    for (_, mut l) in latest {
+        if l.target.account_id != account_id {
+            elsewhere.push(l);
+            continue;
+        }
+        let counts = port.counts(&l.target).await?;
+        l.holds = l.holds && shortfalls(&l, &counts).is_empty();
+        l.counts = Some(counts);
+        here.push(l);
+    }
+    Ok((here, elsewhere))
+}
+
 /// The client's audience target in the graph.
 pub fn audience_target(graph: &TargetGraph, client: &str) -> Result<AudienceTarget> {
     let mine =
@@ -645,16 +694,17 @@ pub async fn load<P: AudiencePort>(
     }
 
     let counts = port.counts(&target).await?;
-    let at_least = |held: Option<u64>, written: u64| written == 0 || held.is_some_and(|h| h >= written);
+    let unread = |held: Option<u64>, written: u64| written > 0 && held.is_none();
     summary.holds = rec.holds()
         && summary.profiles_failed == 0
         && summary.profiles_written == rec.profiles
         && summary.not_carried.is_empty()
         && (target.opt_out_list.is_none() || summary.opted_out_written == rec.opt_outs.sms_numbers)
         && (target.tenant.is_none() || summary.suppressed_written == rec.opt_outs.email_addresses)
-        && at_least(counts.profiles, summary.profiles_written)
-        && at_least(counts.opted_out_numbers, summary.opted_out_written)
-        && at_least(counts.suppressed_addresses, summary.suppressed_written);
+        && !unread(counts.profiles, summary.profiles_written)
+        && !unread(counts.opted_out_numbers, summary.opted_out_written)
+        && !unread(counts.suppressed_addresses, summary.suppressed_written)
+        && shortfalls(&summary, &counts).is_empty();
     summary.counts = Some(counts);
     summary.state = "finished".into();
     engagement.journal_append(

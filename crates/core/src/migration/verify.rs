@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use ts_rs::TS;
 
-use super::audience::{AudiencePort, TargetCounts, audience_target};
+use super::audience::{AudiencePort, TargetCounts, audience_target, shortfalls};
 use super::journal::JournalRow;
 use super::plan::{
     ENGAGEMENT_TAG, Found, Observed, Readiness, Reference, TargetPort, differing_members, in_account, read_readiness,
@@ -779,16 +779,7 @@ async fn audience_check<P: AudiencePort>(
         return Ok(Some(check));
     }
     let counts = port.counts(&load.target).await?;
-    let short = |held: Option<u64>, written: u64| written > 0 && held.is_some_and(|h| h < written);
-    let lost: Vec<String> = [
-        ("profiles", counts.profiles, load.profiles_written),
-        ("opted-out numbers", counts.opted_out_numbers, load.opted_out_written),
-        ("suppressed addresses", counts.suppressed_addresses, load.suppressed_written),
-    ]
-    .into_iter()
-    .filter(|(_, held, written)| short(*held, *written))
-    .map(|(what, held, written)| format!("{what}: {written} written, {} held", held.unwrap_or(0)))
-    .collect();
+    let lost = shortfalls(&load, &counts);
     (check.state, check.note) = if !lost.is_empty() {
         ("lost".into(), format!("the target holds fewer than the load wrote — {}", lost.join("; ")))
     } else if !load.holds {
