@@ -51,6 +51,7 @@ pub struct Ctx<'a> {
     pacer: &'a Pacer,
     /// How long a create waits for what AWS brings up asynchronously.
     wait: Duration,
+    rate_scale: f64,
 }
 
 /// How often an asynchronous creation is polled.
@@ -62,7 +63,7 @@ impl Ctx<'_> {
     /// Waits for `operation`'s turn under its published rate (in this account and Region), if it has one.
     async fn pace(&self, service: &str, operation: &str) {
         if let Some((bucket, rate)) = target_rate(service, operation) {
-            self.pacer.wait(&format!("{}/{}/{bucket}", self.account_id, self.region), rate).await;
+            self.pacer.wait(&format!("{}/{}/{bucket}", self.account_id, self.region), rate * self.rate_scale).await;
         }
     }
 
@@ -156,6 +157,8 @@ pub struct AwsTarget {
     connection: String,
     pacer: Arc<Pacer>,
     wait: Duration,
+    /// Published rates times this (1 by default): for an account whose quotas AWS raised.
+    rate_scale: f64,
     clients: Mutex<HashMap<String, Clients>>,
 }
 
@@ -183,8 +186,18 @@ impl AwsTarget {
             connection: connection.to_owned(),
             pacer: Arc::new(Pacer::new(1)),
             wait: DEFAULT_WAIT,
+            rate_scale: 1.0,
             clients: Mutex::new(HashMap::new()),
         }
+    }
+
+    /// Paces target calls at `scale` times AWS's published default rates (an account whose quotas AWS
+    /// raised; the sandbox, which has none). Ignored unless positive and finite.
+    pub fn with_rate_scale(mut self, scale: f64) -> AwsTarget {
+        if scale.is_finite() && scale > 0.0 {
+            self.rate_scale = scale;
+        }
+        self
     }
 
     /// How long a create waits for what AWS brings up asynchronously before leaving it pending.
@@ -194,7 +207,14 @@ impl AwsTarget {
     }
 
     fn ctx<'a>(&'a self, region: &'a str) -> Ctx<'a> {
-        Ctx { account_id: &self.account_id, connection: &self.connection, region, pacer: &self.pacer, wait: self.wait }
+        Ctx {
+            account_id: &self.account_id,
+            connection: &self.connection,
+            region,
+            pacer: &self.pacer,
+            wait: self.wait,
+            rate_scale: self.rate_scale,
+        }
     }
 
     fn clients(&self, region: &str) -> Clients {

@@ -629,8 +629,10 @@ pub enum AudienceCommand {
         /// The client.
         #[arg(long, value_name = "ID")]
         client: String,
-        /// Export pieces: files or folders (as for `transform`). Repeatable.
-        #[arg(long = "from", value_name = "PATH", required = true)]
+        /// Export pieces: files, folders (as for `transform`) or s3://BUCKET/PREFIX/ (downloaded first).
+        /// Repeatable. Recorded as the client's audience source; without it, the recorded source (or the
+        /// export the scan's audience profiling wrote) is loaded.
+        #[arg(long = "from", value_name = "PATH")]
         from: Vec<PathBuf>,
         /// Leave inactive endpoints out of the profiles (counted; their opt-outs are still carried).
         #[arg(long)]
@@ -651,6 +653,29 @@ pub enum AudienceCommand {
         /// Take the engagement's lease from a process that did not release it.
         #[arg(long)]
         take_over: bool,
+    },
+    /// Where a client's audience comes from, so that `migrate apply` loads it once the client's
+    /// resources are applied (and `audience load --client ID` needs no --from). Without --from or
+    /// --clear: every client's source (recorded, or the scan's export).
+    Source {
+        /// The client (required with --from or --clear).
+        #[arg(long, value_name = "ID", required_if_eq_any = [("clear", "true")])]
+        client: Option<String>,
+        /// Export pieces: files, folders or s3://BUCKET/PREFIX/. Repeatable.
+        #[arg(long = "from", value_name = "PATH", requires = "client")]
+        from: Vec<String>,
+        /// Leave inactive endpoints out of the profiles (counted; their opt-outs are still carried).
+        #[arg(long, requires = "from")]
+        exclude_inactive: bool,
+        /// Load although some lines or pieces could not be read; the reason is journaled.
+        #[arg(long, value_name = "REASON", requires = "from")]
+        accept_problems: Option<String>,
+        /// Forget the client's recorded source (runs then load the scan's export, if any, or nothing).
+        #[arg(long, conflicts_with = "from", requires = "client")]
+        clear: bool,
+        /// The blueprint version whose clients are listed (the newest by default).
+        #[arg(long)]
+        version: Option<u32>,
     },
     /// Compare each client's last load with what the target holds now: endpoints read and where they
     /// went, profiles written and in the domain, opt-outs and suppressions written and listed.

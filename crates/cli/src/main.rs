@@ -119,7 +119,15 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::IamPolicy(IamPolicyCommand::Migrate { scan }) => {
             let engagement = open_engagement(cli.engagement.as_deref())?;
             let (blueprint, _) = engagement.current_blueprint(scan.as_deref())?;
-            ok(output::json(&pinshift_core::policy::migrate_policy(&blueprint)))
+            // The exports audience loads download: recorded sources, and the scan's own exports.
+            let clients: Vec<String> = blueprint.clients.iter().map(|c| c.client.clone()).collect();
+            let mut urls: Vec<String> = engagement.audience_sources()?.into_values().flat_map(|s| s.from).collect();
+            if let Some(version) = engagement.blueprint_versions()?.last() {
+                let sources = pinshift_core::migration::audience::sources(&engagement, version.version, &clients)?;
+                urls.extend(sources.into_values().flat_map(|s| s.from));
+            }
+            let policy = pinshift_core::policy::migrate_policy(&blueprint);
+            ok(output::json(&pinshift_core::policy::with_export_reads(policy, &urls)))
         }
         Command::Translate(command) => {
             let engagement = open_engagement(cli.engagement.as_deref())?;

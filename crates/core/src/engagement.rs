@@ -40,6 +40,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("engagement/migrations/0006_journal.sql"),
     include_str!("engagement/migrations/0007_verification_waves.sql"),
     include_str!("engagement/migrations/0008_audience.sql"),
+    include_str!("engagement/migrations/0009_audience_source.sql"),
 ];
 
 /// The newest schema version this build writes and understands.

@@ -259,6 +259,41 @@ const CONNECT_WRITE: &[&str] = &[
     "wisdom:ListTagsForResource",
 ];
 
+/// Adds to a migrate policy the reads of the endpoint exports that audience loads download
+/// (`s3://bucket/prefix/` URLs): ListBucket under each prefix, GetObject below it.
+pub fn with_export_reads(mut policy: Value, urls: &[String]) -> Value {
+    let mut places: Vec<(String, String)> = urls
+        .iter()
+        .filter_map(|u| u.strip_prefix("s3://"))
+        .map(|rest| {
+            let (bucket, prefix) = rest.split_once('/').unwrap_or((rest, ""));
+            (bucket.to_owned(), prefix.to_owned())
+        })
+        .collect();
+    places.sort();
+    places.dedup();
+    if places.is_empty() {
+        return policy;
+    }
+    let Some(statements) = policy["Statement"].as_array_mut() else { return policy };
+    for (i, (bucket, prefix)) in places.iter().enumerate() {
+        statements.push(json!({
+            "Sid": format!("PinshiftListAudienceExports{i}"),
+            "Effect": "Allow",
+            "Action": "s3:ListBucket",
+            "Resource": format!("arn:aws:s3:::{bucket}"),
+            "Condition": { "StringLike": { "s3:prefix": format!("{prefix}*") } },
+        }));
+        statements.push(json!({
+            "Sid": format!("PinshiftReadAudienceExports{i}"),
+            "Effect": "Allow",
+            "Action": "s3:GetObject",
+            "Resource": format!("arn:aws:s3:::{bucket}/{prefix}*"),
+        }));
+    }
+    policy
+}
+
 /// The write policy a blueprint's migration needs: only the successors it uses, plus the scan's reads
 /// (to verify) and an explicit deny on every Pinpoint write, so the source cannot be modified even by
 /// mistake (endpoint exports excepted: they write to the customer's bucket, not to Pinpoint).

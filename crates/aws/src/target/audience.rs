@@ -1,14 +1,18 @@
 //! Core's `AudiencePort` over the official SDKs: profile objects through BatchPutProfileObject (ten a
 //! call), the object type through PutProfileObjectType, opted-out numbers through PutOptedOutNumber,
 //! suppressed addresses through PutSuppressedDestination with the client's tenant; read back through
-//! GetDomain's statistics, DescribeOptedOutNumbers and ListSuppressedDestinations (paged).
+//! GetDomain's statistics, DescribeOptedOutNumbers and ListSuppressedDestinations (paged). Exports held
+//! in S3 are downloaded first (ListObjectsV2, GetObject streamed to a file).
+
+use std::path::{Component, Path, PathBuf};
 
 use aws_sdk_customerprofiles::types::BatchPutProfileObjectRequestItem;
 use aws_sdk_sesv2::types::SuppressionListReason;
-use pinshift_core::Result;
 use pinshift_core::migration::audience::{AudiencePort, AudienceTarget, TargetCounts};
 use pinshift_core::profile::PROFILE_OBJECT_TYPE;
+use pinshift_core::{Error, Result};
 use serde_json::Value;
+use tokio::io::AsyncWriteExt;
 
 use super::AwsTarget;
 use super::wire::ExactBody;
@@ -149,5 +153,66 @@ impl AudiencePort for AwsTarget {
             suppressed_addresses = Some(n);
         }
         Ok(TargetCounts { profiles, opted_out_numbers, suppressed_addresses })
+    }
+
+    async fn fetch(&self, target: &AudienceTarget, url: &str, dir: &Path) -> Result<Vec<PathBuf>> {
+        let ctx = self.ctx(&target.region);
+        let rest = url.strip_prefix("s3://").unwrap_or(url);
+        let (bucket, prefix) = rest.split_once('/').unwrap_or((rest, ""));
+        if bucket.is_empty() {
+            return Err(Error::invalid("--from", format!("{url}: name a bucket (s3://BUCKET/PREFIX/)")));
+        }
+        // Custom endpoints (the sandbox, S3-compatible stores) need path-style addressing.
+        let custom_endpoint = self.config.endpoint_url().is_some();
+        let s3 = aws_sdk_s3::Client::from_conf(
+            aws_sdk_s3::config::Builder::from(&self.config)
+                .region(aws_sdk_s3::config::Region::new(target.region.clone()))
+                .force_path_style(custom_endpoint)
+                .build(),
+        );
+        let mut files = Vec::new();
+        let partial_root = PathBuf::from(format!("{}.partial", dir.display()));
+        let mut pages = s3.list_objects_v2().bucket(bucket).prefix(prefix).into_paginator().send();
+        while let Some(page) = pages.next().await {
+            let page = page.map_err(|e| ctx.error("s3:ListObjectsV2", e))?;
+            for object in page.contents() {
+                let Some(key) = object.key() else { continue };
+                let relative = key.strip_prefix(prefix).unwrap_or(key).trim_start_matches('/');
+                // Keys are the customer's: nothing may land outside `dir`.
+                let path = Path::new(relative);
+                if relative.is_empty()
+                    || key.ends_with('/')
+                    || path.components().any(|c| !matches!(c, Component::Normal(_)))
+                {
+                    continue;
+                }
+                let dest = dir.join(path);
+                let size = object.size().unwrap_or(-1);
+                if std::fs::metadata(&dest).is_ok_and(|m| m.len() as i64 == size) {
+                    files.push(dest);
+                    continue;
+                }
+                let got =
+                    s3.get_object().bucket(bucket).key(key).send().await.map_err(|e| ctx.error("s3:GetObject", e))?;
+                // Written in a folder beside `dir`, then moved in: a cut download is never taken for an
+                // object (nor read as a damaged piece).
+                let partial = partial_root.join(path);
+                for folder in [dest.parent(), partial.parent()].into_iter().flatten() {
+                    tokio::fs::create_dir_all(folder)
+                        .await
+                        .map_err(|source| Error::Io { path: folder.into(), source })?;
+                }
+                let io = |source| Error::Io { path: partial.clone(), source };
+                let mut file = tokio::fs::File::create(&partial).await.map_err(io)?;
+                let mut body = got.body.into_async_read();
+                tokio::io::copy(&mut body, &mut file).await.map_err(io)?;
+                file.flush().await.map_err(io)?;
+                drop(file);
+                tokio::fs::rename(&partial, &dest).await.map_err(io)?;
+                files.push(dest);
+            }
+        }
+        let _ = std::fs::remove_dir_all(&partial_root);
+        Ok(files)
     }
 }

@@ -10,7 +10,7 @@ use pinshift_core::audience::input::discover;
 use pinshift_core::audience::transform::{self, Options, Progress, Reconciliation};
 use pinshift_core::clock::SystemClock;
 use pinshift_core::engagement::lease::LeaseRequest;
-use pinshift_core::migration::audience::{self as load, LoadEvent, LoadRequest, LoadSummary};
+use pinshift_core::migration::audience::{self as load, AudienceSource, LoadEvent, LoadRequest, LoadSummary};
 
 use crate::args::AudienceCommand;
 use crate::commands::{migrate, open_engagement};
@@ -46,6 +46,38 @@ pub fn run(engagement: Option<&Path>, command: AudienceCommand, json: bool) -> a
             rt.block_on(async {
                 let version = migrate::version_of(&engagement, version)?;
                 let graph = migrate::graph(&engagement, version)?;
+                let (from, exclude_inactive, accept_problems) = if from.is_empty() {
+                    let source = load::sources(&engagement, version, std::slice::from_ref(&client))?
+                        .remove(&client)
+                        .ok_or_else(|| {
+                            pinshift_core::Error::invalid(
+                                "--from",
+                                format!(
+                                    "no audience source recorded for {client}: pass --from PATH (files, folders or \
+                                     s3://BUCKET/PREFIX/), or record one with `pinshift audience source`"
+                                ),
+                            )
+                        })?;
+                    if !json {
+                        output::status(&format!("From {} ({})", source.from.join(", "), source.origin));
+                    }
+                    (
+                        source.from.iter().map(std::path::PathBuf::from).collect(),
+                        exclude_inactive || source.exclude_inactive,
+                        accept_problems.or(source.accept_problems),
+                    )
+                } else {
+                    let source = AudienceSource {
+                        client: client.clone(),
+                        from: absolute(&from)?,
+                        exclude_inactive,
+                        accept_problems: accept_problems.clone(),
+                        set_at: None,
+                        origin: "recorded".into(),
+                    };
+                    engagement.set_audience_source(&source, &SystemClock)?;
+                    (source.from.iter().map(std::path::PathBuf::from).collect(), exclude_inactive, accept_problems)
+                };
                 let (target, account, _) = migrate::target(&engagement, connection.as_deref()).await?;
                 let cancel = Arc::new(AtomicBool::new(false));
                 let lease = LeaseRequest::new("audience load").take_over(take_over);
@@ -61,7 +93,8 @@ pub fn run(engagement: Option<&Path>, command: AudienceCommand, json: bool) -> a
                     output::status(&format!("Loading {client}'s audience into account {account}"));
                 }
                 let bar = bar(json);
-                let request = LoadRequest { client, from, exclude_inactive, accept_problems, concurrency };
+                let request =
+                    LoadRequest { client, from, exclude_inactive, accept_problems, concurrency, skip_loaded: false };
                 let summary = load::load(
                     &engagement,
                     &graph,
@@ -101,6 +134,71 @@ pub fn run(engagement: Option<&Path>, command: AudienceCommand, json: bool) -> a
                 }
                 Ok(ExitCode::SUCCESS)
             })
+        }
+        AudienceCommand::Source { client, from, exclude_inactive, accept_problems, clear, version } => {
+            let engagement = open_engagement(engagement)?;
+            if let (Some(client), true) = (&client, clear) {
+                let had = engagement.clear_audience_source(client)?;
+                output::status(&if had {
+                    format!("{client}: recorded audience source forgotten")
+                } else {
+                    format!("{client}: no audience source was recorded")
+                });
+                return Ok(ExitCode::SUCCESS);
+            }
+            if let (Some(client), false) = (&client, from.is_empty()) {
+                let paths: Vec<std::path::PathBuf> = from.iter().map(std::path::PathBuf::from).collect();
+                let source = AudienceSource {
+                    client: client.clone(),
+                    from: absolute(&paths)?,
+                    exclude_inactive,
+                    accept_problems,
+                    set_at: None,
+                    origin: "recorded".into(),
+                };
+                let source = engagement.set_audience_source(&source, &SystemClock)?;
+                if json {
+                    return output::json(&source).map(|()| ExitCode::SUCCESS);
+                }
+                output::status(&format!(
+                    "{client}: audience source {}{}; `pinshift migrate apply` loads it once the client is applied",
+                    source.from.join(", "),
+                    if source.exclude_inactive { " (inactive endpoints excluded)" } else { "" }
+                ));
+                return Ok(ExitCode::SUCCESS);
+            }
+            let version = migrate::version_of(&engagement, version)?;
+            let graph = migrate::graph(&engagement, version)?;
+            let mut clients: Vec<String> = graph
+                .resources
+                .iter()
+                .flat_map(|r| r.clients.iter().cloned())
+                .collect::<std::collections::BTreeSet<_>>()
+                .into_iter()
+                .collect();
+            if let Some(c) = &client {
+                clients.retain(|x| x == c);
+            }
+            let sources = load::sources(&engagement, version, &clients)?;
+            if json {
+                return output::json(&sources).map(|()| ExitCode::SUCCESS);
+            }
+            let rows: Vec<Vec<String>> = clients
+                .iter()
+                .map(|c| match sources.get(c) {
+                    Some(s) => vec![
+                        c.clone(),
+                        s.from.join(", "),
+                        s.origin.clone(),
+                        if s.exclude_inactive { "excluded" } else { "kept" }.into(),
+                    ],
+                    None => {
+                        vec![c.clone(), "none: runs do not load this audience".into(), String::new(), String::new()]
+                    }
+                })
+                .collect();
+            output::table(&["CLIENT", "AUDIENCE SOURCE", "ORIGIN", "INACTIVE"], &rows)?;
+            Ok(ExitCode::SUCCESS)
         }
         AudienceCommand::Reconcile { client, connection } => {
             let engagement = open_engagement(engagement)?;
@@ -200,6 +298,21 @@ pub fn run(engagement: Option<&Path>, command: AudienceCommand, json: bool) -> a
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// Local paths made absolute (a run may start from another folder); `s3://` URLs as they are.
+fn absolute(paths: &[std::path::PathBuf]) -> anyhow::Result<Vec<String>> {
+    paths
+        .iter()
+        .map(|p| {
+            if load::is_s3(p) {
+                return Ok(p.to_string_lossy().into_owned());
+            }
+            let full =
+                std::fs::canonicalize(p).map_err(|source| pinshift_core::Error::Io { path: p.clone(), source })?;
+            Ok(full.to_string_lossy().into_owned())
+        })
+        .collect()
 }
 
 /// A load: the transform's reconciliation, then what was written and what the target holds.

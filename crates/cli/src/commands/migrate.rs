@@ -54,7 +54,15 @@ pub(crate) async fn target(
     };
     let resolved = engagement.resolve_connection(&name, &keychain())?;
     let (config, identity) = pinshift_aws::identity::connect(&resolved).await?;
-    Ok((AwsTarget::new(config, &identity.account, &name), identity.account, name))
+    let mut target = AwsTarget::new(config, &identity.account, &name);
+    // An account whose quotas AWS raised (or the sandbox) is paced faster: PINSHIFT_TARGET_RATE_SCALE=4.
+    if let Ok(scale) = std::env::var("PINSHIFT_TARGET_RATE_SCALE") {
+        let scale: f64 = scale.parse().map_err(|_| {
+            pinshift_core::Error::invalid("PINSHIFT_TARGET_RATE_SCALE", format!("{scale:?} is not a number"))
+        })?;
+        target = target.with_rate_scale(scale);
+    }
+    Ok((target, identity.account, name))
 }
 
 /// Says which steps another account holds (a connection reaches one account).
@@ -189,9 +197,25 @@ pub async fn plan(
     ));
     readiness_note(&plan.readiness);
     for a in &plan.audience {
+        let who = match &a.load_from {
+            Some(s) => format!("apply loads them from {} ({})", s.from.join(", "), s.origin),
+            None => format!(
+                "apply does not load them (no source: `pinshift audience source --client {} --from PATH`); \
+                 `pinshift audience load` writes them",
+                a.client
+            ),
+        };
+        if a.uncounted {
+            output::status(&format!(
+                "Audience of {}: {who}; its size is known once transformed (`pinshift audience transform` counts it \
+                 locally)",
+                a.client
+            ));
+            continue;
+        }
         output::status(&format!(
             "Audience of {} (from {}): {} endpoints → {} profiles, {} opted-out numbers, {} suppressed addresses; \
-             `pinshift audience load` writes them by {}: about {} at AWS's rates{}",
+             {who}, by {}: about {} at AWS's rates{}",
             a.client,
             a.source,
             a.endpoints,
@@ -220,6 +244,9 @@ impl RunProgress for Printer {
             RunEvent::Step { done, total, step } => {
                 output::status(&format!("[{done}/{total}] {} {}: {}", step.kind.label(), step.name, step_word(&step)));
                 print_records(std::iter::once(&step));
+            }
+            RunEvent::Audience { client, part, done, total } if done == total && total > 0 => {
+                output::status(&format!("Audience of {client}: {part}: {done} of {total}"))
             }
             RunEvent::Checked { done, total, kind, name, check, .. } => {
                 output::status(&format!("[{done}/{total}] {} {name}: {}", kind.label(), check_word(check)))
@@ -290,6 +317,9 @@ async fn drive(
         summary.not_automated,
         summary.failed
     ));
+    for a in &summary.audiences {
+        output::status(&format!("  Audience of {}: {}: {}", a.client, a.outcome.replace('_', " "), a.detail));
+    }
     for error in &summary.errors {
         output::status(&format!("  {error}"));
     }

@@ -237,7 +237,12 @@ fn a_load_refuses_input_it_cannot_read_until_the_user_accepts_the_loss_and_a_cli
     assert!(stderr(&unapplied).contains("apply the client first"), "{}", stderr(&unapplied));
 
     n.cmd().args(["blueprint", "sign-off", CLIENT, "--by", "Ann"]).assert().success();
-    n.cmd().args(["migrate", "apply", "--client", CLIENT, "--yes", "--wait", "0"]).assert().success();
+    // The load above recorded its input as the client's source: the run applies the client, then stops
+    // at the input it cannot all read and asks for the user's say.
+    let run = n.cmd().args(["migrate", "apply", "--client", CLIENT, "--yes", "--wait", "0"]).output().expect("apply");
+    assert!(run.status.success(), "{}", stderr(&run));
+    assert!(stderr(&run).contains(&format!("Audience of {CLIENT}: needs decision:")), "{}", stderr(&run));
+    assert!(stderr(&run).contains("--accept-problems REASON"), "{}", stderr(&run));
     let refused = load(&[]);
     assert!(!refused.status.success());
     let text = stderr(&refused);
@@ -271,4 +276,95 @@ fn a_load_refuses_input_it_cannot_read_until_the_user_accepts_the_loss_and_a_cli
             .any(|r| r["detail"].as_str().is_some_and(|d| d.contains("the customer re-exports the broken line later"))),
         "{rows:#}"
     );
+}
+
+/// The client's audience as a step of the migration run: its source recorded (an S3 prefix the customer
+/// exported to), the plan says apply loads it, apply loads it once the domain, list and tenant exist,
+/// a second run finds it loaded, verify reads it back, and a rollback says what stays.
+#[test]
+fn applying_a_client_loads_its_audience_from_its_recorded_source_in_s3_once() {
+    let n = Northwind::start(None);
+    n.cmd().args(["scan"]).assert().success();
+    n.cmd().args(["blueprint", "save", "--by", "tester"]).assert().success();
+    n.cmd().args(["blueprint", "sign-off", CLIENT, "--by", "Ann"]).assert().success();
+    let input = n.dir.path().join("export");
+    let (numbers, emails) = export(&input, 600);
+    {
+        let mut world = n.sandbox.state.world();
+        world.s3.buckets.insert(
+            "fjord-exports".into(),
+            pinshift_sandbox::services::s3::Bucket {
+                owner: ACCOUNT.into(),
+                region: REGION.into(),
+                objects: Default::default(),
+            },
+        );
+        for piece in ["part-0.gz", "part-1.gz"] {
+            let data = std::fs::read(input.join(piece)).expect("piece");
+            let key = format!("pinpoint/fjord/job-1/{piece}");
+            world.s3.put("fjord-exports", &key, data.into(), "application/gzip").expect("put");
+        }
+    }
+    let url = "s3://fjord-exports/pinpoint/fjord/";
+
+    // Nothing recorded: the run would not load it, and load asks for --from.
+    let none = n.cmd().args(["audience", "load", "--client", CLIENT]).output().expect("load");
+    assert!(!none.status.success());
+    assert!(stderr(&none).contains("no audience source recorded"), "{}", stderr(&none));
+    let missing = n.cmd().args(["audience", "source", "--client", CLIENT, "--from", "/nowhere/at/all"]).output();
+    let missing = missing.expect("source");
+    assert!(!missing.status.success() && stderr(&missing).contains("/nowhere/at/all"), "{}", stderr(&missing));
+
+    n.cmd().args(["audience", "source", "--client", CLIENT, "--from", url]).assert().success();
+    let listed = stdout(&n.cmd().args(["audience", "source"]).output().expect("list"));
+    assert!(listed.contains(url) && listed.contains("recorded"), "{listed}");
+    let plan = stderr(&n.cmd().args(["migrate", "plan", "--client", CLIENT]).output().expect("plan"));
+    assert!(plan.contains(&format!("apply loads them from {url} (recorded)")), "{plan}");
+    let policy = n.cmd().args(["iam-policy", "migrate"]).output().expect("policy");
+    assert!(stdout(&policy).contains("arn:aws:s3:::fjord-exports/pinpoint/fjord/*"), "{}", stdout(&policy));
+
+    let applied =
+        n.cmd().args(["migrate", "apply", "--client", CLIENT, "--yes", "--wait", "0"]).output().expect("apply");
+    assert!(applied.status.success(), "{}", stderr(&applied));
+    assert!(stderr(&applied).contains(&format!("Audience of {CLIENT}: loaded: load-")), "{}", stderr(&applied));
+    let loads = json_of(&n.cmd().args(["--json", "migrate", "verify", "--client", CLIENT]).output().expect("verify"));
+    let checked = &loads["clients"][0];
+    assert_eq!(checked["audience"]["state"], "loaded", "{checked:#}");
+    let profiles = checked["audience"]["counts"]["profiles"].as_u64().expect("profiles");
+
+    // Read back from the sandbox: every user's profile once, every opt-out and suppression.
+    let target: Value = rusqlite::Connection::open(n.dir.path().join("e.pinshift"))
+        .and_then(|db| db.query_row("SELECT target FROM audience_load", [], |r| r.get::<_, String>(0)))
+        .map(|t| serde_json::from_str(&t).expect("a target"))
+        .expect("the load's target");
+    let (held_profiles, objects, held_numbers, held_emails) = held(&n, &target);
+    assert_eq!((held_profiles as u64, objects as u64), (profiles, profiles));
+    assert!(profiles > 250, "about two endpoints a user, lone endpoints their own profile: {profiles}");
+    assert_eq!(held_numbers, numbers);
+    assert_eq!(held_emails, emails);
+
+    // The next run finds it loaded and writes nothing.
+    let calls = || n.sandbox.state.calls().iter().filter(|c| c.operation == "BatchPutProfileObject").count();
+    let before = calls();
+    let again = n.cmd().args(["migrate", "apply", "--client", CLIENT, "--yes", "--wait", "0"]).output().expect("again");
+    assert!(again.status.success(), "{}", stderr(&again));
+    assert!(stderr(&again).contains(&format!("Audience of {CLIENT}: already loaded")), "{}", stderr(&again));
+    assert_eq!(calls(), before, "a loaded audience is not written again");
+    let rows = json_of(&n.cmd().args(["--json", "journal", "show", "--client", CLIENT]).output().expect("show"));
+    let step = format!("audience/{CLIENT}");
+    let outcomes: Vec<&str> = rows
+        .as_array()
+        .expect("rows")
+        .iter()
+        .filter(|r| r["step"] == step.as_str() && r["phase"] == "outcome")
+        .filter_map(|r| r["outcome"].as_str())
+        .collect();
+    assert_eq!(outcomes, ["loaded", "already_loaded"], "{rows:#}");
+
+    // A rollback removes what runs created and says the audience is end users' data.
+    let rolled = n.cmd().args(["migrate", "rollback", "--client", CLIENT, "--yes"]).output().expect("rollback");
+    assert!(rolled.status.success(), "{}", stderr(&rolled));
+    let text = format!("{}{}", stdout(&rolled), stderr(&rolled));
+    assert!(text.contains(&format!("audience/{CLIENT}: loaded profiles go only with")), "{text}");
+    assert!(!text.contains("object-type: not in this blueprint"), "{text}");
 }

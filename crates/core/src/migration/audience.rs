@@ -73,6 +73,37 @@ pub trait AudiencePort: Sync {
     fn put_suppressed(&self, target: &AudienceTarget, address: &str) -> impl Future<Output = Result<()>> + Send;
     /// Reads back what the target holds for the client.
     fn counts(&self, target: &AudienceTarget) -> impl Future<Output = Result<TargetCounts>> + Send;
+    /// Downloads every object below `url` (`s3://bucket/prefix/`) into `dir`, keeping the keys' folders
+    /// below the prefix; an object already there with its size is not fetched again. The files.
+    fn fetch(
+        &self,
+        target: &AudienceTarget,
+        url: &str,
+        dir: &Path,
+    ) -> impl Future<Output = Result<Vec<PathBuf>>> + Send;
+}
+
+/// Where a client's audience comes from: recorded by the user (`pinshift audience source`, or the last
+/// `audience load --from`), else the export the scan's audience profiling wrote for the client's projects.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct AudienceSource {
+    pub client: String,
+    /// Files, folders or `s3://bucket/prefix/` URLs.
+    pub from: Vec<String>,
+    pub exclude_inactive: bool,
+    /// Why the user accepts input that could not all be read (journaled with the load).
+    #[ts(optional)]
+    pub accept_problems: Option<String>,
+    /// When the user recorded it; none for the scan's export.
+    #[ts(optional)]
+    pub set_at: Option<String>,
+    /// `recorded` or `scan export`.
+    pub origin: String,
+}
+
+/// Whether `path` names an S3 prefix rather than a local file or folder.
+pub fn is_s3(path: &Path) -> bool {
+    path.to_str().is_some_and(|p| p.starts_with("s3://"))
 }
 
 /// A load to run (or resume).
@@ -85,6 +116,9 @@ pub struct LoadRequest {
     pub accept_problems: Option<String>,
     /// Calls in flight at once (each operation is also paced under its rate by the port).
     pub concurrency: usize,
+    /// Write nothing when a finished load of the same input reconciled (a migration run's pass over an
+    /// applied client); a standalone load writes again (idempotent), e.g. after profiles were lost.
+    pub skip_loaded: bool,
 }
 
 /// How a load went.
@@ -114,6 +148,9 @@ pub struct LoadSummary {
     pub holds: bool,
     /// It resumed a load that had stopped.
     pub resumed: bool,
+    /// Nothing was written: this input was loaded and reconciled already (this is that load).
+    #[serde(default)]
+    pub reused: bool,
 }
 
 /// How far a load is.
@@ -155,6 +192,12 @@ pub struct AudienceEstimate {
     /// The client's last load, when there is one: its id and state, and whether it reconciled.
     #[ts(optional)]
     pub last_load: Option<String>,
+    /// Where a run applying the client loads its audience from (none: the run does not load it).
+    #[ts(optional)]
+    pub load_from: Option<AudienceSource>,
+    /// The counts are not known yet: the run transforms the source first (counts are zero).
+    #[serde(default)]
+    pub uncounted: bool,
 }
 
 /// Profiles past which upload jobs or S3 ingestion would be faster than the batch API.
@@ -166,9 +209,11 @@ pub fn estimates(engagement: &Engagement, version: u32, clients: &[String]) -> R
     let blueprint = engagement.blueprint_version(version)?;
     let records = engagement.scan_records(&blueprint.scan_id, None)?;
     let loads = engagement.audience_loads()?;
+    let mut load_from = sources(engagement, version, clients)?;
     let mut out = Vec::new();
     for client in clients {
         let last = loads.iter().find(|l| l.client == *client);
+        let from = load_from.remove(client);
         let (source, endpoints, profiles, numbers, addresses) = match last {
             Some(l) => (
                 "the last load's transform".to_owned(),
@@ -186,6 +231,21 @@ pub fn estimates(engagement: &Engagement, version: u32, clients: &[String]) -> R
                     .filter_map(|r| serde_json::from_value(r.raw.clone()).ok())
                     .collect();
                 if audiences.is_empty() {
+                    if let Some(from) = from {
+                        out.push(AudienceEstimate {
+                            client: client.clone(),
+                            source: "not counted yet: the run transforms the source first".into(),
+                            endpoints: 0,
+                            profiles: 0,
+                            opted_out_numbers: 0,
+                            suppressed_addresses: 0,
+                            method: "BatchPutProfileObject, ten profiles a call".into(),
+                            seconds: 0.0,
+                            last_load: None,
+                            load_from: Some(from),
+                            uncounted: true,
+                        });
+                    }
                     continue;
                 }
                 let opted = |channels: &[&str]| -> u64 {
@@ -220,6 +280,8 @@ pub fn estimates(engagement: &Engagement, version: u32, clients: &[String]) -> R
             method,
             seconds: estimated_seconds(profiles, numbers, addresses),
             last_load: last.map(|l| format!("{} ({}{})", l.id, l.state, if l.holds { ", reconciled" } else { "" })),
+            load_from: from,
+            uncounted: false,
         });
     }
     Ok(out)
@@ -274,6 +336,48 @@ pub async fn reconcile<P: AudiencePort>(
     Ok((here, elsewhere))
 }
 
+/// Where each of `clients`' audience comes from: the recorded source, else the export the scan's audience
+/// profiling wrote for the client's projects (`s3://` prefixes), else nothing.
+pub fn sources(engagement: &Engagement, version: u32, clients: &[String]) -> Result<BTreeMap<String, AudienceSource>> {
+    let mut recorded = engagement.audience_sources()?;
+    let blueprint = engagement.blueprint_version(version)?;
+    let mut records = None;
+    let mut out = BTreeMap::new();
+    for client in clients {
+        if let Some(source) = recorded.remove(client) {
+            out.insert(client.clone(), source);
+            continue;
+        }
+        let records = match &records {
+            Some(r) => r,
+            None => records.insert(engagement.scan_records(&blueprint.scan_id, None)?),
+        };
+        let Ok(scope) = blueprint.scope(records, client) else { continue };
+        let from: Vec<String> = scope
+            .project
+            .iter()
+            .filter(|r| r.kind == crate::estate::ResourceKind::AudienceProfile)
+            .filter_map(|r| serde_json::from_value::<crate::scan::audience::AudienceProfile>(r.raw.clone()).ok())
+            .map(|a| a.export.location)
+            .filter(|l| l.starts_with("s3://"))
+            .collect();
+        if !from.is_empty() {
+            out.insert(
+                client.clone(),
+                AudienceSource {
+                    client: client.clone(),
+                    from,
+                    exclude_inactive: false,
+                    accept_problems: None,
+                    set_at: None,
+                    origin: "scan export".into(),
+                },
+            );
+        }
+    }
+    Ok(out)
+}
+
 /// The client's audience target in the graph.
 pub fn audience_target(graph: &TargetGraph, client: &str) -> Result<AudienceTarget> {
     let mine =
@@ -298,7 +402,7 @@ pub fn audience_target(graph: &TargetGraph, client: &str) -> Result<AudienceTarg
 }
 
 /// The resources a load writes into, which a migration run must have applied first.
-fn needed<'g>(graph: &'g TargetGraph, client: &str) -> Vec<&'g TargetResource> {
+pub(super) fn needed<'g>(graph: &'g TargetGraph, client: &str) -> Vec<&'g TargetResource> {
     graph
         .resources
         .iter()
@@ -343,6 +447,78 @@ struct Stored {
 }
 
 impl Engagement {
+    /// Records where `source.client`'s audience comes from (replacing what was recorded).
+    pub fn set_audience_source(&self, source: &AudienceSource, clock: &dyn Clock) -> Result<AudienceSource> {
+        if source.from.is_empty() {
+            return Err(Error::invalid("--from", "name at least one export file, folder or s3:// prefix"));
+        }
+        for f in &source.from {
+            if !f.starts_with("s3://") && !Path::new(f).exists() {
+                return Err(Error::invalid("--from", format!("{f}: no such file or folder")));
+            }
+        }
+        let set_at = clock.now().to_string();
+        let paths = serde_json::to_string(&source.from).map_err(|e| Error::Internal(e.to_string()))?;
+        let tx = self.write_transaction()?;
+        tx.execute(
+            "INSERT INTO audience_source (client, paths, exclude_inactive, accept_problems, set_at) VALUES (?1, ?2, ?3, ?4, ?5)
+             ON CONFLICT (client) DO UPDATE SET paths = excluded.paths, exclude_inactive = excluded.exclude_inactive,
+             accept_problems = excluded.accept_problems, set_at = excluded.set_at",
+            params![source.client, paths, source.exclude_inactive, source.accept_problems, set_at],
+        )?;
+        tx.commit()?;
+        Ok(AudienceSource { set_at: Some(set_at), origin: "recorded".into(), ..source.clone() })
+    }
+
+    /// Forgets where `client`'s audience comes from; whether there was a record.
+    pub fn clear_audience_source(&self, client: &str) -> Result<bool> {
+        let tx = self.write_transaction()?;
+        let n = tx.execute("DELETE FROM audience_source WHERE client = ?1", params![client])?;
+        tx.commit()?;
+        Ok(n > 0)
+    }
+
+    /// The recorded sources, by client.
+    pub fn audience_sources(&self) -> Result<BTreeMap<String, AudienceSource>> {
+        let mut stmt = self.conn().prepare(
+            "SELECT client, paths, exclude_inactive, accept_problems, set_at FROM audience_source ORDER BY client",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            let paths: String = r.get(1)?;
+            Ok(AudienceSource {
+                client: r.get(0)?,
+                from: serde_json::from_str(&paths).unwrap_or_default(),
+                exclude_inactive: r.get(2)?,
+                accept_problems: r.get(3)?,
+                set_at: r.get(4)?,
+                origin: "recorded".into(),
+            })
+        })?;
+        let mut out = BTreeMap::new();
+        for row in rows {
+            let row = row?;
+            out.insert(row.client.clone(), row);
+        }
+        Ok(out)
+    }
+
+    /// The finished load of this input that reconciled, if any.
+    fn reconciled_load(&self, client: &str, digest: &str) -> Result<Option<LoadSummary>> {
+        let text: Option<String> = self
+            .conn()
+            .query_row(
+                "SELECT result FROM audience_load WHERE client = ?1 AND digest = ?2 AND state = 'finished'
+                 ORDER BY started_at DESC, rowid DESC LIMIT 1",
+                params![client, digest],
+                |r| r.get(0),
+            )
+            .optional()?;
+        let Some(text) = text else { return Ok(None) };
+        let load: LoadSummary =
+            serde_json::from_str(&text).map_err(|e| Error::Internal(format!("a stored load: {e}")))?;
+        Ok(load.holds.then_some(load))
+    }
+
     fn unfinished_load(&self, client: &str, digest: &str) -> Result<Option<Stored>> {
         Ok(self
             .conn()
@@ -492,7 +668,27 @@ pub async fn load<P: AudiencePort>(
             ));
         }
     }
-    let (pieces, _) = discover(&request.from)?;
+    // S3 prefixes are downloaded into the work folder first (kept for resuming, fetched once).
+    let mut local = Vec::new();
+    for path in &request.from {
+        let Some(url) = path.to_str().filter(|_| is_s3(path)) else {
+            local.push(path.clone());
+            continue;
+        };
+        let mut h = Sha256::new();
+        h.update(url.as_bytes());
+        let name: String = h.finalize().iter().take(6).map(|b| format!("{b:02x}")).collect();
+        let dir = work_root(engagement).join(&request.client).join("exports").join(name);
+        std::fs::create_dir_all(&dir).map_err(|source| Error::Io { path: dir.clone(), source })?;
+        progress(LoadEvent::Part { part: format!("downloading {url}"), done: 0, total: 1 });
+        let files = port.fetch(&target, url, &dir).await?;
+        if files.is_empty() {
+            return Err(Error::invalid("--from", format!("{url}: no objects there")));
+        }
+        progress(LoadEvent::Part { part: format!("downloaded {url}"), done: 1, total: 1 });
+        local.push(dir);
+    }
+    let (pieces, _) = discover(&local)?;
     if pieces.is_empty() {
         return Err(Error::invalid("--from", "no endpoint export pieces there"));
     }
@@ -502,6 +698,12 @@ pub async fn load<P: AudiencePort>(
         ..Options::default()
     };
     let digest = digest(&pieces, &options);
+    if request.skip_loaded
+        && let Some(mut done) = engagement.reconciled_load(&request.client, &digest)?
+    {
+        done.reused = true;
+        return Ok(done);
+    }
     let open = engagement.unfinished_load(&request.client, &digest)?;
     let resumed = open.is_some();
     let (id, work_dir) = match open {
@@ -540,6 +742,7 @@ pub async fn load<P: AudiencePort>(
         counts: None,
         holds: false,
         resumed,
+        reused: false,
     };
     engagement.store_load(&summary, &started_at, &digest, request.accept_problems.as_deref(), clock)?;
     let journal = |phase: Phase, step: &str, outcome: Option<&str>, detail: Value| -> Result<()> {
@@ -591,7 +794,7 @@ pub async fn load<P: AudiencePort>(
     let object_type = crate::profile::object_type(&target.domain, &paths, target.expiration_days);
     journal(Phase::Intent, "object-type", None, json!({ "fields": paths.len() }))?;
     port.put_object_type(&target, &object_type).await?;
-    journal(Phase::Outcome, "object-type", Some("created"), json!({ "fields": paths.len() }))?;
+    journal(Phase::Outcome, "object-type", Some("put"), json!({ "fields": paths.len() }))?;
 
     let done_before = engagement.progress_of(&id)?;
     let concurrency = request.concurrency.max(1);

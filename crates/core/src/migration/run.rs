@@ -13,6 +13,7 @@ use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 use ts_rs::TS;
 
+use super::audience::{AudiencePort, LoadEvent, LoadRequest, audience_target, needed, sources};
 use super::journal::{Entry, JournalFilter, JournalRow, Phase, redact};
 use super::plan::{
     Action, ENGAGEMENT_TAG, Found, Observed, Plan, RUN_TAG, Reference, Step, TargetPort, Waiting, differing_members,
@@ -67,6 +68,15 @@ pub enum RunEvent {
     },
     Finished {
         summary: RunSummary,
+    },
+    /// A client's audience load, as it goes (the transform, then each part: profiles, numbers, addresses).
+    Audience {
+        client: String,
+        part: String,
+        #[ts(type = "number")]
+        done: u64,
+        #[ts(type = "number")]
+        total: u64,
     },
     /// Verify read one resource back.
     Checked {
@@ -124,6 +134,21 @@ pub struct RunSummary {
     pub errors: Vec<String>,
     /// Steps of the run's clients in other accounts (left for a run with a connection to each), by account.
     pub elsewhere: BTreeMap<String, u32>,
+    /// The audience step of each client with an audience source, after its resources.
+    pub audiences: Vec<AudienceStep>,
+}
+
+/// A client's audience in a run: loaded from its source once the resources it goes into are applied.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct AudienceStep {
+    pub client: String,
+    /// `loaded` (and reconciled), `already_loaded`, `does_not_reconcile`, `blocked`, `needs_decision` (input
+    /// that cannot all be read), `stopped`, `failed`.
+    pub outcome: String,
+    #[ts(optional)]
+    pub load_id: Option<String>,
+    /// Plain words: what was written, what it waits for, or the error.
+    pub detail: String,
 }
 
 /// What a rollback did.
@@ -529,9 +554,10 @@ async fn classify_for_plan<P: TargetPort>(
     }
 }
 
-/// Applies (or resumes) `run`: every step in dependency order, journaled; stops cleanly between steps
-/// when `cancel` is set.
-pub async fn apply<P: TargetPort>(
+/// Applies (or resumes) `run`: every step in dependency order, journaled, then each client's audience
+/// (when it has a source) once what it goes into is applied; stops cleanly between steps when `cancel`
+/// is set.
+pub async fn apply<P: TargetPort + AudiencePort>(
     engagement: &Engagement,
     graph: &TargetGraph,
     run: &RunRecord,
@@ -788,6 +814,10 @@ pub async fn apply<P: TargetPort>(
         progress.report(RunEvent::Step { done: i as u32 + 1, total, step: step_of(resource, action, arn, waiting) });
         statuses.insert(resource.id.clone(), status);
     }
+    if !stopped {
+        stopped =
+            load_audiences(engagement, graph, run, &statuses, port, clock, cancel, progress, &mut summary).await?;
+    }
     let state = if stopped {
         "stopped"
     } else if summary.failed > 0 {
@@ -799,6 +829,154 @@ pub async fn apply<P: TargetPort>(
     engagement.finish_run(&run.id, state, clock, &summary)?;
     progress.report(RunEvent::Finished { summary: summary.clone() });
     Ok(summary)
+}
+
+/// The run's audience steps: each client of `run` with an audience source whose domain is in the run's
+/// account, loaded once the resources it goes into are ready in this pass (a repeat pass finds it loaded).
+/// Whether the run was stopped.
+#[allow(clippy::too_many_arguments)]
+async fn load_audiences<P: AudiencePort>(
+    engagement: &Engagement,
+    graph: &TargetGraph,
+    run: &RunRecord,
+    statuses: &BTreeMap<String, Status>,
+    port: &P,
+    clock: &dyn Clock,
+    cancel: &Arc<AtomicBool>,
+    progress: &dyn RunProgress,
+    summary: &mut RunSummary,
+) -> Result<bool> {
+    let sources = sources(engagement, run.version, &run.clients)?;
+    for (client, source) in sources {
+        let Ok(target) = audience_target(graph, &client) else { continue };
+        if target.account_id != run.account_id {
+            *summary.elsewhere.entry(target.account_id.clone()).or_default() += 1;
+            continue;
+        }
+        if cancel.load(Ordering::Relaxed) {
+            return Ok(true);
+        }
+        let step = format!("audience/{client}");
+        let entry = |outcome: Option<&str>, detail: Value| Entry {
+            client: Some(client.clone()),
+            step: Some(step.clone()),
+            kind: Some("audience".into()),
+            outcome: outcome.map(str::to_owned),
+            detail: Some(detail),
+            ..Entry::default()
+        };
+        let mut record = |outcome: &str, load_id: Option<String>, detail: String, status: ClientStatus| {
+            let current = summary.clients.entry(client.clone()).or_insert(ClientStatus::Applied);
+            *current = worse(*current, status);
+            summary.audiences.push(AudienceStep { client: client.clone(), outcome: outcome.into(), load_id, detail });
+        };
+        let waits: Vec<String> = needed(graph, &client)
+            .into_iter()
+            .filter(|r| !matches!(statuses.get(&r.id), Some(Status::Ready(_))))
+            .map(|r| format!("{} {}", r.kind.label(), r.name))
+            .collect();
+        if !waits.is_empty() {
+            record("blocked", None, format!("waits for {} to be applied", waits.join(", ")), ClientStatus::Partial);
+            summary.blocked += 1;
+            continue;
+        }
+        let request = LoadRequest {
+            client: client.clone(),
+            from: source.from.iter().map(std::path::PathBuf::from).collect(),
+            exclude_inactive: source.exclude_inactive,
+            accept_problems: source.accept_problems.clone(),
+            concurrency: 8,
+            skip_loaded: true,
+        };
+        engagement.journal_append(
+            &run.id,
+            &now(clock),
+            Phase::Intent,
+            entry(
+                None,
+                json!({ "from": source.from, "origin": source.origin, "exclude_inactive": source.exclude_inactive }),
+            ),
+        )?;
+        let report = |event: LoadEvent| {
+            let (part, done, total) = match event {
+                LoadEvent::Transform(crate::audience::transform::Progress::Read { bytes, total, .. }) => {
+                    ("export read (bytes)".to_owned(), bytes, total)
+                }
+                LoadEvent::Transform(crate::audience::transform::Progress::Group { done, total, .. }) => {
+                    ("grouped into profiles (partitions)".to_owned(), done, total)
+                }
+                LoadEvent::Part { part, done, total } => (part, done, total),
+            };
+            progress.report(RunEvent::Audience { client: client.clone(), part, done, total });
+        };
+        match super::audience::load(engagement, graph, &request, port, clock, &report, cancel).await {
+            Ok(load) => {
+                let written = format!(
+                    "{} profiles, {} opted-out numbers, {} suppressed addresses",
+                    load.profiles_written, load.opted_out_written, load.suppressed_written
+                );
+                let (outcome, detail, status) = match load.state.as_str() {
+                    "stopped" => {
+                        ("stopped", format!("{} stopped: resume the run to go on", load.id), ClientStatus::Partial)
+                    }
+                    _ if load.reused => {
+                        ("already_loaded", format!("{} reconciled: {written}", load.id), ClientStatus::Applied)
+                    }
+                    _ if load.holds => ("loaded", format!("{} reconciled: {written}", load.id), ClientStatus::Applied),
+                    _ => (
+                        "does_not_reconcile",
+                        format!(
+                            "{} does not reconcile ({written}): `pinshift audience reconcile --client {client}`",
+                            load.id
+                        ),
+                        ClientStatus::Partial,
+                    ),
+                };
+                engagement.journal_append(
+                    &run.id,
+                    &now(clock),
+                    Phase::Outcome,
+                    entry(
+                        Some(outcome),
+                        json!({ "load": load.id, "holds": load.holds, "profiles_written": load.profiles_written,
+                        "opted_out_written": load.opted_out_written, "suppressed_written": load.suppressed_written }),
+                    ),
+                )?;
+                let stopped = outcome == "stopped";
+                record(outcome, Some(load.id), detail, status);
+                if stopped {
+                    return Ok(true);
+                }
+            }
+            // Input that cannot all be read waits for the user's say (fix it, or accept the loss).
+            Err(Error::InvalidInput { field, reason }) if field == "--accept-problems" => {
+                let detail = format!(
+                    "{reason} (record the decision: `pinshift audience source --client {client} --from … \
+                     --accept-problems REASON`)"
+                );
+                engagement.journal_append(
+                    &run.id,
+                    &now(clock),
+                    Phase::Outcome,
+                    entry(Some("needs_decision"), json!({ "message": detail })),
+                )?;
+                summary.differs += 1;
+                record("needs_decision", None, detail, ClientStatus::NeedsDecision);
+            }
+            Err(error) => {
+                engagement.journal_append(
+                    &run.id,
+                    &now(clock),
+                    Phase::Outcome,
+                    entry(Some("failed"), json!({ "message": error.to_string() })),
+                )?;
+                summary.errors.push(format!("{step}: {error}"));
+                summary.failed += 1;
+                record("failed", None, error.to_string(), ClientStatus::Failed);
+            }
+        }
+    }
+    Ok(false)
 }
 
 /// A created row's detail with what the resource still waits for (and the DNS records to publish).
@@ -859,7 +1037,7 @@ pub async fn rollback<P: TargetPort>(
     let by_id: BTreeMap<&str, &TargetResource> = graph.resources.iter().map(|r| (r.id.as_str(), r)).collect();
     let mut created: Vec<&JournalRow> = last
         .values()
-        .filter(|row| row.outcome.as_deref() == Some("created"))
+        .filter(|row| row.outcome.as_deref() == Some("created") && row.kind.as_deref() != Some("audience"))
         .filter(|row| only_step.is_none_or(|s| row.step.as_deref() == Some(s)))
         .filter(|row| {
             clients.is_empty()
@@ -948,6 +1126,22 @@ pub async fn rollback<P: TargetPort>(
                 )?;
                 summary.failed.push(format!("{step}: {error}"));
             }
+        }
+    }
+    // Loaded audiences are end users' data, not resources: nothing deletes them one by one.
+    for row in last.values().filter(|r| r.kind.as_deref() == Some("audience") && r.phase() == Some(Phase::Outcome)) {
+        let Some(client) = row.step.as_deref().and_then(|s| s.strip_prefix("audience/")).filter(|c| !c.contains('/'))
+        else {
+            continue;
+        };
+        if only_step.is_none()
+            && (clients.is_empty() || clients.iter().any(|c| c == client))
+            && matches!(row.outcome.as_deref(), Some("loaded" | "already_loaded" | "does_not_reconcile"))
+        {
+            summary.kept.push(format!(
+                "audience/{client}: loaded profiles go only with the Customer Profiles domain, suppressed addresses \
+                 with the SES tenant, and opted-out numbers stay in the opt-out list (they are end users' choices)"
+            ));
         }
     }
     engagement.journal_append(

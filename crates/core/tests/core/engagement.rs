@@ -146,7 +146,7 @@ fn an_older_schema_is_upgraded_in_place() {
     {
         // What a version-1 file looks like: no estate or blueprint tables.
         let raw = rusqlite::Connection::open(&path).expect("raw");
-        raw.execute_batch("DROP TABLE audience_progress; DROP TABLE audience_load; DROP TABLE wave; DROP TABLE verification; DROP TABLE journal; DROP TABLE run; DROP TABLE lease; ALTER TABLE connection DROP COLUMN endpoint_url; DROP TABLE sign_off; DROP TABLE decision; DROP TABLE blueprint_version; DROP TABLE tenancy_choices; DROP TABLE scan_unit; DROP TABLE scan_issue; DROP TABLE scan_resource; DROP TABLE scan; DELETE FROM schema_history WHERE version > 1;")
+        raw.execute_batch("DROP TABLE audience_source; DROP TABLE audience_progress; DROP TABLE audience_load; DROP TABLE wave; DROP TABLE verification; DROP TABLE journal; DROP TABLE run; DROP TABLE lease; ALTER TABLE connection DROP COLUMN endpoint_url; DROP TABLE sign_off; DROP TABLE decision; DROP TABLE blueprint_version; DROP TABLE tenancy_choices; DROP TABLE scan_unit; DROP TABLE scan_issue; DROP TABLE scan_resource; DROP TABLE scan; DELETE FROM schema_history WHERE version > 1;")
             .expect("downgrade");
         raw.pragma_update(None, "user_version", 1).expect("version");
     }
