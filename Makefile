@@ -79,6 +79,8 @@ test-desktop: desktop
 drills:
 	PINSHIFT_DRILL_POINTS=20 scripts/with-keychain.sh cargo nextest run -p pinshift-cli --test cli \
 	  a_run_killed_at_any_point --no-capture
+	PINSHIFT_DEMO_AUDIENCE=all scripts/with-keychain.sh cargo nextest run -p pinshift-cli --test cli \
+	  every_demo_client_is_loaded --no-capture
 
 # Benchmarks print figures; they assert nothing and are not part of `make test`.
 bench:

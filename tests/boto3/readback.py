@@ -1,7 +1,9 @@
 """A migration read back through boto3, the independent second client, from what `pinshift migrate verify
 --json` lists: every applied resource of a tagged kind carries Pinshift's engagement tag, and every
 association is held by what it associates — the tenant holds its identities, configuration set and
-templates, the pool its numbers and sender IDs, the instance its message-template knowledge base.
+templates, the pool its numbers and sender IDs, the instance its message-template knowledge base — and
+every loaded audience is there: the domain's profile count, the opt-out list's numbers and the tenant's
+suppressed addresses at least what the load wrote.
 
 Used by tests/boto3/test_migration.py and by `make demo`:
 
@@ -83,8 +85,42 @@ def read_back(verification, client):
                 associated += 1
             elif held is False:
                 problems.append(f"{name}: {r['kind']} {r['name']} is not held by what it associates")
-        rows[name] = (len(applied), tagged, associated)
+        audience = read_audience(checked, client, problems)
+        rows[name] = (len(applied), tagged, associated, audience)
     return rows, problems
+
+
+def read_audience(checked, client, problems):
+    """The client's loaded audience read back: 'P/N/S' (profiles, opted-out numbers, suppressed addresses
+    held) or '-' when none was loaded."""
+    a, name = checked.get("audience"), checked["client"]
+    if not a or a["state"] not in ("loaded", "lost") or not a.get("target"):
+        return "-"
+    t = a["target"]
+    account, region = t["account_id"], t["region"]
+    held = {}
+    if t.get("domain"):
+        stats = client("customer-profiles", account, region).get_domain(DomainName=t["domain"]).get("Stats", {})
+        held["profiles"] = stats.get("ProfileCount", 0)
+    if t.get("opt_out_list"):
+        sms = client("pinpoint-sms-voice-v2", account, region)
+        pages = sms.get_paginator("describe_opted_out_numbers").paginate(OptOutListName=t["opt_out_list"])
+        held["opted_out"] = sum(len(p["OptedOutNumbers"]) for p in pages)
+    if t.get("tenant"):
+        ses = client("sesv2", account, region)
+        n, token = 0, None
+        while True:
+            page = ses.list_suppressed_destinations(TenantName=t["tenant"], PageSize=1000, **({"NextToken": token} if token else {}))
+            n += len(page["SuppressedDestinationSummaries"])
+            token = page.get("NextToken")
+            if not token:
+                break
+        held["suppressed"] = n
+    for what, written in (("profiles", a["profiles_written"]), ("opted_out", a["opted_out_written"]),
+                          ("suppressed", a["suppressed_written"])):
+        if written and held.get(what, 0) < written:
+            problems.append(f"{name}: {what}: {written} written, {held.get(what, 0)} held")
+    return "/".join(str(held.get(k, "-")) for k in ("profiles", "opted_out", "suppressed"))
 
 
 def main(argv):
@@ -99,13 +135,13 @@ def main(argv):
                             aws_access_key_id=a["access_key_id"], aws_secret_access_key=a["secret_access_key"])
 
     problems, total = [], 0
-    print(f"{'CLIENT':<22} {'APPLIED':>7} {'TAGGED':>7} {'ASSOCIATIONS HELD':>18}")
+    print(f"{'CLIENT':<22} {'APPLIED':>7} {'TAGGED':>7} {'ASSOCIATIONS HELD':>18}  AUDIENCE HELD (PROFILES/OPT-OUTS/SUPPRESSED)")
     for path in argv[2:]:
         rows, found = read_back(json.load(open(path)), client)
         problems += found
-        for name, (applied, tagged, associated) in sorted(rows.items()):
+        for name, (applied, tagged, associated, audience) in sorted(rows.items()):
             total += applied
-            print(f"{name:<22} {applied:>7} {tagged:>7} {associated:>18}")
+            print(f"{name:<22} {applied:>7} {tagged:>7} {associated:>18}  {audience}")
     for p in problems:
         print("problem:", p, file=sys.stderr)
     print(f"boto3 read back {total} applied resources: {'all as verified' if not problems else f'{len(problems)} problems'}")

@@ -50,6 +50,17 @@ def test_a_migration_is_read_back_by_boto3(own_demo, recorder, tmp_path):
     run(tmp_path, "blueprint", "save", "--by", "tester", env=env)
     for client in CLIENTS:
         run(tmp_path, "blueprint", "sign-off", client, "--by", "Ann", env=env)
+    # fjord-travel's audience, from an export the customer holds: the run loads it once its domain, opt-out
+    # list and tenant exist.
+    exported = tmp_path / "fjord-export.jsonl"
+    lines = []
+    for i in range(60):
+        channel = "EMAIL" if i % 2 == 0 else "SMS"
+        address = f"reader{i}@fjord.example" if channel == "EMAIL" else f"+1206555{i:04d}"
+        lines.append(json.dumps({"Id": f"e{i}", "ChannelType": channel, "Address": address,
+                                 "OptOut": "ALL" if i % 10 < 2 else "NONE", "User": {"UserId": f"u{i // 2}"}}))
+    exported.write_text("\n".join(lines) + "\n")
+    run(tmp_path, "audience", "source", "--client", "fjord-travel", "--from", str(exported), env=env)
     # AWS grants the Connect instance quota increase a person asked for; the person confirms the gate.
     control(demo, "PUT", f"/_sandbox/connect/{ACCOUNT}/{REGION}/instance-quota", {"value": 10})
     plan = run(tmp_path, *scoped("--json", "migrate", "plan"), env=env)
@@ -96,8 +107,13 @@ def test_a_migration_is_read_back_by_boto3(own_demo, recorder, tmp_path):
     # templates, granite's pool its number, the instance its message-template knowledge base.
     assert not problems, problems
     for name in CLIENTS:
-        applied, tagged, associated = rows[name]
+        applied, tagged, associated, _ = rows[name]
         assert tagged >= 5 and associated >= 3, (name, rows)
+    # fjord-travel's audience as boto3 reads it: 30 users' profiles (at least: the domain may be shared),
+    # its 6 opted-out numbers and 6 suppressed addresses.
+    profiles, numbers, suppressed = rows["fjord-travel"][3].split("/")
+    assert int(profiles) >= 30 and numbers == "6" and suppressed == "6", rows["fjord-travel"]
+    assert rows["granite-bank"][3] == "-", rows
 
     # Each client's domain is in its tenant (once DNS verified it).
     ses = client("sesv2")

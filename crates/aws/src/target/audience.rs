@@ -20,11 +20,12 @@ use super::wire::ExactBody;
 impl AudiencePort for AwsTarget {
     async fn put_object_type(&self, target: &AudienceTarget, object_type: &Value) -> Result<()> {
         self.check_reaches(&format!("{}'s audience", target.client), &target.account_id)?;
+        let domain = domain_of(target)?;
         let (ctx, c) = (self.ctx(&target.region), self.clients(&target.region));
         ctx.pace("profile", "PutProfileObjectType").await;
         c.profiles
             .put_profile_object_type()
-            .domain_name(&target.domain)
+            .domain_name(domain)
             .object_type_name(PROFILE_OBJECT_TYPE)
             .customize()
             .interceptor(ExactBody::of(object_type, &["DomainName", "ObjectTypeName"], None))
@@ -36,6 +37,7 @@ impl AudiencePort for AwsTarget {
 
     async fn put_profiles(&self, target: &AudienceTarget, objects: &[String]) -> Result<Vec<(usize, String)>> {
         self.check_reaches(&format!("{}'s audience", target.client), &target.account_id)?;
+        let domain = domain_of(target)?;
         let (ctx, c) = (self.ctx(&target.region), self.clients(&target.region));
         let items = objects
             .iter()
@@ -52,7 +54,7 @@ impl AudiencePort for AwsTarget {
         let got = c
             .profiles
             .batch_put_profile_object()
-            .domain_name(&target.domain)
+            .domain_name(domain)
             .object_type_name(PROFILE_OBJECT_TYPE)
             .set_items(Some(items))
             .send()
@@ -103,10 +105,13 @@ impl AudiencePort for AwsTarget {
     async fn counts(&self, target: &AudienceTarget) -> Result<TargetCounts> {
         self.check_reaches(&format!("{}'s audience", target.client), &target.account_id)?;
         let (ctx, c) = (self.ctx(&target.region), self.clients(&target.region));
-        ctx.pace("profile", "GetDomain").await;
-        let domain =
-            c.profiles.get_domain().domain_name(&target.domain).send().await.map_err(|e| ctx.error("GetDomain", e))?;
-        let profiles = domain.stats().map(|s| s.profile_count().max(0) as u64);
+        let mut profiles = None;
+        if let Some(domain) = &target.domain {
+            ctx.pace("profile", "GetDomain").await;
+            let domain =
+                c.profiles.get_domain().domain_name(domain).send().await.map_err(|e| ctx.error("GetDomain", e))?;
+            profiles = domain.stats().map(|s| s.profile_count().max(0) as u64);
+        }
         let mut opted_out_numbers = None;
         if let Some(list) = &target.opt_out_list {
             let mut n = 0u64;
@@ -215,4 +220,11 @@ impl AudiencePort for AwsTarget {
         let _ = std::fs::remove_dir_all(&partial_root);
         Ok(files)
     }
+}
+
+/// The client's profiles domain, which profile writes need.
+fn domain_of(target: &AudienceTarget) -> Result<&str> {
+    target.domain.as_deref().ok_or_else(|| {
+        Error::invalid("client", format!("{} has no Customer Profiles domain (SES and SMS only)", target.client))
+    })
 }

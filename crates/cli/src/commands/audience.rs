@@ -327,11 +327,12 @@ fn print_load(l: &LoadSummary) -> anyhow::Result<()> {
             l.reconciliation.profiles.to_string(),
             l.profiles_written.to_string(),
             held(counts.profiles),
-            format!(
-                "domain {}{}",
-                l.target.domain,
-                if l.target.shared_domain { " (shared: whole domain)" } else { "" }
-            ),
+            match &l.target.domain {
+                Some(domain) => {
+                    format!("domain {domain}{}", if l.target.shared_domain { " (shared: whole domain)" } else { "" })
+                }
+                None => "none: the client is on SES and SMS only (no Customer Profiles)".into(),
+            },
         ],
         vec![
             "opted-out numbers".into(),

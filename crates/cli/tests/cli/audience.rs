@@ -2,6 +2,7 @@
 //! profiles, opt-out list and tenant suppression read back from outside — resumed after kill -9 without a
 //! duplicate, refused while part of the input cannot be read, and reconciled.
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
 use std::path::Path;
 
@@ -367,4 +368,145 @@ fn applying_a_client_loads_its_audience_from_its_recorded_source_in_s3_once() {
     let text = format!("{}{}", stdout(&rolled), stderr(&rolled));
     assert!(text.contains(&format!("audience/{CLIENT}: loaded profiles go only with")), "{text}");
     assert!(!text.contains("object-type: not in this blueprint"), "{text}");
+}
+
+/// Every client of the demo BPO account, end to end: the scan's audience profiling exports each project
+/// into the customer's bucket; applying every client loads each export; then, read back from the sandbox
+/// and computed from the exported endpoints themselves (not from Pinshift's transform), each client's
+/// domain holds one profile per user and per endpoint without a UserId, and its opt-out list and tenant
+/// suppression hold exactly its opted-out numbers and addresses — no other client's.
+#[test]
+fn every_demo_client_is_loaded_and_holds_exactly_its_own_audience() {
+    let t0 = std::time::Instant::now();
+    let n = Northwind::start(None);
+    let scan = n
+        .cmd()
+        .args(["scan", "--region", REGION, "--audience-bucket", "northwind-pinshift-exports"])
+        .args(["--audience-role", "arn:aws:iam::444444444444:role/PinpointExport"])
+        .output()
+        .expect("scan");
+    assert_eq!(scan.status.code(), Some(0), "{}", stderr(&scan));
+    n.cmd().args(["blueprint", "save", "--by", "tester"]).assert().success();
+    let sources = json_of(&n.cmd().args(["--json", "audience", "source"]).output().expect("sources"));
+    let mut sources = sources.as_object().expect("by client").clone();
+    assert!(sources.len() >= 10, "every us-east-1 project exported: {sources:#?}");
+    // CI loads three clients (a shared domain's two, email + SMS; voice and email on a dedicated one);
+    // `make drills` loads every client (PINSHIFT_DEMO_AUDIENCE=all).
+    let chosen = std::env::var("PINSHIFT_DEMO_AUDIENCE")
+        .unwrap_or_else(|_| "fjord-travel,harbor-logistics,iris-insurance".into());
+    if chosen != "all" {
+        sources.retain(|client, _| chosen.split(',').any(|c| c == client));
+    }
+    let mut apply = n.cmd();
+    apply.env("PINSHIFT_TARGET_RATE_SCALE", "200").args(["migrate", "apply", "--yes", "--wait", "0"]);
+    for (client, source) in &sources {
+        assert_eq!(source["origin"], "scan export", "{source:#}");
+        n.cmd().args(["blueprint", "sign-off", client, "--by", "Ann"]).assert().success();
+        apply.args(["--client", client]);
+    }
+    let applied = apply.output().expect("apply");
+    let text = stderr(&applied);
+    eprintln!("{} clients scanned and applied, audiences loaded in {:.1} s", sources.len(), t0.elapsed().as_secs_f64());
+    assert!(applied.status.success(), "{text}");
+    for client in sources.keys() {
+        assert!(text.contains(&format!("Audience of {client}: loaded: load-")), "{client}: {text}");
+    }
+
+    // What each client's export holds, from the objects in the bucket.
+    let mut expected: BTreeMap<String, (BTreeSet<String>, BTreeSet<String>, BTreeSet<String>)> = BTreeMap::new();
+    {
+        let world = n.sandbox.state.world();
+        let bucket = &world.s3.buckets["northwind-pinshift-exports"];
+        for (client, source) in &sources {
+            let url = source["from"][0].as_str().expect("url");
+            let prefix = url.trim_start_matches("s3://northwind-pinshift-exports/");
+            let (profiles, numbers, emails) = expected.entry(client.clone()).or_default();
+            for (key, object) in bucket.objects.range(prefix.to_owned()..).take_while(|(k, _)| k.starts_with(prefix)) {
+                let mut text = String::new();
+                std::io::Read::read_to_string(&mut flate2::read::MultiGzDecoder::new(&object.data[..]), &mut text)
+                    .unwrap_or_else(|e| panic!("{key}: {e}"));
+                for line in text.lines().filter(|l| !l.trim().is_empty()) {
+                    let e: Value = serde_json::from_str(line).expect("an endpoint");
+                    let id = e["Id"].as_str().expect("Id");
+                    profiles.insert(match e["User"]["UserId"].as_str() {
+                        Some(user) if !user.is_empty() => format!("user:{user}"),
+                        _ => format!("endpoint:{id}"),
+                    });
+                    if e["OptOut"] == "ALL" {
+                        let address = e["Address"].as_str().unwrap_or_default();
+                        match e["ChannelType"].as_str() {
+                            Some("SMS" | "VOICE") => {
+                                numbers.insert(address.to_owned());
+                            }
+                            Some("EMAIL") => {
+                                emails.insert(address.to_lowercase());
+                            }
+                            _ => {}
+                        }
+                    }
+                }
+            }
+            assert!(!profiles.is_empty(), "{client}: nothing exported under {url}");
+        }
+    }
+
+    let loads: Vec<Value> = {
+        let db = rusqlite::Connection::open(n.dir.path().join("e.pinshift")).expect("db");
+        let mut stmt = db.prepare("SELECT result FROM audience_load WHERE state = 'finished'").expect("sql");
+        stmt.query_map([], |r| r.get::<_, String>(0))
+            .expect("rows")
+            .map(|t| serde_json::from_str(&t.expect("row")).expect("json"))
+            .collect()
+    };
+    assert!(
+        loads.iter().any(|l| l["target"]["shared_domain"] == true),
+        "a shared domain is among the clients: {:#?}",
+        loads.iter().map(|l| &l["target"]).collect::<Vec<_>>()
+    );
+    let mut world = n.sandbox.state.world();
+    for (client, (profiles, numbers, emails)) in &expected {
+        let load = loads.iter().find(|l| l["client"] == client.as_str()).expect("the client's load");
+        assert_eq!(load["holds"], true, "{client}: {load:#}");
+        let rec = &load["reconciliation"];
+        assert_eq!(rec["endpoints_read"], rec["in_profiles"], "{client}: every endpoint in a profile: {rec:#}");
+        let target = &load["target"];
+        if let Some(domain) = target["domain"].as_str() {
+            let d = &world.profiles.domains[&(ACCOUNT.to_owned(), REGION.to_owned(), domain.to_owned())];
+            let mine: Vec<_> = d
+                .profiles
+                .values()
+                .filter(|p| {
+                    !target["shared_domain"].as_bool().unwrap_or(false)
+                        || p.record["Attributes"]["pinshift_client"] == client.as_str()
+                })
+                .collect();
+            assert_eq!(mine.len(), profiles.len(), "{client}: one profile per user and per lone endpoint");
+            assert!(mine.iter().all(|p| p.objects.len() == 1), "{client}: no profile written twice");
+        }
+        if let Some(list) = target["opt_out_list"].as_str() {
+            let held: BTreeSet<String> = world
+                .sms
+                .region(ACCOUNT, REGION)
+                .opted_out
+                .get(list)
+                .map(|m| m.keys().cloned().collect())
+                .unwrap_or_default();
+            assert_eq!(&held, numbers, "{client}: the opt-out list {list} holds exactly the export's opt-outs");
+        } else {
+            assert!(numbers.is_empty(), "{client} has opted-out numbers but no opt-out list");
+        }
+        if let Some(tenant) = target["tenant"].as_str() {
+            let held: BTreeSet<String> = world
+                .ses
+                .region(ACCOUNT, REGION)
+                .suppressed
+                .keys()
+                .filter(|(t, _)| t.as_deref() == Some(tenant))
+                .map(|(_, a)| a.clone())
+                .collect();
+            assert_eq!(&held, emails, "{client}: tenant {tenant}'s suppression holds exactly the export's");
+        } else {
+            assert!(emails.is_empty(), "{client} has opted-out addresses but no SES tenant");
+        }
+    }
 }

@@ -35,7 +35,10 @@ pub struct AudienceTarget {
     pub client: String,
     pub account_id: String,
     pub region: String,
-    pub domain: String,
+    /// The client's Customer Profiles domain (none for a client on SES and SMS only: its opt-outs and
+    /// suppressions are carried, no profiles).
+    #[ts(optional)]
+    pub domain: Option<String>,
     /// Several clients share the domain: profile keys carry the client, and `pinshift_client` is set.
     pub shared_domain: bool,
     pub expiration_days: u32,
@@ -378,26 +381,33 @@ pub fn sources(engagement: &Engagement, version: u32, clients: &[String]) -> Res
     Ok(out)
 }
 
-/// The client's audience target in the graph.
+/// The client's audience target in the graph: its profiles domain, SMS opt-out list and SES tenant (at
+/// least one of them).
 pub fn audience_target(graph: &TargetGraph, client: &str) -> Result<AudienceTarget> {
     let mine =
         |kind: TargetKind| graph.resources.iter().find(|r| r.kind == kind && r.clients.iter().any(|c| c == client));
-    let domain = mine(TargetKind::ProfilesDomain).ok_or_else(|| {
+    let text = |r: &TargetResource, member: &str| r.spec[member].as_str().map(str::to_owned);
+    let domain = mine(TargetKind::ProfilesDomain);
+    let list = mine(TargetKind::SmsOptOutList);
+    let tenant = mine(TargetKind::SesTenant);
+    let place = domain.or(list).or(tenant).ok_or_else(|| {
         Error::invalid(
             "client",
-            format!("{client:?} has no Customer Profiles domain in this blueprint version (is it a client of it?)"),
+            format!(
+                "{client:?} has no Customer Profiles domain, SMS opt-out list or SES tenant in this blueprint \
+                 version (is it a client of it?)"
+            ),
         )
     })?;
-    let text = |r: &TargetResource, member: &str| r.spec[member].as_str().map(str::to_owned);
     Ok(AudienceTarget {
         client: client.to_owned(),
-        account_id: domain.account_id.clone(),
-        region: domain.region.clone(),
-        domain: domain.name.clone(),
-        shared_domain: domain.clients.len() > 1,
-        expiration_days: domain.spec["DefaultExpirationDays"].as_u64().unwrap_or(366) as u32,
-        opt_out_list: mine(TargetKind::SmsOptOutList).and_then(|r| text(r, "OptOutListName")),
-        tenant: mine(TargetKind::SesTenant).and_then(|r| text(r, "TenantName")),
+        account_id: place.account_id.clone(),
+        region: place.region.clone(),
+        domain: domain.map(|d| d.name.clone()),
+        shared_domain: domain.is_some_and(|d| d.clients.len() > 1),
+        expiration_days: domain.and_then(|d| d.spec["DefaultExpirationDays"].as_u64()).unwrap_or(366) as u32,
+        opt_out_list: list.and_then(|r| text(r, "OptOutListName")),
+        tenant: tenant.and_then(|r| text(r, "TenantName")),
     })
 }
 
@@ -791,18 +801,24 @@ pub async fn load<P: AudiencePort>(
             paths.insert(path.to_owned());
         }
     }
-    let object_type = crate::profile::object_type(&target.domain, &paths, target.expiration_days);
-    journal(Phase::Intent, "object-type", None, json!({ "fields": paths.len() }))?;
-    port.put_object_type(&target, &object_type).await?;
-    journal(Phase::Outcome, "object-type", Some("put"), json!({ "fields": paths.len() }))?;
+    if let Some(domain) = &target.domain {
+        let object_type = crate::profile::object_type(domain, &paths, target.expiration_days);
+        journal(Phase::Intent, "object-type", None, json!({ "fields": paths.len() }))?;
+        port.put_object_type(&target, &object_type).await?;
+        journal(Phase::Outcome, "object-type", Some("put"), json!({ "fields": paths.len() }))?;
+    }
 
     let done_before = engagement.progress_of(&id)?;
     let concurrency = request.concurrency.max(1);
     let mut parts: Vec<(String, PathBuf)> = Vec::new();
-    let mut files: Vec<PathBuf> = std::fs::read_dir(work_dir.join(transform::PROFILES_DIR))
-        .map_err(|source| Error::Io { path: work_dir.clone(), source })?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .collect();
+    // A client on SES and SMS only has no profiles to write (by the blueprint's design, not a loss).
+    let mut files: Vec<PathBuf> = match &target.domain {
+        Some(_) => std::fs::read_dir(work_dir.join(transform::PROFILES_DIR))
+            .map_err(|source| Error::Io { path: work_dir.clone(), source })?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .collect(),
+        None => Vec::new(),
+    };
     files.sort();
     for f in files {
         let name = format!("{}/{}", transform::PROFILES_DIR, f.file_name().unwrap_or_default().to_string_lossy());
@@ -900,7 +916,7 @@ pub async fn load<P: AudiencePort>(
     let unread = |held: Option<u64>, written: u64| written > 0 && held.is_none();
     summary.holds = rec.holds()
         && summary.profiles_failed == 0
-        && summary.profiles_written == rec.profiles
+        && (target.domain.is_none() || summary.profiles_written == rec.profiles)
         && summary.not_carried.is_empty()
         && (target.opt_out_list.is_none() || summary.opted_out_written == rec.opt_outs.sms_numbers)
         && (target.tenant.is_none() || summary.suppressed_written == rec.opt_outs.email_addresses)

@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use ts_rs::TS;
 
-use super::audience::{AudiencePort, TargetCounts, audience_target, shortfalls};
+use super::audience::{AudiencePort, AudienceTarget, TargetCounts, audience_target, shortfalls};
 use super::journal::JournalRow;
 use super::plan::{
     ENGAGEMENT_TAG, Found, Observed, Readiness, Reference, TargetPort, differing_members, in_account, read_readiness,
@@ -248,6 +248,9 @@ pub struct AudienceCheck {
     pub suppressed_written: u64,
     #[ts(optional)]
     pub counts: Option<TargetCounts>,
+    /// Where the audience goes: the client's domain, opt-out list and tenant.
+    #[ts(optional)]
+    pub target: Option<AudienceTarget>,
     pub note: String,
 }
 
@@ -760,7 +763,11 @@ async fn audience_check<P: AudiencePort>(
             opted_out_written: 0,
             suppressed_written: 0,
             counts: None,
-            note: format!("no audience loaded yet: `pinshift audience load --client {client} --from EXPORTS`"),
+            target: Some(target),
+            note: format!(
+                "no audience loaded yet: `pinshift audience load --client {client} --from EXPORTS`, or record its \
+                 source (`pinshift audience source`) and apply"
+            ),
         }));
     };
     let mut check = AudienceCheck {
@@ -771,6 +778,7 @@ async fn audience_check<P: AudiencePort>(
         opted_out_written: load.opted_out_written,
         suppressed_written: load.suppressed_written,
         counts: None,
+        target: Some(load.target.clone()),
         note: String::new(),
     };
     if load.state != "finished" {

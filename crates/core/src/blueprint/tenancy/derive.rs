@@ -316,11 +316,13 @@ fn sms_tenancy(
 ) -> Option<SmsTenancy> {
     let here = |r: &&ResourceRecord| r.account_id == account_id && r.region == region;
     let sms_channel = enabled_channel(holdings, "SMS");
+    // Voice moves to End User Messaging too: its opted-out numbers need the client's opt-out list.
+    let voice_channel = enabled_channel(holdings, "VOICE");
     let numbers: Vec<&ResourceRecord> =
         holdings.owned_of(ResourceKind::PhoneNumber).filter(|(r, alone)| here(r) && *alone).map(|(r, _)| r).collect();
     let sender_ids: Vec<&ResourceRecord> =
         holdings.owned_of(ResourceKind::SenderId).filter(|(r, _)| here(r)).map(|(r, _)| r).collect();
-    if sms_channel.is_none() && numbers.is_empty() && sender_ids.is_empty() {
+    if sms_channel.is_none() && voice_channel.is_none() && numbers.is_empty() && sender_ids.is_empty() {
         return None;
     }
     let mut pools: BTreeMap<String, SmsPool> = BTreeMap::new();

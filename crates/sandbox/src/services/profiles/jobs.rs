@@ -174,6 +174,9 @@ impl Domain {
         super::index_standard_keys(profile);
         let until = ctx.now.checked_add(SignedDuration::from_hours(24 * expiry)).unwrap_or(ctx.now);
         profile.expires = Some(profile.expires.map_or(until, |e| e.max(until)));
+        let expires = profile.expires.unwrap_or(until);
+        self.reindex(&id);
+        self.expires_at(expires);
         Ok(created)
     }
 

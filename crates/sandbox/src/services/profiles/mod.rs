@@ -18,7 +18,7 @@ mod jobs;
 
 pub use jobs::{DEFAULT_DATA_EXPIRY_DAYS, accept_upload};
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::OnceLock;
 
 use jiff::{SignedDuration, Timestamp};
@@ -77,6 +77,12 @@ pub struct Domain {
     pub snapshots: BTreeMap<(String, String), Value>,
     pub calculated_attributes: BTreeMap<String, Value>,
     pub event_triggers: BTreeMap<String, Value>,
+    /// (key name, value) → the profile that had it when indexed: a lookup checks the profile still has
+    /// it (a deleted profile or a changed address is a miss), so writes stay fast at any domain size.
+    pub key_index: HashMap<(String, String), String>,
+    /// The earliest expiry of anything in the domain (none: nothing expires, or not known yet: a full
+    /// pass finds it), so the pass before each call runs only when something may have expired.
+    pub next_expiry: Option<Timestamp>,
 }
 
 #[derive(Debug, Clone)]
@@ -152,10 +158,35 @@ impl Domain {
     }
 
     fn expire(&mut self, now: Timestamp) {
+        if self.next_expiry.is_some_and(|at| at > now) {
+            return;
+        }
+        let mut next: Option<Timestamp> = None;
         for profile in self.profiles.values_mut() {
             profile.objects.retain(|_, o| o.expires > now);
+            for at in profile.objects.values().map(|o| o.expires).chain(profile.expires) {
+                next = Some(next.map_or(at, |n| n.min(at)));
+            }
         }
         self.profiles.retain(|_, p| p.expires.is_none_or(|at| at > now));
+        // Nothing left to expire: the next write that sets an expiry says when.
+        self.next_expiry = Some(next.unwrap_or(Timestamp::MAX));
+    }
+
+    /// Something in the domain expires at `at`.
+    fn expires_at(&mut self, at: Timestamp) {
+        self.next_expiry = Some(self.next_expiry.map_or(at, |n| n.min(at)));
+    }
+
+    /// Indexes the keys profile `id` has now.
+    fn reindex(&mut self, id: &str) {
+        if let Some(profile) = self.profiles.get(id) {
+            for (key, values) in &profile.keys {
+                for value in values {
+                    self.key_index.insert((key.clone(), value.clone()), id.to_owned());
+                }
+            }
+        }
     }
 
     fn default_expiration(&self) -> i64 {
@@ -163,7 +194,9 @@ impl Domain {
     }
 
     fn find_profile(&self, key: &str, value: &str) -> Option<String> {
-        self.profiles.iter().find(|(_, p)| p.keys.get(key).is_some_and(|v| v.contains(value))).map(|(id, _)| id.clone())
+        let id = self.key_index.get(&(key.to_owned(), value.to_owned()))?;
+        let profile = self.profiles.get(id)?;
+        profile.keys.get(key).is_some_and(|v| v.contains(value)).then(|| id.clone())
     }
 
     fn new_profile(&mut self) -> String {
@@ -176,6 +209,7 @@ impl Domain {
         };
         profile.keys.entry("_profileId".to_owned()).or_default().insert(id.clone());
         self.profiles.insert(id.clone(), profile);
+        self.reindex(&id);
         id
     }
 
@@ -247,14 +281,13 @@ impl Domain {
             }
         }
         index_standard_keys(profile);
+        let expires = now.checked_add(SignedDuration::from_hours(24 * expiration)).unwrap_or(now);
         profile.objects.insert(
             unique_key.clone(),
-            StoredObject {
-                object_type: type_name.to_owned(),
-                object: object_text.to_owned(),
-                expires: now.checked_add(SignedDuration::from_hours(24 * expiration)).unwrap_or(now),
-            },
+            StoredObject { object_type: type_name.to_owned(), object: object_text.to_owned(), expires },
         );
+        self.reindex(&profile_id);
+        self.expires_at(expires);
         Ok(unique_key)
     }
 }
@@ -536,6 +569,8 @@ fn handle(world: &mut World, ctx: &Ctx<'_>, call: &Call) -> Result<Value, Servic
                 snapshots: BTreeMap::new(),
                 calculated_attributes: BTreeMap::new(),
                 event_triggers: BTreeMap::new(),
+                key_index: HashMap::new(),
+                next_expiry: None,
             };
             let arn = domain.arn();
             profiles.domains.insert(key, domain);
@@ -712,6 +747,7 @@ fn handle(world: &mut World, ctx: &Ctx<'_>, call: &Call) -> Result<Value, Servic
                 }
                 index_standard_keys(profile);
             }
+            domain.reindex(&id);
             Ok(json!({ "ProfileId": id }))
         }
         "UpdateProfile" => {
@@ -745,6 +781,7 @@ fn handle(world: &mut World, ctx: &Ctx<'_>, call: &Call) -> Result<Value, Servic
             }
             profile.keys.retain(|k, _| !matches!(k.as_str(), "_email" | "_phone" | "_account"));
             index_standard_keys(profile);
+            domain.reindex(&id);
             Ok(json!({ "ProfileId": id }))
         }
         "DeleteProfile" => {
