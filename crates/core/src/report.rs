@@ -90,6 +90,8 @@ pub struct Migration {
     pub states: Vec<crate::migration::waves::ClientState>,
     /// Client → (when, its newest verification).
     pub verifications: BTreeMap<String, (String, crate::migration::verify::ClientVerification)>,
+    /// Client → its newest audience load (counts only: a load summary holds no address).
+    pub audience: BTreeMap<String, crate::migration::audience::LoadSummary>,
 }
 
 /// `2026-12-03 12:00 UTC` from an RFC 3339 time (as it is when it does not parse).
@@ -103,6 +105,97 @@ pub fn minutes(at: &str) -> String {
 impl Migration {
     pub fn state(&self, client: &str) -> Option<&crate::migration::waves::ClientState> {
         self.states.iter().find(|s| s.client == client)
+    }
+
+    /// The reconciliation of `client`'s audience: one row per channel (channel, endpoints read, in
+    /// profiles, invalid address, inactive excluded, duplicate, opted out), then `all`.
+    pub fn audience_channels(&self, client: &str) -> Vec<[String; 7]> {
+        let Some(l) = self.audience.get(client) else { return Vec::new() };
+        let rec = &l.reconciliation;
+        let mut rows: Vec<[String; 7]> = rec
+            .by_channel
+            .iter()
+            .map(|(channel, c)| {
+                [
+                    channel.clone(),
+                    c.read.to_string(),
+                    c.in_profiles.to_string(),
+                    c.invalid_address.to_string(),
+                    c.inactive_excluded.to_string(),
+                    c.duplicate.to_string(),
+                    c.opted_out.to_string(),
+                ]
+            })
+            .collect();
+        rows.push([
+            "all".into(),
+            rec.endpoints_read.to_string(),
+            rec.in_profiles.to_string(),
+            rec.invalid_address.to_string(),
+            rec.inactive_excluded.to_string(),
+            rec.duplicate.to_string(),
+            rec.by_channel.values().map(|c| c.opted_out).sum::<u64>().to_string(),
+        ]);
+        rows
+    }
+
+    /// What `client`'s audience load wrote against what the transform made and the target held when it
+    /// finished: (what, transformed, written, held, where).
+    pub fn audience_written(&self, client: &str) -> Vec<[String; 5]> {
+        let Some(l) = self.audience.get(client) else { return Vec::new() };
+        let counts = l.counts.clone().unwrap_or_default();
+        let held = |n: Option<u64>| n.map_or_else(|| "not read".to_owned(), |n| n.to_string());
+        let rec = &l.reconciliation;
+        vec![
+            [
+                "profiles".into(),
+                rec.profiles.to_string(),
+                l.profiles_written.to_string(),
+                held(counts.profiles),
+                l.target
+                    .domain
+                    .as_ref()
+                    .map_or_else(|| "no Customer Profiles domain".into(), |d| format!("domain {d}")),
+            ],
+            [
+                "opted-out numbers".into(),
+                rec.opt_outs.sms_numbers.to_string(),
+                l.opted_out_written.to_string(),
+                held(counts.opted_out_numbers),
+                l.target
+                    .opt_out_list
+                    .as_ref()
+                    .map_or_else(|| "no opt-out list".into(), |n| format!("opt-out list {n}")),
+            ],
+            [
+                "suppressed addresses".into(),
+                rec.opt_outs.email_addresses.to_string(),
+                l.suppressed_written.to_string(),
+                held(counts.suppressed_addresses),
+                l.target.tenant.as_ref().map_or_else(|| "no SES tenant".into(), |t| format!("tenant {t}")),
+            ],
+        ]
+    }
+
+    /// `load-… finished, reconciles` for `client`'s newest load.
+    pub fn audience_line(&self, client: &str) -> Option<String> {
+        let l = self.audience.get(client)?;
+        Some(format!(
+            "{} {}{}{}",
+            l.id,
+            l.state,
+            match (l.state.as_str(), l.holds) {
+                ("finished", true) =>
+                    ": every endpoint accounted for, every profile, opt-out and suppression written and held",
+                ("finished", false) => ": does NOT reconcile",
+                _ => "",
+            },
+            if l.not_carried.is_empty() {
+                String::new()
+            } else {
+                format!("; not carried: {}", l.not_carried.join("; "))
+            }
+        ))
     }
 
     /// The verification of `client` in a line: verdict, counts, renders.
@@ -338,6 +431,13 @@ pub fn render_engagement(
     let migration = Migration {
         states: engagement.client_states(&blueprint.assessment)?,
         verifications: engagement.latest_verifications()?,
+        audience: {
+            let mut newest = BTreeMap::new();
+            for l in engagement.audience_loads()? {
+                newest.entry(l.client.clone()).or_insert(l);
+            }
+            newest
+        },
     };
     let input = ReportInput {
         engagement: &info.name,

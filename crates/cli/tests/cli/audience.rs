@@ -362,6 +362,24 @@ fn applying_a_client_loads_its_audience_from_its_recorded_source_in_s3_once() {
         .collect();
     assert_eq!(outcomes, ["loaded", "already_loaded"], "{rows:#}");
 
+    // The reports carry the reconciliation: CSV (and the same tables in XLSX), HTML.
+    let csv = n.dir.path().join("report-csv");
+    n.cmd().args(["report", "--format", "csv", "--out"]).arg(&csv).assert().success();
+    let audience = std::fs::read_to_string(csv.join("audience.csv")).expect("audience.csv");
+    assert!(audience.starts_with("client,load,state,reconciles,what,transformed,written,held,where"), "{audience}");
+    assert!(
+        audience.contains(&format!("{CLIENT},load-")) && audience.contains(",finished,true,profiles,"),
+        "{audience}"
+    );
+    assert!(audience.contains(&format!(",opted-out numbers,{n},{n},{n},", n = numbers.len())), "{audience}");
+    let channels = std::fs::read_to_string(csv.join("audience-channels.csv")).expect("audience-channels.csv");
+    assert!(channels.contains(&format!("{CLIENT},all,600,599,1,0,0,")), "{channels}");
+    let html = n.dir.path().join("report.html");
+    n.cmd().args(["report", "--format", "html", "--out"]).arg(&html).assert().success();
+    let html = std::fs::read_to_string(html).expect("html");
+    assert!(html.contains("Audience reconciliation") && html.contains("every endpoint accounted for"), "html");
+    assert!(!html.contains("@fjord.example") && !audience.contains("+1206"), "reports hold counts, never addresses");
+
     // A rollback removes what runs created and says the audience is end users' data.
     let rolled = n.cmd().args(["migrate", "rollback", "--client", CLIENT, "--yes"]).output().expect("rollback");
     assert!(rolled.status.success(), "{}", stderr(&rolled));

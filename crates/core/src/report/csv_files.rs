@@ -241,8 +241,57 @@ pub(crate) fn tables(input: &ReportInput) -> Vec<Table> {
             ],
             migration_rows(input),
         ),
+        (
+            "audience",
+            vec!["client", "load", "state", "reconciles", "what", "transformed", "written", "held", "where"],
+            audience_rows(input),
+        ),
+        (
+            "audience-channels",
+            vec![
+                "client",
+                "channel",
+                "endpoints read",
+                "in profiles",
+                "invalid address",
+                "inactive excluded",
+                "duplicate",
+                "opted out",
+            ],
+            audience_channel_rows(input),
+        ),
         ("decommission", vec!["client", "step", "what", "when", "why"], decommission_rows(input)),
     ]
+}
+
+/// Each loaded client's audience: what the transform made, the load wrote and the target held.
+fn audience_rows(input: &ReportInput) -> Vec<Vec<String>> {
+    let Some(m) = input.migration else { return Vec::new() };
+    m.audience
+        .iter()
+        .flat_map(|(client, l)| {
+            m.audience_written(client).into_iter().map(move |row| {
+                let mut out = vec![client.clone(), l.id.clone(), l.state.clone(), (l.holds).to_string()];
+                out.extend(row);
+                out
+            })
+        })
+        .collect()
+}
+
+/// Each loaded client's endpoints by channel: where every one went.
+fn audience_channel_rows(input: &ReportInput) -> Vec<Vec<String>> {
+    let Some(m) = input.migration else { return Vec::new() };
+    m.audience
+        .keys()
+        .flat_map(|client| {
+            m.audience_channels(client).into_iter().map(move |row| {
+                let mut out = vec![client.clone()];
+                out.extend(row);
+                out
+            })
+        })
+        .collect()
 }
 
 fn migration_rows(input: &ReportInput) -> Vec<Vec<String>> {

@@ -233,6 +233,9 @@ pub fn render(input: &ReportInput) -> Result<String> {
                     "stage": state.stage.label(), "wave": state.wave,
                     "since": state.since.as_deref().map(super::minutes),
                     "verification": m.verification_line(&p.client), "off": off,
+                    "audience": m.audience_line(&p.client),
+                    "audience_written": m.audience_written(&p.client),
+                    "audience_channels": m.audience_channels(&p.client),
                 }))
             });
             let checklist: Vec<Value> = super::decommission::checklist(bp, input.records, &p.client)

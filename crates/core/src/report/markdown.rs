@@ -93,6 +93,20 @@ pub fn render(input: &ReportInput) -> String {
                     );
                 }
             }
+            if let Some(line) = m.audience_line(&tenancy.client) {
+                let _ = writeln!(md, "\n#### Audience reconciliation\n\nLoad {}\n", cell(&line));
+                let _ = writeln!(md, "| | Transformed | Written | In the target | Where |\n|---|---|---|---|---|");
+                for r in m.audience_written(&tenancy.client) {
+                    let _ = writeln!(md, "| {} |", r.iter().map(|c| cell(c)).collect::<Vec<_>>().join(" | "));
+                }
+                let _ = writeln!(
+                    md,
+                    "\n| Channel | Endpoints read | In profiles | Invalid address | Inactive (excluded) | Duplicate | Opted out |\n|---|---|---|---|---|---|---|"
+                );
+                for r in m.audience_channels(&tenancy.client) {
+                    let _ = writeln!(md, "| {} |", r.iter().map(|c| cell(c)).collect::<Vec<_>>().join(" | "));
+                }
+            }
         }
         let checklist = super::decommission::checklist(bp, input.records, &tenancy.client);
         if !checklist.is_empty() {

@@ -19,6 +19,15 @@ const NUMERIC: &[&str] = &[
     "losses",
     "warnings",
     "notes",
+    "transformed",
+    "written",
+    "held",
+    "endpoints read",
+    "in profiles",
+    "invalid address",
+    "inactive excluded",
+    "duplicate",
+    "opted out",
 ];
 
 fn fail(e: XlsxError) -> Error {
