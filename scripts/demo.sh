@@ -42,6 +42,9 @@ export AWS_ENDPOINT_URL="$ENDPOINT" AWS_REGION=us-east-1
 unset AWS_PROFILE AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN
 
 export PINSHIFT_ENGAGEMENT="$DEMO/demo.pinshift"
+# The sandbox has no quotas: audiences load at 50 times AWS's default rates (as for an account whose
+# quotas AWS raised). Unset, a load paces itself at the published rates.
+export PINSHIFT_TARGET_RATE_SCALE="${PINSHIFT_TARGET_RATE_SCALE:-50}"
 run() { printf '\n\033[2m$ %s\033[0m\n' "$*" >&2; "$@"; }
 if [ ! -f "$PINSHIFT_ENGAGEMENT" ]; then
   say "creating the demo engagement"
@@ -105,8 +108,11 @@ for s in json.load(sys.stdin)["steps"]:
 
 control() { curl -fsS -X "$1" "$ENDPOINT/_sandbox/$2" -H 'content-type: application/json' ${3:+-d "$3"}; }
 demo_migration() {
-  say "scanning the estate (read-only) and proposing the blueprint"
-  run "$BIN/pinshift" scan || [ $? -eq 3 ]  # exit 3: complete, with resources a role may not read
+  say "scanning the estate (read-only), exporting each project's endpoints to the BPO's bucket, proposing the blueprint"
+  # exit 3: complete, with gaps (resources a role may not read; projects whose export could not be written
+  # to this bucket: eu-west-1's and the client account's, which a second scan could export to their own)
+  run "$BIN/pinshift" scan --audience-bucket northwind-pinshift-exports \
+    --audience-role arn:aws:iam::444444444444:role/PinpointExport || [ $? -eq 3 ]
   if ! "$BIN/pinshift" --json blueprint versions | python3 -c 'import json, sys; sys.exit(not json.load(sys.stdin)["versions"])'; then
     run "$BIN/pinshift" blueprint save --by "Demo reviewer"
   fi
@@ -130,6 +136,8 @@ print(" ".join(next(w for w in json.load(sys.stdin)["waves"]["waves"] if w["name
   migrate_wave wave-2 northwind
   migrate_wave wave-2 meridian
   run "$BIN/pinshift" migrate waves
+  say "each applied client's audience (loaded by apply from the scan's export) against what the target holds now"
+  run "$BIN/pinshift" audience reconcile --connection northwind || true
   say "read back from outside: boto3 (an independent client) checks every applied resource's tags and associations"
   for connection in northwind meridian; do
     "$BIN/pinshift" --json migrate verify --connection "$connection" > "$DEMO/verify-$connection.json" 2>/dev/null || true
