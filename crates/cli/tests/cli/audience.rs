@@ -431,7 +431,9 @@ fn every_demo_client_is_loaded_and_holds_exactly_its_own_audience() {
     }
 
     // What each client's export holds, from the objects in the bucket.
-    let mut expected: BTreeMap<String, (BTreeSet<String>, BTreeSet<String>, BTreeSet<String>)> = BTreeMap::new();
+    // Client → (profile keys, opted-out numbers, opted-out addresses).
+    type Expected = (BTreeSet<String>, BTreeSet<String>, BTreeSet<String>);
+    let mut expected: BTreeMap<String, Expected> = BTreeMap::new();
     {
         let world = n.sandbox.state.world();
         let bucket = &world.s3.buckets["northwind-pinshift-exports"];
