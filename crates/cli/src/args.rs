@@ -677,6 +677,13 @@ pub enum AudienceCommand {
         #[arg(long)]
         version: Option<u32>,
     },
+    /// Delete the work folders of loads (the transforms and downloaded exports beside the engagement
+    /// file, which hold end users' addresses) once they are no longer needed to resume.
+    Clean {
+        /// Only this client (every client by default).
+        #[arg(long, value_name = "ID")]
+        client: Option<String>,
+    },
     /// Compare each client's last load with what the target holds now: endpoints read and where they
     /// went, profiles written and in the domain, opt-outs and suppressions written and listed.
     Reconcile {

@@ -200,6 +200,20 @@ pub fn run(engagement: Option<&Path>, command: AudienceCommand, json: bool) -> a
             output::table(&["CLIENT", "AUDIENCE SOURCE", "ORIGIN", "INACTIVE"], &rows)?;
             Ok(ExitCode::SUCCESS)
         }
+        AudienceCommand::Clean { client } => {
+            let engagement = open_engagement(engagement)?;
+            let removed = load::clean(&engagement, client.as_deref())?;
+            if json {
+                return output::json(&removed).map(|()| ExitCode::SUCCESS);
+            }
+            if removed.is_empty() {
+                output::status("No audience work folders to delete");
+            }
+            for dir in &removed {
+                output::status(&format!("Deleted {}", dir.display()));
+            }
+            Ok(ExitCode::SUCCESS)
+        }
         AudienceCommand::Reconcile { client, connection } => {
             let engagement = open_engagement(engagement)?;
             let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
@@ -354,9 +368,10 @@ fn print_load(l: &LoadSummary) -> anyhow::Result<()> {
         output::status(&format!("Not carried: {n}"));
     }
     output::status(&format!(
-        "The transform is kept in {} for resuming: it holds the client's addresses — delete it once the client \
-         is reconciled",
-        l.work_dir.display()
+        "The transform is kept in {} for resuming: it holds the client's addresses — `pinshift audience clean \
+         --client {}` deletes it once the client is reconciled",
+        l.work_dir.display(),
+        l.client
     ));
     if l.profiles_failed > 0 {
         output::status(&format!("{} profile objects were refused by Customer Profiles", l.profiles_failed));

@@ -380,6 +380,14 @@ fn applying_a_client_loads_its_audience_from_its_recorded_source_in_s3_once() {
     assert!(html.contains("Audience reconciliation") && html.contains("every endpoint accounted for"), "html");
     assert!(!html.contains("@fjord.example") && !audience.contains("+1206"), "reports hold counts, never addresses");
 
+    // The work folder (the download and the transform hold addresses) goes on request; a later run still
+    // finds the audience loaded (the source's files are downloaded again, the load is idempotent).
+    let work = n.dir.path().join("e.pinshift.audience").join(CLIENT);
+    assert!(work.join("exports").exists(), "the download is kept for resuming");
+    let cleaned = n.cmd().args(["audience", "clean", "--client", CLIENT]).output().expect("clean");
+    assert!(cleaned.status.success() && stderr(&cleaned).contains("Deleted"), "{}", stderr(&cleaned));
+    assert!(!work.exists());
+
     // A rollback removes what runs created and says the audience is end users' data.
     let rolled = n.cmd().args(["migrate", "rollback", "--client", CLIENT, "--yes"]).output().expect("rollback");
     assert!(rolled.status.success(), "{}", stderr(&rolled));
@@ -422,6 +430,17 @@ fn every_demo_client_is_loaded_and_holds_exactly_its_own_audience() {
         n.cmd().args(["blueprint", "sign-off", client, "--by", "Ann"]).assert().success();
         apply.args(["--client", client]);
     }
+    // What the account's opt-out lists held before (an adopted list keeps its Pinpoint-era numbers).
+    let before: BTreeMap<String, BTreeSet<String>> = {
+        let mut world = n.sandbox.state.world();
+        world
+            .sms
+            .region(ACCOUNT, REGION)
+            .opted_out
+            .iter()
+            .map(|(l, m)| (l.clone(), m.keys().cloned().collect()))
+            .collect()
+    };
     let applied = apply.output().expect("apply");
     let text = stderr(&applied);
     eprintln!("{} clients scanned and applied, audiences loaded in {:.1} s", sources.len(), t0.elapsed().as_secs_f64());
@@ -511,7 +530,16 @@ fn every_demo_client_is_loaded_and_holds_exactly_its_own_audience() {
                 .get(list)
                 .map(|m| m.keys().cloned().collect())
                 .unwrap_or_default();
-            assert_eq!(&held, numbers, "{client}: the opt-out list {list} holds exactly the export's opt-outs");
+            let mut want = before.get(list).cloned().unwrap_or_default();
+            want.extend(numbers.iter().cloned());
+            let (missing, extra): (Vec<_>, Vec<_>) =
+                (want.difference(&held).collect(), held.difference(&want).collect());
+            assert!(
+                missing.is_empty() && extra.is_empty(),
+                "{client}: the opt-out list {list} holds what it held and the export's {} opt-outs; missing {missing:?}, \
+                 not the client's {extra:?}",
+                numbers.len()
+            );
         } else {
             assert!(numbers.is_empty(), "{client} has opted-out numbers but no opt-out list");
         }
@@ -524,7 +552,14 @@ fn every_demo_client_is_loaded_and_holds_exactly_its_own_audience() {
                 .filter(|(t, _)| t.as_deref() == Some(tenant))
                 .map(|(_, a)| a.clone())
                 .collect();
-            assert_eq!(&held, emails, "{client}: tenant {tenant}'s suppression holds exactly the export's");
+            let (missing, extra): (Vec<_>, Vec<_>) =
+                (emails.difference(&held).collect(), held.difference(emails).collect());
+            assert!(
+                missing.is_empty() && extra.is_empty(),
+                "{client}: tenant {tenant}'s suppression holds exactly the export's {}; missing {missing:?}, not the \
+                 client's {extra:?}",
+                emails.len()
+            );
         } else {
             assert!(emails.is_empty(), "{client} has opted-out addresses but no SES tenant");
         }

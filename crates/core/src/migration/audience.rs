@@ -451,6 +451,42 @@ pub fn work_root(engagement: &Engagement) -> PathBuf {
     path.with_file_name(format!("{name}.audience"))
 }
 
+/// Deletes the work folders of `client`'s loads (every client's when `None`): the transforms and the
+/// downloaded exports, which hold end users' addresses. Refuses a client whose load has not finished
+/// (resuming needs its folder). The folders removed.
+pub fn clean(engagement: &Engagement, client: Option<&str>) -> Result<Vec<PathBuf>> {
+    let root = work_root(engagement);
+    let mut clients: Vec<String> = match client {
+        Some(c) => vec![c.to_owned()],
+        None => match std::fs::read_dir(&root) {
+            Ok(entries) => {
+                entries.filter_map(|e| e.ok()).map(|e| e.file_name().to_string_lossy().into_owned()).collect()
+            }
+            Err(_) => Vec::new(),
+        },
+    };
+    clients.sort();
+    // Newest first: a client whose newest load has not finished still needs its folder.
+    let loads = engagement.audience_loads()?;
+    let open = |c: &str| loads.iter().find(|l| l.client == c).is_some_and(|l| l.state != "finished");
+    let unfinished: Vec<String> = clients.iter().filter(|c| open(c)).cloned().collect();
+    if !unfinished.is_empty() {
+        return Err(Error::invalid(
+            "client",
+            format!("{}: a load has not finished (resuming needs its folder): finish it first", unfinished.join(", ")),
+        ));
+    }
+    let mut removed = Vec::new();
+    for c in clients {
+        let dir = root.join(&c);
+        if dir.exists() {
+            std::fs::remove_dir_all(&dir).map_err(|source| Error::Io { path: dir.clone(), source })?;
+            removed.push(dir);
+        }
+    }
+    Ok(removed)
+}
+
 struct Stored {
     id: String,
     work_dir: PathBuf,
