@@ -565,3 +565,54 @@ fn every_demo_client_is_loaded_and_holds_exactly_its_own_audience() {
         }
     }
 }
+
+/// kill -9 while a migration run loads a client's audience, then `migrate resume`: the load goes on
+/// where its checkpoint was, and the target ends with every profile once, every opt-out and suppression.
+#[test]
+fn a_run_killed_while_loading_an_audience_resumes_without_a_duplicate_or_a_gap() {
+    let n = Northwind::start(None);
+    n.cmd().args(["scan"]).assert().success();
+    n.cmd().args(["blueprint", "save", "--by", "tester"]).assert().success();
+    n.cmd().args(["blueprint", "sign-off", CLIENT, "--by", "Ann"]).assert().success();
+    let input = n.dir.path().join("export");
+    let (numbers, emails) = export(&input, 2400);
+    n.cmd().args(["audience", "source", "--client", CLIENT, "--from"]).arg(&input).assert().success();
+
+    let journal = n.dir.path().join("e.pinshift");
+    let checkpoints = || -> i64 {
+        rusqlite::Connection::open(&journal)
+            .and_then(|db| db.query_row("SELECT coalesce(sum(done), 0) FROM audience_progress", [], |r| r.get(0)))
+            .unwrap_or(0)
+    };
+    let mut child = n
+        .std_cmd()
+        .args(["migrate", "apply", "--client", CLIENT, "--yes", "--wait", "0"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("a run");
+    let started = std::time::Instant::now();
+    while checkpoints() < 200 {
+        assert!(started.elapsed().as_secs() < 180, "the run's load made no progress");
+        assert!(child.try_wait().expect("status").is_none(), "the run finished before it could be killed");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    child.kill().expect("kill -9");
+    child.wait().expect("reaped");
+
+    let resumed = n.cmd().args(["migrate", "resume", "--take-over", "--wait", "0"]).output().expect("resume");
+    assert!(resumed.status.success(), "{}", stderr(&resumed));
+    assert!(stderr(&resumed).contains(&format!("Audience of {CLIENT}: loaded: load-")), "{}", stderr(&resumed));
+    let load: Value = rusqlite::Connection::open(&journal)
+        .and_then(|db| db.query_row("SELECT result FROM audience_load", [], |r| r.get::<_, String>(0)))
+        .map(|t| serde_json::from_str(&t).expect("json"))
+        .expect("one load, resumed");
+    assert_eq!(load["resumed"], true, "{load:#}");
+    assert_eq!(load["holds"], true, "{load:#}");
+    let profiles = load["reconciliation"]["profiles"].as_u64().expect("profiles");
+    let (held_profiles, objects, held_numbers, held_emails) = held(&n, &load["target"]);
+    assert_eq!((held_profiles as u64, objects as u64), (profiles, profiles), "one object per profile: no duplicate");
+    assert_eq!(held_numbers, numbers);
+    assert_eq!(held_emails, emails);
+    n.cmd().args(["journal", "verify"]).assert().success();
+}
