@@ -169,6 +169,8 @@ fn a_reviewer_assesses_edits_signs_off_and_sees_drift() {
                 "Inventory",
                 "KPIs",
                 "Migration",
+                "Audience",
+                "Audience-channels",
                 "Decommission"
             ]
         );

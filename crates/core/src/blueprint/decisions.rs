@@ -172,6 +172,20 @@ pub fn generate(
         let c = plan.client.as_str();
         for sms in &plan.sms {
             let place = format!("{}/{}", sms.account_id, sms.region);
+            if sms.voice_only == Some(true) {
+                // Voice needs a voice-capable number, not an SMS registration.
+                drafts.push(draft(
+                    format!("origination/{c}/{place}"),
+                    DecisionKind::OriginationIdentity,
+                    c,
+                    format!("Which number does {} place voice messages from in {}?", plan.name, sms.region),
+                    "The client sends voice messages through Pinpoint, which End User Messaging sends from a \
+                     voice-capable phone number of the client's. Attribute an existing one, or request a number.",
+                    &["attribute an existing number", "request a new number", "voice is not carried over"],
+                ));
+                sandbox_places.insert((place, "sms"));
+                continue;
+            }
             drafts.push(draft(
                 format!("sms-registration/{c}/{place}"),
                 DecisionKind::SmsRegistration,

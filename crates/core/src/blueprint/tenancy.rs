@@ -245,6 +245,11 @@ pub struct SmsTenancy {
     /// Existing opt-out lists whose numbers are copied into the client's list.
     pub carried_opt_out_lists: Vec<String>,
     pub event_destinations: Vec<EventDestination>,
+    /// The client places voice messages but sends no SMS: no registration, and its number must be
+    /// voice-capable; its opted-out numbers still go to the opt-out list.
+    #[ts(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub voice_only: Option<bool>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]

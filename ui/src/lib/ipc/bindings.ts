@@ -376,7 +376,12 @@ export type SmsTenancy = { account_id: string, region: string, pools: Array<SmsP
 /**
  * Existing opt-out lists whose numbers are copied into the client's list.
  */
-carried_opt_out_lists: Array<string>, event_destinations: Array<EventDestination>, };
+carried_opt_out_lists: Array<string>, event_destinations: Array<EventDestination>, 
+/**
+ * The client places voice messages but sends no SMS: no registration, and its number must be
+ * voice-capable; its opted-out numbers still go to the opt-out list.
+ */
+voice_only?: boolean, };
 
 export type ProfilesDomain = { name: string, 
 /**

@@ -361,6 +361,8 @@ fn sms_tenancy(
         opt_out_list: own_list.unwrap_or_else(|| format!("{}-opt-outs", client.id)),
         carried_opt_out_lists: carried,
         event_destinations: sms_destinations(own_set, event_stream),
+        voice_only: (sms_channel.is_none() && voice_channel.is_some() && numbers.is_empty() && sender_ids.is_empty())
+            .then_some(true),
     })
 }
 
