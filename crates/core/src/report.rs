@@ -152,10 +152,11 @@ impl Migration {
                 rec.profiles.to_string(),
                 l.profiles_written.to_string(),
                 held(counts.profiles),
-                l.target
-                    .domain
-                    .as_ref()
-                    .map_or_else(|| "no Customer Profiles domain".into(), |d| format!("domain {d}")),
+                match &l.target.domain {
+                    Some(d) if l.target.shared_domain => format!("domain {d} (shared: held counts the whole domain)"),
+                    Some(d) => format!("domain {d}"),
+                    None => "no Customer Profiles domain (SES and SMS only)".into(),
+                },
             ],
             [
                 "opted-out numbers".into(),
